@@ -1,0 +1,29 @@
+# The core's sources, shared by the native, wasi and Emscripten builds.
+set(SLOTGUARD_CORE_DIR ${CMAKE_CURRENT_LIST_DIR}/../core)
+set(SLOTGUARD_CORE_SOURCES
+  ${SLOTGUARD_CORE_DIR}/config.cpp
+  ${SLOTGUARD_CORE_DIR}/domain.cpp
+  ${SLOTGUARD_CORE_DIR}/engine.cpp
+  ${SLOTGUARD_CORE_DIR}/envelope.cpp
+  ${SLOTGUARD_CORE_DIR}/fetch_client.cpp
+  ${SLOTGUARD_CORE_DIR}/form_encoding.cpp
+  ${SLOTGUARD_CORE_DIR}/http_types.cpp
+  ${SLOTGUARD_CORE_DIR}/json.cpp
+  ${SLOTGUARD_CORE_DIR}/metrics.cpp
+  ${SLOTGUARD_CORE_DIR}/reservation_txn.cpp
+  ${SLOTGUARD_CORE_DIR}/schedule_rules.cpp
+  ${SLOTGUARD_CORE_DIR}/services.cpp
+  ${SLOTGUARD_CORE_DIR}/sha256.cpp
+  ${SLOTGUARD_CORE_DIR}/slot_ledger.cpp
+  ${SLOTGUARD_CORE_DIR}/store_client.cpp
+  ${SLOTGUARD_CORE_DIR}/store_keys.cpp
+  ${SLOTGUARD_CORE_DIR}/stripe_api.cpp
+  ${SLOTGUARD_CORE_DIR}/time_rfc3339.cpp
+  ${SLOTGUARD_CORE_DIR}/utf8.cpp
+  ${SLOTGUARD_CORE_DIR}/api/checkout_link.cpp
+  ${SLOTGUARD_CORE_DIR}/api/events_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/reservations_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/responses.cpp
+  ${SLOTGUARD_CORE_DIR}/api/router.cpp
+  ${SLOTGUARD_CORE_DIR}/api/slots_handler.cpp
+)

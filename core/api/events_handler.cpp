@@ -1,0 +1,44 @@
+// PUT/GET /v1/events/{id}: event types, written by the admin.
+#include "handlers.h"
+#include "responses.h"
+#include "store_keys.h"
+
+namespace slotguard::api {
+
+Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string event_id) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  HttpResponse error;
+  auto body = parse_object_body(req, error);
+  if (!body) co_return error;
+  std::string message;
+  auto event = event_from_request(*body, event_id, &message);
+  if (!event) co_return validation_failed(message);
+
+  const std::string key = keys::event(event_id);
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    ReadResult snap = co_await s.store.read_one(key);
+    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
+    const bool existed = snap.items[0].present();
+    std::vector<KvCheck> checks{{key, snap.items[0].version}};
+    std::vector<KvMutation> writes{{KvMutation::Op::Set, key, dump_json(event_to_json(*event))}};
+    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+    if (st == StoreStatus::Error) co_return store_unavailable();
+    if (st == StoreStatus::Ok) {
+      s.log(LogLevel::Info, existed ? "event_replaced" : "event_created", "\"event_id\":\"" + event_id + "\"");
+      co_return json_response(existed ? 200 : 201, Json{{"event", event_to_json(*event)}});
+    }
+  }
+  co_return contention();
+}
+
+Co<HttpResponse> get_event(Services& s, std::string event_id) {
+  if (!valid_client_id(event_id)) co_return not_found("event");
+  ReadResult snap = co_await s.store.read_one(keys::event(event_id));
+  if (snap.status != StoreStatus::Ok) co_return store_unavailable();
+  if (!snap.items[0].present()) co_return not_found("event");
+  auto event = event_from_storage(snap.items[0].value);
+  if (!event) co_return store_unavailable();
+  co_return json_response(200, Json{{"event", event_to_json(*event)}});
+}
+
+}  // namespace slotguard::api

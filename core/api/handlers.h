@@ -1,0 +1,20 @@
+// HTTP handlers. Each is a task: it runs until it needs the store or Stripe, then
+// suspends until the host answers.
+#pragma once
+#include <string>
+
+#include "http_types.h"
+#include "services.h"
+
+namespace slotguard::api {
+
+Co<HttpResponse> route(Services& s, const HttpRequest& req);
+
+Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string event_id);
+Co<HttpResponse> get_event(Services& s, std::string event_id);
+Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id);
+Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req);
+Co<HttpResponse> get_reservation(Services& s, std::string rid);
+Co<HttpResponse> cancel_reservation(Services& s, std::string rid);
+
+}  // namespace slotguard::api

@@ -1,0 +1,76 @@
+// Maps method + path to a handler. Unknown paths answer 404, known paths with the
+// wrong method answer 405 with Allow.
+#include <vector>
+
+#include "handlers.h"
+#include "responses.h"
+
+namespace slotguard::api {
+
+namespace {
+
+std::vector<std::string> segments(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.emplace_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+HttpResponse method_not_allowed(const char* allow) {
+  HttpResponse r = error_response(405, "method_not_allowed", std::string("allowed: ") + allow);
+  r.headers.emplace_back("Allow", allow);
+  return r;
+}
+
+}  // namespace
+
+Co<HttpResponse> route(Services& s, const HttpRequest& req) {
+  if (req.path.size() > 1024) co_return error_response(414, "uri_too_long", "the path is too long");
+  const auto seg = segments(req.path);
+  const std::string& m = req.method;
+  const size_t n = seg.size();
+
+  if (n == 1 && seg[0] == "healthz") {
+    if (m != "GET") co_return method_not_allowed("GET");
+    co_return json_response(200, Json{{"status", "ok"}});
+  }
+  if (n == 1 && seg[0] == "metrics") {
+    if (m != "GET") co_return method_not_allowed("GET");
+    HttpResponse r;
+    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+    r.body = s.metrics.prometheus_text();
+    co_return r;
+  }
+  if (n < 2 || seg[0] != "v1") co_return error_response(404, "not_found", "no such route");
+
+  if (seg[1] == "events" && n == 3) {
+    if (m == "PUT") co_return co_await put_event(s, req, seg[2]);
+    if (m == "GET") co_return co_await get_event(s, seg[2]);
+    co_return method_not_allowed("GET, PUT");
+  }
+  if (seg[1] == "events" && n == 4 && seg[3] == "slots") {
+    if (m == "GET") co_return co_await get_slots(s, req, seg[2]);
+    co_return method_not_allowed("GET");
+  }
+  if (seg[1] == "reservations" && n == 2) {
+    if (m == "POST") co_return co_await create_reservation(s, req);
+    co_return method_not_allowed("POST");
+  }
+  if (seg[1] == "reservations" && n == 3) {
+    if (m == "GET") co_return co_await get_reservation(s, seg[2]);
+    if (m == "DELETE") co_return co_await cancel_reservation(s, seg[2]);
+    co_return method_not_allowed("GET, DELETE");
+  }
+  co_return error_response(404, "not_found", "no such route");
+}
+
+}  // namespace slotguard::api

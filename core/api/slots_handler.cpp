@@ -1,0 +1,69 @@
+// GET /v1/events/{id}/slots?from=&to=: offered start times and whether each is free.
+// Reads the expert's ledger buckets for the range; never reveals who holds a slot.
+#include "form_encoding.h"
+#include "handlers.h"
+#include "responses.h"
+#include "slot_ledger.h"
+#include "store_keys.h"
+#include "time_rfc3339.h"
+
+namespace slotguard::api {
+
+namespace {
+constexpr int64_t kMaxRangeMs = 7 * kDayMs;
+constexpr size_t kListPage = 256;
+}  // namespace
+
+Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
+  std::optional<int64_t> from, to;
+  for (const auto& [k, v] : params) {
+    if (k == "from") from = parse_rfc3339(v);
+    if (k == "to") to = parse_rfc3339(v);
+  }
+  if (!from || !to) co_return validation_failed("from and to are required RFC 3339 timestamps");
+  if (*to <= *from) co_return validation_failed("to must be after from");
+  if (*to - *from > kMaxRangeMs) co_return validation_failed("the range may span at most 7 days");
+  if (!valid_client_id(event_id)) co_return not_found("event");
+
+  ReadResult ev = co_await s.store.read_one(keys::event(event_id));
+  if (ev.status != StoreStatus::Ok) co_return store_unavailable();
+  if (!ev.items[0].present()) co_return not_found("event");
+  auto event = event_from_storage(ev.items[0].value);
+  if (!event) co_return store_unavailable();
+
+  const int64_t now = s.now();
+  const int64_t step = event->slot_step_minutes * kMinuteMs;
+  // Candidates: aligned to the step counted from each UTC midnight, inside [from, to).
+  std::vector<int64_t> starts;
+  for (int64_t day = *from - (((*from % kDayMs) + kDayMs) % kDayMs); day < *to; day += kDayMs)
+    for (int64_t t = day; t < day + kDayMs && t < *to; t += step)
+      if (t >= *from && check_slot(*event, t, now) == SlotRule::Offered) starts.push_back(t);
+
+  Json slots = Json::array();
+  if (!starts.empty()) {
+    Span whole{blocked_span(*event, starts.front()).start, blocked_span(*event, starts.back()).end};
+    std::string lo = keys::slot_bucket(event->expert_id, first_bucket(whole));
+    std::string hi = keys::slot_bucket(event->expert_id, end_bucket(whole));
+    std::vector<KvItem> buckets;
+    std::string after;
+    for (;;) {
+      ListResult page = co_await s.store.list(lo, hi, kListPage, after);
+      if (page.status != StoreStatus::Ok) co_return store_unavailable();
+      for (auto& it : page.page.items) buckets.push_back(std::move(it));
+      if (!page.page.more || buckets.empty()) break;
+      after = buckets.back().key;
+    }
+    for (int64_t t : starts) {
+      auto taken = span_taken(buckets, blocked_span(*event, t), now, {});
+      if (!taken) co_return store_unavailable();
+      slots.push_back({{"start", format_rfc3339(t)},
+                       {"end", format_rfc3339(t + event->duration_minutes * kMinuteMs)},
+                       {"available", !*taken}});
+    }
+  }
+  co_return json_response(200, Json{{"event_id", event_id}, {"slots", std::move(slots)}});
+}
+
+}  // namespace slotguard::api

@@ -1,0 +1,28 @@
+// Start-up configuration handed over by the host (JSON, see wasm/ABI.md).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotguard {
+
+struct Config {
+  std::string admin_token;
+  std::string stripe_secret_key;
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::vector<std::string> webhook_secrets;  // several during rotation
+  int64_t webhook_tolerance_s = 300;
+  int64_t checkout_minutes = 30;              // 30 .. 1440, Stripe's bounds
+  int64_t hold_grace_minutes = 5;             // hold outlives its session by this much
+  int64_t multibanco_default_hold_minutes = 3 * 24 * 60;
+  int64_t http_timeout_ms = 10000;
+  std::string default_success_url = "http://localhost:8787/booking/success";
+  std::string default_cancel_url = "http://localhost:8787/booking/cancel";
+};
+
+// nullopt plus a message when a field has the wrong type or an out-of-range value.
+std::optional<Config> parse_config(std::string_view json, std::string* error);
+
+}  // namespace slotguard

@@ -1,0 +1,89 @@
+// Event types and reservations: the records the core stores, their validation, and
+// the JSON shapes they take in storage and in API responses.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json.h"
+
+namespace slotguard {
+
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
+
+struct Price {
+  int64_t amount = 0;  // minor units
+  std::string currency;  // ISO 4217, lower case
+};
+
+struct EventType {
+  std::string id;
+  std::string expert_id;
+  std::string title;
+  int64_t duration_minutes = 30;
+  int64_t buffer_before_minutes = 0;
+  int64_t buffer_after_minutes = 0;
+  int64_t slot_step_minutes = 30;
+  int64_t min_notice_minutes = 0;
+  int64_t max_advance_days = 60;
+  Price price;
+  std::vector<std::string> payment_method_types{"card"};
+};
+
+enum class ReservationStatus { PendingPayment, Confirmed, Released, Refunded };
+const char* status_name(ReservationStatus s);
+std::optional<ReservationStatus> parse_status(std::string_view s);
+
+struct Guest {
+  std::string email;
+  std::string name;
+};
+
+struct Reservation {
+  std::string id;
+  std::string event_id;
+  std::string expert_id;
+  int64_t start = 0, end = 0;            // the appointment
+  int64_t span_start = 0, span_end = 0;  // widened by the event's buffers: what conflicts
+  Guest guest;
+  ReservationStatus status = ReservationStatus::PendingPayment;
+  std::string release_reason;  // set when released
+  int64_t expires_at = 0;      // pending holds only
+  int64_t session_expires_at = 0;  // what Stripe is told; always before expires_at
+  std::string checkout_session_id;
+  std::string checkout_url;
+  std::string payment_intent_id;
+  // Snapshot of what the Checkout Session is created with, so a retried create sends
+  // identical parameters under the same idempotency key.
+  std::string title;
+  Price price;
+  std::vector<std::string> payment_method_types;
+  std::string success_url, cancel_url;
+  int64_t created_at = 0, updated_at = 0;
+
+  // Active = blocks the slot: confirmed, or pending and not yet expired.
+  bool active_at(int64_t now_ms) const {
+    return status == ReservationStatus::Confirmed ||
+           (status == ReservationStatus::PendingPayment && expires_at > now_ms);
+  }
+};
+
+// Identifiers chosen by clients (event ids, expert ids): [A-Za-z0-9_-]{1,64}.
+bool valid_client_id(std::string_view id);
+
+// Validates an event definition from a PUT body. On failure returns nullopt and sets
+// `error` to a message naming the field.
+std::optional<EventType> event_from_request(const Json& body, std::string_view path_id, std::string* error);
+Json event_to_json(const EventType& e);
+std::optional<EventType> event_from_storage(std::string_view text);
+
+Json reservation_view(const Reservation& r);  // API shape
+std::string reservation_to_storage(const Reservation& r);
+std::optional<Reservation> reservation_from_storage(std::string_view text);
+
+bool plausible_email(std::string_view email);
+
+}  // namespace slotguard

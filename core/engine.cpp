@@ -1,0 +1,73 @@
+#include "engine.h"
+
+#include "api/handlers.h"
+#include "services.h"
+
+namespace slotguard {
+
+struct Engine::Running {
+  // Declaration order matters: the coroutine (last) is destroyed before the context
+  // and request it refers to.
+  HttpRequest request;
+  TaskContext ctx;
+  Services services;
+  std::optional<Co<HttpResponse>> co;
+  std::optional<HttpResponse> response;
+
+  Running(HttpRequest req, const Config& cfg, HostEnv& env, Metrics& m)
+      : request(std::move(req)), services{ctx, cfg, env, m} {}
+};
+
+Engine::Engine(Config cfg, HostEnv& env, RootHandler root)
+    : cfg_(std::move(cfg)), env_(env), root_(root ? root : &api::route) {}
+Engine::~Engine() = default;
+
+void Engine::settle(Running& t) {
+  if (t.co && t.co->done()) {
+    t.response = t.co->take();
+    t.co.reset();
+    metrics_.add("slotguard_requests_total", "class=\"" + std::to_string(t.response->status / 100) + "xx\"");
+  }
+}
+
+TaskId Engine::start(HttpRequest req) {
+  TaskId id = next_id_++;
+  if (next_id_ == 0) next_id_ = 1;  // 0 is never a task id across the ABI
+  auto t = std::make_unique<Running>(std::move(req), cfg_, env_, metrics_);
+  t->co.emplace(root_(t->services, t->request));
+  t->co->start();
+  settle(*t);
+  tasks_.emplace(id, std::move(t));
+  return id;
+}
+
+TaskState Engine::state(TaskId id) const {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end()) return TaskState::Unknown;
+  return it->second->response ? TaskState::Done : TaskState::Waiting;
+}
+
+const HostCall* Engine::pending(TaskId id) const {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end() || it->second->response || !it->second->ctx.pending()) return nullptr;
+  return &*it->second->ctx.pending();
+}
+
+bool Engine::resume(TaskId id, HostReply reply) {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end() || it->second->response) return false;
+  Running& t = *it->second;
+  if (!t.ctx.resume(std::move(reply))) return false;
+  settle(t);
+  return true;
+}
+
+const HttpResponse* Engine::response(TaskId id) const {
+  auto it = tasks_.find(id);
+  if (it == tasks_.end() || !it->second->response) return nullptr;
+  return &*it->second->response;
+}
+
+void Engine::drop(TaskId id) { tasks_.erase(id); }
+
+}  // namespace slotguard

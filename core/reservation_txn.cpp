@@ -1,0 +1,109 @@
+#include "reservation_txn.h"
+
+#include "slot_ledger.h"
+#include "store_keys.h"
+
+namespace slotguard {
+namespace {
+
+// Pending holds are indexed by expiry so the sweep can find the expired ones.
+void plan_hold_index(const std::optional<Reservation>& before, const Reservation& after,
+                     std::vector<KvMutation>& mutations) {
+  bool was = before && before->status == ReservationStatus::PendingPayment;
+  bool is = after.status == ReservationStatus::PendingPayment;
+  if (was && (!is || before->expires_at != after.expires_at))
+    mutations.push_back({KvMutation::Op::Delete, keys::hold(before->expires_at, before->id), {}});
+  if (is && (!was || before->expires_at != after.expires_at))
+    mutations.push_back({KvMutation::Op::Set, keys::hold(after.expires_at, after.id), after.id});
+}
+
+}  // namespace
+
+Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
+                                   std::vector<std::string> extra_keys, Decide decide) {
+  TxnOutcome out;
+  const std::string rkey = keys::reservation(rid);
+  NewSpan where = creating;
+  if (!creating.given()) {
+    ReadResult first = co_await s.store.read_one(rkey);
+    if (first.status != StoreStatus::Ok) co_return out;
+    if (!first.items[0].present()) {
+      out.kind = TxnOutcome::Kind::NotFound;
+      co_return out;
+    }
+    auto r = reservation_from_storage(first.items[0].value);
+    if (!r) co_return out;
+    where = {r->expert_id, {r->span_start, r->span_end}};
+  }
+  std::vector<std::string> bucket_list = bucket_keys(where.expert_id, where.span);
+
+  for (int attempt = 1; attempt <= kMaxCommitAttempts; ++attempt) {
+    out.attempts = attempt;
+    std::vector<std::string> read_keys{rkey};
+    read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
+    read_keys.insert(read_keys.end(), bucket_list.begin(), bucket_list.end());
+    ReadResult snap = co_await s.store.read(read_keys);
+    if (snap.status != StoreStatus::Ok) co_return out;
+
+    std::optional<Reservation> current;
+    if (snap.items[0].present()) {
+      current = reservation_from_storage(snap.items[0].value);
+      if (!current) co_return out;  // a record we cannot read: refuse to guess
+    } else if (!creating.given()) {
+      out.kind = TxnOutcome::Kind::NotFound;
+      co_return out;
+    }
+    std::vector<KvItem> buckets(snap.items.end() - static_cast<long>(bucket_list.size()), snap.items.end());
+    const int64_t now = s.now();
+    auto taken = span_taken(buckets, where.span, now, rid);
+    if (!taken) co_return out;
+
+    TxnView view{current, snap, !*taken, now};
+    out.plan = decide(view);
+    out.reservation = current;
+    if (out.plan.kind == TxnPlan::Kind::NoChange) {
+      out.kind = TxnOutcome::Kind::NoChange;
+      co_return out;
+    }
+    if (out.plan.kind == TxnPlan::Kind::Reject) {
+      out.kind = TxnOutcome::Kind::Rejected;
+      co_return out;
+    }
+    Reservation next = out.plan.next;
+    next.id = rid;
+    next.expert_id = where.expert_id;
+    next.span_start = where.span.start;
+    next.span_end = where.span.end;
+    next.updated_at = now;
+    // The ledger is the law: a decision may never activate a span someone else holds.
+    if (next.active_at(now) && *taken) {
+      out.kind = TxnOutcome::Kind::Rejected;
+      co_return out;
+    }
+
+    std::vector<KvCheck> checks;
+    std::vector<KvMutation> mutations;
+    for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
+    std::optional<LedgerEntry> entry;
+    if (next.active_at(now))
+      entry = LedgerEntry{rid, where.span.start, where.span.end,
+                          next.status == ReservationStatus::Confirmed ? 0 : next.expires_at};
+    if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations)) co_return out;
+    mutations.push_back({KvMutation::Op::Set, rkey, reservation_to_storage(next)});
+    plan_hold_index(current, next, mutations);
+    for (auto& m : out.plan.extra_mutations) mutations.push_back(m);
+
+    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));
+    if (st == StoreStatus::Ok) {
+      out.kind = TxnOutcome::Kind::Written;
+      out.reservation = std::move(next);
+      co_return out;
+    }
+    if (st == StoreStatus::Error) co_return out;
+    s.metrics.add("slotguard_store_commit_retries_total");
+  }
+  out.kind = TxnOutcome::Kind::Busy;
+  co_return out;
+}
+
+}  // namespace slotguard

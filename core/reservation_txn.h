@@ -1,0 +1,62 @@
+// One optimistic transaction over a reservation and the slots it blocks.
+//
+// Every state change of a reservation goes through run_reservation_txn: it reads the
+// reservation, its ledger buckets and any extra keys in one snapshot, lets a pure
+// decision function choose the next state, and commits the reservation, the ledger,
+// the hold index and the decision's extra writes together, conditional on every
+// version it read. A failed check re-reads and decides again, a bounded number of
+// times. This is the only place that writes reservations, so the ledger and the
+// records cannot drift apart.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain.h"
+#include "schedule_rules.h"
+#include "services.h"
+
+namespace slotguard {
+
+inline constexpr int kMaxCommitAttempts = 8;
+
+struct TxnView {
+  const std::optional<Reservation>& current;
+  const ReadResult& snapshot;  // includes the extra keys asked for
+  bool span_free;              // no other active reservation overlaps this span
+  int64_t now;
+};
+
+struct TxnPlan {
+  enum class Kind { NoChange, Write, Reject } kind = Kind::NoChange;
+  Reservation next;                       // for Write
+  std::vector<KvMutation> extra_mutations;
+  int tag = 0;                            // free for the caller: why it rejected, etc.
+};
+
+using Decide = std::function<TxnPlan(const TxnView&)>;
+
+struct TxnOutcome {
+  enum class Kind { Written, NoChange, Rejected, NotFound, Busy, StoreError } kind = Kind::StoreError;
+  std::optional<Reservation> reservation;  // after the transaction (or as last read)
+  TxnPlan plan;
+  int attempts = 0;
+};
+
+// The span and expert are given for a reservation being created; for an existing one
+// they are read from the record (they never change) and `expert_id` stays empty.
+// (A plain struct, not std::optional: g++ 12 mis-copies optional coroutine arguments.)
+struct NewSpan {
+  std::string expert_id;
+  Span span;
+  bool given() const { return !expert_id.empty(); }
+};
+
+inline NewSpan existing_reservation() { return NewSpan(); }
+inline std::vector<std::string> no_keys() { return {}; }
+
+Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
+                                   std::vector<std::string> extra_keys, Decide decide);
+
+}  // namespace slotguard

@@ -1,0 +1,34 @@
+// The key layout. Every lookup the API needs is a point read of one of these keys;
+// ranges are only used by the sweep and the availability query.
+//
+//   event/<event_id>                      event type
+//   rsv/<reservation_id>                  reservation
+//   cs/<checkout_session_id>              -> reservation id
+//   pi/<payment_intent_id>                -> reservation id
+//   idem/<sha256(idempotency key)>        {fingerprint, reservation id}
+//   slot/<expert_id>/<bucket, 10 digits>  spans of active reservations in a 15-minute
+//                                         bucket (see slot_ledger.h)
+//   hold/<expires_at, 13 digits>/<rid>    pending holds ordered by expiry, for the sweep
+//   whevt/<stripe event id>               webhook events already applied
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace slotguard::keys {
+
+std::string event(std::string_view id);
+std::string reservation(std::string_view id);
+std::string session_index(std::string_view session_id);
+std::string payment_intent_index(std::string_view pi_id);
+std::string idempotency(std::string_view client_key);
+std::string slot_bucket(std::string_view expert_id, int64_t bucket);
+std::string slot_prefix(std::string_view expert_id);
+std::string hold(int64_t expires_at, std::string_view rid);
+inline constexpr std::string_view kHoldPrefix = "hold/";
+std::string webhook_event(std::string_view event_id);
+
+// Fixed-width decimal so that bytewise key order is numeric order.
+std::string padded(int64_t v, int width);
+
+}  // namespace slotguard::keys

@@ -1,0 +1,67 @@
+#include "stripe_api.h"
+
+namespace slotguard {
+
+StripeResult parse_stripe_response(const FetchResponse& res) {
+  StripeResult out;
+  if (!res.transport_ok) return out;
+  out.http_status = res.status;
+  auto body = parse_json(res.body, 32);
+  if (res.status >= 200 && res.status < 300 && body && body->is_object()) {
+    out.kind = StripeResult::Kind::Ok;
+    out.object = std::move(*body);
+    return out;
+  }
+  out.kind = StripeResult::Kind::ApiError;
+  if (body) {
+    if (const Json* err = get_object(*body, "error")) {
+      if (auto* s = get_string(*err, "type")) out.error_type = *s;
+      if (auto* s = get_string(*err, "code")) out.error_code = *s;
+      if (auto* s = get_string(*err, "message")) out.error_message = *s;
+    }
+  }
+  if (out.error_type.empty()) out.error_type = res.status >= 500 ? "api_error" : "invalid_response";
+  return out;
+}
+
+Co<StripeResult> StripeApi::post(std::string path, FormBody form, std::string idempotency_key) {
+  FetchRequest req{"POST", cfg_.stripe_api_base + path, {}, form.text(), cfg_.http_timeout_ms};
+  req.headers = {{"Authorization", "Bearer " + cfg_.stripe_secret_key},
+                 {"Stripe-Version", kStripeApiVersion},
+                 {"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Idempotency-Key", std::move(idempotency_key)}};
+  FetchResponse res = co_await fetch(ctx_, std::move(req));
+  co_return parse_stripe_response(res);
+}
+
+Co<StripeResult> StripeApi::get(std::string path_and_query) {
+  FetchRequest req{"GET", cfg_.stripe_api_base + path_and_query, {}, {}, cfg_.http_timeout_ms};
+  req.headers = {{"Authorization", "Bearer " + cfg_.stripe_secret_key}, {"Stripe-Version", kStripeApiVersion}};
+  FetchResponse res = co_await fetch(ctx_, std::move(req));
+  co_return parse_stripe_response(res);
+}
+
+std::string checkout_idempotency_key(std::string_view reservation_id) {
+  return "slotguard-checkout-" + std::string(reservation_id);
+}
+
+FormBody checkout_session_form(const Reservation& r) {
+  FormBody f;
+  f.add("mode", "payment")
+      .add("line_items[0][quantity]", "1")
+      .add("line_items[0][price_data][currency]", r.price.currency)
+      .add("line_items[0][price_data][unit_amount]", std::to_string(r.price.amount))
+      .add("line_items[0][price_data][product_data][name]", r.title)
+      .add("customer_email", r.guest.email)
+      .add("client_reference_id", r.id)
+      .add("metadata[reservation_id]", r.id)
+      .add("payment_intent_data[metadata][reservation_id]", r.id)
+      .add("expires_at", std::to_string(r.session_expires_at / 1000))
+      .add("success_url", r.success_url)
+      .add("cancel_url", r.cancel_url);
+  for (size_t i = 0; i < r.payment_method_types.size(); ++i)
+    f.add("payment_method_types[" + std::to_string(i) + "]", r.payment_method_types[i]);
+  return f;
+}
+
+}  // namespace slotguard

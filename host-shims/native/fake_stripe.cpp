@@ -1,0 +1,145 @@
+#include "fake_stripe.h"
+
+#include "form_encoding.h"
+#include "json.h"
+
+namespace slotguard::native {
+
+namespace {
+
+std::string error_body(const char* type, const char* code, const char* message) {
+  return dump_json(Json{{"error", {{"type", type}, {"code", code}, {"message", message}}}});
+}
+
+std::string param(const std::vector<std::pair<std::string, std::string>>& form, const std::string& key) {
+  for (const auto& [k, v] : form)
+    if (k == key) return v;
+  return {};
+}
+
+// "https://api.stripe.test/v1/x?y" -> "/v1/x"
+std::string path_of(const std::string& url) {
+  size_t scheme = url.find("://");
+  size_t start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (start == std::string::npos) return "/";
+  size_t q = url.find('?', start);
+  return url.substr(start, q == std::string::npos ? std::string::npos : q - start);
+}
+
+}  // namespace
+
+size_t FakeStripe::count(const std::string& prefix) const {
+  size_t n = 0;
+  for (const auto& c : calls_)
+    if ((c.method + " " + c.path).rfind(prefix, 0) == 0) ++n;
+  return n;
+}
+
+size_t FakeStripe::calls_for_reservation(const std::string& rid) const {
+  size_t n = 0;
+  for (const auto& c : calls_)
+    if (c.reservation_id == rid) ++n;
+  return n;
+}
+
+std::string FakeStripe::session_json(const FakeSession& s) const {
+  Json j = {{"id", s.id},
+            {"object", "checkout.session"},
+            {"status", s.status},
+            {"payment_status", s.payment_status},
+            {"url", s.url},
+            {"client_reference_id", s.reservation_id},
+            {"metadata", {{"reservation_id", s.reservation_id}}},
+            {"amount_total", s.amount},
+            {"currency", s.currency},
+            {"expires_at", s.expires_at},
+            {"payment_intent", s.payment_intent.empty() ? Json(nullptr) : Json(s.payment_intent)}};
+  return dump_json(j);
+}
+
+std::string FakeStripe::pay(const std::string& session_id) {
+  auto& s = sessions_.at(session_id);
+  s.status = "complete";
+  s.payment_status = "paid";
+  s.payment_intent = "pi_fake_" + std::to_string(next_id_++);
+  return s.payment_intent;
+}
+
+HostReply FakeStripe::serve(const HostCall& call) {
+  auto req = decode_fetch_request(call.payload);
+  if (call.op != HostOp::HttpFetch || !req) return {1, "not a fetch"};
+  const std::string path = path_of(req->url);
+  StripeCall record{req->method, path, {}, {}};
+  for (const auto& [k, v] : req->headers)
+    if (k == "Idempotency-Key") record.idempotency_key = v;
+  std::vector<std::pair<std::string, std::string>> form;
+  parse_query(req->body, form);
+  record.reservation_id = param(form, "client_reference_id");
+  if (record.reservation_id.empty() && path.rfind("/v1/checkout/sessions/", 0) == 0) {
+    auto it = sessions_.find(path.substr(22, path.find('/', 22) - 22));
+    if (it != sessions_.end()) record.reservation_id = it->second.reservation_id;
+  }
+  calls_.push_back(record);
+
+  if (req->method == "POST" && path == "/v1/checkout/sessions") {
+    if (fail_creates_in_transport > 0) {
+      --fail_creates_in_transport;
+      return {2, "connection refused"};
+    }
+    if (fail_creates_with_500 > 0) {
+      --fail_creates_with_500;
+      return {0, encode_fetch_reply(500, error_body("api_error", "", "injected failure"))};
+    }
+  }
+  if (req->method == "POST" && !record.idempotency_key.empty()) {
+    auto it = idempotency_.find(record.idempotency_key);
+    if (it != idempotency_.end()) {
+      if (it->second.params != req->body)
+        return {0, encode_fetch_reply(400, error_body("idempotency_error", "", "Keys for idempotent requests can only be used with the same parameters they were first used with."))};
+      return {0, encode_fetch_reply(it->second.status, it->second.body)};
+    }
+  }
+  auto [status, body] = handle(*req, path);
+  if (req->method == "POST" && !record.idempotency_key.empty())
+    idempotency_[record.idempotency_key] = {req->body, status, body};
+  return {0, encode_fetch_reply(status, body)};
+}
+
+std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> form;
+  if (!parse_query(req.body, form)) return {400, error_body("invalid_request_error", "", "malformed body")};
+  const std::string sessions = "/v1/checkout/sessions";
+  if (req.method == "POST" && path == sessions) {
+    FakeSession s;
+    s.id = "cs_fake_" + std::to_string(next_id_++);
+    s.reservation_id = param(form, "client_reference_id");
+    s.url = "https://checkout.fake/" + s.id;
+    s.currency = param(form, "line_items[0][price_data][currency]");
+    s.amount = std::atoll(param(form, "line_items[0][price_data][unit_amount]").c_str());
+    s.expires_at = std::atoll(param(form, "expires_at").c_str());
+    s.customer_email = param(form, "customer_email");
+    if (s.currency.empty() || param(form, "success_url").empty())
+      return {400, error_body("invalid_request_error", "parameter_missing", "missing parameter")};
+    sessions_[s.id] = s;
+    return {200, session_json(s)};
+  }
+  if (path.rfind(sessions + "/", 0) == 0) {
+    std::string rest = path.substr(sessions.size() + 1);
+    bool expire = false;
+    if (rest.size() > 7 && rest.compare(rest.size() - 7, 7, "/expire") == 0) {
+      expire = true;
+      rest.resize(rest.size() - 7);
+    }
+    auto it = sessions_.find(rest);
+    if (it == sessions_.end()) return {404, error_body("invalid_request_error", "resource_missing", "No such checkout.session")};
+    if (expire && req.method == "POST") {
+      if (it->second.status != "open")
+        return {400, error_body("invalid_request_error", "", "Only Checkout Sessions with a status of open can be expired.")};
+      it->second.status = "expired";
+    }
+    return {200, session_json(it->second)};
+  }
+  return {404, error_body("invalid_request_error", "resource_missing", "Unrecognized request URL")};
+}
+
+}  // namespace slotguard::native

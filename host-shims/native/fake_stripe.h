@@ -1,0 +1,57 @@
+// A fake of the Stripe API behind the fetch port, for native tests: it speaks the
+// same form-encoded requests and JSON answers, replays idempotency keys, and counts
+// every call so tests can prove who talked to Stripe.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fetch_client.h"
+#include "task.h"
+
+namespace slotguard::native {
+
+struct FakeSession {
+  std::string id, reservation_id, status = "open", payment_status = "unpaid";
+  std::string payment_intent, url, currency, customer_email;
+  int64_t amount = 0, expires_at = 0;
+  std::vector<std::string> methods;
+};
+
+struct StripeCall {
+  std::string method, path, idempotency_key, reservation_id;
+};
+
+class FakeStripe {
+ public:
+  HostReply serve(const HostCall& call);
+
+  // Faults on demand: the next N session creates answer 500 / fail in transport.
+  int fail_creates_with_500 = 0;
+  int fail_creates_in_transport = 0;
+
+  const std::vector<StripeCall>& calls() const { return calls_; }
+  size_t count(const std::string& method_and_path_prefix) const;
+  size_t calls_for_reservation(const std::string& rid) const;
+  std::map<std::string, FakeSession>& sessions() { return sessions_; }
+  // Marks a session paid by card (as Checkout does) and returns its PaymentIntent id.
+  std::string pay(const std::string& session_id);
+
+ private:
+  struct Replay {
+    std::string params;
+    int status;
+    std::string body;
+  };
+  std::pair<int, std::string> handle(const FetchRequest& req, const std::string& path);
+  std::string session_json(const FakeSession& s) const;
+
+  std::vector<StripeCall> calls_;
+  std::map<std::string, FakeSession> sessions_;
+  std::map<std::string, Replay> idempotency_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace slotguard::native

@@ -1,0 +1,11 @@
+// Serves the core's store host calls (JSON payloads) from a native KvStore. The
+// same translation every host does; here it is written once for native use.
+#pragma once
+#include "kv_store.h"
+#include "task.h"
+
+namespace slotguard::native {
+
+HostReply serve_store_call(KvStore& store, const HostCall& call);
+
+}  // namespace slotguard::native

@@ -1,0 +1,85 @@
+// Stripe-shaped API errors: {"error": {type, message, param?, code?, doc_url?}}.
+
+export class StripeError extends Error {
+  /**
+   * @param {number} status HTTP status
+   * @param {object} fields  type, message, param, code
+   * @param {object} [opts]  saveIdempotent: whether an idempotent replay
+   *   should return this error (true once the endpoint "began executing";
+   *   false for parameter validation, like real Stripe).
+   */
+  constructor(status, { type = 'invalid_request_error', message, param, code } = {}, opts = {}) {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.param = param;
+    this.code = code;
+    this.saveIdempotent = opts.saveIdempotent ?? true;
+  }
+
+  toJSON() {
+    const error = { type: this.type, message: this.message };
+    if (this.code) {
+      error.code = this.code;
+      error.doc_url = `https://stripe.com/docs/error-codes/${this.code.replace(/_/g, '-')}`;
+    }
+    if (this.param !== undefined && this.param !== null) error.param = this.param;
+    return { error };
+  }
+}
+
+const validation = { saveIdempotent: false };
+
+export function missingParam(param) {
+  return new StripeError(400, { message: `Missing required param: ${param}.`, param, code: 'parameter_missing' }, validation);
+}
+
+export function invalidParam(param, message, code) {
+  return new StripeError(400, { message, param, code }, validation);
+}
+
+export function unknownParam(param) {
+  return new StripeError(400, { message: `Received unknown parameter: ${param}`, param, code: 'parameter_unknown' }, validation);
+}
+
+export function invalidState(message, { code, param } = {}) {
+  return new StripeError(400, { message, code, param });
+}
+
+export function resourceMissing(objectName, id, param) {
+  return new StripeError(404, { message: `No such ${objectName}: '${id}'`, param, code: 'resource_missing' }, validation);
+}
+
+export function unrecognizedUrl(method, path) {
+  return new StripeError(
+    404,
+    { message: `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.` },
+    validation,
+  );
+}
+
+export function authMissing() {
+  return new StripeError(
+    401,
+    { message: "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')." },
+    validation,
+  );
+}
+
+export function authInvalid(key) {
+  const tail = key.length > 4 ? key.slice(-4) : '';
+  const head = key.startsWith('sk_test_') ? 'sk_test_' : key.startsWith('sk_live_') ? 'sk_live_' : '';
+  return new StripeError(401, { message: `Invalid API Key provided: ${head}****${tail}` }, validation);
+}
+
+export function idempotencyError(message) {
+  return new StripeError(400, { type: 'idempotency_error', message }, validation);
+}
+
+export function bodyTooLarge(limit) {
+  return new StripeError(413, { message: `Request body is too large: the limit is ${limit} bytes.` }, validation);
+}
+
+export function internalError() {
+  return new StripeError(500, { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.' }, validation);
+}

@@ -1,0 +1,92 @@
+#include "world.h"
+
+#include "domain.h"
+#include "store_keys.h"
+
+namespace slotguard::testing {
+
+Config test_config() {
+  Config c;
+  c.admin_token = kAdminToken;
+  c.stripe_secret_key = "sk_test_fake";
+  c.stripe_api_base = "https://api.stripe.test";
+  c.webhook_secrets = {"whsec_test_secret"};
+  return c;
+}
+
+World::World(uint64_t seed, std::unique_ptr<native::KvStore> s, RootHandler root)
+    : host(seed), store(std::move(s)), engine(test_config(), host, root), sched(engine, *store, stripe) {}
+
+HttpRequest make_request(std::string method, std::string path, std::string body, HeaderList headers) {
+  HttpRequest r;
+  size_t q = path.find('?');
+  if (q != std::string::npos) {
+    r.query = path.substr(q + 1);
+    path.resize(q);
+  }
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+HttpResponse World::call(HttpRequest req) {
+  TaskId id = engine.start(std::move(req));
+  while (sched.step(id)) {
+  }
+  HttpResponse out = *engine.response(id);
+  engine.drop(id);
+  return out;
+}
+
+HttpResponse World::put_event(const std::string& id, const std::string& expert, int duration, int bb, int ba,
+                              int step) {
+  Json body = {{"expert_id", expert},
+               {"title", "Session " + id},
+               {"duration_minutes", duration},
+               {"buffer_before_minutes", bb},
+               {"buffer_after_minutes", ba},
+               {"slot_step_minutes", step},
+               {"price", {{"amount", 5000}, {"currency", "eur"}}},
+               {"payment_method_types", {"card", "multibanco"}}};
+  return call(make_request("PUT", "/v1/events/" + id, body.dump(),
+                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
+}
+
+HttpRequest World::create_request(const std::string& event_id, const std::string& start, const std::string& email,
+                                  const std::string& idempotency_key) {
+  Json body = {{"event_id", event_id}, {"start", start}, {"guest", {{"email", email}, {"name", "Guest " + email}}}};
+  HeaderList h{{"Content-Type", "application/json"}};
+  if (!idempotency_key.empty()) h.emplace_back("Idempotency-Key", idempotency_key);
+  return make_request("POST", "/v1/reservations", body.dump(), h);
+}
+
+std::vector<Reservation> World::reservations() {
+  std::vector<Reservation> out;
+  auto page = store->list("rsv/", "rsv0", 100000, "");
+  if (!page) return out;
+  for (const auto& it : page->items)
+    if (auto r = reservation_from_storage(it.value)) out.push_back(*r);
+  return out;
+}
+
+Json World::json_of(const HttpResponse& r) {
+  auto j = parse_json(r.body, 64);
+  return j ? *j : Json();
+}
+
+std::string check_no_double_booking(World& w) {
+  auto all = w.reservations();
+  const int64_t now = w.host.now_ms();
+  for (size_t i = 0; i < all.size(); ++i)
+    for (size_t j = i + 1; j < all.size(); ++j) {
+      const auto &a = all[i], &b = all[j];
+      if (a.expert_id == b.expert_id && a.active_at(now) && b.active_at(now) && a.span_start < b.span_end &&
+          b.span_start < a.span_end)
+        return "double booking: " + a.id + " and " + b.id;
+    }
+  return {};
+}
+
+}  // namespace slotguard::testing

@@ -1,0 +1,46 @@
+// A complete native slotguard for tests: engine, store, fake Stripe, clock and the
+// deterministic scheduler, with helpers to build requests.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "domain.h"
+#include "engine.h"
+#include "fake_stripe.h"
+#include "kv_store.h"
+#include "scheduler.h"
+#include "sim_host.h"
+
+namespace slotguard::testing {
+
+inline constexpr const char* kAdminToken = "test-admin-token-0123456789";
+
+Config test_config();
+
+struct World {
+  explicit World(uint64_t seed = 1, std::unique_ptr<native::KvStore> store = native::make_memory_store(),
+                 RootHandler root = nullptr);
+
+  native::SimHost host;
+  std::unique_ptr<native::KvStore> store;
+  native::FakeStripe stripe;
+  Engine engine;
+  native::Scheduler sched;
+
+  // Runs one request alone to completion and returns its response.
+  HttpResponse call(HttpRequest req);
+  HttpResponse put_event(const std::string& id, const std::string& expert, int duration, int buffer_before = 0,
+                         int buffer_after = 0, int step = 15);
+  static HttpRequest create_request(const std::string& event_id, const std::string& start, const std::string& email,
+                                    const std::string& idempotency_key = {});
+  // All reservation records in the store.
+  std::vector<Reservation> reservations();
+  Json json_of(const HttpResponse& r);
+};
+
+HttpRequest make_request(std::string method, std::string path, std::string body = {}, HeaderList headers = {});
+
+// The invariants every schedule must keep. Empty string = all hold; else what broke.
+std::string check_no_double_booking(World& w);
+
+}  // namespace slotguard::testing

@@ -20,10 +20,14 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/time_rfc3339.cpp
   ${SLOTGUARD_CORE_DIR}/utf8.cpp
+  ${SLOTGUARD_CORE_DIR}/webhook_signature.cpp
   ${SLOTGUARD_CORE_DIR}/api/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/api/events_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/api/reservations_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/responses.cpp
   ${SLOTGUARD_CORE_DIR}/api/router.cpp
   ${SLOTGUARD_CORE_DIR}/api/slots_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/sweep_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/webhook_handler.cpp
 )

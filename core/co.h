@@ -5,14 +5,12 @@
 #include <coroutine>
 namespace slotguard::co {
 using std::coroutine_handle;
-using std::noop_coroutine;
 using std::suspend_always;
 }  // namespace slotguard::co
 #else
 #include <experimental/coroutine>
 namespace slotguard::co {
 using std::experimental::coroutine_handle;
-using std::experimental::noop_coroutine;
 using std::experimental::suspend_always;
 }  // namespace slotguard::co
 #endif

@@ -201,6 +201,7 @@ std::string reservation_to_storage(const Reservation& r) {
             {"checkout_session_id", r.checkout_session_id},
             {"checkout_url", r.checkout_url},
             {"payment_intent_id", r.payment_intent_id},
+            {"refund_id", r.refund_id},
             {"title", r.title},
             {"price", {{"amount", r.price.amount}, {"currency", r.price.currency}}},
             {"payment_method_types", strings(r.payment_method_types)},
@@ -243,6 +244,7 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   r.checkout_session_id = str_or_empty(*j, "checkout_session_id");
   r.checkout_url = str_or_empty(*j, "checkout_url");
   r.payment_intent_id = str_or_empty(*j, "payment_intent_id");
+  r.refund_id = str_or_empty(*j, "refund_id");
   r.title = str_or_empty(*j, "title");
   r.price = {*amount, str_or_empty(*price, "currency")};
   r.payment_method_types = strings_from(*j, "payment_method_types");

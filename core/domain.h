@@ -56,6 +56,7 @@ struct Reservation {
   std::string checkout_session_id;
   std::string checkout_url;
   std::string payment_intent_id;
+  std::string refund_id;  // set once Stripe confirmed the refund of a lost slot
   // Snapshot of what the Checkout Session is created with, so a retried create sends
   // identical parameters under the same idempotency key.
   std::string title;

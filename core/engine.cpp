@@ -32,7 +32,7 @@ void Engine::settle(Running& t) {
 
 TaskId Engine::start(HttpRequest req) {
   TaskId id = next_id_++;
-  if (next_id_ == 0) next_id_ = 1;  // 0 is never a task id across the ABI
+  if (next_id_ > 0x7fffffff) next_id_ = 1;  // ids stay positive int32 across the ABI
   auto t = std::make_unique<Running>(std::move(req), cfg_, env_, metrics_);
   t->co.emplace(root_(t->services, t->request));
   t->co->start();

@@ -2,6 +2,11 @@
 // typed access on untrusted input goes through the helpers below, because a type
 // error would abort under -fno-exceptions.
 #pragma once
+// std::filesystem is absent from the wasm sysroots and never needed here.
+#ifndef JSON_HAS_FILESYSTEM
+#define JSON_HAS_FILESYSTEM 0
+#define JSON_HAS_EXPERIMENTAL_FILESYSTEM 0
+#endif
 #include <nlohmann/json.hpp>
 
 #include <cstdint>

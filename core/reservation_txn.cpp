@@ -6,15 +6,35 @@
 namespace slotguard {
 namespace {
 
-// Pending holds are indexed by expiry so the sweep can find the expired ones.
-void plan_hold_index(const std::optional<Reservation>& before, const Reservation& after,
-                     std::vector<KvMutation>& mutations) {
-  bool was = before && before->status == ReservationStatus::PendingPayment;
-  bool is = after.status == ReservationStatus::PendingPayment;
-  if (was && (!is || before->expires_at != after.expires_at))
-    mutations.push_back({KvMutation::Op::Delete, keys::hold(before->expires_at, before->id), {}});
-  if (is && (!was || before->expires_at != after.expires_at))
-    mutations.push_back({KvMutation::Op::Set, keys::hold(after.expires_at, after.id), after.id});
+// Every secondary index is derived here from the record's before and after states,
+// so no caller can forget one and indexes always commit with the record.
+void set_or_delete(std::vector<KvMutation>& m, bool was, bool is, const std::string& old_key,
+                   const std::string& new_key, const std::string& value) {
+  if (was && (!is || old_key != new_key)) m.push_back({KvMutation::Op::Delete, old_key, {}});
+  if (is && (!was || old_key != new_key)) m.push_back({KvMutation::Op::Set, new_key, value});
+}
+
+void plan_indexes(const std::optional<Reservation>& before, const Reservation& after,
+                  std::vector<KvMutation>& m) {
+  const Reservation empty;
+  const Reservation& b = before ? *before : empty;
+  using S = ReservationStatus;
+  // Pending holds by expiry: the sweep releases them.
+  set_or_delete(m, before && b.status == S::PendingPayment, after.status == S::PendingPayment,
+                keys::hold(b.expires_at, b.id), keys::hold(after.expires_at, after.id), after.id);
+  // Holds without a linked session: the sweep finishes or undoes them.
+  set_or_delete(m, before && b.status == S::PendingPayment && b.checkout_session_id.empty(),
+                after.status == S::PendingPayment && after.checkout_session_id.empty(),
+                keys::unlinked(b.created_at, b.id), keys::unlinked(after.created_at, after.id), after.id);
+  // Refunds decided but not yet confirmed: retried until Stripe answers.
+  set_or_delete(m, before && b.status == S::Refunded && b.refund_id.empty(),
+                after.status == S::Refunded && after.refund_id.empty(), keys::refund_queue(b.id),
+                keys::refund_queue(after.id), after.id);
+  // Lookups by Stripe ids (never removed: late webhooks still find the reservation).
+  if (!after.checkout_session_id.empty() && after.checkout_session_id != b.checkout_session_id)
+    m.push_back({KvMutation::Op::Set, keys::session_index(after.checkout_session_id), after.id});
+  if (!after.payment_intent_id.empty() && after.payment_intent_id != b.payment_intent_id)
+    m.push_back({KvMutation::Op::Set, keys::payment_intent_index(after.payment_intent_id), after.id});
 }
 
 }  // namespace
@@ -69,6 +89,18 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
       out.kind = TxnOutcome::Kind::Rejected;
       co_return out;
     }
+    if (out.plan.kind == TxnPlan::Kind::ExtrasOnly) {
+      std::vector<KvCheck> checks;
+      for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
+      StoreStatus st = co_await s.store.commit(std::move(checks), out.plan.extra_mutations);
+      if (st == StoreStatus::Ok) {
+        out.kind = TxnOutcome::Kind::NoChange;
+        co_return out;
+      }
+      if (st == StoreStatus::Error) co_return out;
+      s.metrics.add("slotguard_store_commit_retries_total");
+      continue;
+    }
     Reservation next = out.plan.next;
     next.id = rid;
     next.expert_id = where.expert_id;
@@ -90,7 +122,7 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
                           next.status == ReservationStatus::Confirmed ? 0 : next.expires_at};
     if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations)) co_return out;
     mutations.push_back({KvMutation::Op::Set, rkey, reservation_to_storage(next)});
-    plan_hold_index(current, next, mutations);
+    plan_indexes(current, next, mutations);
     for (auto& m : out.plan.extra_mutations) mutations.push_back(m);
 
     StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));

@@ -29,7 +29,9 @@ struct TxnView {
 };
 
 struct TxnPlan {
-  enum class Kind { NoChange, Write, Reject } kind = Kind::NoChange;
+  // ExtrasOnly: the reservation stays as it is, but extra_mutations commit (checked
+  // against everything read), e.g. recording a webhook event that changes nothing.
+  enum class Kind { NoChange, Write, ExtrasOnly, Reject } kind = Kind::NoChange;
   Reservation next;                       // for Write
   std::vector<KvMutation> extra_mutations;
   int tag = 0;                            // free for the caller: why it rejected, etc.

@@ -24,5 +24,9 @@ std::string hold(int64_t expires_at, std::string_view rid) {
   return std::string(kHoldPrefix) + padded(expires_at, 13) + "/" + std::string(rid);
 }
 std::string webhook_event(std::string_view id) { return "whevt/" + std::string(id); }
+std::string unlinked(int64_t created_at, std::string_view rid) {
+  return std::string(kUnlinkedPrefix) + padded(created_at, 13) + "/" + std::string(rid);
+}
+std::string refund_queue(std::string_view rid) { return std::string(kRefundQueuePrefix) + std::string(rid); }
 
 }  // namespace slotguard::keys

@@ -9,6 +9,9 @@
 //   slot/<expert_id>/<bucket, 10 digits>  spans of active reservations in a 15-minute
 //                                         bucket (see slot_ledger.h)
 //   hold/<expires_at, 13 digits>/<rid>    pending holds ordered by expiry, for the sweep
+//   unlinked/<created_at, 13 digits>/<rid> pending holds whose Checkout Session is not
+//                                         linked yet (a crash between hold and link)
+//   refundq/<rid>                         refunds decided but not yet confirmed by Stripe
 //   whevt/<stripe event id>               webhook events already applied
 #pragma once
 #include <cstdint>
@@ -27,6 +30,10 @@ std::string slot_prefix(std::string_view expert_id);
 std::string hold(int64_t expires_at, std::string_view rid);
 inline constexpr std::string_view kHoldPrefix = "hold/";
 std::string webhook_event(std::string_view event_id);
+std::string unlinked(int64_t created_at, std::string_view rid);
+inline constexpr std::string_view kUnlinkedPrefix = "unlinked/";
+std::string refund_queue(std::string_view rid);
+inline constexpr std::string_view kRefundQueuePrefix = "refundq/";
 
 // Fixed-width decimal so that bytewise key order is numeric order.
 std::string padded(int64_t v, int width);

@@ -15,6 +15,17 @@
 
 namespace slotguard {
 
+// A trampoline instead of symmetric transfer: an awaiter names the coroutine to run
+// next and returns; the loop resumes it. Stack depth stays flat and wasm needs no
+// tail calls. Tasks are driven from one thread, so one slot suffices.
+namespace detail {
+inline co::coroutine_handle<> next_to_run = nullptr;
+inline void run_from(co::coroutine_handle<> h) {
+  next_to_run = h;
+  while (next_to_run) std::exchange(next_to_run, nullptr).resume();
+}
+}  // namespace detail
+
 // Host operations that complete asynchronously. Values cross the wasm ABI.
 enum class HostOp : uint32_t {
   StoreRead = 1,
@@ -59,8 +70,7 @@ class TaskContext {
     if (!pending_ || !resume_point_) return false;
     pending_.reset();
     reply_ = std::move(reply);
-    auto h = std::exchange(resume_point_, nullptr);
-    h.resume();
+    detail::run_from(std::exchange(resume_point_, nullptr));
     return true;
   }
 
@@ -70,8 +80,8 @@ class TaskContext {
   co::coroutine_handle<> resume_point_ = nullptr;
 };
 
-// A lazily started coroutine returning T. Awaiting it from another Co runs it with
-// symmetric transfer; its completion resumes the awaiter.
+// A lazily started coroutine returning T. Awaiting it from another Co runs it next
+// (through the trampoline); its completion resumes the awaiter.
 template <class T>
 class [[nodiscard]] Co {
  public:
@@ -83,10 +93,8 @@ class [[nodiscard]] Co {
     co::suspend_always initial_suspend() noexcept { return {}; }
     struct FinalAwaiter {
       bool await_ready() noexcept { return false; }
-      co::coroutine_handle<> await_suspend(co::coroutine_handle<promise_type> h) noexcept {
-        auto next = h.promise().continuation;
-        if (next) return next;
-        return co::noop_coroutine();
+      void await_suspend(co::coroutine_handle<promise_type> h) noexcept {
+        detail::next_to_run = h.promise().continuation;
       }
       void await_resume() noexcept {}
     };
@@ -112,14 +120,14 @@ class [[nodiscard]] Co {
   }
 
   bool await_ready() const noexcept { return false; }
-  co::coroutine_handle<> await_suspend(co::coroutine_handle<> awaiter) noexcept {
+  void await_suspend(co::coroutine_handle<> awaiter) noexcept {
     h_.promise().continuation = awaiter;
-    return h_;
+    detail::next_to_run = h_;
   }
   T await_resume() noexcept { return std::move(*h_.promise().value); }
 
   // For the top-level driver.
-  void start() { h_.resume(); }
+  void start() { detail::run_from(h_); }
   bool done() const { return h_.done(); }
   T take() { return std::move(*h_.promise().value); }
 

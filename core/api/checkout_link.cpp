@@ -71,7 +71,6 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
     plan.next = *v.current;
     plan.next.checkout_session_id = sid;
     plan.next.checkout_url = link;
-    plan.extra_mutations.push_back({KvMutation::Op::Set, keys::session_index(sid), v.current->id});
     return plan;
   };
   TxnOutcome linked = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);

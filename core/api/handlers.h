@@ -16,5 +16,7 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
 Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req);
 Co<HttpResponse> get_reservation(Services& s, std::string rid);
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid);
+Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req);
+Co<HttpResponse> sweep(Services& s, const HttpRequest& req);
 
 }  // namespace slotguard::api

@@ -70,6 +70,14 @@ Co<HttpResponse> route(Services& s, const HttpRequest& req) {
     if (m == "DELETE") co_return co_await cancel_reservation(s, seg[2]);
     co_return method_not_allowed("GET, DELETE");
   }
+  if (n == 3 && seg[1] == "stripe" && seg[2] == "webhook") {
+    if (m == "POST") co_return co_await stripe_webhook(s, req);
+    co_return method_not_allowed("POST");
+  }
+  if (n == 3 && seg[1] == "maintenance" && seg[2] == "sweep") {
+    if (m == "POST") co_return co_await sweep(s, req);
+    co_return method_not_allowed("POST");
+  }
   co_return error_response(404, "not_found", "no such route");
 }
 

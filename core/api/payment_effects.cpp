@@ -165,14 +165,14 @@ Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome) {
   co_return res;
 }
 
-Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id) {
+Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id, std::string attempt) {
   if (pi_id.empty()) {
     s.log(LogLevel::Error, "refund_without_payment_intent", "\"reservation_id\":\"" + rid + "\"");
     co_return false;
   }
   FormBody form;
   form.add("payment_intent", pi_id).add("metadata[reservation_id]", rid);
-  StripeResult res = co_await s.stripe.post("/v1/refunds", std::move(form), "slotguard-refund-" + rid);
+  StripeResult res = co_await s.stripe.post("/v1/refunds", std::move(form), "slotguard-refund-" + rid + attempt);
   // Stripe answers a repeat refund of a fully refunded charge with this code: done.
   const bool already = res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded";
   const std::string* refund_id = res.ok() ? get_string(res.object, "id") : nullptr;

@@ -30,8 +30,10 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, std::s
 // Records an event that changes nothing (unknown session, unsupported type).
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome);
 
-// Asks Stripe for the refund (idempotent per reservation) and records its id. Safe to
-// repeat: the sweep retries refunds that did not get through.
-Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id);
+// Asks Stripe for the full refund and records its id. Safe to repeat: a full refund
+// cannot happen twice (Stripe answers charge_already_refunded, taken as done). Stripe
+// replays a stored failure for the same idempotency key, so a retry passes a new
+// `attempt` tag; the first attempt passes an empty one.
+Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id, std::string attempt = {});
 
 }  // namespace slotguard::api

@@ -100,7 +100,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
   for (const auto& item : refunds.page.items) {
     auto r = co_await load(s, item.value);
     if (!r || r->status != ReservationStatus::Refunded || !r->refund_id.empty()) continue;
-    bool ok = co_await execute_refund(s, r->id, r->payment_intent_id);
+    bool ok = co_await execute_refund(s, r->id, r->payment_intent_id, "-retry-" + std::to_string(now / kMinuteMs));
     ok ? ++n.refunds : ++n.failed;
   }
 

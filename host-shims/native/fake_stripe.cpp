@@ -65,6 +65,27 @@ std::string FakeStripe::pay(const std::string& session_id) {
   return s.payment_intent;
 }
 
+std::string FakeStripe::pay_with_voucher(const std::string& session_id, int64_t voucher_expires_s) {
+  auto& s = sessions_.at(session_id);
+  s.status = "complete";
+  s.payment_status = "unpaid";
+  s.payment_intent = "pi_fake_" + std::to_string(next_id_++);
+  s.voucher_expires_at = voucher_expires_s;
+  return s.payment_intent;
+}
+
+void FakeStripe::settle_voucher(const std::string& session_id, bool succeeded) {
+  auto& s = sessions_.at(session_id);
+  s.payment_status = succeeded ? "paid" : "unpaid";
+  s.voucher_expires_at = 0;
+}
+
+std::string FakeStripe::event_body(const std::string& event_id, const std::string& type,
+                                   const std::string& session_id) const {
+  auto object = parse_json(session_json(sessions_.at(session_id)), 8);
+  return dump_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"data", {{"object", *object}}}});
+}
+
 HostReply FakeStripe::serve(const HostCall& call) {
   auto req = decode_fetch_request(call.payload);
   if (call.op != HostOp::HttpFetch || !req) return {1, "not a fetch"};
@@ -75,6 +96,7 @@ HostReply FakeStripe::serve(const HostCall& call) {
   std::vector<std::pair<std::string, std::string>> form;
   parse_query(req->body, form);
   record.reservation_id = param(form, "client_reference_id");
+  if (record.reservation_id.empty()) record.reservation_id = param(form, "metadata[reservation_id]");
   if (record.reservation_id.empty() && path.rfind("/v1/checkout/sessions/", 0) == 0) {
     auto it = sessions_.find(path.substr(22, path.find('/', 22) - 22));
     if (it != sessions_.end()) record.reservation_id = it->second.reservation_id;
@@ -138,6 +160,31 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
       it->second.status = "expired";
     }
     return {200, session_json(it->second)};
+  }
+  const std::string intents = "/v1/payment_intents/";
+  if (req.method == "GET" && path.rfind(intents, 0) == 0) {
+    const std::string pi = path.substr(intents.size());
+    for (const auto& [id, s] : sessions_) {
+      if (s.payment_intent != pi) continue;
+      Json j = {{"id", pi}, {"object", "payment_intent"}, {"status", s.payment_status == "paid" ? "succeeded" : "requires_action"}};
+      if (s.voucher_expires_at)
+        j["next_action"] = {{"type", "multibanco_display_details"},
+                            {"multibanco_display_details", {{"expires_at", s.voucher_expires_at}}}};
+      return {200, dump_json(j)};
+    }
+    return {404, error_body("invalid_request_error", "resource_missing", "No such payment_intent")};
+  }
+  if (req.method == "POST" && path == "/v1/refunds") {
+    const std::string pi = param(form, "payment_intent");
+    if (fail_refunds > 0) {
+      --fail_refunds;
+      return {500, error_body("api_error", "", "injected failure")};
+    }
+    if (pi.empty()) return {400, error_body("invalid_request_error", "parameter_missing", "payment_intent")};
+    if (refunds.count(pi)) return {400, error_body("invalid_request_error", "charge_already_refunded", "already refunded")};
+    std::string id = "re_fake_" + std::to_string(next_id_++);
+    refunds[pi] = id;
+    return {200, dump_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"status", "succeeded"}})};
   }
   return {404, error_body("invalid_request_error", "resource_missing", "Unrecognized request URL")};
 }

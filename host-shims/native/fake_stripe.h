@@ -16,7 +16,7 @@ namespace slotguard::native {
 struct FakeSession {
   std::string id, reservation_id, status = "open", payment_status = "unpaid";
   std::string payment_intent, url, currency, customer_email;
-  int64_t amount = 0, expires_at = 0;
+  int64_t amount = 0, expires_at = 0, voucher_expires_at = 0;
   std::vector<std::string> methods;
 };
 
@@ -38,6 +38,15 @@ class FakeStripe {
   std::map<std::string, FakeSession>& sessions() { return sessions_; }
   // Marks a session paid by card (as Checkout does) and returns its PaymentIntent id.
   std::string pay(const std::string& session_id);
+  // Completes a session unpaid with a Multibanco voucher payable until `voucher_expires_s`.
+  std::string pay_with_voucher(const std::string& session_id, int64_t voucher_expires_s);
+  // The voucher's outcome: the session becomes paid, or stays unpaid (failed).
+  void settle_voucher(const std::string& session_id, bool succeeded);
+  // A signed-shape Stripe event (body only) about a session, as webhooks carry it.
+  std::string event_body(const std::string& event_id, const std::string& type, const std::string& session_id) const;
+  // Refunds created, by PaymentIntent.
+  std::map<std::string, std::string> refunds;  // pi -> refund id
+  int fail_refunds = 0;
 
  private:
   struct Replay {

@@ -252,3 +252,74 @@ TEST_CASE("interleaving: the harness finds the double booking in a naive check-t
   CHECK(schedules == 6);  // C(4,2) orders of two 2-call tasks
   CHECK(broken == 4);     // every order in which both read before either writes
 }
+
+// ---- Webhooks and sweeps racing new holds on the same slot. ----
+
+namespace {
+
+struct RaceResult {
+  std::string violation;
+  size_t schedules = 0;
+  size_t confirmed = 0, refunded = 0;
+};
+
+// R1's hold has lapsed when its payment arrives; at the same moment a sweep runs and
+// two rivals ask for the same slot. Whatever the order, R1 ends confirmed (and every
+// rival lost) or refunded (and exactly one rival holds the slot).
+void race_once(const native::Chooser& choose, RaceResult& out) {
+  World w(21);
+  seed_events(w);
+  HttpResponse first = w.call(World::create_request("short", "2030-01-02T10:00:00Z", "payer@example.com"));
+  REQUIRE(first.status == 201);
+  auto j = w.json_of(first);
+  const std::string rid = j["reservation"]["id"], session = j["reservation"]["checkout_session_id"];
+  w.host.advance(60 * kMinuteMs);
+  w.stripe.pay(session);
+  std::vector<TaskId> tasks{
+      w.sched.submit(w.webhook(w.stripe.event_body("evt_paid", "checkout.session.completed", session))),
+      w.sched.submit(make_request("POST", "/v1/maintenance/sweep", "", {{"Authorization", std::string("Bearer ") + kAdminToken}})),
+      w.sched.submit(World::create_request("long", "2030-01-02T09:30:00Z", "rival1@example.com")),
+      w.sched.submit(World::create_request("short", "2030-01-02T10:00:00Z", "rival2@example.com"))};
+  w.sched.run(choose, [&] {
+    out.violation = check_no_double_booking(w);
+    return out.violation.empty();
+  });
+  if (!out.violation.empty()) return;
+  int rivals_won = 0;
+  for (size_t i = 2; i < tasks.size(); ++i) rivals_won += w.engine.response(tasks[i])->status == 201;
+  if (w.engine.response(tasks[0])->status != 200) out.violation = "webhook failed: " + w.engine.response(tasks[0])->body;
+  auto r1 = w.store->read({keys::reservation(rid)});
+  auto rec = reservation_from_storage((*r1)[0].value);
+  if (rec->status == ReservationStatus::Confirmed && rivals_won == 0 && w.stripe.refunds.empty()) {
+    ++out.confirmed;
+  } else if (rec->status == ReservationStatus::Refunded && rivals_won == 1 && w.stripe.refunds.size() == 1) {
+    ++out.refunded;
+  } else {
+    out.violation = std::string("paid reservation ended ") + status_name(rec->status) + " with " +
+                    std::to_string(rivals_won) + " rival holds and " + std::to_string(w.stripe.refunds.size()) + " refunds";
+  }
+  ++out.schedules;
+}
+
+}  // namespace
+
+TEST_CASE("interleaving: a late payment, a sweep and two rivals, 3000 schedules depth-first and 300 random", "[interleaving][lifecycle]") {
+  RaceResult res;
+  std::vector<size_t> prefix;
+  for (;;) {
+    native::ScriptedChooser chooser(prefix);
+    race_once(std::ref(chooser), res);
+    INFO("schedule " << res.schedules);
+    REQUIRE(res.violation.empty());
+    if (!native::next_schedule(chooser.taken(), chooser.widths(), prefix)) break;
+    if (res.schedules >= 3000) break;  // the first 3000 in depth-first order
+  }
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    race_once(native::random_chooser(seed), res);
+    INFO("seed " << seed);
+    REQUIRE(res.violation.empty());
+  }
+  INFO("confirmed " << res.confirmed << ", refunded " << res.refunded << " of " << res.schedules);
+  CHECK(res.confirmed > 0);
+  CHECK(res.refunded > 0);
+}

@@ -2,6 +2,7 @@
 
 #include "domain.h"
 #include "store_keys.h"
+#include "webhook_signature.h"
 
 namespace slotguard::testing {
 
@@ -60,6 +61,15 @@ HttpRequest World::create_request(const std::string& event_id, const std::string
   HeaderList h{{"Content-Type", "application/json"}};
   if (!idempotency_key.empty()) h.emplace_back("Idempotency-Key", idempotency_key);
   return make_request("POST", "/v1/reservations", body.dump(), h);
+}
+
+HttpRequest World::webhook(const std::string& body, const std::string& secret) {
+  return make_request("POST", "/v1/stripe/webhook", body,
+                      {{"Stripe-Signature", stripe_signature_header(secret, host.now_ms() / 1000, body)}});
+}
+
+HttpResponse World::sweep() {
+  return call(make_request("POST", "/v1/maintenance/sweep", "", {{"Authorization", std::string("Bearer ") + kAdminToken}}));
 }
 
 std::vector<Reservation> World::reservations() {

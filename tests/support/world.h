@@ -33,6 +33,9 @@ struct World {
                          int buffer_after = 0, int step = 15);
   static HttpRequest create_request(const std::string& event_id, const std::string& start, const std::string& email,
                                     const std::string& idempotency_key = {});
+  // A webhook delivery as Stripe signs it, at the simulated clock's time.
+  HttpRequest webhook(const std::string& body, const std::string& secret = "whsec_test_secret");
+  HttpResponse sweep();
   // All reservation records in the store.
   std::vector<Reservation> reservations();
   Json json_of(const HttpResponse& r);

@@ -1,0 +1,49 @@
+// Carries out the module's host calls against the adapters: parses the call's JSON,
+// awaits the store or fetch adapter, JSON-encodes the answer. A failing adapter becomes
+// host status 1 (2 for a timeout) with the error message as payload, as wasm/ABI.md
+// asks; the core then answers 503 without changing anything it has not committed.
+
+export const HOST_OK = 0;
+export const HOST_FAILED = 1;
+export const HOST_TIMEOUT = 2;
+
+/** An error an adapter may throw to choose the host status explicitly. */
+export class HostCallError extends Error {
+  constructor(message, hostStatus = HOST_FAILED) {
+    super(message);
+    this.name = 'HostCallError';
+    this.hostStatus = hostStatus;
+  }
+}
+
+function statusOf(error) {
+  if (error?.hostStatus === HOST_TIMEOUT || error?.name === 'TimeoutError') return HOST_TIMEOUT;
+  return HOST_FAILED;
+}
+
+/**
+ * @param {object} o
+ * @param {{read: Function, list: Function, commit: Function}} o.store
+ * @param {(req: object) => Promise<{status: number, body: string}>} o.fetch
+ * @param {(level: string, fields: object) => void} o.logHost
+ * @returns {(op: string, payload: string) => Promise<{status: number, answer: string}>}
+ */
+export function createHostCalls({ store, fetch, logHost }) {
+  const ops = {
+    store_read: (p) => store.read(p.keys),
+    store_list: (p) => store.list(p.start, p.end, p.limit, p.after ?? ''),
+    store_commit: (p) => store.commit(p.checks, p.mutations),
+    http_fetch: (p) => fetch({ method: p.method, url: p.url, headers: p.headers, body: p.body, timeout_ms: p.timeout_ms }),
+  };
+  return async function perform(op, payload) {
+    try {
+      const answer = await ops[op](JSON.parse(payload));
+      return { status: HOST_OK, answer: JSON.stringify(answer) };
+    } catch (error) {
+      const status = statusOf(error);
+      // Only the op and the adapter's message: payloads may carry guest data.
+      logHost('warn', { event: 'host_call_failed', op, timeout: status === HOST_TIMEOUT, error: String(error?.message ?? error) });
+      return { status, answer: String(error?.message ?? error) };
+    }
+  };
+}

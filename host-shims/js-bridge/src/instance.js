@@ -1,0 +1,179 @@
+// One live module instance and the tasks in flight on it.
+//
+// Every export call goes through `call`: if it throws (a trap, or an exception that
+// unwound through the module), the instance is unusable, so it is marked dead and every
+// request in flight on it is answered 500 at once. Host work still running for those
+// tasks finds the instance dead when it completes and is dropped.
+import { createHostImports } from './host-imports.js';
+import { decodeResponse } from './envelope.js';
+import { internalError, startFailure, unavailable } from './responses.js';
+
+const TASK_WAITING = 1;
+const TASK_DONE = 2;
+const encoder = new TextEncoder();
+
+export class TrapError extends Error {
+  constructor(cause) {
+    super(`the module trapped: ${cause?.message ?? cause}`, { cause });
+    this.name = 'TrapError';
+  }
+}
+
+/**
+ * @param {object} o
+ * @param {Function} o.loader  wasiLoader(...) or emscriptenLoader(...)
+ * @param {Uint8Array} o.config  configuration JSON for sg_init
+ * @param {(op: string, payload: string) => Promise<{status: number, answer: string}>} o.perform
+ *   carries out a host call; never rejects
+ * @param {object} o.services  {now, getRandomValues, log(level, line), logHost(level, fields)}
+ * @param {(instance: Instance, error: Error) => void} o.onDead
+ */
+export async function createInstance({ loader, config, perform, services, onDead, id }) {
+  const inst = new Instance({ perform, services, onDead, id });
+  const imports = createHostImports({
+    memory: () => inst.raw.memory(),
+    submit: (task, op, payload) => inst.submitted.set(task, { op, payload }),
+    now: services.now,
+    getRandomValues: services.getRandomValues,
+    log: services.log,
+  });
+  inst.raw = await loader({ imports, logText: (level, text) => services.logHost(level, { event: 'module_output', text }) });
+  const status = inst.withInput(config, (ptr, len) => inst.call(inst.raw.init, ptr, len));
+  if (status !== 0) throw new Error(`sg_init refused the configuration (status ${status})`);
+  return inst;
+}
+
+export class Instance {
+  constructor({ perform, services, onDead, id }) {
+    this.id = id;
+    this.perform = perform;
+    this.services = services;
+    this.onDead = onDead;
+    this.raw = null;
+    this.dead = false;
+    this.tasks = new Map(); // task id -> resolve(response)
+    this.submitted = new Map(); // task id -> {op, payload}, filled by imports during a call
+  }
+
+  /** Calls an export; a throw kills the instance. */
+  call(fn, ...args) {
+    if (this.dead) throw new TrapError(new Error('the instance is dead'));
+    try {
+      return fn(...args);
+    } catch (error) {
+      this.kill(error);
+      throw error instanceof TrapError ? error : new TrapError(error);
+    }
+  }
+
+  kill(error) {
+    if (this.dead) return;
+    this.dead = true;
+    const waiting = [...this.tasks.values()];
+    this.tasks.clear();
+    this.submitted.clear();
+    for (const resolve of waiting) resolve(internalError());
+    this.onDead(this, error);
+  }
+
+  /** Copies bytes into module memory for one export call, then frees them. */
+  withInput(bytes, use) {
+    const ptr = this.call(this.raw.alloc, bytes.length) >>> 0;
+    if (ptr === 0) return null;
+    this.raw.memory().set(bytes, ptr);
+    const result = use(ptr, bytes.length);
+    // After a trap, memory belongs to nobody: do not touch it.
+    if (!this.dead) this.call(this.raw.free, ptr);
+    return result;
+  }
+
+  /** Runs one request envelope to completion. Always resolves with a response. */
+  run(envelope) {
+    return new Promise((resolve) => {
+      let task;
+      try {
+        task = this.withInput(envelope, (ptr, len) => this.call(this.raw.taskStart, ptr, len));
+      } catch {
+        resolve(internalError());
+        return;
+      }
+      if (task === null) return resolve(unavailable('out_of_memory', 'the server is out of memory; retry shortly'));
+      if (task < 0) return resolve(startFailure(task));
+      this.tasks.set(task, resolve);
+      this.advance(task);
+    });
+  }
+
+  /** After a start or resume: finish the task, or hand its host call to the host. */
+  advance(task) {
+    try {
+      const state = this.call(this.raw.taskState, task);
+      if (state === TASK_DONE) return this.finish(task);
+      const call = this.submitted.get(task);
+      this.submitted.delete(task);
+      if (state !== TASK_WAITING || !call) return this.abandon(task, `task in state ${state} without a host call`);
+      this.perform(call.op, call.payload).then(({ status, answer }) => this.resume(task, status, answer));
+    } catch {
+      // The trap already answered every task on this instance.
+    }
+  }
+
+  resume(task, status, answer) {
+    // The instance died (or was replaced) while the host was working: nobody waits.
+    if (this.dead || !this.tasks.has(task)) return;
+    try {
+      const rc = this.withInput(encoder.encode(answer), (ptr, len) => this.call(this.raw.taskResume, task, status, ptr, len));
+      if (rc === null) return this.abandon(task, 'out of memory for a host answer');
+      if (rc !== 0) return this.abandon(task, `sg_task_resume returned ${rc}`);
+      this.advance(task);
+    } catch {
+      // answered by kill()
+    }
+  }
+
+  finish(task) {
+    const ptr = this.call(this.raw.outputPtr, task) >>> 0;
+    const len = this.call(this.raw.outputLen, task) >>> 0;
+    // Copy before sg_task_drop frees the module's buffer.
+    const bytes = this.raw.memory().slice(ptr, ptr + len);
+    this.call(this.raw.taskDrop, task);
+    const resolve = this.tasks.get(task);
+    this.tasks.delete(task);
+    let response;
+    try {
+      response = decodeResponse(bytes);
+    } catch (error) {
+      this.services.logHost('error', { event: 'bad_response_envelope', error: error.message });
+      response = internalError();
+    }
+    resolve(response);
+  }
+
+  /** Gives up on one task without killing the instance. */
+  abandon(task, reason) {
+    this.services.logHost('error', { event: 'task_abandoned', reason });
+    const resolve = this.tasks.get(task);
+    this.tasks.delete(task);
+    this.submitted.delete(task);
+    if (!this.dead) this.call(this.raw.taskDrop, task);
+    resolve?.(internalError());
+  }
+
+  /**
+   * Test hook: makes the module trap for real, by starting a task from an envelope
+   * pointer far outside linear memory (the module's first read of it is out of
+   * bounds). Returns whether it trapped; every task in flight is answered 500.
+   */
+  trapForTest() {
+    try {
+      this.call(this.raw.taskStart, 0xfffffff0 | 0, 256);
+      return false;
+    } catch (error) {
+      return error instanceof TrapError;
+    }
+  }
+
+  get inFlight() {
+    return this.tasks.size;
+  }
+}

@@ -1,0 +1,121 @@
+// The task runner: many requests in flight on ONE module instance, and a fresh
+// instance (same configuration) whenever the current one traps. Nothing is lost on a
+// trap: committed state lives in the store; the instance only held tasks in flight.
+import { encodeRequest } from './envelope.js';
+import { createHostCalls } from './host-calls.js';
+import { createInstance } from './instance.js';
+import { unavailable } from './responses.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * @param {object} o
+ * @param {Function} o.loader  wasiLoader(...) or emscriptenLoader(...)
+ * @param {object} o.config  the sg_init configuration (snake_case, wasm/ABI.md)
+ * @param {{read, list, commit}} o.store  async store adapter
+ * @param {(req) => Promise<{status, body}>} o.fetch  async fetch adapter
+ * @param {(view: Uint8Array) => void} o.getRandomValues  a CSPRNG, e.g. crypto.getRandomValues
+ * @param {() => number} [o.now]  Unix milliseconds
+ * @param {(record: object) => void} [o.log]  receives one structured record per log line
+ */
+export function createTaskRunner({ loader, config, store, fetch, getRandomValues, now = () => Date.now(), log = () => {} }) {
+  if (typeof getRandomValues !== 'function') throw new TypeError('getRandomValues is required (reservation ids are capabilities)');
+  const configBytes = encoder.encode(JSON.stringify(config));
+  const logHost = (level, fields) => log({ level, source: 'host', ...fields });
+  const services = {
+    now,
+    getRandomValues,
+    logHost,
+    // The core's lines are JSON objects without guest data: merge their fields.
+    log(level, line) {
+      let fields;
+      try {
+        fields = JSON.parse(line);
+      } catch {
+        fields = { msg: line };
+      }
+      log({ level, source: 'core', ...(fields && typeof fields === 'object' ? fields : { msg: line }) });
+    },
+  };
+  const perform = createHostCalls({ store, fetch, logHost });
+
+  let live = null; // the current Instance
+  let starting = null; // Promise<Instance> while one is being created
+  let generation = 0;
+  let traps = 0;
+  let inFlight = 0;
+  let closed = false;
+  let idleWaiters = [];
+
+  function onDead(inst, error) {
+    traps++;
+    logHost('error', { event: 'instance_trapped', instance: inst.id, error: String(error?.message ?? error), stack: process.env.SG_STACK ? error?.stack : undefined });
+    if (live === inst) live = null;
+    // Replace it now, so the next request does not pay for instantiation.
+    if (!closed) instance().catch((e) => logHost('error', { event: 'instance_start_failed', error: e.message }));
+  }
+
+  function instance() {
+    if (live && !live.dead) return Promise.resolve(live);
+    starting ??= createInstance({ loader, config: configBytes, perform, services, onDead, id: ++generation })
+      .then((inst) => (live = inst))
+      .finally(() => (starting = null));
+    return starting;
+  }
+
+  function settle() {
+    if (--inFlight === 0) {
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+    }
+  }
+
+  /** Resolves when no request is in flight (true), or false after timeoutMs. */
+  function idle(timeoutMs = Infinity) {
+    if (inFlight === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer;
+      idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+  }
+
+  return {
+    /** Creates the first instance; rejects on a bad module or configuration. */
+    ready: () => instance().then(() => undefined),
+
+    /**
+     * @param {{method: string, path: string, query?: string, headers?: any, body?: Uint8Array|string}} req
+     * @returns {Promise<{status: number, headers: [string, string][], body: Uint8Array}>}
+     */
+    async runRequest(req) {
+      if (closed) return unavailable('shutting_down', 'the server is shutting down');
+      inFlight++;
+      try {
+        const inst = await instance();
+        return await inst.run(encodeRequest(req));
+      } finally {
+        settle();
+      }
+    },
+
+    idle,
+
+    /** Stops taking requests and waits for those in flight (false if the wait timed out). */
+    close(timeoutMs = 10000) {
+      closed = true;
+      return idle(timeoutMs);
+    },
+
+    /** Test hook: makes the live instance trap for real. Resolves to whether it did. */
+    async trapForTest() {
+      const inst = await instance();
+      return inst.trapForTest();
+    },
+
+    stats: () => ({ generation, traps, inFlight, tasks: live?.inFlight ?? 0, kind: live?.raw?.kind ?? null }),
+  };
+}

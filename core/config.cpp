@@ -43,7 +43,7 @@ std::optional<Config> parse_config(std::string_view text, std::string* error) {
             read_string(*j, "stripe_webhook_secret", secrets, error) &&
             read_string(*j, "default_success_url", c.default_success_url, error) &&
             read_string(*j, "default_cancel_url", c.default_cancel_url, error) &&
-            read_int(*j, "checkout_minutes", 30, 24 * 60, c.checkout_minutes, error) &&
+            read_int(*j, "checkout_minutes", 30, kMaxCheckoutMinutes, c.checkout_minutes, error) &&
             read_int(*j, "hold_grace_minutes", 1, 24 * 60, c.hold_grace_minutes, error) &&
             read_int(*j, "multibanco_default_hold_minutes", 30, 30 * 24 * 60, c.multibanco_default_hold_minutes, error) &&
             read_int(*j, "webhook_tolerance_seconds", 1, 24 * 3600, c.webhook_tolerance_s, error) &&

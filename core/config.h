@@ -8,13 +8,17 @@
 
 namespace slotguard {
 
+// Stripe accepts a Checkout Session expiry up to 24 h ahead; the core adds a minute of
+// slack between hold and create (see reservations_handler.cpp), so 1438 is the most.
+inline constexpr int64_t kMaxCheckoutMinutes = 24 * 60 - 2;
+
 struct Config {
   std::string admin_token;
   std::string stripe_secret_key;
   std::string stripe_api_base = "https://api.stripe.com";
   std::vector<std::string> webhook_secrets;  // several during rotation
   int64_t webhook_tolerance_s = 300;
-  int64_t checkout_minutes = 30;              // 30 .. 1440, Stripe's bounds
+  int64_t checkout_minutes = 30;              // 30 .. kMaxCheckoutMinutes
   int64_t hold_grace_minutes = 5;             // hold outlives its session by this much
   int64_t multibanco_default_hold_minutes = 3 * 24 * 60;
   int64_t http_timeout_ms = 10000;

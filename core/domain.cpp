@@ -23,14 +23,19 @@ std::optional<ReservationStatus> parse_status(std::string_view s) {
   return std::nullopt;
 }
 
-bool valid_client_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
+namespace {
+bool id_of_safe_chars(std::string_view id, size_t max_len) {
+  if (id.empty() || id.size() > max_len) return false;
   for (char c : id) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
 }
+}  // namespace
+
+bool valid_client_id(std::string_view id) { return id_of_safe_chars(id, 64); }
+bool valid_minted_id(std::string_view id) { return id_of_safe_chars(id, 100); }
 
 bool plausible_email(std::string_view email) {
   if (email.size() < 3 || email.size() > 254) return false;

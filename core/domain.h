@@ -74,6 +74,8 @@ struct Reservation {
 
 // Identifiers chosen by clients (event ids, expert ids): [A-Za-z0-9_-]{1,64}.
 bool valid_client_id(std::string_view id);
+// Identifiers the core or Stripe minted (reservation, session, event ids): [A-Za-z0-9_-]{1,100}.
+bool valid_minted_id(std::string_view id);
 
 // Validates an event definition from a PUT body. On failure returns nullopt and sets
 // `error` to a message naming the field.

@@ -23,6 +23,9 @@ bool json_depth_within(std::string_view text, int max_depth) {
 }
 
 std::optional<Json> parse_json(std::string_view text, int max_depth) {
+  // The parser stops at a NUL byte; JSON text never contains one, so refuse it rather
+  // than silently ignore what follows.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   if (!json_depth_within(text, max_depth)) return std::nullopt;
   Json j = Json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded()) return std::nullopt;

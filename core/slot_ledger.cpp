@@ -39,16 +39,27 @@ std::string encode_bucket(const std::vector<LedgerEntry>& entries) {
   return dump_json(Json{{"spans", std::move(arr)}});
 }
 
-std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, int64_t now, std::string_view self) {
-  bool taken = false;
+std::optional<std::vector<LedgerEntry>> decode_buckets(const std::vector<KvItem>& buckets) {
+  std::vector<LedgerEntry> all;
   for (const auto& item : buckets) {
     if (!item.present()) continue;
     auto entries = decode_bucket(item.value);
     if (!entries) return std::nullopt;
-    for (const auto& e : *entries)
-      if (e.rid != self && e.active_at(now) && overlaps(span, {e.start, e.end})) taken = true;
+    for (auto& e : *entries) all.push_back(std::move(e));
   }
-  return taken;
+  return all;
+}
+
+bool span_taken_by(const std::vector<LedgerEntry>& entries, Span span, int64_t now, std::string_view self) {
+  for (const auto& e : entries)
+    if (e.rid != self && e.active_at(now) && overlaps(span, {e.start, e.end})) return true;
+  return false;
+}
+
+std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, int64_t now, std::string_view self) {
+  auto entries = decode_buckets(buckets);
+  if (!entries) return std::nullopt;
+  return span_taken_by(*entries, span, now, self);
 }
 
 bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view self,

@@ -37,6 +37,10 @@ int64_t end_bucket(Span span);
 std::optional<std::vector<LedgerEntry>> decode_bucket(std::string_view value);
 std::string encode_bucket(const std::vector<LedgerEntry>& entries);
 
+// All entries of a set of buckets, decoded once; nullopt if any bucket is unreadable.
+std::optional<std::vector<LedgerEntry>> decode_buckets(const std::vector<KvItem>& buckets);
+bool span_taken_by(const std::vector<LedgerEntry>& entries, Span span, int64_t now, std::string_view self);
+
 // Whether `span` overlaps an active entry of another reservation than `self`.
 // Returns nullopt when a bucket cannot be decoded (a store answer we must not trust).
 std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, int64_t now, std::string_view self);

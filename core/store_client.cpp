@@ -163,8 +163,13 @@ Co<ListResult> StoreClient::list(std::string start, std::string end, size_t limi
   bool more = false;
   auto items = decode_items(reply.payload, &more);
   if (!items || items->size() > limit) co_return result;
-  for (const auto& it : *items)
-    if (it.key < start || it.key >= end || it.version == 0) co_return result;
+  // Keys must be in range, after the cursor, strictly ascending: a store that pages
+  // wrongly could otherwise loop a caller forever or hide keys.
+  const std::string* prev = after.empty() ? nullptr : &after;
+  for (const auto& it : *items) {
+    if (it.key < start || it.key >= end || it.version == 0 || (prev && it.key <= *prev)) co_return result;
+    prev = &it.key;
+  }
   result.status = StoreStatus::Ok;
   result.page.items = std::move(*items);
   result.page.more = more;

@@ -65,8 +65,9 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
   const std::string sid = *session_id, link = *url;
   Decide decide = [sid, link](const TxnView& v) {
     TxnPlan plan;
-    if (!v.current || v.current->status != ReservationStatus::PendingPayment || !v.current->checkout_session_id.empty())
-      return plan;
+    // Only a hold that is still live gets its session; one that lapsed while Stripe
+    // answered may already belong to someone else.
+    if (!v.current || !v.current->active_at(v.now) || !v.current->checkout_session_id.empty()) return plan;
     plan.kind = TxnPlan::Kind::Write;
     plan.next = *v.current;
     plan.next.checkout_session_id = sid;
@@ -77,12 +78,15 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
   if (linked.kind == TxnOutcome::Kind::Busy) co_return contention();
   if (linked.kind != TxnOutcome::Kind::Written && linked.kind != TxnOutcome::Kind::NoChange) co_return store_unavailable();
   const Reservation& now_r = *linked.reservation;
-  if (now_r.status == ReservationStatus::PendingPayment && now_r.checkout_session_id == sid) {
+  const bool linked_now = linked.kind == TxnOutcome::Kind::Written;
+  const bool linked_by_twin = now_r.status == ReservationStatus::PendingPayment && now_r.checkout_session_id == sid &&
+                              now_r.active_at(s.now());  // a concurrent replay linked the same session
+  if (linked_now || linked_by_twin) {
     if (linked.kind == TxnOutcome::Kind::Written)
       s.log(LogLevel::Info, "checkout_linked", id_field("reservation_id", held.id) + "," + id_field("session_id", sid));
     co_return with_replay_header(reservation_body(201, now_r), replayed);
   }
-  // Released while Stripe was answering (cancelled, or expired): close the session.
+  // Released or lapsed while Stripe was answering: close the session.
   co_await expire_checkout(s, sid);
   co_return error_response(409, "reservation_released", "the hold was released before checkout could open");
 }

@@ -48,6 +48,8 @@ std::optional<CreateRequest> read_create(const Json& body, std::string& error) {
     if (!it->is_array() || it->empty() || it->size() > 2) return error = "payment_method_types must be a non-empty list", std::nullopt;
     for (const auto& m : *it) {
       if (!m.is_string()) return error = "payment_method_types must hold strings", std::nullopt;
+      for (const auto& seen : c.methods)
+        if (seen == m.get_ref<const std::string&>()) return error = "payment_method_types must not repeat", std::nullopt;
       c.methods.push_back(m.get<std::string>());
     }
   }
@@ -212,7 +214,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
 }
 
 Co<HttpResponse> get_reservation(Services& s, std::string rid) {
-  if (rid.size() > 100) co_return not_found("reservation");
+  if (!valid_minted_id(rid)) co_return not_found("reservation");
   ReadResult snap = co_await s.store.read_one(keys::reservation(rid));
   if (snap.status != StoreStatus::Ok) co_return store_unavailable();
   if (!snap.items[0].present()) co_return not_found("reservation");
@@ -222,7 +224,7 @@ Co<HttpResponse> get_reservation(Services& s, std::string rid) {
 }
 
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
-  if (rid.size() > 100) co_return not_found("reservation");
+  if (!valid_minted_id(rid)) co_return not_found("reservation");
   Decide decide = [](const TxnView& v) {
     TxnPlan plan;
     if (!v.current) return plan;

@@ -1,5 +1,7 @@
 // GET /v1/events/{id}/slots?from=&to=: offered start times and whether each is free.
 // Reads the expert's ledger buckets for the range; never reveals who holds a slot.
+#include <algorithm>
+
 #include "form_encoding.h"
 #include "handlers.h"
 #include "responses.h"
@@ -51,16 +53,25 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
     for (;;) {
       ListResult page = co_await s.store.list(lo, hi, kListPage, after);
       if (page.status != StoreStatus::Ok) co_return store_unavailable();
+      if (page.page.items.empty()) break;  // "more" with nothing in hand cannot progress
       for (auto& it : page.page.items) buckets.push_back(std::move(it));
-      if (!page.page.more || buckets.empty()) break;
+      if (!page.page.more) break;
       after = buckets.back().key;
     }
+    // Decode every bucket once; a span is spread over several buckets, so drop the
+    // repeats before checking each candidate against what is left.
+    auto entries = decode_buckets(buckets);
+    if (!entries) co_return store_unavailable();
+    std::sort(entries->begin(), entries->end(), [](const LedgerEntry& a, const LedgerEntry& b) {
+      return a.rid < b.rid;
+    });
+    entries->erase(std::unique(entries->begin(), entries->end(),
+                               [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
+                   entries->end());
     for (int64_t t : starts) {
-      auto taken = span_taken(buckets, blocked_span(*event, t), now, {});
-      if (!taken) co_return store_unavailable();
       slots.push_back({{"start", format_rfc3339(t)},
                        {"end", format_rfc3339(t + event->duration_minutes * kMinuteMs)},
-                       {"available", !*taken}});
+                       {"available", !span_taken_by(*entries, blocked_span(*event, t), now, {})}});
     }
   }
   co_return json_response(200, Json{{"event_id", event_id}, {"slots", std::move(slots)}});

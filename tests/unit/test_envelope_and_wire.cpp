@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "envelope.h"
+#include "slot_ledger.h"
 #include "fetch_client.h"
 #include "store_client.h"
 #include "store_keys.h"
@@ -764,5 +765,60 @@ TEST_CASE("stripe: parse_stripe_response", "[wire][stripe]") {
   SECTION("a 3xx object is not success") {
     StripeResult r = parse_stripe_response({true, 302, R"({"id":"cs_1"})"});
     CHECK_FALSE(r.ok());
+  }
+}
+
+TEST_CASE("store client: a list page that ignores `after` is outside the range asked for", "[wire][store-client]") {
+  // A list answer must honour the cursor and ascend strictly; otherwise a caller
+  // paging through it could loop forever or miss keys. The core answers 503.
+  World w;
+  seed_event(w);
+  const HttpRequest slots = make_request("GET", "/v1/events/consult/slots?from=2030-01-02T09:00:00Z&to=2030-01-02T12:00:00Z");
+  const std::string bucket = encode_bucket({});
+  TaskId id = w.engine.start(slots);
+  size_t calls = 0;
+  while (const HostCall* pending = w.engine.pending(id)) {
+    HostCall call = *pending;
+    HostReply reply;
+    if (call.op == HostOp::StoreList && ++calls <= 200) {
+      auto req = decode_list_request(call.payload);
+      REQUIRE(req.has_value());
+      // Always the first page, whatever `after` says, and always "more".
+      reply = {0, encode_items_reply({{req->start, bucket, 5}}, true)};
+    } else if (call.op == HostOp::StoreList) {
+      reply = {1, "giving up"};  // stop the loop so the test can end
+    } else {
+      reply = native::serve_store_call(*w.store, call);
+    }
+    REQUIRE(w.engine.resume(id, std::move(reply)));
+  }
+  REQUIRE(w.engine.response(id) != nullptr);
+  HttpResponse res = *w.engine.response(id);
+  w.engine.drop(id);
+  CHECK(calls == 2);  // the second page repeats the first: refused at once
+  CHECK(res.status == 503);
+  CHECK(error_code(w, res) == "store_unavailable");
+}
+
+TEST_CASE("store client: a list page whose keys go backwards or repeat is not trusted", "[wire][store-client]") {
+  // Same root cause as above (StoreClient::list checks range membership only): a page
+  // must be strictly ascending (the contract in store_types.h); one that is not is as
+  // broken as one with keys outside the range. Expected 503; today it answers 200.
+  for (int variant = 0; variant < 2; ++variant) {
+    INFO((variant == 0 ? "descending keys" : "a key repeated"));
+    World w;
+    seed_event(w);
+    const HttpRequest slots = make_request("GET", "/v1/events/consult/slots?from=2030-01-02T09:00:00Z&to=2030-01-02T12:00:00Z");
+    const std::string bucket = encode_bucket({});
+    Driven d = drive(w, slots, [&](size_t, const HostCall& call) -> std::optional<HostReply> {
+      if (call.op != HostOp::StoreList) return std::nullopt;
+      auto req = decode_list_request(call.payload);
+      std::string a = req->start, b = req->start;
+      b.back() = static_cast<char>(b.back() + 1);
+      if (variant == 0) return HostReply{0, encode_items_reply({{b, bucket, 5}, {a, bucket, 5}}, false)};
+      return HostReply{0, encode_items_reply({{a, bucket, 5}, {a, bucket, 6}}, false)};
+    });
+    CHECK(d.response.status == 503);
+    CHECK(error_code(w, d.response) == "store_unavailable");
   }
 }

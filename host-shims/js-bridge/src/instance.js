@@ -139,6 +139,7 @@ export class Instance {
     this.call(this.raw.taskDrop, task);
     const resolve = this.tasks.get(task);
     this.tasks.delete(task);
+    this.submitted.delete(task); // a module that submitted and then finished: forget it
     let response;
     try {
       response = decodeResponse(bytes);

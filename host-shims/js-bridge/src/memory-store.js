@@ -44,11 +44,12 @@ export function createMemoryStore() {
       return { items: keys.map(item) };
     },
     async list(start, end, limit, after = '') {
+      // First key >= start and > after (the contract has no "no after": "" is just
+      // the smallest string).
       let i = lowerBound(sorted, start);
-      if (after && compareBytewise(after, start) >= 0) {
-        i = lowerBound(sorted, after);
-        if (i < sorted.length && sorted[i] === after) i++;
-      }
+      let j = lowerBound(sorted, after);
+      if (j < sorted.length && sorted[j] === after) j++;
+      if (j > i) i = j;
       const items = [];
       for (; i < sorted.length && compareBytewise(sorted[i], end) < 0; i++) {
         if (items.length >= limit) return { items, more: true };

@@ -49,7 +49,7 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
 
   function onDead(inst, error) {
     traps++;
-    logHost('error', { event: 'instance_trapped', instance: inst.id, error: String(error?.message ?? error), stack: process.env.SG_STACK ? error?.stack : undefined });
+    logHost('error', { event: 'instance_trapped', instance: inst.id, error: String(error?.message ?? error) });
     if (live === inst) live = null;
     // Replace it now, so the next request does not pay for instantiation.
     if (!closed) instance().catch((e) => logHost('error', { event: 'instance_start_failed', error: e.message }));
@@ -95,7 +95,10 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
       if (closed) return unavailable('shutting_down', 'the server is shutting down');
       inFlight++;
       try {
-        const inst = await instance();
+        let inst = await instance();
+        // Another request may have trapped it while this one waited: this request
+        // never touched that instance, so it goes to the fresh one instead of a 500.
+        for (let tries = 0; inst.dead && tries < 3; tries++) inst = await instance();
         return await inst.run(encodeRequest(req));
       } finally {
         settle();

@@ -1,0 +1,46 @@
+// Reads a request body with a size limit, keeping the raw bytes (webhook signatures
+// are computed over them).
+
+// Past this many bytes an oversized upload is cut off instead of drained.
+const DRAIN_FACTOR = 8;
+
+export class BodyTooLargeError extends Error {
+  constructor(limit) {
+    super(`the body exceeds ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * Resolves to a Uint8Array, or rejects with BodyTooLargeError. An oversized body is
+ * still read to its end (and thrown away), so the client is not reset mid-upload and
+ * actually sees the 413; a body far too large has its connection destroyed.
+ * @param {import('node:http').IncomingMessage} req
+ */
+export function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      if (tooLarge) {
+        chunks.length = 0;
+        if (size > limit * DRAIN_FACTOR) req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return reject(new BodyTooLargeError(limit));
+      const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      resolve(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    });
+    req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the client closed the connection mid-body'));
+    });
+  });
+}

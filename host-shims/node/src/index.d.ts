@@ -1,0 +1,166 @@
+// Public API of @slotguard/node (hand-written; the implementation is plain ESM).
+
+/** One stored item; version 0 means absent (and then there is no value). */
+export interface StoreItem {
+  key: string;
+  value?: string;
+  version: number;
+}
+
+export interface StoreCheck {
+  key: string;
+  /** The version the key must have; 0 = the key must be absent. */
+  version: number;
+}
+
+export type StoreMutation = { op: 'set'; key: string; value: string } | { op: 'delete'; key: string };
+
+/**
+ * The store contract of wasm/ABI.md: a read is one consistent snapshot; a commit
+ * applies every mutation if and only if every check holds, atomically; versions of a
+ * key only grow and are never reused after a delete; keys order bytewise (UTF-8).
+ * Throwing (or rejecting) makes the core answer 503 and change nothing.
+ */
+export interface StoreAdapter {
+  read(keys: string[]): Promise<{ items: StoreItem[] }>;
+  list(start: string, end: string, limit: number, after: string): Promise<{ items: StoreItem[]; more: boolean }>;
+  commit(checks: StoreCheck[], mutations: StoreMutation[]): Promise<{ outcome: 'committed' | 'conflict' }>;
+  close?(): void | Promise<void>;
+  readonly kind?: string;
+}
+
+export interface FetchRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: string;
+  timeout_ms?: number;
+}
+
+export type FetchAdapter = (req: FetchRequest) => Promise<{ status: number; body: string }>;
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A structured log record: one JSON line when written to stdout. */
+export interface LogRecord {
+  time: string;
+  level: LogLevel;
+  /** 'core' for the module's lines, 'host' for the host's own. */
+  source: 'core' | 'host';
+  event?: string;
+  [field: string]: unknown;
+}
+
+export type Logger =
+  | ((record: LogRecord) => void)
+  | { debug?(r: LogRecord): void; info?(r: LogRecord): void; warn?(r: LogRecord): void; error?(r: LogRecord): void; log?(r: LogRecord): void }
+  | false;
+
+export interface SlotguardOptions {
+  /** Where reservations live. Default 'sqlite' (at dbPath). 'memory' loses state on exit. */
+  store?: 'sqlite' | 'memory' | StoreAdapter;
+  /** SQLite file; its directory is created. Default './data/slotguard.db'. */
+  dbPath?: string;
+  /** Which build of the module to run. Default 'wasi'. */
+  wasm?: 'wasi' | 'emscripten';
+  /** Directory holding the built modules. Default: the repository's build/dist. */
+  wasmDir?: string;
+
+  /** Bearer token for admin endpoints, 16+ characters. Generated when absent (read it back from `adminToken`). */
+  adminToken?: string;
+  stripeSecretKey?: string;
+  /** Default https://api.stripe.com; point it at the emulator locally. */
+  stripeApiBase?: string;
+  /** Webhook signing secret(s), comma-separated during rotation. */
+  stripeWebhookSecret?: string;
+  /** How long a Checkout Session stays open, 30..1440. Core default 30. */
+  checkoutMinutes?: number;
+  holdGraceMinutes?: number;
+  multibancoDefaultHoldMinutes?: number;
+  webhookToleranceSeconds?: number;
+  httpTimeoutMs?: number;
+  defaultSuccessUrl?: string;
+  defaultCancelUrl?: string;
+
+  /** Period of the internal POST /v1/maintenance/sweep. Default 60000; 0 disables. */
+  sweepIntervalMs?: number;
+  /** Largest accepted request body in bytes (413 above). Default 1 MiB. */
+  bodyLimit?: number;
+  /** How long close() waits for requests in flight. Default 10000. */
+  shutdownTimeoutMs?: number;
+  /** Default: JSON lines on stdout. */
+  logger?: Logger;
+  /** Minimum level logged. Default 'info'. */
+  logLevel?: LogLevel;
+  /** Replaces the fetch adapter (tests, proxies). */
+  fetch?: FetchAdapter;
+  /** Replaces the clock, in Unix milliseconds (tests). */
+  now?: () => number;
+}
+
+/** A request as a plain object: `url` (path and query) or `path` + `query`. */
+export interface SlotguardRequest {
+  method?: string;
+  url?: string;
+  path?: string;
+  query?: string | Record<string, string>;
+  headers?: Record<string, string | string[] | undefined> | [string, string][] | Iterable<[string, string]>;
+  body?: Uint8Array | ArrayBuffer | string;
+}
+
+export interface SlotguardResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface SlotguardStats {
+  /** Module instances created so far (1 + traps recovered). */
+  generation: number;
+  traps: number;
+  /** Requests inside the host (including those waiting for an instance). */
+  inFlight: number;
+  /** Tasks alive in the current instance. */
+  tasks: number;
+  kind: 'wasi' | 'emscripten' | null;
+}
+
+export interface Slotguard {
+  /** Runs one request through the core. For embedding (Express, Next.js route handlers). */
+  handle(request: SlotguardRequest): Promise<SlotguardResponse>;
+  /** A node:http request listener (1 MiB body limit, raw body passed through). */
+  handleNodeRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void>;
+  toNodeHandler(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>;
+  /** Starts the built-in HTTP server. Resolves to its base URL. Defaults: 8787, 127.0.0.1. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** The base URL once listening, else null. */
+  readonly url: string | null;
+  readonly server: import('node:http').Server;
+  readonly adminToken: string;
+  readonly store: StoreAdapter;
+  /** Runs one maintenance sweep now. */
+  sweep(): Promise<void>;
+  stats(): SlotguardStats;
+  /** Test hook: makes the module trap for real. Requests in flight get 500; a fresh instance takes over. */
+  _trapForTest(): Promise<boolean>;
+  /** Graceful shutdown: stop accepting, finish requests in flight (up to shutdownTimeoutMs), stop the sweep, close the store. */
+  close(): Promise<void>;
+}
+
+export function createSlotguard(options?: SlotguardOptions): Promise<Slotguard>;
+
+export function createSqliteStore(options?: { path?: string; busyTimeoutMs?: number }): StoreAdapter & { readonly path: string };
+export function createMemoryStore(): StoreAdapter & { readonly size: number };
+export function createFetchAdapter(options?: { fetchImpl?: typeof fetch; defaultTimeoutMs?: number }): FetchAdapter;
+export function createLogger(logger?: Logger, level?: LogLevel): (record: Omit<LogRecord, 'time'>) => void;
+
+/** An error a custom adapter may throw to pick the host status: 1 failed, 2 timed out. */
+export class HostCallError extends Error {
+  constructor(message: string, hostStatus?: 1 | 2);
+  hostStatus: 1 | 2;
+}
+
+export const DEFAULT_DB_PATH: string;
+export const DEFAULT_WASM_DIR: string;
+export const BODY_LIMIT: number;

@@ -1,0 +1,9 @@
+// Randomness for the module: reservation ids are capabilities, so only a CSPRNG will do.
+import { webcrypto } from 'node:crypto';
+
+export const getRandomValues = (view) => webcrypto.getRandomValues(view);
+
+/** A random token for humans and bearer headers (hex, 2 * bytes characters). */
+export function randomToken(bytes = 24) {
+  return Buffer.from(getRandomValues(new Uint8Array(bytes))).toString('hex');
+}

@@ -1,0 +1,50 @@
+// Finds the built modules (build/dist in the repo by default) and turns them into
+// bridge loaders. Compiled modules are cached per file, so every host in a process
+// (tests start many) and every post-trap instance skip compilation.
+import { access, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { emscriptenLoader, wasiLoader } from '../../js-bridge/src/index.js';
+
+export const DEFAULT_WASM_DIR = resolve(fileURLToPath(new URL('../../../build/dist', import.meta.url)));
+
+export const WASM_FILES = {
+  wasi: ['slotguard-wasi.wasm'],
+  emscripten: ['slotguard-emscripten.mjs', 'slotguard-emscripten.wasm'],
+};
+
+const compiled = new Map(); // absolute .wasm path -> Promise<WebAssembly.Module>
+
+function compile(path) {
+  if (!compiled.has(path)) {
+    const p = readFile(path).then((bytes) => WebAssembly.compile(bytes));
+    p.catch(() => compiled.delete(path)); // a missing file may be built later
+    compiled.set(path, p);
+  }
+  return compiled.get(path);
+}
+
+async function readable(path, kind) {
+  try {
+    await access(path);
+  } catch {
+    throw new Error(`the ${kind} build is missing: ${path} (build it with scripts/dev, or set wasmDir)`);
+  }
+}
+
+/**
+ * @param {'wasi'|'emscripten'} kind
+ * @param {string} [dir]  the directory holding the build's files
+ */
+export async function loaderFor(kind, dir = DEFAULT_WASM_DIR) {
+  if (!WASM_FILES[kind]) throw new Error(`wasm must be 'wasi' or 'emscripten', not ${JSON.stringify(kind)}`);
+  const [first, second] = WASM_FILES[kind].map((f) => join(resolve(dir), f));
+  if (kind === 'wasi') {
+    await readable(first, kind);
+    return wasiLoader({ module: await compile(first) });
+  }
+  await readable(first, kind);
+  await readable(second, kind);
+  const { default: factory } = await import(pathToFileURL(first).href);
+  return emscriptenLoader({ factory, wasmModule: await compile(second) });
+}

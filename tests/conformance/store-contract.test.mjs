@@ -1,0 +1,85 @@
+// The store contract of wasm/ABI.md, checked on both of the host's stores: versions
+// from one counter (never reused after a delete), all-or-nothing checks, bytewise key
+// order, list bounds and pagination.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { compareBytewise } from '../../host-shims/js-bridge/src/index.js';
+import { createMemoryStore, createSqliteStore } from '../../host-shims/node/src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'slotguard-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const set = (key, value) => ({ op: 'set', key, value });
+
+for (const [name, make] of [
+  ['memory', () => createMemoryStore()],
+  ['sqlite', () => createSqliteStore({ path: join(dir, `${Math.random().toString(16).slice(2)}.db`) })],
+]) {
+  describe(`store contract (${name})`, () => {
+    it('reads absent keys as version 0, in the order asked', async () => {
+      const s = make();
+      assert.deepEqual(await s.read(['b', 'a']), { items: [{ key: 'b', version: 0 }, { key: 'a', version: 0 }] });
+      await s.close();
+    });
+
+    it('commits all or nothing, and never reuses a version', async () => {
+      const s = make();
+      assert.deepEqual(await s.commit([{ key: 'a', version: 0 }], [set('a', '1'), set('b', '1')]), { outcome: 'committed' });
+      const [a1, b1] = (await s.read(['a', 'b'])).items;
+      assert.ok(a1.version > 0 && b1.version > 0 && a1.version !== b1.version);
+
+      // One failing check among good ones: nothing is written.
+      assert.deepEqual(await s.commit([{ key: 'a', version: a1.version }, { key: 'b', version: 0 }], [set('a', '2')]), { outcome: 'conflict' });
+      assert.equal((await s.read(['a'])).items[0].value, '1');
+
+      // Delete, then set again: the version is new, never the old one.
+      assert.deepEqual(await s.commit([{ key: 'a', version: a1.version }], [{ op: 'delete', key: 'a' }]), { outcome: 'committed' });
+      assert.deepEqual((await s.read(['a'])).items[0], { key: 'a', version: 0 });
+      await s.commit([{ key: 'a', version: 0 }], [set('a', '3')]);
+      const a3 = (await s.read(['a'])).items[0];
+      assert.ok(a3.version > b1.version, `${a3.version} > ${b1.version}`);
+      assert.equal(a3.value, '3');
+      await s.close();
+    });
+
+    it('a bad mutation rolls the whole commit back', async () => {
+      const s = make();
+      await assert.rejects(s.commit([], [set('x', '1'), { op: 'explode', key: 'y' }]));
+      assert.equal((await s.read(['x'])).items[0].version, 0);
+      await s.close();
+    });
+
+    it('lists bytewise, within [start, end), after `after`, with `more`', async () => {
+      const s = make();
+      // U+FFFD sorts before U+1F600 in UTF-8, though not in UTF-16 code units.
+      const keys = ['k/a', 'k/b', 'k/B', 'k/\u00e9', 'k/\ufffd', 'k/\u{1F600}', 'k0', 'j'];
+      await s.commit([], keys.map((k) => set(k, `v${k}`)));
+      const expected = keys.filter((k) => compareBytewise(k, 'k/') >= 0 && compareBytewise(k, 'k0') < 0).sort(compareBytewise);
+      assert.deepEqual(expected, ['k/B', 'k/a', 'k/b', 'k/\u00e9', 'k/\ufffd', 'k/\u{1F600}']);
+
+      const all = await s.list('k/', 'k0', 100, '');
+      assert.deepEqual(all.items.map((i) => i.key), expected);
+      assert.equal(all.more, false);
+      assert.equal(all.items[0].value, 'vk/B');
+
+      const page1 = await s.list('k/', 'k0', 2, '');
+      assert.deepEqual(page1.items.map((i) => i.key), expected.slice(0, 2));
+      assert.equal(page1.more, true);
+      const page2 = await s.list('k/', 'k0', 10, page1.items.at(-1).key);
+      assert.deepEqual(page2.items.map((i) => i.key), expected.slice(2));
+      assert.equal(page2.more, false);
+      await s.close();
+    });
+  });
+}
+
+describe('compareBytewise', () => {
+  it('orders like UTF-8 bytes', () => {
+    const words = ['b', 'a', '', 'ab', '\u{10000}', '\uffff', '\ue000', '\u07ff', 'Z'];
+    const byBytes = [...words].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    assert.deepEqual([...words].sort(compareBytewise), byBytes);
+  });
+});

@@ -1,0 +1,160 @@
+// The end-to-end stack: the Stripe emulator and a slotguard Node host (memory store),
+// both in this process, sharing one controllable clock, with the emulator delivering
+// its signed webhooks to the host's POST /v1/stripe/webhook through a transparent tap
+// that records every answer (so tests can read what the host said to each delivery).
+//
+// The clock: the emulator's clock is a frozen base (the wall time at start, whole
+// seconds) plus the offset that emulator.advanceTime() moves; the host's `now` and the
+// emulator's signatureClock read that same clock, so expiry, hold lapses and webhook
+// signature timestamps all agree, and nothing depends on how long the run takes.
+import http from 'node:http';
+import { createSlotguard } from '../../../host-shims/node/src/index.js';
+import { createEmulator } from '../../../host-shims/stripe-emulator/src/index.js';
+import { WASM, agent, request } from '../../conformance/support/harness.mjs';
+
+export { WASM };
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+export const WEBHOOK_SECRET = 'whsec_e2e_payments_secret';
+export const STRIPE_KEY = 'sk_test_e2e_payments';
+
+export const MINUTE = 60_000;
+export const DAY = 24 * 60 * MINUTE;
+
+/**
+ * A reverse proxy in front of the host's webhook endpoint: forwards method, headers and
+ * the raw body unchanged, answers the emulator with the host's exact status and body,
+ * and records {event_id, type, status, json} for every delivery.
+ */
+function startTap(targetUrl) {
+  const records = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let event = {};
+      try {
+        event = JSON.parse(body.toString('utf8'));
+      } catch {
+        // not JSON: the host will say so
+      }
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      const upstream = http.request(targetUrl, { method: req.method, headers, agent }, (up) => {
+        const out = [];
+        up.on('data', (c) => out.push(c));
+        up.on('end', () => {
+          const text = Buffer.concat(out).toString('utf8');
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          records.push({ event_id: event.id, type: event.type, status: up.statusCode, json, text });
+          res.writeHead(up.statusCode, { 'content-type': up.headers['content-type'] ?? 'application/json' });
+          res.end(text);
+        });
+      });
+      upstream.on('error', (error) => {
+        records.push({ event_id: event.id, type: event.type, status: 599, error: String(error) });
+        res.writeHead(502);
+        res.end();
+      });
+      upstream.end(body);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/v1/stripe/webhook`,
+        records,
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}
+
+export async function startE2EStack(hostOptions = {}) {
+  const base = Math.floor(Date.now() / 1000) * 1000;
+  let emulator;
+  const now = () => emulator.clock.nowMs();
+  emulator = createEmulator({
+    webhookSecret: WEBHOOK_SECRET,
+    apiKey: STRIPE_KEY,
+    clock: () => base,
+    signatureClock: now,
+    autoExpire: false, // expiry happens when the test moves the clock (or lazily on requests)
+    webhookRetry: { baseDelayMs: 50, factor: 2, maxAttempts: 5 },
+  });
+  const emulatorUrl = await emulator.start(0);
+
+  const logs = [];
+  const host = await createSlotguard({
+    wasm: WASM,
+    wasmDir: process.env.SLOTGUARD_WASM_DIR || undefined,
+    store: 'memory',
+    adminToken: ADMIN_TOKEN,
+    stripeSecretKey: STRIPE_KEY,
+    stripeApiBase: emulatorUrl,
+    stripeWebhookSecret: WEBHOOK_SECRET,
+    sweepIntervalMs: 0, // sweeps run when a test asks for one
+    now,
+    logLevel: 'debug',
+    logger: (record) => logs.push(record),
+    ...hostOptions,
+  });
+  const url = await host.listen(0, '127.0.0.1');
+  const tap = await startTap(`${url}/v1/stripe/webhook`);
+  emulator.setWebhookEndpoint(tap.url, WEBHOOK_SECRET);
+
+  const call = (method, path, opts) => request(url, method, path, opts);
+  /** A GET on the emulator's Stripe API, authenticated like the host. */
+  const stripeGet = async (path) => {
+    const res = await request(emulatorUrl, 'GET', path, { headers: { authorization: `Bearer ${STRIPE_KEY}` } });
+    if (res.status !== 200) throw new Error(`GET ${path} on the emulator: ${res.status} ${res.text}`);
+    return res.json;
+  };
+
+  return {
+    host,
+    url,
+    emulator,
+    emulatorUrl,
+    tap,
+    logs,
+    call,
+    stripeGet,
+    now,
+    admin: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    /** Moves the shared clock; the emulator expires whatever became due (and fires its events). */
+    advance(ms) {
+      return emulator.advanceTime(ms);
+    },
+    /** Waits until every webhook the emulator queued has been answered (buffered ones excepted). */
+    settle() {
+      return emulator.webhooks.idle();
+    },
+    async stop() {
+      await host.close();
+      await emulator.stop();
+      await tap.close();
+    },
+  };
+}
+
+/** Prometheus text → Map("name{labels}" → value). */
+export function parseMetrics(text) {
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}

@@ -24,6 +24,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/api/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/api/events_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/payment_effects.cpp
+  ${SLOTGUARD_CORE_DIR}/api/records.cpp
   ${SLOTGUARD_CORE_DIR}/api/reservations_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/responses.cpp
   ${SLOTGUARD_CORE_DIR}/api/router.cpp

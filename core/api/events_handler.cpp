@@ -1,5 +1,6 @@
 // PUT/GET /v1/events/{id}: event types, written by the admin.
 #include "handlers.h"
+#include "records.h"
 #include "responses.h"
 #include "store_keys.h"
 
@@ -32,13 +33,9 @@ Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string even
 }
 
 Co<HttpResponse> get_event(Services& s, std::string event_id) {
-  if (!valid_client_id(event_id)) co_return not_found("event");
-  ReadResult snap = co_await s.store.read_one(keys::event(event_id));
-  if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-  if (!snap.items[0].present()) co_return not_found("event");
-  auto event = event_from_storage(snap.items[0].value);
-  if (!event) co_return store_unavailable();
-  co_return json_response(200, Json{{"event", event_to_json(*event)}});
+  Loaded<EventType> ev = co_await load_event(s, std::move(event_id));
+  if (!ev.record) co_return ev.error;
+  co_return json_response(200, Json{{"event", event_to_json(*ev.record)}});
 }
 
 }  // namespace slotguard::api

@@ -1,6 +1,7 @@
 // /v1/reservations: hold a slot, then open checkout; read; cancel.
 #include "checkout_link.h"
 #include "handlers.h"
+#include "records.h"
 #include "responses.h"
 #include "schedule_rules.h"
 #include "sha256.h"
@@ -72,10 +73,9 @@ bool valid_idempotency_key(const std::string& k) {
 // The same key with the same request replays; the answer follows the reservation's
 // current state, so a replay after a crash finishes what the first attempt began.
 Co<HttpResponse> replay(Services& s, std::string rid) {
-  ReadResult snap = co_await s.store.read_one(keys::reservation(rid));
-  if (snap.status != StoreStatus::Ok || !snap.items[0].present()) co_return store_unavailable();
-  auto r = reservation_from_storage(snap.items[0].value);
-  if (!r) co_return store_unavailable();
+  Loaded<Reservation> loaded = co_await load_reservation(s, std::move(rid));
+  if (!loaded.record) co_return store_unavailable();  // the key's record must exist
+  std::optional<Reservation>& r = loaded.record;
   if (r->status == ReservationStatus::Released && r->release_reason == "payment_provider_error")
     co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
   if (r->active_at(s.now()) && r->status == ReservationStatus::PendingPayment && r->checkout_session_id.empty())
@@ -214,13 +214,9 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
 }
 
 Co<HttpResponse> get_reservation(Services& s, std::string rid) {
-  if (!valid_minted_id(rid)) co_return not_found("reservation");
-  ReadResult snap = co_await s.store.read_one(keys::reservation(rid));
-  if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-  if (!snap.items[0].present()) co_return not_found("reservation");
-  auto r = reservation_from_storage(snap.items[0].value);
-  if (!r) co_return store_unavailable();
-  co_return reservation_body(200, *r);
+  Loaded<Reservation> r = co_await load_reservation(s, std::move(rid));
+  if (!r.record) co_return r.error;
+  co_return reservation_body(200, *r.record);
 }
 
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {

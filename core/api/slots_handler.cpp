@@ -4,6 +4,7 @@
 
 #include "form_encoding.h"
 #include "handlers.h"
+#include "records.h"
 #include "responses.h"
 #include "slot_ledger.h"
 #include "store_keys.h"
@@ -27,13 +28,9 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
   if (!from || !to) co_return validation_failed("from and to are required RFC 3339 timestamps");
   if (*to <= *from) co_return validation_failed("to must be after from");
   if (*to - *from > kMaxRangeMs) co_return validation_failed("the range may span at most 7 days");
-  if (!valid_client_id(event_id)) co_return not_found("event");
-
-  ReadResult ev = co_await s.store.read_one(keys::event(event_id));
-  if (ev.status != StoreStatus::Ok) co_return store_unavailable();
-  if (!ev.items[0].present()) co_return not_found("event");
-  auto event = event_from_storage(ev.items[0].value);
-  if (!event) co_return store_unavailable();
+  Loaded<EventType> loaded = co_await load_event(s, event_id);
+  if (!loaded.record) co_return loaded.error;
+  const EventType* event = &*loaded.record;
 
   const int64_t now = s.now();
   const int64_t step = event->slot_step_minutes * kMinuteMs;

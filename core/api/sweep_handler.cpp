@@ -6,6 +6,7 @@
 #include "checkout_link.h"
 #include "handlers.h"
 #include "payment_effects.h"
+#include "records.h"
 #include "responses.h"
 #include "store_keys.h"
 
@@ -39,12 +40,6 @@ Co<bool> close_orphan_session(Services& s, Reservation r) {
   const std::string* sid = res.ok() ? get_string(res.object, "id") : nullptr;
   if (!sid) co_return false;
   co_return co_await expire_checkout(s, *sid);
-}
-
-Co<std::optional<Reservation>> load(Services& s, std::string rid) {
-  ReadResult snap = co_await s.store.read_one(keys::reservation(rid));
-  if (snap.status != StoreStatus::Ok || !snap.items[0].present()) co_return std::nullopt;
-  co_return reservation_from_storage(snap.items[0].value);
 }
 
 struct SweepCounts {
@@ -86,7 +81,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
   if (unlinked.status != StoreStatus::Ok) co_return store_unavailable();
   n.more |= unlinked.page.more;
   for (const auto& item : unlinked.page.items) {
-    auto r = co_await load(s, item.value);
+    std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
     if (!r || r->status != ReservationStatus::PendingPayment || !r->checkout_session_id.empty()) continue;
     HttpResponse res = co_await open_checkout(s, std::move(*r), false);
     res.status == 201 ? ++n.linked : ++n.failed;
@@ -98,7 +93,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
   if (refunds.status != StoreStatus::Ok) co_return store_unavailable();
   n.more |= refunds.page.more;
   for (const auto& item : refunds.page.items) {
-    auto r = co_await load(s, item.value);
+    std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
     if (!r || r->status != ReservationStatus::Refunded || !r->refund_id.empty()) continue;
     bool ok = co_await execute_refund(s, r->id, r->payment_intent_id, "-retry-" + std::to_string(now / kMinuteMs));
     ok ? ++n.refunds : ++n.failed;

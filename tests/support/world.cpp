@@ -86,6 +86,20 @@ Json World::json_of(const HttpResponse& r) {
   return j ? *j : Json();
 }
 
+std::vector<KvItem> snapshot(World& w) {
+  // Keys are ASCII, so this end bounds them all; `more` proves nothing was cut off.
+  auto page = w.store->list("", "\xff\xff\xff\xff\xff\xff\xff\xff", 1'000'000, "");
+  if (!page || page->more) return {};
+  return page->items;
+}
+
+bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].key != b[i].key || a[i].value != b[i].value || a[i].version != b[i].version) return false;
+  return true;
+}
+
 std::string check_no_double_booking(World& w) {
   auto all = w.reservations();
   const int64_t now = w.host.now_ms();

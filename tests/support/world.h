@@ -43,6 +43,11 @@ struct World {
 
 HttpRequest make_request(std::string method, std::string path, std::string body = {}, HeaderList headers = {});
 
+// Everything in the store, in bytewise key order, with versions: tests compare two of
+// these to show a request wrote nothing.
+std::vector<KvItem> snapshot(World& w);
+bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b);
+
 // The invariants every schedule must keep. Empty string = all hold; else what broke.
 std::string check_no_double_booking(World& w);
 

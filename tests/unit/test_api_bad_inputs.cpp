@@ -22,24 +22,6 @@ namespace {
 
 const std::string kBearer = std::string("Bearer ") + kAdminToken;
 
-std::vector<KvItem> snapshot(World& w) {
-  auto page = w.store->list("", "\xff", 1'000'000, "");
-  REQUIRE(page.has_value());
-  REQUIRE_FALSE(page->more);
-  // The range really is everything: a wider end finds nothing more.
-  auto wider = w.store->list("", "\xff\xff\xff\xff\xff\xff\xff\xff", 1'000'000, "");
-  REQUIRE(wider.has_value());
-  REQUIRE(wider->items.size() == page->items.size());
-  return page->items;
-}
-
-bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].key != b[i].key || a[i].value != b[i].value || a[i].version != b[i].version) return false;
-  return true;
-}
-
 const std::string* header(const HttpResponse& r, const std::string& name) {
   for (const auto& [k, v] : r.headers)
     if (iequals(k, name)) return &v;

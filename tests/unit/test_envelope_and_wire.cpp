@@ -36,21 +36,6 @@ std::string envelope(const std::string& head, const std::string& body = {}) {
   return le32(static_cast<uint32_t>(head.size())) + head + body;
 }
 
-// Everything in the store, in key order (bytewise), with versions.
-std::vector<KvItem> snapshot(World& w) {
-  auto page = w.store->list("", "\xff\xff\xff\xff\xff\xff\xff\xff", 1'000'000, "");
-  REQUIRE(page.has_value());
-  REQUIRE_FALSE(page->more);
-  return page->items;
-}
-
-bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].key != b[i].key || a[i].value != b[i].value || a[i].version != b[i].version) return false;
-  return true;
-}
-
 // Drives one request by hand: every host call goes to `tamper` first; when it answers
 // nothing, the call is served honestly (store or fake Stripe).
 using Tamper = std::function<std::optional<HostReply>(size_t index, const HostCall& call)>;

@@ -46,20 +46,6 @@ std::string code_of(World& w, const HttpResponse& r) {
   return c ? *c : std::string();
 }
 
-std::vector<KvItem> snapshot(World& w) {
-  auto page = w.store->list("", "\xff", 1'000'000, "");
-  REQUIRE(page.has_value());
-  REQUIRE_FALSE(page->more);
-  return page->items;
-}
-
-bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].key != b[i].key || a[i].value != b[i].value || a[i].version != b[i].version) return false;
-  return true;
-}
-
 std::optional<Reservation> stored(World& w, const std::string& rid) {
   for (auto& r : w.reservations())
     if (r.id == rid) return r;

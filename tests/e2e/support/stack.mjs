@@ -8,7 +8,7 @@
 // emulator's signatureClock read that same clock, so expiry, hold lapses and webhook
 // signature timestamps all agree, and nothing depends on how long the run takes.
 import http from 'node:http';
-import { createSlotguard } from '../../../host-shims/node/src/index.js';
+import { createMemoryStore, createSlotguard } from '../../../host-shims/node/src/index.js';
 import { createEmulator } from '../../../host-shims/stripe-emulator/src/index.js';
 import { WASM, agent, request } from '../../conformance/support/harness.mjs';
 
@@ -121,8 +121,19 @@ export async function startE2EStack(hostOptions = {}) {
     return res.json;
   };
 
+  /** A POST on the emulator's Stripe API (form body), authenticated like the host. */
+  const stripePost = async (path, form = '') => {
+    const res = await request(emulatorUrl, 'POST', path, {
+      body: form,
+      headers: { authorization: `Bearer ${STRIPE_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    if (res.status !== 200) throw new Error(`POST ${path} on the emulator: ${res.status} ${res.text}`);
+    return res.json;
+  };
+
   return {
     host,
+    stripePost,
     url,
     emulator,
     emulatorUrl,
@@ -144,6 +155,31 @@ export async function startE2EStack(hostOptions = {}) {
       await host.close();
       await emulator.stop();
       await tap.close();
+    },
+  };
+}
+
+/**
+ * The memory store, but every call first yields to the event loop, as a real store's
+ * I/O does: concurrent requests then interleave between their reads and commits
+ * instead of running each transaction start to finish in one go.
+ */
+export function createYieldingMemoryStore() {
+  const inner = createMemoryStore();
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    kind: 'memory-yielding',
+    async read(keys) {
+      await tick();
+      return inner.read(keys);
+    },
+    async list(start, end, limit, after) {
+      await tick();
+      return inner.list(start, end, limit, after);
+    },
+    async commit(checks, mutations) {
+      await tick();
+      return inner.commit(checks, mutations);
     },
   };
 }

@@ -12,7 +12,7 @@ constexpr Help kHelp[] = {
     {"slotguard_conflicts_total", "Reservation requests answered 409 slot_unavailable."},
     {"slotguard_releases_total", "Reservations released, by reason."},
     {"slotguard_confirmations_total", "Reservations confirmed after payment."},
-    {"slotguard_refunds_total", "Payments refunded because their slot was lost."},
+    {"slotguard_refunds_total", "Payments refunded: their slot was lost, or the guest had cancelled."},
     {"slotguard_webhook_events_total", "Stripe webhook events, by type and outcome."},
     {"slotguard_store_commit_retries_total", "Store commits retried after a failed check."},
     {"slotguard_requests_total", "HTTP requests handled, by status class."},

@@ -4,6 +4,7 @@
 // 127.0.0.1 and offers `call(method, path, {body, headers})` through one client: the
 // conformance harness's node:http request() and its keep-alive agent.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,18 +16,44 @@ export { agent, request };
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
-// The agent opens up to 1024 sockets at once but by default keeps only 256 of them
-// once idle; keep them all, so a burst after the first reuses its sockets instead of
-// opening half of them again.
+// The client, tuned the same way for every host (the agent is the harness's object):
+// - it opens up to 1024 sockets at once but by default keeps only 256 of them once
+//   idle; keep them all, so a burst reuses the sockets of the one before;
+// - workerd closes a keep-alive connection 5 s after its last response (its HTTP
+//   server's pipeline timeout, announced by no Keep-Alive header). A request written
+//   on such a socket just then, or while a busy workerd has not read it yet, dies
+//   with ECONNRESET. So the client drops sockets idle for CLIENT_IDLE_MS itself and
+//   opens new ones (the Node host keeps idle sockets 65 s, so this costs it nothing).
+export const CLIENT_IDLE_MS = 2000;
 agent.maxFreeSockets = agent.maxSockets;
+agent.options.timeout = CLIENT_IDLE_MS; // read by keepSocketAlive(); never aborts a request in flight
 
 /** The one emulator configuration: API key checked, no expiry timer, no webhook endpoint. */
 export const EMULATOR_OPTIONS = Object.freeze({ webhookSecret: WEBHOOK_SECRET, apiKey: STRIPE_KEY, autoExpire: false });
+/**
+ * The emulator's node:http server closes idle keep-alive connections after Node's
+ * default 5 s. workerd pools its outbound connections and ignores the Keep-Alive
+ * hint, so a Worker's request to the emulator on a connection closed just then fails
+ * ("Network connection lost") and the core answers 502 payment_provider_error. The
+ * benchmarks set this instead (as the Node host does for its own server); the
+ * emulator has no option for it, so its server is caught as it is created.
+ */
+export const EMULATOR_KEEP_ALIVE_MS = 65000;
 export const ADMIN = Object.freeze({ authorization: `Bearer ${ADMIN_TOKEN}` });
 
-/** A Stripe emulator (EMULATOR_OPTIONS) on an ephemeral port in this process. */
+/** A Stripe emulator (EMULATOR_OPTIONS, EMULATOR_KEEP_ALIVE_MS) on an ephemeral port in this process. */
 export async function startBenchEmulator() {
-  const emulator = createEmulator({ ...EMULATOR_OPTIONS });
+  const createServer = http.createServer;
+  let server = null;
+  http.createServer = (...args) => (server = createServer.apply(http, args));
+  let emulator;
+  try {
+    emulator = createEmulator({ ...EMULATOR_OPTIONS });
+  } finally {
+    http.createServer = createServer;
+  }
+  if (!server) throw new Error('bench: the Stripe emulator no longer creates its server with http.createServer; update startBenchEmulator');
+  server.keepAliveTimeout = EMULATOR_KEEP_ALIVE_MS;
   const url = await emulator.start(0);
   return { emulator, url, stop: () => emulator.stop() };
 }

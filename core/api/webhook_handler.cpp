@@ -82,6 +82,14 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
     co_return error_response(400, "invalid_event", "the body is not a Stripe event (id, type, data.object)");
 
   EventRef ev{id, type};
+  // A cheap early answer for redeliveries, before any Stripe lookup. (The effect's own
+  // commit checks the same key, so a duplicate racing past this still applies once.)
+  ReadResult seen = co_await s.store.read_one(keys::webhook_event(id));
+  if (seen.status != StoreStatus::Ok) co_return store_unavailable();
+  if (seen.items[0].present()) {
+    s.metrics.add("slotguard_webhook_events_total", "type=\"" + metric_label(type) + "\",outcome=\"duplicate\"");
+    co_return received("duplicate", true);
+  }
   EffectResult res;
   const std::string prefix = "checkout.session.";
   if (type.rfind(prefix, 0) != 0) {

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signatureHeader } from '../../host-shims/stripe-emulator/src/index.js';
-import { DAY, MINUTE, WASM, WEBHOOK_SECRET, createYieldingMemoryStore, parseMetrics, startE2EStack } from './support/stack.mjs';
+import { DAY, MINUTE, WASM, WEBHOOK_SECRET, createGatedMemoryStore, parseMetrics, startE2EStack } from './support/stack.mjs';
 
 const EVENT_ID = 'e2e-consult';
 const PRICE = 5000;
@@ -23,214 +23,214 @@ const HOLD_GRACE_MS = 5 * MINUTE; // the core's default hold_grace_minutes
  */
 function lifecycleSuite(name, stackOptions, defineTests) {
   describe(name, () => {
-  /** @type {Awaited<ReturnType<typeof startE2EStack>>} */
-  let s;
-  let base; // the shared clock at start, ms
+    /** @type {Awaited<ReturnType<typeof startE2EStack>>} */
+    let s;
+    let base; // the shared clock at start, ms
 
-  // What the tests did, to check /metrics against at the end.
-  const tally = { holds: 0, conflicts: 0, confirmations: 0, refunds: 0, releases: {}, webhook: {} };
-  const released = (reason) => (tally.releases[reason] = (tally.releases[reason] ?? 0) + 1);
-  const claimed = new Set(); // event ids whose deliveries a test has checked
+    // What the tests did, to check /metrics against at the end.
+    const tally = { holds: 0, conflicts: 0, confirmations: 0, refunds: 0, releases: {}, webhook: {} };
+    const released = (reason) => (tally.releases[reason] = (tally.releases[reason] ?? 0) + 1);
+    const claimed = new Set(); // event ids whose deliveries a test has checked
 
-  before(async () => {
-    s = await startE2EStack(stackOptions);
-    base = s.now();
-    const put = await s.call('PUT', `/v1/events/${EVENT_ID}`, {
-      headers: s.admin,
-      body: {
-        expert_id: 'e2e-expert',
-        title: 'Consultation',
-        duration_minutes: 30,
-        slot_step_minutes: 30,
-        price: { amount: PRICE, currency: 'eur' },
-        payment_method_types: ['card', 'multibanco'],
-      },
+    before(async () => {
+      s = await startE2EStack(stackOptions);
+      base = s.now();
+      const put = await s.call('PUT', `/v1/events/${EVENT_ID}`, {
+        headers: s.admin,
+        body: {
+          expert_id: 'e2e-expert',
+          title: 'Consultation',
+          duration_minutes: 30,
+          slot_step_minutes: 30,
+          price: { amount: PRICE, currency: 'eur' },
+          payment_method_types: ['card', 'multibanco'],
+        },
+      });
+      assert.equal(put.status, 201, put.text);
     });
-    assert.equal(put.status, 201, put.text);
-  });
 
-  after(async () => {
-    if (!s) return;
-    try {
-      await s.settle();
-      const res = await s.call('GET', '/metrics');
-      console.log(`\n----- GET /metrics after: ${name} -----\n${res.text}`);
-      assert.equal(res.status, 200);
-      const m = parseMetrics(res.text);
-      const get = (name, labels) => m.get(labels ? `${name}{${labels}}` : name) ?? 0;
-      assert.equal(get('slotguard_holds_created_total'), tally.holds, 'holds created');
-      assert.equal(get('slotguard_conflicts_total'), tally.conflicts, 'conflicts (409)');
-      assert.equal(get('slotguard_confirmations_total'), tally.confirmations, 'confirmations');
-      assert.equal(get('slotguard_refunds_total'), tally.refunds, 'refunds');
+    after(async () => {
+      if (!s) return;
+      try {
+        await s.settle();
+        const res = await s.call('GET', '/metrics');
+        console.log(`\n----- GET /metrics after: ${name} -----\n${res.text}`);
+        assert.equal(res.status, 200);
+        const m = parseMetrics(res.text);
+        const get = (name, labels) => m.get(labels ? `${name}{${labels}}` : name) ?? 0;
+        assert.equal(get('slotguard_holds_created_total'), tally.holds, 'holds created');
+        assert.equal(get('slotguard_conflicts_total'), tally.conflicts, 'conflicts (409)');
+        assert.equal(get('slotguard_confirmations_total'), tally.confirmations, 'confirmations');
+        assert.equal(get('slotguard_refunds_total'), tally.refunds, 'refunds');
 
-      const series = (name) =>
-        Object.fromEntries([...m].filter(([k]) => k.startsWith(`${name}{`)).map(([k, v]) => [k.slice(name.length + 1, -1), v]));
-      const wantReleases = Object.fromEntries(Object.entries(tally.releases).map(([r, n]) => [`reason="${r}"`, n]));
-      assert.deepEqual(series('slotguard_releases_total'), wantReleases, 'releases by reason');
-      assert.deepEqual(series('slotguard_webhook_events_total'), tally.webhook, 'webhook events by type and outcome');
+        const series = (name) =>
+          Object.fromEntries([...m].filter(([k]) => k.startsWith(`${name}{`)).map(([k, v]) => [k.slice(name.length + 1, -1), v]));
+        const wantReleases = Object.fromEntries(Object.entries(tally.releases).map(([r, n]) => [`reason="${r}"`, n]));
+        assert.deepEqual(series('slotguard_releases_total'), wantReleases, 'releases by reason');
+        assert.deepEqual(series('slotguard_webhook_events_total'), tally.webhook, 'webhook events by type and outcome');
 
-      // Every delivery went through a test's check, and the host accepted each one.
-      for (const r of s.tap.records) {
-        assert.ok(claimed.has(r.event_id), `delivery of ${r.type} ${r.event_id} was not checked by any test`);
-        assert.equal(r.status, 200, r.text);
+        // Every delivery went through a test's check, and the host accepted each one.
+        for (const r of s.tap.records) {
+          assert.ok(claimed.has(r.event_id), `delivery of ${r.type} ${r.event_id} was not checked by any test`);
+          assert.equal(r.status, 200, r.text);
+        }
+        // The Stripe side agrees: every refund slotguard decided exists once, no delivery failed.
+        const st = s.emulator.stats();
+        assert.equal(st.refunds.total, tally.refunds, 'refunds on the emulator');
+        assert.equal(st.webhooks.failed, 0);
+        assert.equal(st.webhooks.exhausted, 0);
+        assert.equal(st.webhooks.pending, 0);
+        assert.equal(st.webhooks.buffered, 0);
+        console.log('emulator stats:', JSON.stringify({ ...st, api_calls: st.api_calls.by_route }));
+      } finally {
+        await s.stop();
       }
-      // The Stripe side agrees: every refund slotguard decided exists once, no delivery failed.
-      const st = s.emulator.stats();
-      assert.equal(st.refunds.total, tally.refunds, 'refunds on the emulator');
-      assert.equal(st.webhooks.failed, 0);
-      assert.equal(st.webhooks.exhausted, 0);
-      assert.equal(st.webhooks.pending, 0);
-      assert.equal(st.webhooks.buffered, 0);
-      console.log('emulator stats:', JSON.stringify({ ...st, api_calls: st.api_calls.by_route }));
-    } finally {
-      await s.stop();
-    }
-  });
-
-  // ---- helpers -------------------------------------------------------------------
-
-  /** An aligned slot start `day` days after the day after the clock's start, at hh:mm. */
-  const slotAt = (day, hh, mm = 0) => {
-    const midnight = Math.floor(base / DAY) * DAY + DAY;
-    return new Date(midnight + day * DAY + (hh * 60 + mm) * MINUTE).toISOString().replace('.000Z', 'Z');
-  };
-
-  async function book(start, n) {
-    const res = await s.call('POST', '/v1/reservations', {
-      body: { event_id: EVENT_ID, start, guest: { email: `guest${n}@example.com`, name: `Guest ${n}` } },
     });
-    if (res.status === 201) tally.holds++;
-    if (res.status === 409 && res.json?.error?.code === 'slot_unavailable') tally.conflicts++;
-    return res;
-  }
 
-  async function bookOk(start, n) {
-    const res = await book(start, n);
-    assert.equal(res.status, 201, res.text);
-    const r = res.json.reservation;
-    assert.equal(r.status, 'pending_payment');
-    assert.ok(r.checkout_session_id, 'the session is linked when the hold is answered');
-    assert.equal(s.emulator.state.sessions.get(r.checkout_session_id).status, 'open');
-    return r;
-  }
+    // ---- helpers -------------------------------------------------------------------
 
-  async function reservation(id) {
-    const res = await s.call('GET', `/v1/reservations/${id}`);
-    assert.equal(res.status, 200, res.text);
-    return res.json.reservation;
-  }
+    /** An aligned slot start `day` days after the day after the clock's start, at hh:mm. */
+    const slotAt = (day, hh, mm = 0) => {
+      const midnight = Math.floor(base / DAY) * DAY + DAY;
+      return new Date(midnight + day * DAY + (hh * 60 + mm) * MINUTE).toISOString().replace('.000Z', 'Z');
+    };
 
-  /** DELETE a pending reservation: released (cancelled). */
-  async function cancel(id) {
-    const res = await s.call('DELETE', `/v1/reservations/${id}`);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.json.reservation.status, 'released');
-    assert.equal(res.json.reservation.release_reason, 'cancelled');
-    released('cancelled');
-    return res.json.reservation;
-  }
-
-  async function sweep() {
-    const res = await s.call('POST', '/v1/maintenance/sweep', { headers: s.admin });
-    assert.equal(res.status, 200, res.text);
-    for (let i = 0; i < res.json.released; i++) released('hold_expired');
-    return res.json;
-  }
-
-  async function slotAvailable(start) {
-    const to = new Date(Date.parse(start) + 30 * MINUTE).toISOString().replace('.000Z', 'Z');
-    const res = await s.call('GET', `/v1/events/${EVENT_ID}/slots?from=${start}&to=${to}`);
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.json.slots.length, 1);
-    return res.json.slots[0].available;
-  }
-
-  async function refundsFor(pi) {
-    const list = await s.stripeGet(`/v1/refunds?payment_intent=${pi}`);
-    return list.data;
-  }
-
-  /**
-   * The one event of `type` about `objectId`, and what the host answered to each of its
-   * deliveries, in order: `outcomes` (e.g. ['confirmed', 'duplicate', 'duplicate']).
-   */
-  function delivered(objectId, type, outcomes) {
-    const events = [...s.emulator.state.events.values()].filter((e) => e.type === type && e.data.object.id === objectId);
-    assert.equal(events.length, 1, `one ${type} event for ${objectId}`);
-    const event = events[0];
-    const answers = s.tap.records.filter((r) => r.event_id === event.id);
-    assert.deepEqual(
-      answers.map((r) => r.status),
-      outcomes.map(() => 200),
-      `${type}: every delivery answered 200 (${answers.map((r) => r.text).join(' | ')})`,
-    );
-    assert.deepEqual(answers.map((r) => r.json.outcome), outcomes, `${type}: outcomes`);
-    for (const r of answers) {
-      assert.equal(r.json.received, true);
-      assert.equal(r.json.duplicate, r.json.outcome === 'duplicate', `${type}: duplicate flag of "${r.json.outcome}"`);
+    async function book(start, n) {
+      const res = await s.call('POST', '/v1/reservations', {
+        body: { event_id: EVENT_ID, start, guest: { email: `guest${n}@example.com`, name: `Guest ${n}` } },
+      });
+      if (res.status === 201) tally.holds++;
+      if (res.status === 409 && res.json?.error?.code === 'slot_unavailable') tally.conflicts++;
+      return res;
     }
-    for (const o of outcomes) {
-      const key = `type="${type}",outcome="${o}"`;
-      tally.webhook[key] = (tally.webhook[key] ?? 0) + 1;
+
+    async function bookOk(start, n) {
+      const res = await book(start, n);
+      assert.equal(res.status, 201, res.text);
+      const r = res.json.reservation;
+      assert.equal(r.status, 'pending_payment');
+      assert.ok(r.checkout_session_id, 'the session is linked when the hold is answered');
+      assert.equal(s.emulator.state.sessions.get(r.checkout_session_id).status, 'open');
+      return r;
     }
-    claimed.add(event.id);
-    assert.equal(event.pending_webhooks, 0, 'Stripe sees the event acknowledged');
-    return event;
-  }
 
-  /** The refund's two events reach the host too; it records them as unsupported types. */
-  function refundEventsDelivered(refund, copies = 1) {
-    const tail = Array(copies - 1).fill('duplicate');
-    delivered(refund.charge, 'charge.refunded', ['unsupported_type', ...tail]);
-    delivered(refund.id, 'refund.created', ['unsupported_type', ...tail]);
-  }
+    async function reservation(id) {
+      const res = await s.call('GET', `/v1/reservations/${id}`);
+      assert.equal(res.status, 200, res.text);
+      return res.json.reservation;
+    }
 
-  const sessionOf = (r) => s.emulator.state.sessions.get(r.checkout_session_id);
-  const intent = (id) => s.emulator.state.paymentIntents.get(id);
+    /** DELETE a pending reservation: released (cancelled). */
+    async function cancel(id) {
+      const res = await s.call('DELETE', `/v1/reservations/${id}`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.reservation.status, 'released');
+      assert.equal(res.json.reservation.release_reason, 'cancelled');
+      released('cancelled');
+      return res.json.reservation;
+    }
 
-  // Paths 5 and 6: a session can only be paid while it is open (the emulator refuses an
-  // expired one, as Stripe does; see path 2), and it always closes before the hold
-  // lapses. So a payment "after the hold lapsed" is a payment made in the session's last
-  // second whose webhook reaches slotguard late: deliveries are paused while the clock
-  // moves past the hold's expiry and the sweep releases it, then resumed. The event is
-  // the emulator's own, signed by it.
-  async function payInLastSecondThenLapse(r) {
-    const session = sessionOf(r);
-    assert.equal(s.advance(session.expires_at * 1000 - s.now() - 1000), 0);
-    s.emulator.webhooks.pause();
-    const paid = s.emulator.pay(r.checkout_session_id, { method: 'card' });
-    assert.equal(paid.payment_status, 'paid');
-    s.advance(Date.parse(r.expires_at) - s.now() + 1000);
-    const swept = await sweep();
-    assert.equal(swept.released, 1, JSON.stringify(swept));
-    const lapsed = await reservation(r.id);
-    assert.equal(lapsed.status, 'released');
-    assert.equal(lapsed.release_reason, 'hold_expired');
-    assert.equal(s.emulator.webhooks.config().buffered, 1, 'the payment event is still on its way');
-    return paid;
-  }
+    async function sweep() {
+      const res = await s.call('POST', '/v1/maintenance/sweep', { headers: s.admin });
+      assert.equal(res.status, 200, res.text);
+      for (let i = 0; i < res.json.released; i++) released('hold_expired');
+      return res.json;
+    }
 
-  const h = {
-    get s() {
-      return s;
-    },
-    tally,
-    released,
-    slotAt,
-    book,
-    bookOk,
-    reservation,
-    cancel,
-    sweep,
-    slotAvailable,
-    refundsFor,
-    delivered,
-    refundEventsDelivered,
-    sessionOf,
-    intent,
-    payInLastSecondThenLapse,
-  };
-  defineTests(h);
+    async function slotAvailable(start) {
+      const to = new Date(Date.parse(start) + 30 * MINUTE).toISOString().replace('.000Z', 'Z');
+      const res = await s.call('GET', `/v1/events/${EVENT_ID}/slots?from=${start}&to=${to}`);
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.slots.length, 1);
+      return res.json.slots[0].available;
+    }
+
+    async function refundsFor(pi) {
+      const list = await s.stripeGet(`/v1/refunds?payment_intent=${pi}`);
+      return list.data;
+    }
+
+    /**
+     * The one event of `type` about `objectId`, and what the host answered to each of its
+     * deliveries, in order: `outcomes` (e.g. ['confirmed', 'duplicate', 'duplicate']).
+     */
+    function delivered(objectId, type, outcomes) {
+      const events = [...s.emulator.state.events.values()].filter((e) => e.type === type && e.data.object.id === objectId);
+      assert.equal(events.length, 1, `one ${type} event for ${objectId}`);
+      const event = events[0];
+      const answers = s.tap.records.filter((r) => r.event_id === event.id);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        outcomes.map(() => 200),
+        `${type}: every delivery answered 200 (${answers.map((r) => r.text).join(' | ')})`,
+      );
+      assert.deepEqual(answers.map((r) => r.json.outcome), outcomes, `${type}: outcomes`);
+      for (const r of answers) {
+        assert.equal(r.json.received, true);
+        assert.equal(r.json.duplicate, r.json.outcome === 'duplicate', `${type}: duplicate flag of "${r.json.outcome}"`);
+      }
+      for (const o of outcomes) {
+        const key = `type="${type}",outcome="${o}"`;
+        tally.webhook[key] = (tally.webhook[key] ?? 0) + 1;
+      }
+      claimed.add(event.id);
+      assert.equal(event.pending_webhooks, 0, 'Stripe sees the event acknowledged');
+      return event;
+    }
+
+    /** The refund's two events reach the host too; it records them as unsupported types. */
+    function refundEventsDelivered(refund, copies = 1) {
+      const tail = Array(copies - 1).fill('duplicate');
+      delivered(refund.charge, 'charge.refunded', ['unsupported_type', ...tail]);
+      delivered(refund.id, 'refund.created', ['unsupported_type', ...tail]);
+    }
+
+    const sessionOf = (r) => s.emulator.state.sessions.get(r.checkout_session_id);
+    const intent = (id) => s.emulator.state.paymentIntents.get(id);
+
+    // Paths 5 and 6: a session can only be paid while it is open (the emulator refuses an
+    // expired one, as Stripe does; see path 2), and it always closes before the hold
+    // lapses. So a payment "after the hold lapsed" is a payment made in the session's last
+    // second whose webhook reaches slotguard late: deliveries are paused while the clock
+    // moves past the hold's expiry and the sweep releases it, then resumed. The event is
+    // the emulator's own, signed by it.
+    async function payInLastSecondThenLapse(r) {
+      const session = sessionOf(r);
+      assert.equal(s.advance(session.expires_at * 1000 - s.now() - 1000), 0);
+      s.emulator.webhooks.pause();
+      const paid = s.emulator.pay(r.checkout_session_id, { method: 'card' });
+      assert.equal(paid.payment_status, 'paid');
+      s.advance(Date.parse(r.expires_at) - s.now() + 1000);
+      const swept = await sweep();
+      assert.equal(swept.released, 1, JSON.stringify(swept));
+      const lapsed = await reservation(r.id);
+      assert.equal(lapsed.status, 'released');
+      assert.equal(lapsed.release_reason, 'hold_expired');
+      assert.equal(s.emulator.webhooks.config().buffered, 1, 'the payment event is still on its way');
+      return paid;
+    }
+
+    const h = {
+      get s() {
+        return s;
+      },
+      tally,
+      released,
+      slotAt,
+      book,
+      bookOk,
+      reservation,
+      cancel,
+      sweep,
+      slotAvailable,
+      refundsFor,
+      delivered,
+      refundEventsDelivered,
+      sessionOf,
+      intent,
+      payInLastSecondThenLapse,
+    };
+    defineTests(h);
   });
 }
 
@@ -238,7 +238,6 @@ function lifecycleSuite(name, stackOptions, defineTests) {
 lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) => {
   const { tally, released, slotAt, book, bookOk, reservation, cancel, sweep, slotAvailable, refundsFor } = h;
   const { delivered, refundEventsDelivered, sessionOf, intent, payInLastSecondThenLapse } = h;
-
 
   it('1. pays by card → confirmed, PaymentIntent linked', async () => {
     const s = h.s;
@@ -584,61 +583,77 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
 });
 
 // ---- concurrent deliveries ----------------------------------------------------------
-// On the plain memory store a webhook's transaction runs start to finish without yielding
-// (no Stripe call comes before its commit), so parallel deliveries never interleave. Here
-// the same memory store yields to the event loop on every call, as real store I/O does.
+// On the plain memory store a webhook's transaction runs start to finish before the next
+// request gets a turn (no Stripe call comes before its commit), so parallel deliveries
+// never really interleave. Here the memory store holds the commits of the event's record
+// until every delivery has read it: all of them decide on the same snapshot, one wins,
+// the others must retry and find the duplicate.
+const gated = createGatedMemoryStore();
 lifecycleSuite(
-  `concurrent webhook deliveries (${WASM}, memory store yielding on every call)`,
-  { store: createYieldingMemoryStore() },
+  `concurrent webhook deliveries (${WASM}, memory store, commits gated)`,
+  { store: gated.adapter },
   (h) => {
-  const { tally, released, slotAt, book, bookOk, reservation, cancel, sweep, slotAvailable, refundsFor } = h;
-  const { delivered, refundEventsDelivered, sessionOf, intent, payInLastSecondThenLapse } = h;
+    const { tally, released, slotAt, book, bookOk, reservation, cancel, sweep, slotAvailable, refundsFor } = h;
+    const { delivered, refundEventsDelivered, sessionOf, intent, payInLastSecondThenLapse } = h;
 
-  it('9. concurrent deliveries of one late payment (slot lost) → refunded once', async () => {
-    const s = h.s;
-    // The emulator delivers copies one after another; Stripe may not. The emulator's own
-    // event, signed as its dispatcher signs it, is POSTed 6 times at once.
-    const start = slotAt(9, 9);
-    const r = await bookOk(start, 9);
-    const paid = await payInLastSecondThenLapse(r);
-    const rival = await bookOk(start, 99);
-    const event = [...s.emulator.state.events.values()].find(
-      (e) => e.type === 'checkout.session.completed' && e.data.object.id === r.checkout_session_id,
-    );
-    const payload = JSON.stringify(event, null, 2);
-    const post = () =>
-      s.call('POST', '/v1/stripe/webhook', {
-        body: payload,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'stripe-signature': signatureHeader(payload, WEBHOOK_SECRET, Math.floor(s.now() / 1000)),
-        },
-      });
-    const answers = await Promise.all(Array.from({ length: 6 }, post));
-    for (const a of answers) assert.equal(a.status, 200, a.text);
-    const outcomes = answers.map((a) => a.json.outcome).sort();
-    assert.deepEqual(outcomes, ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'refunded']);
-    for (const a of answers) assert.equal(a.json.duplicate, a.json.outcome === 'duplicate');
-    for (const o of outcomes) {
-      const key = `type="checkout.session.completed",outcome="${o}"`;
-      tally.webhook[key] = (tally.webhook[key] ?? 0) + 1;
-    }
-    tally.refunds++;
-    // Stripe's own (late) delivery is one more duplicate.
-    await s.emulator.webhooks.resume();
-    await s.settle();
-    delivered(r.checkout_session_id, 'checkout.session.completed', ['duplicate']);
+    it('9. concurrent deliveries of one late payment (slot lost) → refunded once', async () => {
+      const s = h.s;
+      // The emulator delivers copies one after another; Stripe may not. The emulator's own
+      // event, signed as its dispatcher signs it, is POSTed 6 times at once, and the store
+      // makes all 6 transactions read before the first commits. Each delivery reads the
+      // event record twice: the early duplicate check, then the effect's transaction.
+      const start = slotAt(9, 9);
+      const r = await bookOk(start, 9);
+      const paid = await payInLastSecondThenLapse(r);
+      const rival = await bookOk(start, 99);
+      const event = [...s.emulator.state.events.values()].find(
+        (e) => e.type === 'checkout.session.completed' && e.data.object.id === r.checkout_session_id,
+      );
+      const payload = JSON.stringify(event, null, 2);
+      const post = () =>
+        s.call('POST', '/v1/stripe/webhook', {
+          body: payload,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'stripe-signature': signatureHeader(payload, WEBHOOK_SECRET, Math.floor(s.now() / 1000)),
+          },
+        });
+      const retries = async () =>
+        parseMetrics((await s.call('GET', '/metrics')).text).get('slotguard_store_commit_retries_total') ?? 0;
+      const retries0 = await retries();
+      const gate = gated.hold(`whevt/${event.id}`, 12);
+      let answers;
+      try {
+        answers = await Promise.all(Array.from({ length: 6 }, post));
+      } finally {
+        gate.release();
+      }
+      assert.equal(gate.timedOut, false, `all 6 deliveries read the event record (twice each) before any commit (${gate.reads} reads)`);
+      assert.equal((await retries()) - retries0, 5, 'the 5 losers each retried once after a failed check');
+      for (const a of answers) assert.equal(a.status, 200, a.text);
+      const outcomes = answers.map((a) => a.json.outcome).sort();
+      assert.deepEqual(outcomes, ['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'refunded']);
+      for (const a of answers) assert.equal(a.json.duplicate, a.json.outcome === 'duplicate');
+      for (const o of outcomes) {
+        const key = `type="checkout.session.completed",outcome="${o}"`;
+        tally.webhook[key] = (tally.webhook[key] ?? 0) + 1;
+      }
+      tally.refunds++;
+      // Stripe's own (late) delivery is one more duplicate.
+      await s.emulator.webhooks.resume();
+      await s.settle();
+      delivered(r.checkout_session_id, 'checkout.session.completed', ['duplicate']);
 
-    const got = await reservation(r.id);
-    assert.equal(got.status, 'refunded');
-    assert.equal(got.release_reason, 'slot_lost');
-    const refunds = await refundsFor(paid.payment_intent);
-    assert.equal(refunds.length, 1, 'exactly one refund');
-    refundEventsDelivered(refunds[0]);
-    assert.equal((await reservation(rival.id)).status, 'pending_payment');
-    await cancel(rival.id);
-    await s.settle();
-    delivered(rival.checkout_session_id, 'checkout.session.expired', ['ignored']);
-  });
+      const got = await reservation(r.id);
+      assert.equal(got.status, 'refunded');
+      assert.equal(got.release_reason, 'slot_lost');
+      const refunds = await refundsFor(paid.payment_intent);
+      assert.equal(refunds.length, 1, 'exactly one refund');
+      refundEventsDelivered(refunds[0]);
+      assert.equal((await reservation(rival.id)).status, 'pending_payment');
+      await cancel(rival.id);
+      await s.settle();
+      delivered(rival.checkout_session_id, 'checkout.session.expired', ['ignored']);
+    });
   },
 );

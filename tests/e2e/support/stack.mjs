@@ -160,26 +160,62 @@ export async function startE2EStack(hostOptions = {}) {
 }
 
 /**
- * The memory store, but every call first yields to the event loop, as a real store's
- * I/O does: concurrent requests then interleave between their reads and commits
- * instead of running each transaction start to finish in one go.
+ * The memory store with a gate for forcing one interleaving deterministically:
+ * `gate.hold(key, reads)` makes every commit that writes `key` wait until `reads`
+ * snapshot reads including `key` have been served (or `timeoutMs` passed), so that
+ * many concurrent transactions all read `key` before any of them commits. A
+ * transaction whose checks then fail retries, as it would on any store.
  */
-export function createYieldingMemoryStore() {
+export function createGatedMemoryStore() {
   const inner = createMemoryStore();
-  const tick = () => new Promise((resolve) => setImmediate(resolve));
-  return {
-    kind: 'memory-yielding',
+  let gate = null;
+  const adapter = {
+    kind: 'memory-gated',
     async read(keys) {
-      await tick();
-      return inner.read(keys);
+      const result = await inner.read(keys);
+      if (gate && keys.includes(gate.key) && ++gate.reads >= gate.need) gate.open();
+      return result;
     },
-    async list(start, end, limit, after) {
-      await tick();
-      return inner.list(start, end, limit, after);
-    },
+    list: (start, end, limit, after) => inner.list(start, end, limit, after),
     async commit(checks, mutations) {
-      await tick();
+      if (gate && mutations.some((m) => m.key === gate.key)) await gate.opened;
       return inner.commit(checks, mutations);
+    },
+  };
+  return {
+    adapter,
+    hold(key, need, timeoutMs = 2000) {
+      let open;
+      const opened = new Promise((resolve) => (open = resolve));
+      const timer = setTimeout(() => g.open(), timeoutMs);
+      const g = {
+        key,
+        need,
+        reads: 0,
+        opened,
+        timedOut: false,
+        open() {
+          if (g.timer === null) return;
+          clearTimeout(g.timer);
+          g.timer = null;
+          g.timedOut = g.reads < need;
+          open();
+        },
+        timer,
+      };
+      gate = g;
+      return {
+        get reads() {
+          return g.reads;
+        },
+        get timedOut() {
+          return g.timedOut;
+        },
+        release: () => {
+          g.open();
+          if (gate === g) gate = null;
+        },
+      };
     },
   };
 }

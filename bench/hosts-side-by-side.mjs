@@ -15,7 +15,9 @@
 // Client: one node:http agent (keep-alive, up to 1024 sockets; the conformance
 // harness's request()) talks HTTP to every host: to the Node host's listening socket
 // and to workerd's own socket (miniflare's `ready` URL). Each host gets its own
-// emulator, created with the same options, in this process. By default the Node host
+// emulator, created with the same options, in this process. bench/lib/targets.mjs
+// explains the two keep-alive settings that keep local artefacts (ECONNRESET from
+// workerd's 5 s idle close, 502s from the emulator's) out of the numbers. By default the Node host
 // runs as its CLI in a child process, so both hosts run outside the process that
 // holds the client and the emulators; `--node-process in-process` runs it in this
 // process instead (as bench/storm.mjs does). A round is a storm then a spread burst
@@ -25,7 +27,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { eventBody } from '../tests/conformance/support/harness.mjs';
 import { bookingBodies, burst, formatStatuses, summarize, table } from './lib/load.mjs';
-import { EMULATOR_OPTIONS, startBenchEmulator, startNodeTarget, startWorkerdTarget } from './lib/targets.mjs';
+import { CLIENT_IDLE_MS, EMULATOR_KEEP_ALIVE_MS, EMULATOR_OPTIONS, agent, startBenchEmulator, startNodeTarget, startWorkerdTarget } from './lib/targets.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -85,9 +87,9 @@ const miniflareVersion = (await import('miniflare/package.json', { with: { type:
 const cpus = os.cpus();
 console.log(`slotguard hosts side by side: N=${N} concurrent requests per burst, ${ROUNDS} measured round(s) after a warm-up round`);
 console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? '?'}, ${os.platform()} ${os.release()}; node ${process.version}; miniflare ${miniflareVersion}`);
-console.log(`client (all hosts): node:http keep-alive agent, maxSockets ${1024}, HTTP to 127.0.0.1 (workerd: miniflare's ready URL); ${N} sockets opened per host before the warm-up`);
+console.log(`client (the same for all hosts): node:http keep-alive agent (maxSockets ${agent.maxSockets}, idle sockets dropped after ${CLIENT_IDLE_MS} ms), HTTP to 127.0.0.1 (workerd: miniflare's ready URL, workerd's own socket); ${N} sockets opened per host before the warm-up`);
 console.log(`Node host: wasi build, ${NODE_PROCESS === 'child' ? 'host-shims/node/src/cli.js in a child process' : 'createSlotguard in the benchmark process (shares the client\'s and emulators\' event loop)'}; workerd: one workerd process per store`);
-console.log(`Stripe emulator: one per host, in this process, options ${JSON.stringify({ ...EMULATOR_OPTIONS, webhookSecret: '(same)', apiKey: '(same)' })}`);
+console.log(`Stripe emulator: one per host, in this process, options ${JSON.stringify({ ...EMULATOR_OPTIONS, webhookSecret: '(same)', apiKey: '(same)' })}, server keepAliveTimeout ${EMULATOR_KEEP_ALIVE_MS} ms`);
 console.log(`socket opening (GET /healthz x ${N}): ${targets.map((t) => `${label(t)} ${formatStatuses(t.healthz)}`).join('; ')}\n`);
 
 const summaries = new Map(targets.map((t) => [t, Object.fromEntries(LOADS.map((k) => [k, summarize(t.runs[k])]))]));

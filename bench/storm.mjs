@@ -7,80 +7,57 @@
 //   node bench/storm.mjs [requests=500] [rounds=3]
 // The emulator, the host and the client share this process (as in the conformance
 // tests), so the numbers include the client's and the emulator's CPU time.
-import { eventBody, request, startStack } from '../tests/conformance/support/harness.mjs';
+// bench/hosts-side-by-side.mjs runs the same loads against the Node host and workerd.
+import { eventBody } from '../tests/conformance/support/harness.mjs';
+import { bookingBodies, burst, formatStatuses, summarize, table } from './lib/load.mjs';
+import { startBenchEmulator, startNodeTarget } from './lib/targets.mjs';
 
 const N = Number(process.argv[2] || 500);
 const ROUNDS = Number(process.argv[3] || 3);
-const DAY = 24 * 3600 * 1000;
-const STEP = 30 * 60 * 1000;
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
-const firstDay = Math.floor(Date.now() / DAY) * DAY + 2 * DAY;
-
-/** Fires all bodies at once; returns wall time and per-request latencies. */
-async function burst(url, bodies) {
-  const latencies = [];
-  const statuses = {};
-  const t0 = performance.now();
-  await Promise.all(
-    bodies.map(async (body) => {
-      const t = performance.now();
-      const res = await request(url, 'POST', '/v1/reservations', { body });
-      latencies.push(performance.now() - t);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    }),
-  );
-  return { wall: performance.now() - t0, latencies, statuses };
-}
+const LOADS = ['storm', 'spread'];
 
 async function scenario(wasm, store) {
-  const s = await startStack({ wasm, store, logger: false });
+  const stripe = await startBenchEmulator();
+  const s = await startNodeTarget({ wasm, store, stripeUrl: stripe.url, process: 'in-process' });
   const results = { storm: [], spread: [] };
-  // Open the client's sockets first, so the rounds measure requests, not TCP setup.
-  await Promise.all(Array.from({ length: N }, () => s.call('GET', '/healthz')));
-  // Round 0 is a warm-up (JIT tiers, emulator, pools) and is not counted.
-  for (let round = 0; round <= ROUNDS; round++) {
-    // A fresh expert per round: every round starts from free slots.
-    for (const kind of ['storm', 'spread']) {
-      const event = `${kind}-${round}`;
-      await s.call('PUT', `/v1/events/${event}`, { body: eventBody(`bench-${kind}-${round}`), headers: s.admin });
-      const bodies = Array.from({ length: N }, (_, i) => ({
-        event_id: event,
-        start: iso(firstDay + (kind === 'storm' ? 9 * 3600 * 1000 : i * STEP)),
-        guest: { email: `bench${i}@example.com`, name: `Bench Guest ${i}` },
-      }));
-      const r = await burst(s.url, bodies);
-      if (round > 0) results[kind].push(r);
+  try {
+    // Open the client's sockets first, so the rounds measure requests, not TCP setup.
+    await burst(N, () => s.call('GET', '/healthz').then((r) => r.status));
+    // Round 0 is a warm-up (JIT tiers, emulator, pools) and is not counted.
+    for (let round = 0; round <= ROUNDS; round++) {
+      // A fresh expert per round: every round starts from free slots.
+      for (const kind of LOADS) {
+        const event = `${kind}-${round}`;
+        await s.call('PUT', `/v1/events/${event}`, { body: eventBody(`bench-${kind}-${round}`), headers: s.admin });
+        const bodies = bookingBodies(kind, event, N);
+        const r = await burst(N, (i) => s.call('POST', '/v1/reservations', { body: bodies[i] }).then((res) => res.status));
+        if (round > 0) results[kind].push(r);
+      }
     }
+  } finally {
+    await s.stop();
+    await stripe.stop();
   }
-  await s.stop();
   return results;
 }
 
-function summarize(runs) {
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const wall = runs.reduce((a, r) => a + r.wall, 0);
-  const statuses = {};
-  for (const r of runs) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v / runs.length;
-  return {
-    rps: (latencies.length / wall) * 1000,
-    p50: quantile(latencies, 0.5),
-    p99: quantile(latencies, 0.99),
-    statuses: Object.entries(statuses).map(([k, v]) => `${v}×${k}`).join(' '),
-  };
-}
-
 console.log(`${N} concurrent requests per burst, ${ROUNDS} measured rounds each after a warm-up round\n`);
-console.log('build        store    load      req/s     p50 ms    p99 ms   answers per burst');
+const rows = [];
 for (const wasm of ['wasi', 'emscripten']) {
   for (const store of ['memory', 'sqlite']) {
     const results = await scenario(wasm, store);
-    for (const kind of ['storm', 'spread']) {
+    for (const kind of LOADS) {
       const r = summarize(results[kind]);
-      console.log(
-        `${wasm.padEnd(12)} ${store.padEnd(8)} ${kind.padEnd(7)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(10)} ${r.p99.toFixed(1).padStart(9)}   ${r.statuses}`,
-      );
+      rows.push({
+        build: wasm,
+        store,
+        load: kind,
+        'req/s': r.rps.toFixed(0),
+        'p50 ms': r.p50.toFixed(1),
+        'p99 ms': r.p99.toFixed(1),
+        'answers per burst': formatStatuses(r.statuses),
+      });
     }
   }
 }
+console.log(table(['build', 'store', 'load', 'req/s', 'p50 ms', 'p99 ms', 'answers per burst'], rows, { right: ['req/s', 'p50 ms', 'p99 ms'] }));

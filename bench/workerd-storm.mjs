@@ -9,16 +9,19 @@
 //
 // plus a baseline: N concurrent GETs to a trivial Worker (`return new Response("ok")`)
 // in the same miniflare setup, i.e. what the local workerd stack itself costs here.
-// Requests go through Miniflare#dispatchFetch (HTTP to workerd's socket over
-// miniflare's connection pool; 500 separate sockets from Node's fetch get resets).
+// Requests go through Miniflare#dispatchFetch, which opens one connection to workerd's
+// socket per request (miniflare closes each after its response), so every figure
+// here includes a TCP connect. bench/hosts-side-by-side.mjs instead sends the same
+// loads over kept-alive node:http sockets, to workerd and to the Node host alike.
 //
 // Usage: node bench/workerd-storm.mjs [--n 500] [--rounds 1] [--stores d1,durable_object]
 // Numbers are for one workerd process and one isolate on this machine; they measure
 // the host and the core, not Cloudflare's network.
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Miniflare } from 'miniflare';
-import { eventBody, percentile, reservationBody, startEmulator, startWorker } from '../tests/workerd/helpers.mjs';
+import { eventBody } from '../tests/conformance/support/harness.mjs';
+import { bookingBodies, burst, formatStatuses, percentile, table } from './lib/load.mjs';
+import { startBenchEmulator, startWorkerdTarget } from './lib/targets.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -31,32 +34,15 @@ const N = Number(opts.n);
 const ROUNDS = Number(opts.rounds);
 const STORES = opts.stores.split(',');
 
-const DAY = 86_400_000;
-const SLOT = 30 * 60_000;
-const midnight = Math.floor(Date.now() / DAY) * DAY;
-const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
-// Distinct aligned 30-minute slots from tomorrow on; `base` days apart per round.
-const slotAt = (day, i) => iso(midnight + day * DAY + i * SLOT);
+/** N requests at once through `mf.dispatchFetch`; request(i) gives (url, init). */
+const fire = (mf, request) =>
+  burst(N, async (i) => {
+    const res = await mf.dispatchFetch(...request(i));
+    await res.arrayBuffer();
+    return res.status;
+  });
 
-/** Sends all requests at once through `mf`; each is (url, init). */
-async function fire(mf, requests) {
-  const latencies = new Array(requests.length);
-  const statuses = {};
-  const t0 = performance.now();
-  await Promise.all(
-    requests.map(async ([url, init], i) => {
-      const s = performance.now();
-      const res = await mf.dispatchFetch(url, init);
-      await res.arrayBuffer();
-      latencies[i] = performance.now() - s;
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-    }),
-  );
-  const wall = performance.now() - t0;
-  return { wall, latencies, statuses };
-}
-
-const post = (w, body) => [new URL('/v1/reservations', w.url).href, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }];
+const post = (url, body) => [new URL('/v1/reservations', url).href, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }];
 
 const rows = [];
 function row(store, scenario, round, r) {
@@ -69,7 +55,7 @@ function row(store, scenario, round, r) {
     'p50 ms': percentile(r.latencies, 50).toFixed(1),
     'p99 ms': percentile(r.latencies, 99).toFixed(1),
     'wall ms': Math.round(r.wall),
-    statuses: Object.entries(r.statuses).map(([k, v]) => `${k}x${v}`).join(' '),
+    statuses: formatStatuses(r.statuses),
   });
 }
 
@@ -77,37 +63,34 @@ function row(store, scenario, round, r) {
   const mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response("ok"); } }', compatibilityDate: '2025-09-01' });
   const url = await mf.ready;
   await mf.dispatchFetch(url).then((r) => r.text());
-  for (let round = 1; round <= ROUNDS; round++) row('-', 'baseline: trivial Worker GET', round, await fire(mf, Array.from({ length: N }, () => [url.href, {}])));
+  for (let round = 1; round <= ROUNDS; round++) row('-', 'baseline: trivial Worker GET', round, await fire(mf, () => [url.href, {}]));
   await mf.dispose();
 }
 
 for (const store of STORES) {
-  const stripe = await startEmulator({ autoExpire: false });
-  const w = await startWorker({ store, stripeBase: stripe.url, bindings: { SLOTGUARD_LOG_LEVEL: 'error' } });
+  const stripe = await startBenchEmulator();
+  const w = await startWorkerdTarget({ store, stripeUrl: stripe.url });
+  const send = (method, path, init = {}) => w.mf.dispatchFetch(new URL(path, w.url), { method, ...init });
   try {
-    await w.request('PUT', '/v1/events/bench', { admin: true, body: eventBody('expert-bench') });
     // Warm up: instantiate the module, open the store.
-    await w.request('POST', '/v1/reservations', { body: reservationBody('bench', slotAt(1, 0), 0) });
-    let day = 2;
+    await send('PUT', '/v1/events/warmup', { headers: { ...w.admin, 'content-type': 'application/json' }, body: JSON.stringify(eventBody('expert-warmup')) });
+    await send('POST', '/v1/reservations', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(bookingBodies('storm', 'warmup', 1)[0]) });
     for (let round = 1; round <= ROUNDS; round++) {
-      row(store, 'GET /healthz', round, await fire(w.mf, Array.from({ length: N }, () => [new URL('/healthz', w.url).href, {}])));
-      row(store, 'storm (1 slot)', round, await fire(w.mf, Array.from({ length: N }, (_, i) => post(w, reservationBody('bench', slotAt(day, 0), i)))));
-      day += 1;
-      const perDay = DAY / SLOT;
-      const spread = Array.from({ length: N }, (_, i) => post(w, reservationBody('bench', slotAt(day + Math.floor(i / perDay), i % perDay), i)));
-      row(store, `spread (${N} slots)`, round, await fire(w.mf, spread));
-      day += Math.ceil(N / perDay) + 1;
+      row(store, 'GET /healthz', round, await fire(w.mf, () => [new URL('/healthz', w.url).href, {}]));
+      // A fresh expert per load and round: every burst starts from free slots.
+      for (const kind of ['storm', 'spread']) {
+        const event = `${kind}-${round}`;
+        await send('PUT', `/v1/events/${event}`, { headers: { ...w.admin, 'content-type': 'application/json' }, body: JSON.stringify(eventBody(`bench-${kind}-${round}`)) });
+        const bodies = bookingBodies(kind, event, N);
+        row(store, kind === 'storm' ? 'storm (1 slot)' : `spread (${N} slots)`, round, await fire(w.mf, (i) => post(w.url, bodies[i])));
+      }
     }
   } finally {
-    await w.close();
-    await stripe.emulator.stop();
+    await w.stop();
+    await stripe.stop();
   }
 }
 
-const cols = ['store', 'scenario', 'round', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'wall ms', 'statuses'];
-const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-const line = (vals) => `| ${vals.map((v, i) => String(v).padEnd(width[i])).join(' | ')} |`;
-console.log(`slotguard Worker under workerd (miniflare ${(await import('miniflare/package.json', { with: { type: 'json' } }).catch(() => ({ default: {} }))).default.version ?? '4'}), node ${process.version}, N=${N} concurrent`);
-console.log(line(cols));
-console.log(`|${width.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-for (const r of rows) console.log(line(cols.map((c) => r[c])));
+const miniflareVersion = (await import('miniflare/package.json', { with: { type: 'json' } }).catch(() => ({ default: {} }))).default.version ?? '4';
+console.log(`slotguard Worker under workerd (miniflare ${miniflareVersion}), node ${process.version}, N=${N} concurrent`);
+console.log(table(['store', 'scenario', 'round', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'wall ms', 'statuses'], rows));

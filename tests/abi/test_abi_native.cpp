@@ -116,7 +116,7 @@ TEST_CASE("abi: concurrent tasks served out of order through the exports", "[abi
   CHECK(sg_tasks_in_flight() == 0);
 }
 
-TEST_CASE("abi: a refused import fails the call at once; a done task cannot be resumed", "[abi]") {
+TEST_CASE("abi: a refused import fails the call at once, a done task cannot be resumed", "[abi]") {
   AbiWorld w;
   native::abi_host().refuse_next = 1;
   int32_t t = w.start(req("GET", "/v1/events/intro", ""));

@@ -388,7 +388,7 @@ TEST_CASE("bad input: POST reservation for slots the event does not offer", "[ap
   f.reject(post_req(pp.dump()), 422, "validation_failed", "payment_method_types");
 }
 
-TEST_CASE("bad input: POST reservation body over 64 KiB answers 413; 64 KiB exactly is read", "[api][bad]") {
+TEST_CASE("bad input: POST reservation body over 64 KiB answers 413, 64 KiB exactly is read", "[api][bad]") {
   Fixture f;
   std::string body = create_body().dump();
   std::string big = body + std::string(64 * 1024 + 1 - body.size(), ' ');

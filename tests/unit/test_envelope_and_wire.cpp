@@ -200,7 +200,7 @@ TEST_CASE("envelope: response round trip keeps binary bodies byte for byte", "[e
   CHECK(e->body.empty());
 }
 
-TEST_CASE("envelope: hand-built envelopes decode; optional query and headers", "[envelope]") {
+TEST_CASE("envelope: hand-built envelopes decode, optional query and headers", "[envelope]") {
   auto r = decode_request_envelope(envelope(R"({"method":"GET","path":"/healthz"})", "tail"));
   REQUIRE(r.has_value());
   CHECK(r->method == "GET");

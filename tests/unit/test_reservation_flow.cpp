@@ -305,7 +305,7 @@ TEST_CASE("flow: a contested slot answers 409 without revealing the holder", "[f
   CHECK(m.body.find("slotguard_conflicts_total 2\n") != std::string::npos);
 }
 
-TEST_CASE("flow: overlaps across event types of one expert conflict; other experts do not", "[flow]") {
+TEST_CASE("flow: overlaps across event types of one expert conflict, other experts do not", "[flow]") {
   World w;
   REQUIRE(w.put_event("short", "ada", 30, 0, 10, 15).status == 201);  // blocks [t, t+40)
   REQUIRE(w.put_event("long", "ada", 60, 0, 0, 15).status == 201);    // blocks [t, t+60)
@@ -353,7 +353,7 @@ TEST_CASE("flow: adjacent slots with buffers before and after", "[flow]") {
   CHECK(check_no_double_booking(w).empty());
 }
 
-TEST_CASE("flow: idempotent retries replay; a reused key with another body is refused", "[flow]") {
+TEST_CASE("flow: idempotent retries replay, a reused key with another body is refused", "[flow]") {
   World w;
   REQUIRE(w.put_event("consult", "ada", 30, 0, 0, 15).status == 201);
   HttpResponse first = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-7"));

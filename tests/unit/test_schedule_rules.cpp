@@ -83,7 +83,7 @@ TEST_CASE("schedule: blocked_span widens the appointment by both buffers", "[sch
   CHECK(before_only.end == t + 30 * kMin);
 }
 
-TEST_CASE("schedule: overlaps is half-open; touching spans do not overlap", "[schedule]") {
+TEST_CASE("schedule: overlaps is half-open, touching spans do not overlap", "[schedule]") {
   const int64_t t = at("2030-01-02T10:00:00Z");
   Span a{t, t + 30 * kMin};
   Span touching{t + 30 * kMin, t + 60 * kMin};

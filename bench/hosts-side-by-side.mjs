@@ -11,13 +11,16 @@
 // requests/second, p50/p99 latency and the answers per burst, then workerd/Node ratios.
 //
 //   node bench/hosts-side-by-side.mjs [--n 500] [--rounds 3] [--node-process child|in-process]
+//                                     [--connections fresh|reuse]
 //
-// Client: one node:http agent (keep-alive, up to 1024 sockets; the conformance
-// harness's request()) talks HTTP to every host: to the Node host's listening socket
-// and to workerd's own socket (miniflare's `ready` URL). Each host gets its own
-// emulator, created with the same options, in this process. bench/lib/targets.mjs
-// explains the two keep-alive settings that keep local artefacts (ECONNRESET from
-// workerd's 5 s idle close, 502s from the emulator's) out of the numbers. By default the Node host
+// Client: the conformance harness's request() on one node:http agent (up to 1024
+// sockets) talks HTTP to every host: to the Node host's listening socket and to
+// workerd's own socket (miniflare's `ready` URL). By default every request gets a
+// connection of its own (`--connections fresh`, as Miniflare#dispatchFetch does):
+// kept-alive sockets (`reuse`) are cheaper, but workerd closes them 5 s after their
+// last response, and under a load that keeps it busy for seconds some requests on
+// them die with ECONNRESET (bench/lib/targets.mjs). Each host gets its own emulator,
+// created with the same options, in this process. By default the Node host
 // runs as its CLI in a child process, so both hosts run outside the process that
 // holds the client and the emulators; `--node-process in-process` runs it in this
 // process instead (as bench/storm.mjs does). A round is a storm then a spread burst
@@ -27,19 +30,21 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { eventBody } from '../tests/conformance/support/harness.mjs';
 import { bookingBodies, burst, formatStatuses, summarize, table } from './lib/load.mjs';
-import { CLIENT_IDLE_MS, EMULATOR_KEEP_ALIVE_MS, EMULATOR_OPTIONS, agent, startBenchEmulator, startNodeTarget, startWorkerdTarget } from './lib/targets.mjs';
+import { CLIENT_IDLE_MS, EMULATOR_KEEP_ALIVE_MS, EMULATOR_OPTIONS, agent, startBenchEmulator, useConnections, startNodeTarget, startWorkerdTarget } from './lib/targets.mjs';
 
 const { values: opts } = parseArgs({
   options: {
     n: { type: 'string', default: '500' },
     rounds: { type: 'string', default: '3' },
     'node-process': { type: 'string', default: 'child' },
+    connections: { type: 'string', default: 'fresh' },
   },
 });
 const N = Number(opts.n);
 const ROUNDS = Number(opts.rounds);
 const NODE_PROCESS = opts['node-process'];
 const LOADS = ['storm', 'spread'];
+useConnections(opts.connections);
 
 const SPECS = [
   { host: 'node', store: 'memory', start: (stripeUrl) => startNodeTarget({ store: 'memory', wasm: 'wasi', stripeUrl, process: NODE_PROCESS }) },
@@ -57,7 +62,7 @@ try {
     targets.push({ ...t, stripe, runs: { storm: [], spread: [] } });
   }
 
-  // Open N sockets to every host first, so the rounds measure requests, not TCP setup.
+  // N requests to every host first: with `reuse`, this opens the sockets the rounds use.
   for (const t of targets) {
     const open = await burst(N, (i) => t.call('GET', '/healthz').then((r) => r.status));
     t.healthz = open.statuses;
@@ -87,10 +92,15 @@ const miniflareVersion = (await import('miniflare/package.json', { with: { type:
 const cpus = os.cpus();
 console.log(`slotguard hosts side by side: N=${N} concurrent requests per burst, ${ROUNDS} measured round(s) after a warm-up round`);
 console.log(`machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? '?'}, ${os.platform()} ${os.release()}; node ${process.version}; miniflare ${miniflareVersion}`);
-console.log(`client (the same for all hosts): node:http keep-alive agent (maxSockets ${agent.maxSockets}, idle sockets dropped after ${CLIENT_IDLE_MS} ms), HTTP to 127.0.0.1 (workerd: miniflare's ready URL, workerd's own socket); ${N} sockets opened per host before the warm-up`);
+console.log(
+  `client (the same for all hosts): node:http agent (maxSockets ${agent.maxSockets}), HTTP/1.1 to 127.0.0.1 (workerd: miniflare's ready URL, workerd's own socket), ` +
+    (opts.connections === 'fresh'
+      ? 'one connection per request (connection: close)'
+      : `kept-alive sockets (${N} opened per host before the warm-up; dropped after ${CLIENT_IDLE_MS} ms idle)`),
+);
 console.log(`Node host: wasi build, ${NODE_PROCESS === 'child' ? 'host-shims/node/src/cli.js in a child process' : 'createSlotguard in the benchmark process (shares the client\'s and emulators\' event loop)'}; workerd: one workerd process per store`);
 console.log(`Stripe emulator: one per host, in this process, options ${JSON.stringify({ ...EMULATOR_OPTIONS, webhookSecret: '(same)', apiKey: '(same)' })}, server keepAliveTimeout ${EMULATOR_KEEP_ALIVE_MS} ms`);
-console.log(`socket opening (GET /healthz x ${N}): ${targets.map((t) => `${label(t)} ${formatStatuses(t.healthz)}`).join('; ')}\n`);
+console.log(`before the warm-up, GET /healthz x ${N}: ${targets.map((t) => `${label(t)} ${formatStatuses(t.healthz)}`).join('; ')}\n`);
 
 const summaries = new Map(targets.map((t) => [t, Object.fromEntries(LOADS.map((k) => [k, summarize(t.runs[k])]))]));
 const cols = ['load', 'metric', ...targets.map(label)];

@@ -95,6 +95,9 @@ export function createEmulator(options = {}) {
   });
 
   const server = http.createServer();
+  // Outlive the idle timeouts of client pools (Node's and workerd's are 5 s), so a
+  // pooled connection is never closed by both ends at once mid-request.
+  server.keepAliveTimeout = 65_000;
   const app = {
     router,
     idempotency,

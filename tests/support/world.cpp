@@ -86,6 +86,19 @@ Json World::json_of(const HttpResponse& r) {
   return j ? *j : Json();
 }
 
+const std::string* header(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
+std::string error_code(World& w, const HttpResponse& r) {
+  Json j = w.json_of(r);
+  const Json* err = get_object(j, "error");
+  const std::string* c = err ? get_string(*err, "code") : nullptr;
+  return c ? *c : std::string();
+}
+
 std::vector<KvItem> snapshot(World& w) {
   // Keys are ASCII, so this end bounds them all; `more` proves nothing was cut off.
   auto page = w.store->list("", "\xff\xff\xff\xff\xff\xff\xff\xff", 1'000'000, "");

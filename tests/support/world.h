@@ -43,6 +43,11 @@ struct World {
 
 HttpRequest make_request(std::string method, std::string path, std::string body = {}, HeaderList headers = {});
 
+// A response header (case-insensitive), or nullptr.
+const std::string* header(const HttpResponse& r, const std::string& name);
+// The error code of an error response, or "" when it is not one.
+std::string error_code(World& w, const HttpResponse& r);
+
 // Everything in the store, in bytewise key order, with versions: tests compare two of
 // these to show a request wrote nothing.
 std::vector<KvItem> snapshot(World& w);

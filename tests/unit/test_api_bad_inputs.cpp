@@ -22,12 +22,6 @@ namespace {
 
 const std::string kBearer = std::string("Bearer ") + kAdminToken;
 
-const std::string* header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (iequals(k, name)) return &v;
-  return nullptr;
-}
-
 Json event_body() {
   return Json{{"expert_id", "ada"},
               {"title", "Consultation"},

@@ -62,19 +62,6 @@ Driven drive(World& w, HttpRequest req, const Tamper& tamper = {}) {
   return out;
 }
 
-const std::string* header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (iequals(k, name)) return &v;
-  return nullptr;
-}
-
-std::string error_code(World& w, const HttpResponse& r) {
-  Json j = w.json_of(r);
-  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return {};
-  const std::string* c = get_string(j["error"], "code");
-  return c ? *c : std::string();
-}
-
 void seed_event(World& w) { REQUIRE(w.put_event("consult", "ada", 30, 0, 10, 15).status == 201); }
 
 HttpRequest create(const std::string& email = "guest@example.com", const std::string& key = {}) {

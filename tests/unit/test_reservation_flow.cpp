@@ -33,19 +33,6 @@ constexpr int64_t kT0 = 1'893'456'000'000;  // 2030-01-01T00:00:00Z, where every
 
 const std::string kBearer = std::string("Bearer ") + kAdminToken;
 
-const std::string* header(const HttpResponse& r, const std::string& name) {
-  for (const auto& [k, v] : r.headers)
-    if (iequals(k, name)) return &v;
-  return nullptr;
-}
-
-std::string code_of(World& w, const HttpResponse& r) {
-  Json j = w.json_of(r);
-  const Json* err = get_object(j, "error");
-  const std::string* c = err ? get_string(*err, "code") : nullptr;
-  return c ? *c : std::string();
-}
-
 std::optional<Reservation> stored(World& w, const std::string& rid) {
   for (auto& r : w.reservations())
     if (r.id == rid) return r;
@@ -263,7 +250,7 @@ void check_happy_path(World& w) {
   CHECK(gj["checkout_url"] == session.url);
   HttpResponse missing = w.call(make_request("GET", "/v1/reservations/rsv_00000000000000000000000000000000"));
   CHECK(missing.status == 404);
-  CHECK(code_of(w, missing) == "reservation_not_found");
+  CHECK(error_code(w, missing) == "reservation_not_found");
   CHECK(check_no_double_booking(w).empty());
 }
 
@@ -276,7 +263,7 @@ void check_contest(World& w) {
   auto before = snapshot(w);
   HttpResponse second = w.call(book("duel", "2030-01-03T09:00:00Z", "loser@example.com"));
   CHECK(second.status == 409);
-  CHECK(code_of(w, second) == "slot_unavailable");
+  CHECK(error_code(w, second) == "slot_unavailable");
   CHECK(second.body.find("winner@example.com") == std::string::npos);
   CHECK(second.body.find("Guest winner") == std::string::npos);
   CHECK(second.body.find(winner) == std::string::npos);
@@ -317,7 +304,7 @@ TEST_CASE("flow: overlaps across event types of one expert conflict, other exper
     INFO(t);
     HttpResponse r = w.call(book("long", t, "b@example.com"));
     CHECK(r.status == 409);
-    CHECK(code_of(w, r) == "slot_unavailable");
+    CHECK(error_code(w, r) == "slot_unavailable");
   }
   // The buffer after "short" ends at 10:40, so 10:30 is taken but 10:45 is free.
   CHECK(w.call(book("long", "2030-01-02T10:45:00Z", "c@example.com")).status == 201);  // [10:45, 11:45)
@@ -392,18 +379,18 @@ TEST_CASE("flow: idempotent retries replay, a reused key with another body is re
       INFO(email);
       HttpResponse other = w.call(book("consult", "2030-01-02T10:00:00Z", email, "order-7"));
       CHECK(other.status == 422);
-      CHECK(code_of(w, other) == "idempotency_key_reused");
+      CHECK(error_code(w, other) == "idempotency_key_reused");
     }
     HttpResponse moved = w.call(book("consult", "2030-01-02T11:00:00Z", "grace@example.com", "order-7"));
     CHECK(moved.status == 422);
-    CHECK(code_of(w, moved) == "idempotency_key_reused");
+    CHECK(error_code(w, moved) == "idempotency_key_reused");
     CHECK(same_store(before, snapshot(w)));
     CHECK(w.stripe.calls().size() == 1);
   }
   SECTION("the same body under another key is a new request, and the slot is taken") {
     HttpResponse other = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-8"));
     CHECK(other.status == 409);
-    CHECK(code_of(w, other) == "slot_unavailable");
+    CHECK(error_code(w, other) == "slot_unavailable");
     HttpResponse nokey = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com"));
     CHECK(nokey.status == 409);
   }
@@ -426,7 +413,7 @@ TEST_CASE("flow: a Stripe failure answers 502, releases the hold and frees the s
 
     HttpResponse failed = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
     CHECK(failed.status == 502);
-    CHECK(code_of(w, failed) == "payment_provider_error");
+    CHECK(error_code(w, failed) == "payment_provider_error");
     CHECK(w.stripe.calls().size() == 1);
     CHECK(w.stripe.sessions().empty());
     auto all = w.reservations();
@@ -445,7 +432,7 @@ TEST_CASE("flow: a Stripe failure answers 502, releases the hold and frees the s
     // Replaying the failed request answers the same failure, without calling Stripe.
     HttpResponse replay = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
     CHECK(replay.status == 502);
-    CHECK(code_of(w, replay) == "payment_provider_error");
+    CHECK(error_code(w, replay) == "payment_provider_error");
     CHECK(w.stripe.calls().size() == 1);
     CHECK(w.reservations().size() == 1);
 
@@ -496,7 +483,7 @@ TEST_CASE("flow: cancelling a pending reservation releases it and expires its se
   // Unknown ids.
   HttpResponse unknown = w.call(make_request("DELETE", "/v1/reservations/rsv_nope"));
   CHECK(unknown.status == 404);
-  CHECK(code_of(w, unknown) == "reservation_not_found");
+  CHECK(error_code(w, unknown) == "reservation_not_found");
 
   // The slot is free again.
   CHECK(w.call(book("consult", "2030-01-02T10:00:00Z", "next@example.com")).status == 201);
@@ -658,7 +645,7 @@ TEST_CASE("flow: events are created, read and replaced", "[flow]") {
 
   HttpResponse missing = w.call(make_request("GET", "/v1/events/nope"));
   CHECK(missing.status == 404);
-  CHECK(code_of(w, missing) == "event_not_found");
+  CHECK(error_code(w, missing) == "event_not_found");
 }
 
 TEST_CASE("flow: metrics count holds, conflicts and releases", "[flow]") {
@@ -755,7 +742,7 @@ TEST_CASE("flow: happy path and contest on the SQLite store", "[flow][sqlite]") 
   CHECK(w.reservations().size() == 4);
   HttpResponse again = w.call(book("duel", "2030-01-03T09:00:00Z", "late@example.com"));
   CHECK(again.status == 409);
-  CHECK(code_of(w, again) == "slot_unavailable");
+  CHECK(error_code(w, again) == "slot_unavailable");
 }
 
 // ---------------------------------------------------------------- races around the Stripe call
@@ -794,7 +781,7 @@ TEST_CASE("flow: a hold cancelled while Stripe answers gets its session closed a
   REQUIRE(del.status == 200);
   HttpResponse res = finish(w, a);
   CHECK(res.status == 409);
-  CHECK(code_of(w, res) == "reservation_released");
+  CHECK(error_code(w, res) == "reservation_released");
   REQUIRE(w.stripe.sessions().size() == 1);
   CHECK(w.stripe.sessions().begin()->second.status == "expired");
   auto after = stored(w, held[0].id);
@@ -835,7 +822,7 @@ TEST_CASE("flow: a hold that expires while Stripe answers is not linked", "[flow
   REQUIRE(b.status == 201);  // the expired hold no longer blocks
   HttpResponse res = finish(w, a);
   CHECK(res.status == 409);
-  CHECK(code_of(w, res) == "reservation_released");
+  CHECK(error_code(w, res) == "reservation_released");
   CHECK_FALSE(w.json_of(res).contains("checkout_url"));
   // Only the live holder has an open session.
   size_t open = 0;

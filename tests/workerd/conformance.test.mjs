@@ -2,7 +2,7 @@
 // once with the Durable Object store, Stripe played by the emulator in this process.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_TOKEN, STORES, eventBody, reservationBody, slot, startEmulator, startWorker } from './helpers.mjs';
+import { ADMIN_TOKEN, STORES, eventBody, reservationBody, slot, startEmulator, startWorker, waitForLog } from './helpers.mjs';
 
 for (const store of STORES) {
   describe(`conformance (${store})`, () => {
@@ -164,7 +164,7 @@ for (const store of STORES) {
       const worker = await w.mf.getWorker();
       const result = await worker.scheduled({ cron: '* * * * *', scheduledTime: new Date() });
       assert.equal(result.outcome, 'ok');
-      const line = w.logs.findLast((l) => l.event === 'scheduled_sweep');
+      const line = await waitForLog(w, (l) => l.event === 'scheduled_sweep');
       assert.ok(line, 'the sweep was logged');
       assert.equal(line.status, 200);
       assert.equal(line.cron, '* * * * *');

@@ -207,3 +207,15 @@ export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/**
+ * The first log record matching `pred`, waiting for it: workerd's stdout reaches this
+ * process asynchronously, and a loaded machine can take a while.
+ */
+export async function waitForLog(worker, pred, timeoutMs = 15_000) {
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    const line = worker.logs.findLast(pred);
+    if (line || Date.now() >= deadline) return line;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

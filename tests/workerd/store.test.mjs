@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { compareBytewise } from '../../host-shims/js-bridge/src/index.js';
 import { SCHEMA_STATEMENTS } from '../../host-shims/cloudflare/src/schema.js';
-import { PROBE, ROOT, STORES, migrationStatements, startWorker } from './helpers.mjs';
+import { PROBE, ROOT, STORES, migrationStatements, startWorker, waitForLog } from './helpers.mjs';
 
 const norm = (s) => s.replace(/\s+/g, ' ').trim();
 
@@ -33,8 +33,7 @@ test('a bad binding answers 500 server_misconfigured and logs its name, not its 
     const r = await bad.request('GET', '/healthz');
     assert.equal(r.status, 500);
     assert.equal(r.body.error.code, 'server_misconfigured');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const line = bad.logs.find((l) => l.event === 'misconfigured');
+    const line = await waitForLog(bad, (l) => l.event === 'misconfigured');
     assert.match(line.error, /SLOTGUARD_ADMIN_TOKEN/);
     assert.ok(!bad.rawLines.some((l) => l.includes('short-secret')));
   } finally {
@@ -252,6 +251,6 @@ describe('task runner in workerd', () => {
     assert.equal(after.generation, before.generation + 1);
     // The trap was logged: js-bridge's onDead ran to its end in workerd (it once read
     // process.env, which workerd does not have without nodejs_compat).
-    assert.ok(w.logs.some((l) => l.event === 'instance_trapped'), 'instance_trapped logged');
+    assert.ok(await waitForLog(w, (l) => l.event === 'instance_trapped'), 'instance_trapped logged');
   });
 });

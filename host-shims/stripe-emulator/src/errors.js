@@ -83,3 +83,45 @@ export function bodyTooLarge(limit) {
 export function internalError() {
   return new StripeError(500, { type: 'api_error', message: 'An unknown error occurred in the Stripe emulator.' }, validation);
 }
+
+/**
+ * A twin of a request that is still executing under the same API key and
+ * idempotency key. Not saved: nothing executed, and the first request's result
+ * is what the key will replay.
+ */
+export function idempotencyInFlight() {
+  return new StripeError(
+    409,
+    {
+      type: 'idempotency_error',
+      code: 'idempotency_key_in_use',
+      message:
+        'There is currently another in-progress request using this Stripe API key and idempotency key. Retry once it has finished: the retry then gets its result.',
+    },
+    validation,
+  );
+}
+
+/**
+ * An injected server failure. Saved under the idempotency key like any result of
+ * a request that began executing, so a retry with the same key gets it again.
+ */
+export function injectedApiError() {
+  return new StripeError(500, {
+    type: 'api_error',
+    message: 'An error occurred on the Stripe side while processing this request (an injected fault). No change was made.',
+  });
+}
+
+/** An injected rate limit. Not saved: a rate-limited request never executes. */
+export function rateLimited() {
+  return new StripeError(
+    429,
+    {
+      type: 'rate_limit_error',
+      code: 'rate_limit',
+      message: 'Too many requests hit the API too quickly (an injected fault). Retry with an exponential backoff.',
+    },
+    validation,
+  );
+}

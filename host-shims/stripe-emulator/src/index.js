@@ -8,6 +8,7 @@ import { createClock } from './clock.js';
 import { createStore } from './store.js';
 import { createTimeline } from './timeline.js';
 import { createIdempotencyStore } from './idempotency.js';
+import { createFaultInjector } from './faults.js';
 import { createRequestStats } from './stats.js';
 import { createRouter } from './router.js';
 import { createEngine } from './engine.js';
@@ -60,6 +61,7 @@ export function createEmulator(options = {}) {
   const idempotency = createIdempotencyStore({ clock });
   const requestStats = createRequestStats();
   const router = createRouter();
+  const faults = createFaultInjector({ router });
   const pageSecret = randomBytes(32);
   const pageToken = (sessionId) => createHmac('sha256', pageSecret).update(String(sessionId)).digest('hex').slice(0, 32);
 
@@ -101,6 +103,7 @@ export function createEmulator(options = {}) {
   const app = {
     router,
     idempotency,
+    faults,
     requestStats,
     engine,
     store,
@@ -187,6 +190,7 @@ export function createEmulator(options = {}) {
       if (expiryTimer) clearInterval(expiryTimer);
       expiryTimer = null;
       dispatcher.cancelAll();
+      faults.cancelSleeps(); // delayed answers go nowhere once the connections close
       if (!started) return Promise.resolve();
       started = false;
       return new Promise((resolve) => {
@@ -208,11 +212,12 @@ export function createEmulator(options = {}) {
       };
     },
 
-    /** Forget all objects, events, idempotency keys, counters, pending deliveries and clock offset. */
+    /** Forget all objects, events, idempotency keys, faults, counters, pending deliveries and clock offset. */
     reset() {
       store.clear();
       timeline.clear();
       idempotency.clear();
+      faults.clear();
       requestStats.clear();
       dispatcher.reset();
       clock.resetOffset();
@@ -246,6 +251,22 @@ export function createEmulator(options = {}) {
       redeliver: (eventId) => dispatcher.redeliver(eventId),
       idle: () => dispatcher.idle(),
     },
+
+    /**
+     * Make the next `count` executed calls of `route` fail: fault is '500', '429',
+     * 'delay' (with delayMs) or 'drop_after_effect'. Returns the queued fault.
+     * Throws a 400 StripeError on a bad spec, like POST /_emulator/faults.
+     */
+    injectFaults({ route, count, fault, delayMs } = {}) {
+      const spec = { route, fault };
+      if (count !== undefined) spec.count = count;
+      if (delayMs !== undefined) spec.delay_ms = delayMs;
+      return faults.inject(spec);
+    },
+    /** Faults not used up yet, oldest first (as in GET /_emulator/faults). */
+    pendingFaults: () => faults.list(),
+    /** Drop one fault by id, or all of them. Returns how many were dropped. */
+    clearFaults: (id) => faults.clear(id),
 
     /** Every event with its delivery record (same as GET /_emulator/events), oldest first. */
     eventLog() {

@@ -1,8 +1,18 @@
-// The request pipeline: routing, body decoding, auth, idempotency, lazy
-// expiry, common headers and Stripe-shaped errors. Never lets an exception
-// escape: unknown failures become a 500 api_error.
+// The request pipeline: routing, body decoding, auth, idempotency (with keys
+// in flight), injected faults, lazy expiry, common headers and Stripe-shaped
+// errors. Never lets an exception escape: unknown failures become a 500
+// api_error.
 import { decodeForm, FormDecodeError } from '../form.js';
-import { StripeError, authInvalid, authMissing, internalError, invalidParam, unrecognizedUrl } from '../errors.js';
+import {
+  StripeError,
+  authInvalid,
+  authMissing,
+  injectedApiError,
+  internalError,
+  invalidParam,
+  rateLimited,
+  unrecognizedUrl,
+} from '../errors.js';
 import { newId } from '../ids.js';
 import { readBody } from './body.js';
 import { json, send, serialize } from './respond.js';
@@ -43,8 +53,27 @@ function decodeParams(kind, method, req, rawQuery, body) {
   }
 }
 
+/** A StripeError as an answer; saved under the key only if the endpoint began executing. */
+function errorAnswer(err) {
+  return { serialized: serialize(json(err.toJSON(), err.status)), saveable: err.saveIdempotent };
+}
+
+/** Run the route's handler. Stripe errors become answers; anything else propagates (500, not saved). */
+async function execute(route, input) {
+  let out;
+  try {
+    out = route.handler(input);
+    if (out && typeof out.then === 'function') out = await out;
+  } catch (err) {
+    if (err instanceof StripeError) return errorAnswer(err);
+    throw err;
+  }
+  // Only JSON answers are replayable; the hosted page's redirects and HTML are not.
+  return { serialized: serialize(out), saveable: out.kind === 'json' };
+}
+
 /**
- * @param {object} app { router, idempotency, requestStats, engine, options, pageToken, apiVersion, bodyLimit }
+ * @param {object} app { router, idempotency, faults, requestStats, engine, options, pageToken, apiVersion, bodyLimit }
  */
 export function createRequestHandler(app) {
   const { router, idempotency, requestStats } = app;
@@ -90,6 +119,7 @@ export function createRequestHandler(app) {
       const idemKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
       const idempotent = idemKey !== null && method === 'POST' && (kind === 'api' || kind === 'helper');
       const endpoint = `${method} ${path}`;
+      let claim = null;
       if (idempotent) {
         headers['Idempotency-Key'] = idemKey;
         const saved = idempotency.lookup(scope, idemKey, endpoint, params);
@@ -101,24 +131,32 @@ export function createRequestHandler(app) {
           });
           return;
         }
+        // No await between the lookup and here: a twin arriving from now on
+        // finds the key in flight.
+        claim = idempotency.begin(scope, idemKey, endpoint, params);
       }
 
-      const ctx = { requestId, idempotencyKey: idemKey };
-      let out;
       try {
-        out = route.handler({ params, path: pathParams, ctx, req });
-        if (out && typeof out.then === 'function') out = await out;
-      } catch (err) {
-        if (idempotent && err instanceof StripeError && err.saveIdempotent) {
-          idempotency.save(scope, idemKey, endpoint, params, { status: err.status, body: JSON.stringify(err.toJSON(), null, 2), requestId });
+        const fault = kind === 'api' || kind === 'helper' ? app.faults.take(method, route.template, pathParams) : null;
+        // A rate-limited request never executes, so nothing is saved (claim released below).
+        if (fault?.fault === '429') throw rateLimited();
+        const ctx = { requestId, idempotencyKey: idemKey };
+        // An injected 500 stands for a failure once the endpoint began executing:
+        // saved under the key and replayed, as Stripe does.
+        const answer =
+          fault?.fault === '500' ? errorAnswer(injectedApiError()) : await execute(route, { params, path: pathParams, ctx, req });
+        if (fault?.fault === 'delay') await app.faults.sleep(fault.delayMs);
+        if (claim && answer.saveable) claim.save({ status: answer.serialized.status, body: answer.serialized.body, requestId });
+        if (fault?.fault === 'drop_after_effect') {
+          // The effect happened and its result is saved; the client only sees the
+          // connection die, as when a response is lost on the way back.
+          res.socket?.destroy();
+          return;
         }
-        throw err;
+        send(res, answer.serialized, headers);
+      } finally {
+        claim?.release();
       }
-      const serialized = serialize(out);
-      if (idempotent && out.kind === 'json') {
-        idempotency.save(scope, idemKey, endpoint, params, { status: serialized.status, body: serialized.body, requestId });
-      }
-      send(res, serialized, headers);
     } catch (err) {
       let error = err;
       if (!(err instanceof StripeError)) {

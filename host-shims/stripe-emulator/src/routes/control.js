@@ -1,5 +1,5 @@
 // /_emulator/* — test controls: stats, reset, events with delivery status,
-// webhook delivery controls and the clock. No auth; JSON or form bodies.
+// webhook delivery controls, fault injection and the clock. No auth; JSON or form bodies.
 import { json } from '../http/respond.js';
 import { invalidParam, resourceMissing } from '../errors.js';
 import { parseBoolean, parseInteger } from '../params.js';
@@ -63,6 +63,15 @@ export function registerControlRoutes(router, app) {
     const result = await app.dispatcher.redeliver(path.event_id);
     if (!result) throw resourceMissing('event', path.event_id, 'event_id');
     return json(result);
+  });
+
+  control('GET', '/_emulator/faults', () => json({ object: 'list', data: app.faults.list() }));
+  control('POST', '/_emulator/faults', ({ params }) => json(app.faults.inject(params)));
+  control('DELETE', '/_emulator/faults', () => json({ cleared: app.faults.clear() }));
+  control('POST', '/_emulator/faults/clear', () => json({ cleared: app.faults.clear() }));
+  control('DELETE', '/_emulator/faults/:id', ({ path }) => {
+    if (app.faults.clear(path.id) === 0) throw resourceMissing('fault', path.id, 'id');
+    return json({ cleared: 1 });
   });
 
   control('GET', '/_emulator/clock', () => json(app.emulator.clockInfo()));

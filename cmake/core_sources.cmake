@@ -1,6 +1,7 @@
 # The core's sources, shared by the native, wasi and Emscripten builds.
 set(SLOTGUARD_CORE_DIR ${CMAKE_CURRENT_LIST_DIR}/../core)
 set(SLOTGUARD_CORE_SOURCES
+  ${SLOTGUARD_CORE_DIR}/sg_assert.cpp
   ${SLOTGUARD_CORE_DIR}/config.cpp
   ${SLOTGUARD_CORE_DIR}/domain.cpp
   ${SLOTGUARD_CORE_DIR}/engine.cpp

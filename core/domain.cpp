@@ -207,6 +207,10 @@ std::string reservation_to_storage(const Reservation& r) {
             {"checkout_url", r.checkout_url},
             {"payment_intent_id", r.payment_intent_id},
             {"refund_id", r.refund_id},
+            {"checkout_attempt", r.checkout_attempt},
+            {"refund_attempts", r.refund_attempts},
+            {"refund_next_at", r.refund_next_at},
+            {"refund_gave_up", r.refund_gave_up},
             {"title", r.title},
             {"price", {{"amount", r.price.amount}, {"currency", r.price.currency}}},
             {"payment_method_types", strings(r.payment_method_types)},
@@ -250,6 +254,12 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   r.checkout_url = str_or_empty(*j, "checkout_url");
   r.payment_intent_id = str_or_empty(*j, "payment_intent_id");
   r.refund_id = str_or_empty(*j, "refund_id");
+  // Absent in records written before these fields existed: zero is their meaning.
+  r.checkout_attempt = get_int(*j, "checkout_attempt").value_or(0);
+  r.refund_attempts = get_int(*j, "refund_attempts").value_or(0);
+  r.refund_next_at = get_int(*j, "refund_next_at").value_or(0);
+  if (auto it = j->find("refund_gave_up"); it != j->end() && it->is_boolean()) r.refund_gave_up = it->get<bool>();
+  if (r.checkout_attempt < 0 || r.refund_attempts < 0) return std::nullopt;
   r.title = str_or_empty(*j, "title");
   r.price = {*amount, str_or_empty(*price, "currency")};
   r.payment_method_types = strings_from(*j, "payment_method_types");

@@ -57,6 +57,15 @@ struct Reservation {
   std::string checkout_url;
   std::string payment_intent_id;
   std::string refund_id;  // set once Stripe confirmed the refund of a lost slot
+  // Which Checkout Session create this hold is on. Stripe keeps a 5xx answer under its
+  // idempotency key and replays it, so a retry after one needs a new key: the key
+  // carries this number, and a new attempt re-plans the session's expiry.
+  int64_t checkout_attempt = 0;
+  // Refunds Stripe has not confirmed yet are retried with back-off; after
+  // kMaxRefundAttempts failures the refund stops being retried and needs a person.
+  int64_t refund_attempts = 0;
+  int64_t refund_next_at = 0;  // when the sweep tries again
+  bool refund_gave_up = false;
   // Snapshot of what the Checkout Session is created with, so a retried create sends
   // identical parameters under the same idempotency key.
   std::string title;
@@ -64,6 +73,8 @@ struct Reservation {
   std::vector<std::string> payment_method_types;
   std::string success_url, cancel_url;
   int64_t created_at = 0, updated_at = 0;
+
+  bool refund_queued() const { return status == ReservationStatus::Refunded && refund_id.empty() && !refund_gave_up; }
 
   // Active = blocks the slot: confirmed, or pending and not yet expired.
   bool active_at(int64_t now_ms) const {

@@ -2,6 +2,7 @@
 
 #include "api/handlers.h"
 #include "services.h"
+#include "sg_assert.h"
 
 namespace slotguard {
 
@@ -30,14 +31,24 @@ void Engine::settle(Running& t) {
   }
 }
 
+TaskId Engine::next_free_id() {
+  // Ids stay positive int32 across the ABI and wrap after 2^31 - 1 tasks; a task that
+  // is still in flight keeps its id, so the counter skips it rather than reuse it.
+  for (;;) {
+    TaskId id = next_id_;
+    next_id_ = next_id_ >= kMaxTaskId ? 1 : next_id_ + 1;
+    if (!tasks_.count(id)) return id;
+  }
+}
+
 TaskId Engine::start(HttpRequest req) {
-  TaskId id = next_id_++;
-  if (next_id_ > 0x7fffffff) next_id_ = 1;  // ids stay positive int32 across the ABI
+  const TaskId id = next_free_id();
   auto t = std::make_unique<Running>(std::move(req), cfg_, env_, metrics_);
   t->co.emplace(root_(t->services, t->request));
   t->co->start();
   settle(*t);
-  tasks_.emplace(id, std::move(t));
+  const bool inserted = tasks_.emplace(id, std::move(t)).second;
+  SG_ASSERT(inserted);  // a live task is never overwritten
   return id;
 }
 

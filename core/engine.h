@@ -42,6 +42,9 @@ class Engine {
   // Forgets a task (done or not: a host may abandon one).
   void drop(TaskId id);
   size_t in_flight() const { return tasks_.size(); }
+  static constexpr TaskId kMaxTaskId = 0x7fffffff;
+  // Test hook: where the id counter stands, to exercise the wrap without 2^31 tasks.
+  void set_next_task_id_for_testing(TaskId id) { next_id_ = id; }
 
   const Config& config() const { return cfg_; }
   Metrics& metrics() { return metrics_; }
@@ -49,6 +52,7 @@ class Engine {
  private:
   struct Running;
   void settle(Running& t);
+  TaskId next_free_id();
 
   Config cfg_;
   HostEnv& env_;

@@ -1,5 +1,7 @@
 #include "reservation_txn.h"
 
+#include "planted_defects.h"
+#include "sg_assert.h"
 #include "slot_ledger.h"
 #include "store_keys.h"
 
@@ -27,9 +29,8 @@ void plan_indexes(const std::optional<Reservation>& before, const Reservation& a
                 after.status == S::PendingPayment && after.checkout_session_id.empty(),
                 keys::unlinked(b.created_at, b.id), keys::unlinked(after.created_at, after.id), after.id);
   // Refunds decided but not yet confirmed: retried until Stripe answers.
-  set_or_delete(m, before && b.status == S::Refunded && b.refund_id.empty(),
-                after.status == S::Refunded && after.refund_id.empty(), keys::refund_queue(b.id),
-                keys::refund_queue(after.id), after.id);
+  set_or_delete(m, before && b.refund_queued(), after.refund_queued(), keys::refund_queue(b.refund_next_at, b.id),
+                keys::refund_queue(after.refund_next_at, after.id), after.id);
   // Lookups by Stripe ids (never removed: late webhooks still find the reservation).
   if (!after.checkout_session_id.empty() && after.checkout_session_id != b.checkout_session_id)
     m.push_back({KvMutation::Op::Set, keys::session_index(after.checkout_session_id), after.id});
@@ -109,7 +110,8 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     next.updated_at = now;
     // The ledger is the law: a decision may never activate a span someone else holds.
     if (next.active_at(now) && *taken) {
-      out.kind = TxnOutcome::Kind::Rejected;
+      s.metrics.add("slotguard_ledger_refusals_total");
+      out.kind = TxnOutcome::Kind::Refused;
       co_return out;
     }
 
@@ -121,6 +123,8 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
       entry = LedgerEntry{rid, where.span.start, where.span.end,
                           next.status == ReservationStatus::Confirmed ? 0 : next.expires_at};
     if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations)) co_return out;
+    if (SG_PLANTED(check_then_insert))
+      std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
     mutations.push_back({KvMutation::Op::Set, rkey, reservation_to_storage(next)});
     plan_indexes(current, next, mutations);
     for (auto& m : out.plan.extra_mutations) mutations.push_back(m);

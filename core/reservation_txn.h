@@ -40,7 +40,10 @@ struct TxnPlan {
 using Decide = std::function<TxnPlan(const TxnView&)>;
 
 struct TxnOutcome {
-  enum class Kind { Written, NoChange, Rejected, NotFound, Busy, StoreError } kind = Kind::StoreError;
+  // Rejected: the decision said no. Refused: the decision wanted to activate a span
+  // that the ledger shows taken (possible when instances' clocks disagree about a
+  // lapse); nothing was written and the caller must not report success.
+  enum class Kind { Written, NoChange, Rejected, Refused, NotFound, Busy, StoreError } kind = Kind::StoreError;
   std::optional<Reservation> reservation;  // after the transaction (or as last read)
   TxnPlan plan;
   int attempts = 0;

@@ -4,16 +4,12 @@
 
 namespace slotguard {
 
-void Services::log(LogLevel level, std::string_view event, std::string_view fields) {
-  std::string line = "{\"event\":\"";
-  line += event;
-  line += '"';
-  if (!fields.empty()) {
-    line += ',';
-    line += fields;
-  }
-  line += '}';
-  env.log(level, line);
+void Services::log(LogLevel level, std::string_view event, Json fields) {
+  Json line = Json::object();
+  line["event"] = event;
+  if (fields.is_object())
+    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
+  env.log(level, dump_json(line));
 }
 
 std::string Services::random_id(std::string_view prefix, size_t bytes) {

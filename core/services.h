@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "host_env.h"
+#include "json.h"
 #include "metrics.h"
 #include "store_client.h"
 #include "stripe_api.h"
@@ -22,8 +23,9 @@ struct Services {
   StripeApi stripe{ctx, cfg};
 
   int64_t now() { return env.now_ms(); }
-  // Log lines name reservations and Stripe objects by id only, never guest data.
-  void log(LogLevel level, std::string_view event, std::string_view detail_json_fields = {});
+  // One JSON object per line, built by the JSON library so that no value can break
+  // the line. Fields name reservations and Stripe objects by id only, never guest data.
+  void log(LogLevel level, std::string_view event, Json fields = Json::object());
   std::string random_id(std::string_view prefix, size_t bytes = 16);
 };
 

@@ -1,6 +1,7 @@
 #include "slot_ledger.h"
 
 #include "json.h"
+#include "sg_assert.h"
 #include "store_keys.h"
 
 namespace slotguard {
@@ -65,6 +66,13 @@ std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, in
 bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view self,
                         const std::optional<LedgerEntry>& entry, int64_t now,
                         std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations) {
+  const size_t checks_before = checks.size();
+  if (entry) {
+    // The entry must land in exactly the buckets its span touches, or a rival that
+    // reads one of the missing buckets would not see it.
+    SG_ASSERT(entry->rid == self && entry->start < entry->end);
+    SG_ASSERT(static_cast<int64_t>(buckets.size()) == end_bucket({entry->start, entry->end}) - first_bucket({entry->start, entry->end}));
+  }
   for (const auto& item : buckets) {
     checks.push_back({item.key, item.version});
     std::vector<LedgerEntry> before;
@@ -76,6 +84,9 @@ bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view sel
     std::vector<LedgerEntry> after;
     for (const auto& e : before)
       if (e.rid != self && e.active_at(now)) after.push_back(e);
+    // Never activate a span another active entry holds: the decision was checked
+    // against these very buckets, so a hit here is a core defect, not a race.
+    if (entry) SG_ASSERT(!span_taken_by(after, {entry->start, entry->end}, now, self));
     if (entry) after.push_back(*entry);
     bool changed = after.size() != before.size();
     if (!changed) {
@@ -89,6 +100,9 @@ bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view sel
     else
       mutations.push_back({KvMutation::Op::Set, item.key, encode_bucket(after)});
   }
+  // Every bucket read is checked, changed or not: a rival's write to any of them
+  // must make this commit fail.
+  SG_ASSERT(checks.size() == checks_before + buckets.size());
   return true;
 }
 

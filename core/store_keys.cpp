@@ -27,6 +27,8 @@ std::string webhook_event(std::string_view id) { return "whevt/" + std::string(i
 std::string unlinked(int64_t created_at, std::string_view rid) {
   return std::string(kUnlinkedPrefix) + padded(created_at, 13) + "/" + std::string(rid);
 }
-std::string refund_queue(std::string_view rid) { return std::string(kRefundQueuePrefix) + std::string(rid); }
+std::string refund_queue(int64_t next_attempt_at, std::string_view rid) {
+  return std::string(kRefundQueuePrefix) + padded(next_attempt_at, 13) + "/" + std::string(rid);
+}
 
 }  // namespace slotguard::keys

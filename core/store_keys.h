@@ -11,7 +11,10 @@
 //   hold/<expires_at, 13 digits>/<rid>    pending holds ordered by expiry, for the sweep
 //   unlinked/<created_at, 13 digits>/<rid> pending holds whose Checkout Session is not
 //                                         linked yet (a crash between hold and link)
-//   refundq/<rid>                         refunds decided but not yet confirmed by Stripe
+//   refundq/<next attempt at, 13 digits>/<rid>
+//                                         refunds decided but not yet confirmed by Stripe,
+//                                         ordered by when to try next: an entry that keeps
+//                                         failing moves back and never starves the rest
 //   whevt/<stripe event id>               webhook events already applied
 #pragma once
 #include <cstdint>
@@ -32,7 +35,7 @@ inline constexpr std::string_view kHoldPrefix = "hold/";
 std::string webhook_event(std::string_view event_id);
 std::string unlinked(int64_t created_at, std::string_view rid);
 inline constexpr std::string_view kUnlinkedPrefix = "unlinked/";
-std::string refund_queue(std::string_view rid);
+std::string refund_queue(int64_t next_attempt_at, std::string_view rid);
 inline constexpr std::string_view kRefundQueuePrefix = "refundq/";
 
 // Fixed-width decimal so that bytewise key order is numeric order.

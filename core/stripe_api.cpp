@@ -18,6 +18,7 @@ StripeResult parse_stripe_response(const FetchResponse& res) {
       if (auto* s = get_string(*err, "type")) out.error_type = *s;
       if (auto* s = get_string(*err, "code")) out.error_code = *s;
       if (auto* s = get_string(*err, "message")) out.error_message = *s;
+      if (auto* s = get_string(*err, "param")) out.error_param = *s;
     }
   }
   if (out.error_type.empty()) out.error_type = res.status >= 500 ? "api_error" : "invalid_response";
@@ -41,8 +42,20 @@ Co<StripeResult> StripeApi::get(std::string path_and_query) {
   co_return parse_stripe_response(res);
 }
 
-std::string checkout_idempotency_key(std::string_view reservation_id) {
-  return "slotguard-checkout-" + std::string(reservation_id);
+bool StripeResult::transient() const {
+  if (kind == Kind::TransportError) return true;
+  if (kind != Kind::ApiError) return false;
+  return http_status == 409 || http_status == 429 || http_status >= 500;
+}
+
+std::string checkout_idempotency_key(std::string_view reservation_id, int64_t attempt) {
+  std::string key = "slotguard-checkout-" + std::string(reservation_id);
+  if (attempt > 0) key += "-" + std::to_string(attempt);
+  return key;
+}
+
+bool live_mode_key(std::string_view secret_key) {
+  return secret_key.rfind("sk_live_", 0) == 0 || secret_key.rfind("rk_live_", 0) == 0;
 }
 
 FormBody checkout_session_form(const Reservation& r) {

@@ -25,7 +25,7 @@ Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string even
     StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
     if (st == StoreStatus::Error) co_return store_unavailable();
     if (st == StoreStatus::Ok) {
-      s.log(LogLevel::Info, existed ? "event_replaced" : "event_created", "\"event_id\":\"" + event_id + "\"");
+      s.log(LogLevel::Info, existed ? "event_replaced" : "event_created", Json{{"event_id", event_id}});
       co_return json_response(existed ? 200 : 201, Json{{"event", event_to_json(*event)}});
     }
   }

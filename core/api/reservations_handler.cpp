@@ -76,10 +76,14 @@ Co<HttpResponse> replay(Services& s, std::string rid) {
   Loaded<Reservation> loaded = co_await load_reservation(s, std::move(rid));
   if (!loaded.record) co_return store_unavailable();  // the key's record must exist
   std::optional<Reservation>& r = loaded.record;
-  if (r->status == ReservationStatus::Released && r->release_reason == "payment_provider_error")
-    co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
-  if (r->active_at(s.now()) && r->status == ReservationStatus::PendingPayment && r->checkout_session_id.empty())
-    co_return co_await open_checkout(s, std::move(*r), true);
+  if (r->checkout_session_id.empty()) {
+    // No checkout was ever handed out for this hold: finish it if it still stands.
+    if (r->status == ReservationStatus::Released && r->release_reason == "payment_provider_error")
+      co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
+    if (r->status == ReservationStatus::PendingPayment && r->active_at(s.now()))
+      co_return co_await open_checkout(s, std::move(*r), true);
+    co_return error_response(409, "reservation_released", "the hold ended before checkout could open");
+  }
   HttpResponse res = reservation_body(201, *r);
   res.headers.emplace_back("Idempotent-Replayed", "true");
   co_return res;
@@ -149,11 +153,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   r.end = in->start + event->duration_minutes * kMinuteMs;
   r.guest = in->guest;
   r.status = ReservationStatus::PendingPayment;
-  // Stripe needs expires_at at least 30 minutes after it creates the session; the
-  // extra minute covers the hold-to-create gap. The hold outlives the session by the
-  // grace period, so no session is ever payable for a slot that is not held.
-  r.session_expires_at = ((now + (s.cfg.checkout_minutes + 1) * kMinuteMs) / 1000 + 1) * 1000;
-  r.expires_at = r.session_expires_at + s.cfg.hold_grace_minutes * kMinuteMs;
+  plan_hold_expiry(s.cfg, now, r);
   r.title = event->title;
   r.price = event->price;
   r.payment_method_types = in->methods;
@@ -204,12 +204,14 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
           co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
         co_return co_await replay(s, rec->rid);
       }
+      [[fallthrough]];
+    case TxnOutcome::Kind::Refused:
       s.metrics.add("slotguard_conflicts_total");
       co_return error_response(409, "slot_unavailable", "this time is no longer available; choose another slot");
     default: co_return store_unavailable();
   }
   s.metrics.add("slotguard_holds_created_total");
-  s.log(LogLevel::Info, "hold_created", "\"reservation_id\":\"" + r.id + "\",\"event_id\":\"" + r.event_id + "\"");
+  s.log(LogLevel::Info, "hold_created", Json{{"reservation_id", r.id}, {"event_id", r.event_id}});
   co_return co_await open_checkout(s, std::move(*held.reservation), false);
 }
 
@@ -238,6 +240,7 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
   switch (out.kind) {
     case TxnOutcome::Kind::NotFound: co_return not_found("reservation");
+    case TxnOutcome::Kind::Refused:  // a release never activates a span
     case TxnOutcome::Kind::Rejected:
       co_return error_response(409, "reservation_confirmed", "a confirmed reservation cannot be cancelled here; it is paid");
     case TxnOutcome::Kind::Busy: co_return contention();
@@ -246,7 +249,7 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
     case TxnOutcome::Kind::Written: break;
   }
   s.metrics.add("slotguard_releases_total", "reason=\"cancelled\"");
-  s.log(LogLevel::Info, "reservation_released", "\"reservation_id\":\"" + rid + "\",\"reason\":\"cancelled\"");
+  s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", rid}, {"reason", "cancelled"}});
   if (!out.reservation->checkout_session_id.empty()) co_await expire_checkout(s, out.reservation->checkout_session_id);
   co_return reservation_body(200, *out.reservation);
 }

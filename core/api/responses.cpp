@@ -5,12 +5,17 @@
 namespace slotguard::api {
 
 namespace {
-HttpResponse retry_later(std::string_view code, std::string_view message) {
+HttpResponse retry_later(std::string_view code, std::string_view message, const char* seconds = "1") {
   HttpResponse r = error_response(503, code, message);
-  r.headers.emplace_back("Retry-After", "1");
+  r.headers.emplace_back("Retry-After", seconds);
   return r;
 }
 }  // namespace
+
+HttpResponse provider_unavailable() {
+  return retry_later("payment_provider_unavailable",
+                     "the payment provider did not answer; the slot stays held: retry with the same Idempotency-Key", "2");
+}
 
 HttpResponse store_unavailable() { return retry_later("store_unavailable", "the reservation store is unavailable; retry shortly"); }
 HttpResponse contention() { return retry_later("contention", "too many concurrent changes to this slot; retry shortly"); }

@@ -13,6 +13,7 @@ inline constexpr size_t kMaxBodyBytes = 64 * 1024;
 
 HttpResponse store_unavailable();      // 503 + Retry-After: the store failed or answered nonsense
 HttpResponse contention();             // 503 + Retry-After: too many optimistic retries
+HttpResponse provider_unavailable();   // 503 + Retry-After: Stripe answered 409/429/5xx or not at all
 HttpResponse not_found(std::string_view what);
 HttpResponse validation_failed(std::string_view message);
 HttpResponse reservation_body(int status, const Reservation& r);

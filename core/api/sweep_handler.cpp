@@ -32,11 +32,14 @@ Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
   co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
 }
 
-// A released hold that never linked a session: ask Stripe, under the same idempotency
-// key and parameters, whether one was created; if so, close it. If none was, Stripe
-// now refuses the stale expires_at and nothing is payable.
+// A released hold that never linked a session: ask Stripe, under the latest attempt's
+// idempotency key and parameters, whether a session was created whose answer was
+// lost; if so, close it. If none was, Stripe refuses the stale expires_at and nothing
+// is payable. (Earlier attempts ended in a 5xx that Stripe keeps under their keys, so
+// they created nothing.)
 Co<bool> close_orphan_session(Services& s, Reservation r) {
-  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(r), checkout_idempotency_key(r.id));
+  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(r),
+                                            checkout_idempotency_key(r.id, r.checkout_attempt));
   const std::string* sid = res.ok() ? get_string(res.object, "id") : nullptr;
   if (!sid) co_return false;
   co_return co_await expire_checkout(s, *sid);
@@ -68,7 +71,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     ++n.released;
     const Reservation& r = *out.reservation;
     s.metrics.add("slotguard_releases_total", "reason=\"hold_expired\"");
-    s.log(LogLevel::Info, "reservation_released", "\"reservation_id\":\"" + r.id + "\",\"reason\":\"hold_expired\"");
+    s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", r.id}, {"reason", "hold_expired"}});
     if (!r.checkout_session_id.empty())
       co_await expire_checkout(s, r.checkout_session_id);
     else
@@ -87,15 +90,16 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     res.status == 201 ? ++n.linked : ++n.failed;
   }
 
-  // 3. Refunds decided but not confirmed by Stripe.
+  // 3. Refunds decided but not confirmed by Stripe, due now. A failure moves its entry
+  // later (back-off), so failing refunds never hide the ones behind them.
   ListResult refunds = co_await s.store.list(std::string(keys::kRefundQueuePrefix),
-                                             std::string(keys::kRefundQueuePrefix) + "\x7f", kBatch);
+                                             std::string(keys::kRefundQueuePrefix) + keys::padded(now + 1, 13), kBatch);
   if (refunds.status != StoreStatus::Ok) co_return store_unavailable();
   n.more |= refunds.page.more;
   for (const auto& item : refunds.page.items) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
-    if (!r || r->status != ReservationStatus::Refunded || !r->refund_id.empty()) continue;
-    bool ok = co_await execute_refund(s, r->id, r->payment_intent_id, "-retry-" + std::to_string(now / kMinuteMs));
+    if (!r || !r->refund_queued() || r->refund_next_at > now) continue;
+    bool ok = co_await execute_refund(s, r->id, r->payment_intent_id, r->refund_attempts);
     ok ? ++n.refunds : ++n.failed;
   }
 

@@ -41,6 +41,12 @@ Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
   co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
 }
 
+std::optional<bool> livemode_of(const Json& obj) {
+  auto it = obj.find("livemode");
+  if (it == obj.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
 HttpResponse received(const std::string& outcome, bool duplicate) {
   return json_response(200, Json{{"received", true}, {"outcome", outcome}, {"duplicate", duplicate}});
 }
@@ -95,8 +101,14 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
   if (type.rfind(prefix, 0) != 0) {
     res = co_await record_event(s, ev, "unsupported_type");
   } else {
-    const std::string session_id = string_at(*obj, "id");
-    const std::string pi_id = string_at(*obj, "payment_intent");
+    SessionFacts facts;
+    facts.id = string_at(*obj, "id");
+    facts.payment_intent = string_at(*obj, "payment_intent");
+    if (const Json* md = get_object(*obj, "metadata")) facts.metadata_reservation_id = string_at(*md, "reservation_id");
+    facts.amount_total = get_int(*obj, "amount_total");
+    facts.currency = string_at(*obj, "currency");
+    facts.livemode = livemode_of(*obj);
+    if (!facts.livemode) facts.livemode = livemode_of(*event);
     const std::string rid = co_await find_reservation(s, *obj);
     const std::string what = type.substr(prefix.size());
     const std::string paid = string_at(*obj, "payment_status");
@@ -104,14 +116,14 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
       res = co_await record_event(s, ev, "unknown_session");
     } else if ((what == "completed" && (paid == "paid" || paid == "no_payment_required")) ||
                what == "async_payment_succeeded") {
-      res = co_await apply_payment(s, ev, rid, session_id, pi_id);
+      res = co_await apply_payment(s, ev, rid, facts);
     } else if (what == "completed" && paid == "unpaid") {
-      int64_t until = co_await voucher_hold_until(s, pi_id);
-      res = co_await apply_voucher_hold(s, ev, rid, session_id, pi_id, until);
+      int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
+      res = co_await apply_voucher_hold(s, ev, rid, facts, until);
     } else if (what == "async_payment_failed") {
-      res = co_await apply_release(s, ev, rid, session_id, "payment_failed");
+      res = co_await apply_release(s, ev, rid, facts, "payment_failed");
     } else if (what == "expired") {
-      res = co_await apply_release(s, ev, rid, session_id, "checkout_expired");
+      res = co_await apply_release(s, ev, rid, facts, "checkout_expired");
     } else {
       res = co_await record_event(s, ev, "unsupported_type");
     }
@@ -122,6 +134,9 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
   switch (res.kind) {
     case EffectResult::Kind::Duplicate: outcome = "duplicate"; break;
     case EffectResult::Kind::Busy: co_return contention();  // Stripe retries
+    // Nothing was recorded: Stripe delivers the event again and the retry decides anew.
+    case EffectResult::Kind::Refused: co_return contention();
+    case EffectResult::Kind::ProviderUnavailable: co_return provider_unavailable();
     case EffectResult::Kind::StoreError:
     case EffectResult::Kind::NotFound: co_return store_unavailable();
     case EffectResult::Kind::Applied: break;

@@ -1,6 +1,7 @@
-// When what the core depends on fails: Stripe unreachable or too slow -> 502
-// payment_provider_error and the slot is not kept; the store failing -> 503 with
-// Retry-After and nothing changed. The host stays up throughout.
+// When what the core depends on fails: Stripe unreachable or too slow -> 503
+// payment_provider_unavailable with Retry-After, and the hold stays for the retry with
+// the same Idempotency-Key (Stripe may yet have created the session); the store
+// failing -> 503 with Retry-After and nothing changed. The host stays up throughout.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
@@ -25,18 +26,22 @@ describe(`Stripe unreachable (${WASM})`, () => {
   });
   after(() => s.stop());
 
-  it('answers 502 payment_provider_error and frees the slot', async () => {
+  it('answers 503 payment_provider_unavailable with Retry-After and keeps the hold', async () => {
     const start = slot(1, 9, 0);
-    const res = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(1) } });
-    assert.equal(res.status, 502, res.text);
-    assert.equal(res.json.error.code, 'payment_provider_error');
+    const headers = { 'Idempotency-Key': 'unreachable-1' };
+    const res = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(1) }, headers });
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.json.error.code, 'payment_provider_unavailable');
+    assert.ok(res.headers['retry-after']);
 
     const slots = await s.call('GET', `/v1/events/intro/slots?from=${start}&to=${slot(1, 9, 30)}`);
-    assert.deepEqual(slots.json.slots.map((x) => x.available), [true]);
+    assert.deepEqual(slots.json.slots.map((x) => x.available), [false]);
 
-    // Not held: another attempt reaches Stripe again (502 again), not 409.
-    const again = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(2) } });
-    assert.equal(again.status, 502);
+    // Held: someone else gets 409 without reaching Stripe; the retry tries Stripe again.
+    const rival = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(2) } });
+    assert.equal(rival.status, 409);
+    const again = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(1) }, headers });
+    assert.equal(again.status, 503);
   });
 
   it('logs the failure without guest data', () => {
@@ -62,13 +67,14 @@ describe(`Stripe too slow (${WASM})`, () => {
     await new Promise((resolve) => silent.close(resolve));
   });
 
-  it('times out with host status 2, answers 502, keeps nothing', async () => {
+  it('times out with host status 2, answers 503 and keeps the hold for the retry', async () => {
     const start = slot(1, 9, 0);
     const res = await s.call('POST', '/v1/reservations', { body: { event_id: 'intro', start, guest: guest(1) } });
-    assert.equal(res.status, 502, res.text);
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.json.error.code, 'payment_provider_unavailable');
     assert.ok(s.logs.some((l) => l.event === 'host_call_failed' && l.op === 'http_fetch' && l.timeout === true));
     const slots = await s.call('GET', `/v1/events/intro/slots?from=${start}&to=${slot(1, 9, 30)}`);
-    assert.deepEqual(slots.json.slots.map((x) => x.available), [true]);
+    assert.deepEqual(slots.json.slots.map((x) => x.available), [false]);
   });
 });
 

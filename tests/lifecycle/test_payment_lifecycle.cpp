@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "payment_effects.h"
 #include "store_keys.h"
 #include "world.h"
 
@@ -187,7 +189,11 @@ TEST_CASE("lifecycle: a refund that fails is retried by the sweep", "[lifecycle]
   REQUIRE(w.call(w.webhook(w.stripe.event_body("evt_late", "checkout.session.completed", b.session))).status == 200);
   CHECK(load(w, b.rid).status == ReservationStatus::Refunded);
   CHECK(load(w, b.rid).refund_id.empty());
+  CHECK(load(w, b.rid).refund_attempts == 1);
   CHECK(w.stripe.refunds.empty());
+  // Not before its back-off has passed.
+  CHECK(w.json_of(w.sweep())["refunds_retried"] == 0);
+  w.host.advance(api::refund_backoff_ms(1));
   auto sw = w.json_of(w.sweep());
   CHECK(sw["refunds_retried"] == 1);
   CHECK(w.stripe.refunds.size() == 1);
@@ -226,4 +232,70 @@ TEST_CASE("lifecycle: webhook signatures", "[lifecycle][webhook]") {
     CHECK(w.call(req).status == 200);
     CHECK(load(w, b.rid).status == ReservationStatus::Confirmed);
   }
+}
+
+namespace {
+
+// A reservation that lost its slot and waits for its refund, written straight into the
+// store with its queue entry, as the payment effect leaves it.
+void queue_refund(World& w, const std::string& rid, const std::string& pi, int64_t next_at) {
+  Reservation r;
+  r.id = rid;
+  r.event_id = "short";
+  r.expert_id = "ada";
+  r.start = r.span_start = w.host.now_ms() + kDayMs;
+  r.end = r.span_end = r.start + 30 * kMinuteMs;
+  r.guest = {"g@example.com", "G"};
+  r.status = ReservationStatus::Refunded;
+  r.release_reason = "slot_lost";
+  r.payment_intent_id = pi;
+  r.refund_next_at = next_at;
+  r.price = {5000, "eur"};
+  r.created_at = r.updated_at = w.host.now_ms();
+  REQUIRE(w.store->commit({}, {{KvMutation::Op::Set, keys::reservation(rid), reservation_to_storage(r)},
+                                {KvMutation::Op::Set, keys::refund_queue(next_at, rid), rid}}) == CommitOutcome::Committed);
+}
+
+}  // namespace
+
+TEST_CASE("lifecycle: refunds that keep failing never starve the others, and end in a terminal state", "[lifecycle]") {
+  World w(9);
+  const int64_t t0 = w.host.now_ms();
+  for (int i = 0; i < 100; ++i) {
+    const std::string pi = "pi_bad_" + std::to_string(i);
+    w.stripe.refunds_always_fail.insert(pi);
+    queue_refund(w, "rsv_bad_" + std::to_string(100 + i), pi, t0 - 60 * kMinuteMs + i);
+  }
+  queue_refund(w, "rsv_good", "pi_good", t0);  // queued after all hundred
+
+  // The first sweep tries the hundred that are due first; all fail and move back.
+  auto first = w.json_of(w.sweep());
+  CHECK(first["failed"] == 100);
+  CHECK(first["more"] == true);
+  CHECK(w.stripe.refunds.empty());
+  // The next sweep reaches the one behind them.
+  auto second = w.json_of(w.sweep());
+  CHECK(second["refunds_retried"] == 1);
+  CHECK(w.stripe.refunds.count("pi_good") == 1);
+  CHECK(load(w, "rsv_good").refund_id == w.stripe.refunds["pi_good"]);
+
+  // The failing ones are retried with back-off until they give up, loudly.
+  for (int round = 0; round < 40; ++round) {
+    w.host.advance(6 * 60 * kMinuteMs);
+    REQUIRE(w.sweep().status == 200);
+  }
+  CHECK(w.engine.metrics().get("slotguard_refunds_abandoned_total") == 100);
+  const Reservation bad = load(w, "rsv_bad_100");
+  CHECK(bad.refund_gave_up);
+  CHECK(bad.refund_attempts == api::kMaxRefundAttempts);
+  CHECK(bad.refund_id.empty());
+  for (const auto& it : snapshot(w)) CHECK(it.key.rfind("refundq/", 0) != 0);
+  bool alerted = false;
+  for (const auto& line : w.host.logs()) alerted |= line.find("refund_needs_attention") != std::string::npos;
+  CHECK(alerted);
+  // Each refund attempt used its own idempotency key (Stripe replays a saved 500).
+  std::set<std::string> keys_seen;
+  for (const auto& c : w.stripe.calls())
+    if (c.path == "/v1/refunds" && c.idempotency_key.find("rsv_bad_100") != std::string::npos) keys_seen.insert(c.idempotency_key);
+  CHECK(keys_seen.size() == static_cast<size_t>(api::kMaxRefundAttempts));
 }

@@ -623,33 +623,34 @@ TEST_CASE("wire: fetch requests round trip", "[wire][fetch]") {
   CHECK_FALSE(decode_fetch_request(R"({"method":"GET","url":"u","body":""})").has_value());
 }
 
-TEST_CASE("fetch: a malformed Stripe transport answer is a provider failure: 502, hold released, slot free",
-          "[wire][fetch]") {
-  std::vector<std::pair<std::string, HostReply>> bad = {
-      {"host status 1", {1, "connection refused"}},
-      {"host status 2 with a good-looking body", {2, encode_fetch_reply(200, R"({"id":"cs_x","url":"https://x"})")}},
-      {"garbage", {0, "HTTP/1.1 200 OK"}},
-      {"empty", {0, ""}},
-      {"status 99", {0, R"({"status":99,"body":"{}"})"}},
-      {"status 0", {0, R"({"status":0,"body":"{}"})"}},
-      {"status 600", {0, R"({"status":600,"body":"{}"})"}},
-      {"status negative", {0, R"({"status":-200,"body":"{}"})"}},
-      {"status as text", {0, R"({"status":"200","body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}},
-      {"status fractional", {0, R"({"status":200.0,"body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}},
-      {"missing status", {0, R"({"body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}},
-      {"missing body", {0, R"({"status":200})"}},
-      {"body null", {0, R"({"status":200,"body":null})"}},
-      {"body an object, not text", {0, R"({"status":200,"body":{"id":"cs_x","url":"https://x"}})"}},
-      {"200 with a body that is not JSON", {0, encode_fetch_reply(200, "<html>")}},
-      {"200 with a JSON array", {0, encode_fetch_reply(200, "[]")}},
-      {"200 without an id", {0, encode_fetch_reply(200, R"({"url":"https://x"})")}},
-      {"200 with an empty id", {0, encode_fetch_reply(200, R"({"id":"","url":"https://x"})")}},
-      {"200 with an id that is not text", {0, encode_fetch_reply(200, R"({"id":5,"url":"https://x"})")}},
-      {"200 without a url", {0, encode_fetch_reply(200, R"({"id":"cs_x"})")}},
-      {"402 card error", {0, encode_fetch_reply(402, R"({"error":{"type":"card_error","code":"x","message":"m"}})")}},
-      {"500", {0, encode_fetch_reply(500, "")}},
+TEST_CASE("fetch: no usable Stripe answer keeps the hold (503); a final refusal releases it (502)", "[wire][fetch]") {
+  // transient: no answer, an answer the transport mangled, or a 5xx. Stripe may yet
+  // create the session, so the hold stays for the replay. Otherwise Stripe said no.
+  std::vector<std::tuple<std::string, HostReply, bool>> bad = {
+      {"host status 1", {1, "connection refused"}, true},
+      {"host status 2 with a good-looking body", {2, encode_fetch_reply(200, R"({"id":"cs_x","url":"https://x"})")}, true},
+      {"garbage", {0, "HTTP/1.1 200 OK"}, true},
+      {"empty", {0, ""}, true},
+      {"status 99", {0, R"({"status":99,"body":"{}"})"}, true},
+      {"status 0", {0, R"({"status":0,"body":"{}"})"}, true},
+      {"status 600", {0, R"({"status":600,"body":"{}"})"}, true},
+      {"status negative", {0, R"({"status":-200,"body":"{}"})"}, true},
+      {"status as text", {0, R"({"status":"200","body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}, true},
+      {"status fractional", {0, R"({"status":200.0,"body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}, true},
+      {"missing status", {0, R"({"body":"{\"id\":\"cs_x\",\"url\":\"https://x\"}"})"}, true},
+      {"missing body", {0, R"({"status":200})"}, true},
+      {"body null", {0, R"({"status":200,"body":null})"}, true},
+      {"body an object, not text", {0, R"({"status":200,"body":{"id":"cs_x","url":"https://x"}})"}, true},
+      {"200 with a body that is not JSON", {0, encode_fetch_reply(200, "<html>")}, false},
+      {"200 with a JSON array", {0, encode_fetch_reply(200, "[]")}, false},
+      {"200 without an id", {0, encode_fetch_reply(200, R"({"url":"https://x"})")}, false},
+      {"200 with an empty id", {0, encode_fetch_reply(200, R"({"id":"","url":"https://x"})")}, false},
+      {"200 with an id that is not text", {0, encode_fetch_reply(200, R"({"id":5,"url":"https://x"})")}, false},
+      {"200 without a url", {0, encode_fetch_reply(200, R"({"id":"cs_x"})")}, false},
+      {"402 card error", {0, encode_fetch_reply(402, R"({"error":{"type":"card_error","code":"x","message":"m"}})")}, false},
+      {"500", {0, encode_fetch_reply(500, "")}, true},
   };
-  for (const auto& [why, reply] : bad) {
+  for (const auto& [why, reply, transient] : bad) {
     INFO(why);
     World w;
     seed_event(w);
@@ -657,15 +658,27 @@ TEST_CASE("fetch: a malformed Stripe transport answer is a provider failure: 502
       if (call.op == HostOp::HttpFetch) return r;
       return std::nullopt;
     });
-    CHECK(d.response.status == 502);
-    CHECK(error_code(w, d.response) == "payment_provider_error");
-    CHECK(d.response.body.find("first@example.com") == std::string::npos);
     CHECK(std::count(d.ops.begin(), d.ops.end(), HostOp::HttpFetch) == 1);  // no retry storm
+    CHECK(d.response.body.find("first@example.com") == std::string::npos);
     auto all = w.reservations();
     REQUIRE(all.size() == 1);
+    CHECK(all[0].checkout_session_id.empty());
+    if (transient) {
+      CHECK(d.response.status == 503);
+      CHECK(error_code(w, d.response) == "payment_provider_unavailable");
+      CHECK(header(d.response, "Retry-After") != nullptr);
+      CHECK(all[0].status == ReservationStatus::PendingPayment);
+      CHECK(all[0].active_at(w.host.now_ms()));
+      // The same request with the same key finishes it once Stripe answers.
+      HttpResponse replay = w.call(create("first@example.com", "k1"));
+      CHECK(replay.status == 201);
+      CHECK(w.json_of(replay)["reservation"]["id"] == all[0].id);
+      continue;
+    }
+    CHECK(d.response.status == 502);
+    CHECK(error_code(w, d.response) == "payment_provider_error");
     CHECK(all[0].status == ReservationStatus::Released);
     CHECK(all[0].release_reason == "payment_provider_error");
-    CHECK(all[0].checkout_session_id.empty());
     CHECK_FALSE(all[0].active_at(w.host.now_ms()));
     // Nothing indexes the dead hold as pending any more.
     for (const auto& it : snapshot(w)) {

@@ -401,7 +401,7 @@ TEST_CASE("flow: idempotent retries replay, a reused key with another body is re
   }
 }
 
-TEST_CASE("flow: a Stripe failure answers 502, releases the hold and frees the slot", "[flow]") {
+TEST_CASE("flow: a transient Stripe failure answers 503 and keeps the hold for the replay", "[flow]") {
   for (int mode = 0; mode < 2; ++mode) {
     INFO((mode == 0 ? "Stripe answers 500" : "transport failure"));
     World w;
@@ -412,37 +412,56 @@ TEST_CASE("flow: a Stripe failure answers 502, releases the hold and frees the s
       w.stripe.fail_creates_in_transport = 1;
 
     HttpResponse failed = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
-    CHECK(failed.status == 502);
-    CHECK(error_code(w, failed) == "payment_provider_error");
+    CHECK(failed.status == 503);
+    CHECK(error_code(w, failed) == "payment_provider_unavailable");
+    REQUIRE(header(failed, "Retry-After") != nullptr);
     CHECK(w.stripe.calls().size() == 1);
     CHECK(w.stripe.sessions().empty());
     auto all = w.reservations();
     REQUIRE(all.size() == 1);
-    const Reservation& dead = all[0];
-    CHECK(dead.status == ReservationStatus::Released);
-    CHECK(dead.release_reason == "payment_provider_error");
-    CHECK_FALSE(dead.active_at(w.host.now_ms()));
-    HttpResponse view = w.call(make_request("GET", "/v1/reservations/" + dead.id));
-    REQUIRE(view.status == 200);
-    CHECK(w.json_of(view)["reservation"]["status"] == "released");
-    CHECK(w.json_of(view)["reservation"]["release_reason"] == "payment_provider_error");
-    CHECK_FALSE(w.json_of(view).contains("checkout_url"));
-    CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"payment_provider_error\"") == 1);
+    const Reservation held = all[0];
+    CHECK(held.status == ReservationStatus::PendingPayment);
+    CHECK(held.active_at(w.host.now_ms()));
+    CHECK(held.checkout_session_id.empty());
+    // After a 500 Stripe replays that answer to the same key: the next try uses a new one.
+    CHECK(held.checkout_attempt == (mode == 0 ? 1 : 0));
+    CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"payment_provider_error\"") == 0);
 
-    // Replaying the failed request answers the same failure, without calling Stripe.
+    // Someone else cannot take the held slot meanwhile.
+    HttpResponse rival = w.call(book("consult", "2030-01-02T10:00:00Z", "rival@example.com", "order-11"));
+    CHECK(rival.status == 409);
+
+    // The replay finishes the hold: one session, linked, under the attempt's key.
     HttpResponse replay = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
-    CHECK(replay.status == 502);
-    CHECK(error_code(w, replay) == "payment_provider_error");
-    CHECK(w.stripe.calls().size() == 1);
-    CHECK(w.reservations().size() == 1);
-
-    // The slot is free again for anyone (Stripe has recovered).
-    HttpResponse retry = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-10"));
-    CHECK(retry.status == 201);
-    CHECK(rid_of(w, retry) != dead.id);
+    REQUIRE(replay.status == 201);
+    CHECK(rid_of(w, replay) == held.id);
     CHECK(w.stripe.sessions().size() == 1);
+    CHECK(w.stripe.calls().back().idempotency_key == checkout_idempotency_key(held.id, held.checkout_attempt));
+    CHECK(w.json_of(replay).contains("checkout_url"));
     CHECK(check_no_double_booking(w).empty());
   }
+}
+
+TEST_CASE("flow: a final Stripe refusal answers 502, releases the hold and frees the slot", "[flow]") {
+  World w;
+  REQUIRE(w.put_event("consult", "ada", 30, 0, 0, 15).status == 201);
+  w.stripe.fail_creates_with_400 = 1;
+  HttpResponse failed = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
+  CHECK(failed.status == 502);
+  CHECK(error_code(w, failed) == "payment_provider_error");
+  auto all = w.reservations();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].status == ReservationStatus::Released);
+  CHECK(all[0].release_reason == "payment_provider_error");
+  CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"payment_provider_error\"") == 1);
+  // Replaying the failed request answers the same failure, without calling Stripe.
+  HttpResponse replay = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
+  CHECK(replay.status == 502);
+  CHECK(w.stripe.calls().size() == 1);
+  // The slot is free again for anyone.
+  HttpResponse retry = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-10"));
+  CHECK(retry.status == 201);
+  CHECK(rid_of(w, retry) != all[0].id);
 }
 
 TEST_CASE("flow: cancelling a pending reservation releases it and expires its session", "[flow]") {

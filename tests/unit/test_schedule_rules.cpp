@@ -338,6 +338,8 @@ TEST_CASE("ledger: plan_ledger_update", "[ledger]") {
   const int64_t ten = at("2030-01-02T10:00:00Z");
   const std::string k0 = keys::slot_bucket("ada", ten / kBucketMs), k1 = keys::slot_bucket("ada", ten / kBucketMs + 1);
   const LedgerEntry mine{"me", ten, ten + 30 * kMin, kNow + 40 * kMin};
+  // Spans the first bucket only (plan_ledger_update insists on every bucket a span touches).
+  const LedgerEntry one{"me", ten, ten + 15 * kMin, kNow + 40 * kMin};
   const LedgerEntry other{"other", ten - 30 * kMin, ten, kNow + 40 * kMin};
   const LedgerEntry stale{"stale", ten, ten + 30 * kMin, kNow - 1};
   std::vector<KvCheck> checks;
@@ -364,19 +366,19 @@ TEST_CASE("ledger: plan_ledger_update", "[ledger]") {
     CHECK(same_entries(decoded_set(muts[1]), {mine}));
   }
   SECTION("adds next to other active entries, keeping them") {
-    REQUIRE(plan_ledger_update({bucket_item(k0, {other}, 11)}, "me", mine, kNow, checks, muts));
+    REQUIRE(plan_ledger_update({bucket_item(k0, {other}, 11)}, "me", one, kNow, checks, muts));
     REQUIRE(checks.size() == 1);
     CHECK(checks[0].version == 11);
     REQUIRE(muts.size() == 1);
-    CHECK(same_entries(decoded_set(muts[0]), {other, mine}));
+    CHECK(same_entries(decoded_set(muts[0]), {other, one}));
   }
   SECTION("removes our entry, keeping others") {
-    REQUIRE(plan_ledger_update({bucket_item(k0, {other, mine}, 5)}, "me", std::nullopt, kNow, checks, muts));
+    REQUIRE(plan_ledger_update({bucket_item(k0, {other, one}, 5)}, "me", std::nullopt, kNow, checks, muts));
     REQUIRE(muts.size() == 1);
     CHECK(same_entries(decoded_set(muts[0]), {other}));
   }
   SECTION("deletes a bucket that becomes empty") {
-    REQUIRE(plan_ledger_update({bucket_item(k0, {mine}, 5), bucket_item(k1, {mine, stale}, 6)}, "me", std::nullopt,
+    REQUIRE(plan_ledger_update({bucket_item(k0, {one}, 5), bucket_item(k1, {one, stale}, 6)}, "me", std::nullopt,
                                kNow, checks, muts));
     REQUIRE(checks.size() == 2);
     CHECK(checks[0].version == 5);
@@ -388,9 +390,9 @@ TEST_CASE("ledger: plan_ledger_update", "[ledger]") {
     CHECK(muts[1].key == k1);
   }
   SECTION("prunes expired entries on the way") {
-    REQUIRE(plan_ledger_update({bucket_item(k0, {stale, other}, 5)}, "me", mine, kNow, checks, muts));
+    REQUIRE(plan_ledger_update({bucket_item(k0, {stale, other}, 5)}, "me", one, kNow, checks, muts));
     REQUIRE(muts.size() == 1);
-    CHECK(same_entries(decoded_set(muts[0]), {other, mine}));
+    CHECK(same_entries(decoded_set(muts[0]), {other, one}));
   }
   SECTION("an entry expiring exactly now is pruned") {
     LedgerEntry edge{"edge", ten, ten + 30 * kMin, kNow};
@@ -400,14 +402,14 @@ TEST_CASE("ledger: plan_ledger_update", "[ledger]") {
   }
   SECTION("confirmed entries (expires 0) are never pruned") {
     LedgerEntry paid{"paid", ten - 30 * kMin, ten, 0};
-    REQUIRE(plan_ledger_update({bucket_item(k0, {paid}, 5)}, "me", mine, kNow + 500 * kDayMs, checks, muts));
+    REQUIRE(plan_ledger_update({bucket_item(k0, {paid}, 5)}, "me", one, kNow + 500 * kDayMs, checks, muts));
     REQUIRE(muts.size() == 1);
-    CHECK(same_entries(decoded_set(muts[0]), {paid, mine}));
+    CHECK(same_entries(decoded_set(muts[0]), {paid, one}));
   }
   SECTION("a changed expiry of our own entry rewrites the bucket") {
-    LedgerEntry confirmed = mine;
+    LedgerEntry confirmed = one;
     confirmed.expires = 0;
-    REQUIRE(plan_ledger_update({bucket_item(k0, {other, mine}, 5)}, "me", confirmed, kNow, checks, muts));
+    REQUIRE(plan_ledger_update({bucket_item(k0, {other, one}, 5)}, "me", confirmed, kNow, checks, muts));
     REQUIRE(muts.size() == 1);
     CHECK(same_entries(decoded_set(muts[0]), {other, confirmed}));
   }
@@ -434,7 +436,7 @@ TEST_CASE("ledger: plan_ledger_update", "[ledger]") {
   SECTION("appends to what the caller already planned") {
     checks.push_back({"rsv/me", 0});
     muts.push_back({KvMutation::Op::Set, "rsv/me", "{}"});
-    REQUIRE(plan_ledger_update({absent(k0)}, "me", mine, kNow, checks, muts));
+    REQUIRE(plan_ledger_update({absent(k0)}, "me", one, kNow, checks, muts));
     CHECK(checks.size() == 2);
     CHECK(muts.size() == 2);
     CHECK(checks[0].key == "rsv/me");

@@ -7,8 +7,10 @@ namespace slotguard::native {
 
 namespace {
 
-std::string error_body(const char* type, const char* code, const char* message) {
-  return dump_json(Json{{"error", {{"type", type}, {"code", code}, {"message", message}}}});
+std::string error_body(const char* type, const char* code, const char* message, const char* param = nullptr) {
+  Json err = {{"type", type}, {"code", code}, {"message", message}};
+  if (param) err["param"] = param;
+  return dump_json(Json{{"error", err}});
 }
 
 std::string param(const std::vector<std::pair<std::string, std::string>>& form, const std::string& key) {
@@ -53,6 +55,7 @@ std::string FakeStripe::session_json(const FakeSession& s) const {
             {"amount_total", s.amount},
             {"currency", s.currency},
             {"expires_at", s.expires_at},
+            {"livemode", false},
             {"payment_intent", s.payment_intent.empty() ? Json(nullptr) : Json(s.payment_intent)}};
   return dump_json(j);
 }
@@ -83,7 +86,44 @@ void FakeStripe::settle_voucher(const std::string& session_id, bool succeeded) {
 std::string FakeStripe::event_body(const std::string& event_id, const std::string& type,
                                    const std::string& session_id) const {
   auto object = parse_json(session_json(sessions_.at(session_id)), 8);
-  return dump_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"data", {{"object", *object}}}});
+  return dump_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"livemode", false}, {"data", {{"object", *object}}}});
+}
+
+std::string FakeStripe::idempotency_key_of(const HostCall& call) {
+  auto req = decode_fetch_request(call.payload);
+  if (!req) return {};
+  for (const auto& [k, v] : req->headers)
+    if (k == "Idempotency-Key") return v;
+  return {};
+}
+
+std::vector<std::string> FakeStripe::expire_due() {
+  std::vector<std::string> out;
+  if (!clock) return out;
+  const int64_t now_s = clock() / 1000;
+  for (auto& [id, s] : sessions_)
+    if (s.status == "open" && s.expires_at <= now_s) {
+      s.status = "expired";
+      out.push_back(id);
+    }
+  return out;
+}
+
+HostReply FakeStripe::serve_with(const HostCall& call, StripeFault fault) {
+  if (fault == StripeFault::None) return serve(call);
+  auto req = decode_fetch_request(call.payload);
+  if (!req) return {1, "not a fetch"};
+  const std::string key = idempotency_key_of(call);
+  calls_.push_back({req->method, path_of(req->url), key, {}});
+  if (!key.empty() && in_flight_.count(key))
+    return {0, encode_fetch_reply(409, error_body("idempotency_error", "idempotency_key_in_use", "another request with this key is in progress"))};
+  // Rate limiting comes before everything else, a saved answer included.
+  if (fault == StripeFault::Status429)
+    return {0, encode_fetch_reply(429, error_body("rate_limit_error", "rate_limit", "too many requests"))};
+  if (!key.empty() && idempotency_.count(key)) return serve(call);  // a saved answer wins over a 500
+  std::string body = error_body("api_error", "", "injected failure");
+  if (req->method == "POST" && !key.empty()) idempotency_[key] = {req->body, 500, body};
+  return {0, encode_fetch_reply(500, body)};
 }
 
 HostReply FakeStripe::serve(const HostCall& call) {
@@ -112,7 +152,13 @@ HostReply FakeStripe::serve(const HostCall& call) {
       --fail_creates_with_500;
       return {0, encode_fetch_reply(500, error_body("api_error", "", "injected failure"))};
     }
+    if (fail_creates_with_400 > 0) {
+      --fail_creates_with_400;
+      return {0, encode_fetch_reply(400, error_body("invalid_request_error", "parameter_invalid", "injected refusal"))};
+    }
   }
+  if (!record.idempotency_key.empty() && in_flight_.count(record.idempotency_key))
+    return {0, encode_fetch_reply(409, error_body("idempotency_error", "idempotency_key_in_use", "another request with this key is in progress"))};
   if (req->method == "POST" && !record.idempotency_key.empty()) {
     auto it = idempotency_.find(record.idempotency_key);
     if (it != idempotency_.end()) {
@@ -142,6 +188,8 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     s.customer_email = param(form, "customer_email");
     if (s.currency.empty() || param(form, "success_url").empty())
       return {400, error_body("invalid_request_error", "parameter_missing", "missing parameter")};
+    if (clock && (s.expires_at * 1000 < clock() + 30 * 60'000 || s.expires_at * 1000 > clock() + 24 * 3600'000))
+      return {400, error_body("invalid_request_error", "parameter_invalid", "expires_at must be 30 minutes to 24 hours ahead", "expires_at")};
     sessions_[s.id] = s;
     return {200, session_json(s)};
   }
@@ -155,6 +203,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     auto it = sessions_.find(rest);
     if (it == sessions_.end()) return {404, error_body("invalid_request_error", "resource_missing", "No such checkout.session")};
     if (expire && req.method == "POST") {
+      if (clock && it->second.status == "open" && it->second.expires_at * 1000 <= clock()) it->second.status = "expired";
       if (it->second.status != "open")
         return {400, error_body("invalid_request_error", "", "Only Checkout Sessions with a status of open can be expired.")};
       it->second.status = "expired";
@@ -176,14 +225,15 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
   }
   if (req.method == "POST" && path == "/v1/refunds") {
     const std::string pi = param(form, "payment_intent");
-    if (fail_refunds > 0) {
-      --fail_refunds;
+    if (fail_refunds > 0 || refunds_always_fail.count(pi)) {
+      if (fail_refunds > 0) --fail_refunds;
       return {500, error_body("api_error", "", "injected failure")};
     }
     if (pi.empty()) return {400, error_body("invalid_request_error", "parameter_missing", "payment_intent")};
     if (refunds.count(pi)) return {400, error_body("invalid_request_error", "charge_already_refunded", "already refunded")};
     std::string id = "re_fake_" + std::to_string(next_id_++);
     refunds[pi] = id;
+    ++refunds_made[pi];
     return {200, dump_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"status", "succeeded"}})};
   }
   return {404, error_body("invalid_request_error", "resource_missing", "Unrecognized request URL")};

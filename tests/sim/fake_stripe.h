@@ -1,9 +1,13 @@
-// A fake of the Stripe API behind the fetch port, for native tests: it speaks the
-// same form-encoded requests and JSON answers, replays idempotency keys, and counts
-// every call so tests can prove who talked to Stripe.
+// A fake of the Stripe API behind the fetch port, for native tests and the swarm: it
+// speaks the same form-encoded requests and JSON answers, replays idempotency keys
+// (a 5xx is saved and replayed, as Stripe does), answers 409 to a key that is still
+// in flight, refuses a Checkout Session expiry outside 30 minutes to 24 hours when it
+// has a clock, and counts every call so tests can prove who talked to Stripe.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,12 +28,31 @@ struct StripeCall {
   std::string method, path, idempotency_key, reservation_id;
 };
 
+// A failure the swarm makes Stripe answer instead of performing the call.
+enum class StripeFault { None, Status500, Status429 };
+
 class FakeStripe {
  public:
   HostReply serve(const HostCall& call);
+  // Serves with an injected failure: a 500 is saved under the idempotency key (Stripe
+  // replays it to every retry with that key), a 429 is not (the call never ran).
+  HostReply serve_with(const HostCall& call, StripeFault fault);
 
-  // Faults on demand: the next N session creates answer 500 / fail in transport.
+  // The idempotency key of a fetch call ("" when it has none).
+  static std::string idempotency_key_of(const HostCall& call);
+  // A request with this key is executing: a twin gets 409 idempotency_error and no
+  // result is saved for the twin.
+  void begin_in_flight(const std::string& key) { if (!key.empty()) in_flight_.insert(key); }
+  void end_in_flight(const std::string& key) { in_flight_.erase(key); }
+
+  // Stripe's own clock (ms). Unset: expiries are not checked and nothing expires.
+  std::function<int64_t()> clock;
+  // Open sessions whose expires_at has passed become expired; returns their ids.
+  std::vector<std::string> expire_due();
+
+  // Faults on demand: the next N session creates answer 500 / 400 / fail in transport.
   int fail_creates_with_500 = 0;
+  int fail_creates_with_400 = 0;
   int fail_creates_in_transport = 0;
 
   const std::vector<StripeCall>& calls() const { return calls_; }
@@ -46,7 +69,9 @@ class FakeStripe {
   std::string event_body(const std::string& event_id, const std::string& type, const std::string& session_id) const;
   // Refunds created, by PaymentIntent.
   std::map<std::string, std::string> refunds;  // pi -> refund id
+  std::map<std::string, int> refunds_made;     // pi -> refunds created (Stripe allows one full refund)
   int fail_refunds = 0;
+  std::set<std::string> refunds_always_fail;  // PaymentIntents whose refunds always answer 500
 
  private:
   struct Replay {
@@ -60,6 +85,7 @@ class FakeStripe {
   std::vector<StripeCall> calls_;
   std::map<std::string, FakeSession> sessions_;
   std::map<std::string, Replay> idempotency_;
+  std::set<std::string> in_flight_;
   uint64_t next_id_ = 1;
 };
 

@@ -1,0 +1,828 @@
+#include "swarm.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "domain.h"
+#include "engine.h"
+#include "fake_stripe.h"
+#include "kv_store.h"
+#include "store_client.h"
+#include "store_keys.h"
+#include "store_service.h"
+#include "time_rfc3339.h"
+#include "webhook_signature.h"
+
+namespace slotguard::sim {
+
+namespace {
+
+using native::FakeStripe;
+using native::StripeFault;
+
+constexpr const char* kAdminToken = "swarm-admin-token-0123456789";
+constexpr const char* kWebhookSecret = "whsec_swarm_secret";
+constexpr int64_t kStartMs = 1'893'456'000'000;  // 2030-01-01T00:00:00Z
+constexpr int64_t kSecondMs = 1000;
+constexpr int64_t kMinMs = 60 * kSecondMs;
+constexpr int64_t kHourMs = 60 * kMinMs;
+constexpr size_t kTraceTail = 40;
+
+// splitmix64: the only source of choices in a run.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t next() {
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  size_t below(size_t n) { return n ? static_cast<size_t>(next() % n) : 0; }
+  int64_t range(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(next() % static_cast<uint64_t>(hi - lo + 1)); }
+  double unit() { return static_cast<double>(next() >> 11) / 9007199254740992.0; }
+  bool chance(double p) { return unit() < p; }
+  // A fault rate: off in some runs (swarm testing), else up to `max`.
+  double rate(double max) { return chance(0.25) ? 0.0 : unit() * max; }
+
+ private:
+  uint64_t s_;
+};
+
+// Each instance's clock is the true time plus its own offset.
+class InstanceClock final : public HostEnv {
+ public:
+  InstanceClock(const int64_t* true_now, int64_t offset_ms, uint64_t seed) : true_now_(true_now), offset_(offset_ms), rng_(seed) {}
+  int64_t now_ms() override { return *true_now_ + offset_; }
+  void random_bytes(uint8_t* out, size_t n) override {
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>(rng_.next());
+  }
+  void log(LogLevel, std::string_view) override {}
+  int64_t offset() const { return offset_; }
+
+ private:
+  const int64_t* true_now_;
+  int64_t offset_;
+  Rng rng_;
+};
+
+struct Rates {
+  double store_read_fail, store_commit_fail, store_commit_lost;
+  double stripe_500, stripe_429, stripe_timeout, stripe_lost, stripe_in_flight;
+  double crash;
+  int64_t skew_ms;
+};
+
+enum class TaskKind { Booking, Webhook, Sweep, Cancel };
+
+struct Task {
+  size_t instance;
+  TaskId id;
+  TaskKind kind;
+  size_t ref;  // booking request index, or event index
+};
+
+struct BookingRequest {
+  std::string event_id, start, email, idempotency_key;
+  int attempts = 0;
+  int last_status = 0;
+  std::string rid, session_id;  // from a 201
+};
+
+struct StripeEvent {
+  std::string id, type, body;
+  bool acked = false;
+};
+
+struct PendingFetch {
+  bool arrived = false;  // reached Stripe; its key is in flight
+  std::string key;
+};
+
+struct Ghost {  // a request Stripe still executes after its client gave up
+  HostCall call;
+  std::string key;
+};
+
+struct EventDef {
+  const char* id;
+  int duration, before, after;
+};
+// One expert, event types whose spans (buffers included) overlap in many ways.
+const EventDef kEvents[] = {{"short", 30, 0, 10}, {"long", 60, 0, 0}, {"tiny", 15, 5, 0}};
+const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
+                         "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
+
+Config swarm_config() {
+  Config c;
+  c.admin_token = kAdminToken;
+  c.stripe_secret_key = "sk_test_swarm";
+  c.stripe_api_base = "https://api.stripe.test";
+  c.webhook_secrets = {kWebhookSecret};
+  c.checkout_minutes = 30;
+  c.hold_grace_minutes = 1;  // the shortest grace: races at expiry are most likely
+  c.multibanco_default_hold_minutes = 120;
+  return c;
+}
+
+HttpRequest request(std::string method, std::string path, std::string body, HeaderList headers) {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
+class Swarm {
+ public:
+  explicit Swarm(const SwarmOptions& o) : opt_(o), rng_(o.seed), store_(native::make_memory_store()) {
+    report_.seed = o.seed;
+    rates_.store_read_fail = rng_.rate(0.06);
+    rates_.store_commit_fail = rng_.rate(0.06);
+    rates_.store_commit_lost = rng_.rate(0.06);
+    rates_.stripe_500 = rng_.rate(0.12);
+    rates_.stripe_429 = rng_.rate(0.12);
+    rates_.stripe_timeout = rng_.rate(0.08);
+    rates_.stripe_lost = rng_.rate(0.08);
+    rates_.stripe_in_flight = rng_.rate(0.5);
+    rates_.crash = rng_.rate(0.01);
+    rates_.skew_ms = rng_.range(5 * kSecondMs, 25 * kSecondMs);
+    const size_t instances = 1 + rng_.below(3);
+    for (size_t i = 0; i < instances; ++i) add_instance();
+    stripe_.clock = [this] { return now_; };
+  }
+
+  SwarmReport run() {
+    setup();
+    for (int i = 0; i < opt_.workload_steps && report_.ok(); ++i) workload_step();
+    if (report_.ok()) heal();
+    if (report_.ok()) check_end_state();
+    for (const auto& in : instances_) report_.ledger_refusals += in.engine->metrics().get("slotguard_ledger_refusals_total");
+    return std::move(report_);
+  }
+
+ private:
+  struct Instance {
+    std::unique_ptr<InstanceClock> clock;
+    std::unique_ptr<Engine> engine;
+  };
+
+  // ------------------------------------------------------------------ plumbing
+
+  void trace(std::string line) {
+    if (opt_.trace) std::fprintf(stderr, "[%llu] %s\n", static_cast<unsigned long long>(report_.steps), line.c_str());
+    tail_.push_back(std::move(line));
+    if (tail_.size() > kTraceTail) tail_.pop_front();
+  }
+
+  void fail(std::string why) {
+    if (!report_.ok()) return;
+    report_.violation = std::move(why);
+    report_.last_steps.assign(tail_.begin(), tail_.end());
+  }
+
+  void add_instance() {
+    Instance in;
+    in.clock = std::make_unique<InstanceClock>(&now_, rng_.range(0, rates_.skew_ms), rng_.next());
+    in.engine = std::make_unique<Engine>(swarm_config(), *in.clock);
+    instances_.push_back(std::move(in));
+  }
+
+  // Runs one request to completion on instance 0 with no faults (setup only).
+  HttpResponse call_clean(HttpRequest req) {
+    Engine& e = *instances_[0].engine;
+    TaskId id = e.start(std::move(req));
+    while (const HostCall* c = e.pending(id)) e.resume(id, serve_store_or_stripe(*c));
+    HttpResponse out = *e.response(id);
+    e.drop(id);
+    return out;
+  }
+
+  HostReply serve_store_or_stripe(const HostCall& c) {
+    if (c.op == HostOp::HttpFetch) return stripe_.serve(c);
+    HostReply r = native::serve_store_call(*store_, c);
+    if (c.op == HostOp::StoreCommit) note_commit(c, r);
+    return r;
+  }
+
+  void setup() {
+    for (const auto& e : kEvents) {
+      Json body = {{"expert_id", "ada"},
+                   {"title", std::string("Session ") + e.id},
+                   {"duration_minutes", e.duration},
+                   {"buffer_before_minutes", e.before},
+                   {"buffer_after_minutes", e.after},
+                   {"slot_step_minutes", 15},
+                   {"price", {{"amount", 5000}, {"currency", "eur"}}},
+                   {"payment_method_types", {"card", "multibanco"}}};
+      HttpResponse r = call_clean(request("PUT", std::string("/v1/events/") + e.id, body.dump(),
+                                          {{"Authorization", std::string("Bearer ") + kAdminToken}}));
+      if (r.status != 201) fail("setup: PUT event answered " + std::to_string(r.status));
+    }
+  }
+
+  // Keeps a decoded copy of every reservation, updated from committed mutations, so
+  // the checker never has to scan the store.
+  void note_commit(const HostCall& c, const HostReply& r) {
+    if (r.status != 0) return;
+    auto outcome = decode_commit_reply(r.payload);
+    if (!outcome || *outcome != CommitOutcome::Committed) return;
+    auto commit = decode_commit_request(c.payload);
+    if (!commit) return;
+    dirty_ = true;
+    for (const auto& m : commit->mutations) {
+      if (m.key.rfind("rsv/", 0) != 0) continue;
+      if (m.op == KvMutation::Op::Delete) {
+        reservations_.erase(m.key);
+      } else if (auto rsv = reservation_from_storage(m.value)) {
+        reservations_[m.key] = *rsv;
+      } else {
+        fail("a committed reservation record does not decode: " + m.key);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ host calls
+
+  HostReply serve_store(const HostCall& c, bool faults) {
+    const bool commit = c.op == HostOp::StoreCommit;
+    if (faults && !commit && rng_.chance(rates_.store_read_fail)) {
+      ++report_.store_faults;
+      trace("  store read/list fails");
+      return {1, "injected store failure"};
+    }
+    if (faults && commit && rng_.chance(rates_.store_commit_fail)) {
+      ++report_.store_faults;
+      trace("  store commit fails before applying");
+      return {1, "injected store failure"};
+    }
+    HostReply r = native::serve_store_call(*store_, c);
+    note_commit(c, r);
+    if (faults && commit && rng_.chance(rates_.store_commit_lost)) {
+      ++report_.store_faults;
+      trace(std::string("  store commit ") + (r.payload.find("committed") != std::string::npos ? "applied" : "conflicted") +
+            ", answer lost");
+      return {1, "injected: answer lost"};
+    }
+    return r;
+  }
+
+  // Returns nullopt when the call only reached Stripe (its key is now in flight) and
+  // the task keeps waiting for the answer.
+  std::optional<HostReply> serve_stripe(const Task& t, const HostCall& c, bool faults) {
+    PendingFetch& pf = fetches_[{t.instance, t.id}];
+    if (!pf.arrived) {
+      pf.key = FakeStripe::idempotency_key_of(c);
+      if (faults && !pf.key.empty() && rng_.chance(rates_.stripe_in_flight)) {
+        if (stripe_in_flight_.count(pf.key)) {
+          fetches_.erase({t.instance, t.id});
+          trace("  stripe: 409, key in flight");
+          return stripe_.serve(c);  // answers 409 without saving anything
+        }
+        pf.arrived = true;
+        stripe_in_flight_.insert(pf.key);
+        stripe_.begin_in_flight(pf.key);
+        trace("  stripe: request arrives, key in flight: " + pf.key);
+        return std::nullopt;
+      }
+    }
+    const std::string key = pf.key;
+    const bool arrived = pf.arrived;
+    fetches_.erase({t.instance, t.id});
+    if (faults && rng_.chance(rates_.stripe_timeout)) {
+      ++report_.stripe_faults;
+      // The client gives up; a request that reached Stripe still runs later.
+      if (arrived || rng_.chance(0.5)) {
+        if (!arrived && !key.empty()) {
+          stripe_in_flight_.insert(key);
+          stripe_.begin_in_flight(key);
+        }
+        ghosts_.push_back({c, key});
+        trace("  stripe: timeout, the request still runs later");
+      } else {
+        trace("  stripe: timeout, the request never arrived");
+      }
+      return HostReply{1, "injected: timeout"};
+    }
+    end_flight(key);
+    if (faults && rng_.chance(rates_.stripe_500)) {
+      ++report_.stripe_faults;
+      trace("  stripe: 500");
+      return stripe_.serve_with(c, StripeFault::Status500);
+    }
+    if (faults && rng_.chance(rates_.stripe_429)) {
+      ++report_.stripe_faults;
+      trace("  stripe: 429");
+      return stripe_.serve_with(c, StripeFault::Status429);
+    }
+    HostReply r = stripe_.serve(c);
+    if (faults && rng_.chance(rates_.stripe_lost)) {
+      ++report_.stripe_faults;
+      trace("  stripe: performed, answer lost");
+      return HostReply{1, "injected: answer lost"};
+    }
+    return r;
+  }
+
+  void end_flight(const std::string& key) {
+    if (key.empty() || !stripe_in_flight_.count(key)) return;
+    stripe_in_flight_.erase(key);
+    stripe_.end_in_flight(key);
+  }
+
+  void run_ghost(size_t i) {
+    Ghost g = ghosts_[i];
+    ghosts_.erase(ghosts_.begin() + static_cast<long>(i));
+    end_flight(g.key);
+    stripe_.serve(g.call);
+    trace("ghost request completes at Stripe: " + g.key);
+  }
+
+  // Serves the task's pending call. Returns false when the task had none.
+  bool step_task(size_t index, bool faults) {
+    Task t = tasks_[index];
+    Engine& e = *instances_[t.instance].engine;
+    const HostCall* c = e.pending(t.id);
+    if (!c) return false;
+    ++report_.steps;
+    HostCall call = *c;
+    std::optional<HostReply> reply;
+    if (call.op == HostOp::HttpFetch)
+      reply = serve_stripe(t, call, faults);
+    else
+      reply = serve_store(call, faults);
+    if (reply) e.resume(t.id, std::move(*reply));
+    if (const HttpResponse* res = e.response(t.id)) {
+      finish(t, *res);
+      e.drop(t.id);
+      tasks_.erase(tasks_.begin() + static_cast<long>(index));
+    }
+    return true;
+  }
+
+  // Tasks whose next call can be served (not waiting on a key another holds).
+  std::vector<size_t> runnable() const {
+    std::vector<size_t> out;
+    for (size_t i = 0; i < tasks_.size(); ++i)
+      if (instances_[tasks_[i].instance].engine->pending(tasks_[i].id)) out.push_back(i);
+    return out;
+  }
+
+  void submit(size_t instance, HttpRequest req, TaskKind kind, size_t ref) {
+    Engine& e = *instances_[instance].engine;
+    TaskId id = e.start(std::move(req));
+    Task t{instance, id, kind, ref};
+    if (const HttpResponse* res = e.response(id)) {
+      finish(t, *res);
+      e.drop(id);
+      return;
+    }
+    tasks_.push_back(t);
+  }
+
+  // ------------------------------------------------------------------ answers
+
+  void finish(const Task& t, const HttpResponse& res) {
+    switch (t.kind) {
+      case TaskKind::Booking: finish_booking(t, res); break;
+      case TaskKind::Webhook:
+        if (res.status == 200) events_[t.ref].acked = true;
+        trace("webhook " + events_[t.ref].id + " answered " + std::to_string(res.status));
+        break;
+      case TaskKind::Sweep: last_sweep_ = res; trace("sweep answered " + std::to_string(res.status) + " " + res.body); break;
+      case TaskKind::Cancel: trace("cancel answered " + std::to_string(res.status)); break;
+    }
+  }
+
+  void finish_booking(const Task& t, const HttpResponse& res) {
+    BookingRequest& b = bookings_[t.ref];
+    b.last_status = res.status;
+    trace("booking #" + std::to_string(t.ref) + " answered " + std::to_string(res.status));
+    if (res.status == 409) ++report_.conflicts;
+    if (res.status != 201) return;
+    auto j = parse_json(res.body, 16);
+    const Json* r = j ? get_object(*j, "reservation") : nullptr;
+    const std::string* rid = r ? get_string(*r, "id") : nullptr;
+    const std::string* sid = r ? get_string(*r, "checkout_session_id") : nullptr;
+    const std::string* url = j ? get_string(*j, "checkout_url") : nullptr;
+    const std::string* status = r ? get_string(*r, "status") : nullptr;
+    if (!rid || !status) return fail("a 201 without a reservation: " + res.body);
+    // A replay answers the reservation as it is now; a pending one always comes with
+    // its checkout.
+    if (*status == "pending_payment" && (!sid || !url)) return fail("a pending 201 without a checkout: " + res.body);
+    if (!b.rid.empty() && b.rid != *rid) return fail("one Idempotency-Key answered two reservations");
+    if (!sid) return;
+    if (!stripe_.sessions().count(*sid)) return fail("a 201 hands out a session Stripe does not know: " + *sid);
+    if (!reservations_.count(keys::reservation(*rid))) return fail("a 201 for a reservation that is not stored: " + *rid);
+    b.rid = *rid;
+    b.session_id = *sid;
+    handed_out_.insert(*sid);
+    ++report_.holds;
+    if (std::find(linked_answers_.begin(), linked_answers_.end(), t.ref) == linked_answers_.end()) linked_answers_.push_back(t.ref);
+  }
+
+  // ------------------------------------------------------------------ workload
+
+  HeaderList booking_headers(const BookingRequest& b) {
+    HeaderList h{{"Content-Type", "application/json"}};
+    if (!b.idempotency_key.empty()) h.emplace_back("Idempotency-Key", b.idempotency_key);
+    return h;
+  }
+
+  void submit_booking(size_t index) {
+    BookingRequest& b = bookings_[index];
+    ++b.attempts;
+    Json body = {{"event_id", b.event_id}, {"start", b.start}, {"guest", {{"email", b.email}, {"name", "Guest"}}}};
+    const size_t inst = rng_.below(instances_.size());
+    trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + b.start + ") on instance " + std::to_string(inst) +
+          (b.idempotency_key.empty() ? "" : " key " + b.idempotency_key));
+    submit(inst, request("POST", "/v1/reservations", body.dump(), booking_headers(b)), TaskKind::Booking, index);
+  }
+
+  void new_booking() {
+    BookingRequest b;
+    const EventDef& e = kEvents[rng_.below(std::size(kEvents))];
+    b.event_id = e.id;
+    b.start = kStarts[rng_.below(std::size(kStarts))];
+    if (hover_steps_ > 0 && rng_.chance(0.6)) b.event_id = focus_event_, b.start = focus_start_;
+    b.email = "guest" + std::to_string(bookings_.size()) + "@example.com";
+    if (rng_.chance(0.7)) b.idempotency_key = "key-" + std::to_string(bookings_.size());
+    bookings_.push_back(b);
+    submit_booking(bookings_.size() - 1);
+  }
+
+  void retry_booking() {
+    std::vector<size_t> candidates;
+    for (size_t i = 0; i < bookings_.size(); ++i)
+      if (!bookings_[i].idempotency_key.empty() && bookings_[i].attempts < 6 &&
+          (bookings_[i].last_status == 0 || bookings_[i].last_status >= 500))
+        candidates.push_back(i);
+    if (candidates.empty()) return new_booking();
+    submit_booking(candidates[rng_.below(candidates.size())]);
+  }
+
+  static std::string session_of_event(const StripeEvent& e) {
+    auto j = parse_json(e.body, 16);
+    const Json* data = j ? get_object(*j, "data") : nullptr;
+    const Json* obj = data ? get_object(*data, "object") : nullptr;
+    const std::string* id = obj ? get_string(*obj, "id") : nullptr;
+    return id ? *id : std::string();
+  }
+
+  void add_event(const std::string& type, const std::string& session_id) {
+    StripeEvent ev;
+    ev.id = "evt_" + std::to_string(events_.size() + 1);
+    ev.type = type;
+    ev.body = stripe_.event_body(ev.id, type, session_id);
+    events_.push_back(ev);
+    trace("stripe emits " + ev.id + " " + type + " for " + session_id);
+  }
+
+  // A guest with a checkout URL pays while the session is open.
+  void pay() {
+    std::vector<std::string> open;
+    for (size_t i : linked_answers_) {
+      const auto& sid = bookings_[i].session_id;
+      auto it = stripe_.sessions().find(sid);
+      if (it != stripe_.sessions().end() && it->second.status == "open" && it->second.expires_at * 1000 > now_)
+        open.push_back(sid);
+    }
+    if (open.empty()) return;
+    const std::string sid = open[rng_.below(open.size())];
+    ++report_.payments;
+    if (rng_.chance(0.75)) {
+      stripe_.pay(sid);
+      trace("guest pays " + sid + " by card");
+      add_event("checkout.session.completed", sid);
+    } else {
+      stripe_.pay_with_voucher(sid, (now_ + rng_.range(30 * kMinMs, 6 * kHourMs)) / 1000);
+      vouchers_.push_back(sid);
+      trace("guest takes a Multibanco voucher for " + sid);
+      add_event("checkout.session.completed", sid);
+    }
+  }
+
+  void settle_voucher(bool heal) {
+    if (vouchers_.empty()) return;
+    const size_t i = rng_.below(vouchers_.size());
+    const std::string sid = vouchers_[i];
+    vouchers_.erase(vouchers_.begin() + static_cast<long>(i));
+    const auto& s = stripe_.sessions().at(sid);
+    const bool paid_in_time = !heal && s.voucher_expires_at * 1000 > now_ && rng_.chance(0.6);
+    const bool succeeded = heal ? rng_.chance(0.5) : paid_in_time;
+    stripe_.settle_voucher(sid, succeeded);
+    trace(std::string("voucher for ") + sid + (succeeded ? " paid" : " failed"));
+    add_event(succeeded ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed", sid);
+  }
+
+  void deliver_event(size_t index) {
+    ++report_.webhooks;
+    const StripeEvent& ev = events_[index];
+    HttpRequest req = request("POST", "/v1/stripe/webhook", ev.body,
+                              {{"Stripe-Signature", stripe_signature_header(kWebhookSecret, now_ / 1000, ev.body)}});
+    const size_t inst = rng_.below(instances_.size());
+    trace("deliver " + ev.id + " (" + ev.type + ") to instance " + std::to_string(inst));
+    submit(inst, std::move(req), TaskKind::Webhook, index);
+  }
+
+  void deliver_some_event() {
+    if (events_.empty() || webhooks_down_) return;
+    std::vector<size_t> unacked;
+    for (size_t i = 0; i < events_.size(); ++i)
+      if (!events_[i].acked) unacked.push_back(i);
+    // Mostly what Stripe still owes, sometimes a duplicate of anything.
+    if (!unacked.empty() && rng_.chance(0.85))
+      deliver_event(unacked[rng_.below(unacked.size())]);
+    else
+      deliver_event(rng_.below(events_.size()));
+  }
+
+  void sweep(size_t inst) {
+    trace("sweep on instance " + std::to_string(inst));
+    submit(inst, request("POST", "/v1/maintenance/sweep", "", {{"Authorization", std::string("Bearer ") + kAdminToken}}),
+           TaskKind::Sweep, 0);
+  }
+
+  void cancel() {
+    if (linked_answers_.empty()) return;
+    const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
+    trace("guest cancels " + b.rid);
+    submit(rng_.below(instances_.size()), request("DELETE", "/v1/reservations/" + b.rid, "", {}), TaskKind::Cancel, 0);
+  }
+
+  void crash() {
+    const size_t inst = rng_.below(instances_.size());
+    ++report_.crashes;
+    trace("instance " + std::to_string(inst) + " crashes");
+    for (size_t i = tasks_.size(); i-- > 0;) {
+      if (tasks_[i].instance != inst) continue;
+      auto it = fetches_.find({inst, tasks_[i].id});
+      if (it != fetches_.end()) {  // a request that reached Stripe runs on without its client
+        if (it->second.arrived) {
+          const HostCall* c = instances_[inst].engine->pending(tasks_[i].id);
+          if (c) ghosts_.push_back({*c, it->second.key});
+        }
+        fetches_.erase(it);
+      }
+      if (tasks_[i].kind == TaskKind::Booking && bookings_[tasks_[i].ref].last_status == 0)
+        bookings_[tasks_[i].ref].last_status = 599;  // the client saw the connection drop
+      tasks_.erase(tasks_.begin() + static_cast<long>(i));
+    }
+    report_.ledger_refusals += instances_[inst].engine->metrics().get("slotguard_ledger_refusals_total");
+    instances_[inst].engine.reset();
+    instances_[inst].clock = std::make_unique<InstanceClock>(&now_, rng_.range(0, rates_.skew_ms), rng_.next());
+    instances_[inst].engine = std::make_unique<Engine>(swarm_config(), *instances_[inst].clock);
+  }
+
+  void advance(int64_t ms) {
+    now_ += ms;
+    for (const auto& sid : stripe_.expire_due()) add_event("checkout.session.expired", sid);
+    dirty_ = true;
+  }
+
+  // Jumps to just before some pending hold's expiry: where clocks disagree the most.
+  // Holds whose payment Stripe has not delivered yet are the interesting ones.
+  void approach_an_expiry() {
+    std::set<std::string> owed;
+    for (const auto& e : events_)
+      if (!e.acked && e.type != "checkout.session.expired") owed.insert(session_of_event(e));
+    std::vector<const Reservation*> near, paid_near;
+    for (const auto& [k, r] : reservations_) {
+      if (r.status != ReservationStatus::PendingPayment || r.expires_at <= now_) continue;
+      near.push_back(&r);
+      if (!r.checkout_session_id.empty() && owed.count(r.checkout_session_id)) paid_near.push_back(&r);
+    }
+    if (!paid_near.empty() && rng_.chance(0.7)) near = paid_near;
+    if (near.empty()) return advance(rng_.range(kSecondMs, 30 * kSecondMs));
+    const Reservation& r = *near[rng_.below(near.size())];
+    const int64_t target = r.expires_at - rng_.range(0, rates_.skew_ms);
+    if (target <= now_) return;
+    trace("time jumps to just before " + r.id + " expires");
+    advance(target - now_);
+    // Linger there a while, with other guests after the same slot.
+    hover_steps_ = 40;
+    focus_event_ = r.event_id;
+    focus_start_ = format_rfc3339(r.start);
+  }
+
+  void workload_step() {
+    const auto ready = runnable();
+    const uint64_t roll = rng_.below(100);
+    if (!ready.empty() && roll < 55) {
+      step_task(ready[rng_.below(ready.size())], true);
+    } else if (roll < 63) {
+      ++report_.steps;
+      new_booking();
+    } else if (roll < 68) {
+      ++report_.steps;
+      retry_booking();
+    } else if (roll < 71) {
+      ++report_.steps;
+      pay();
+    } else if (roll < 73) {
+      ++report_.steps;
+      settle_voucher(false);
+    } else if (roll < 74) {
+      ++report_.steps;
+      cancel();
+    } else if (roll < 83) {
+      ++report_.steps;
+      deliver_some_event();
+    } else if (roll < 85) {
+      ++report_.steps;
+      sweep(rng_.below(instances_.size()));
+    } else if (roll < 92) {
+      const int64_t ms = hover_steps_ > 0 ? rng_.range(100, 2 * kSecondMs) : rng_.range(kSecondMs, 90 * kSecondMs);
+      trace("time +" + std::to_string(ms / kSecondMs) + " s");
+      advance(ms);
+    } else if (roll < 94) {
+      approach_an_expiry();
+    } else if (roll < 95 && hover_steps_ == 0) {
+      trace("time jumps forward");
+      advance(rng_.range(10 * kMinMs, 2 * kHourMs));
+    } else if (!ghosts_.empty() && roll < 98) {
+      run_ghost(rng_.below(ghosts_.size()));
+    }
+    if (hover_steps_ > 0) --hover_steps_;
+    if (rng_.chance(rates_.crash)) crash();
+    if (rng_.chance(0.02)) {
+      webhooks_down_ = !webhooks_down_;  // the endpoint is unreachable for a while; Stripe keeps the events
+      trace(webhooks_down_ ? "webhook deliveries stall" : "webhook deliveries resume");
+    }
+    check_step();
+  }
+
+  // ------------------------------------------------------------------ healing
+
+  void drain(bool faults) {
+    for (int guard = 0; guard < 100000 && report_.ok(); ++guard) {
+      const auto ready = runnable();
+      if (ready.empty()) break;
+      step_task(ready[rng_.below(ready.size())], faults);
+      check_step();
+    }
+    while (!ghosts_.empty()) run_ghost(0);
+    if (!tasks_.empty()) fail("a task waits forever");
+  }
+
+  void heal() {
+    trace("--- heal: faults off ---");
+    drain(false);
+    // Guests finish their vouchers one way or the other.
+    while (!vouchers_.empty() && report_.ok()) settle_voucher(true);
+    int64_t latest = now_;
+    for (const auto& [k, r] : reservations_) latest = std::max(latest, r.expires_at);
+    for (const auto& [id, s] : stripe_.sessions()) latest = std::max(latest, s.expires_at * 1000);
+    for (int round = 0; round < 12 && report_.ok(); ++round) {
+      // Stripe delivers everything it owes until slotguard accepts it.
+      for (int attempt = 0; attempt < 30 && report_.ok(); ++attempt) {
+        bool owed = false;
+        for (size_t i = 0; i < events_.size(); ++i) {
+          if (events_[i].acked) continue;
+          owed = true;
+          deliver_event(i);
+          drain(false);
+        }
+        if (!owed) break;
+        advance(kMinMs);
+      }
+      for (const auto& e : events_)
+        if (!e.acked) return fail("Stripe could not deliver " + e.id + " (" + e.type + ") after healing");
+      // Past every expiry and every refund back-off, then sweep until quiet.
+      if (now_ <= latest) advance(latest - now_ + kHourMs);
+      advance(7 * kHourMs);
+      bool quiet = false;
+      for (int s = 0; s < 20 && !quiet && report_.ok(); ++s) {
+        sweep(rng_.below(instances_.size()));
+        drain(false);
+        auto j = parse_json(last_sweep_.body, 4);
+        if (last_sweep_.status != 200 || !j) return fail("the sweep answered " + std::to_string(last_sweep_.status) + " while healed");
+        quiet = (*j)["released"] == 0 && (*j)["linked"] == 0 && (*j)["refunds_retried"] == 0 && (*j)["more"] == false;
+      }
+      bool all_acked = true;
+      for (const auto& e : events_) all_acked &= e.acked;
+      if (quiet && all_acked) return;
+    }
+    fail("the system did not become quiet after healing");
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  // A hold counts as active only while every instance's clock agrees it is: instance
+  // clocks run up to skew ahead of true time, and the ledger lets an instance that
+  // sees a hold lapsed give its span away.
+  bool surely_active(const Reservation& r) const {
+    return r.status == ReservationStatus::Confirmed ||
+           (r.status == ReservationStatus::PendingPayment && r.expires_at > now_ + rates_.skew_ms);
+  }
+
+  void check_step() {
+    if (!report_.ok() || !dirty_) return;
+    dirty_ = false;
+    std::vector<const Reservation*> active;
+    for (const auto& [k, r] : reservations_)
+      if (surely_active(r)) active.push_back(&r);
+    for (size_t i = 0; i < active.size(); ++i)
+      for (size_t j = i + 1; j < active.size(); ++j) {
+        const Reservation &a = *active[i], &b = *active[j];
+        if (a.expert_id == b.expert_id && a.span_start < b.span_end && b.span_start < a.span_end)
+          return fail("double booking: " + a.id + " (" + status_name(a.status) + ") and " + b.id + " (" + status_name(b.status) + ")");
+      }
+    std::map<std::string, const Reservation*> by_pi, by_id;
+    for (const auto& [k, r] : reservations_) {
+      by_id[r.id] = &r;
+      if (!r.payment_intent_id.empty()) by_pi[r.payment_intent_id] = &r;
+      if (r.refund_gave_up) return fail("a refund was abandoned: " + r.id);
+    }
+    for (const auto& [pi, n] : stripe_.refunds_made) {
+      if (n > 1) return fail("two refunds of one payment: " + pi);
+      auto it = by_pi.find(pi);
+      if (it != by_pi.end() && it->second->status == ReservationStatus::Confirmed)
+        return fail("a confirmed reservation was refunded: " + it->second->id);
+    }
+    // No checkout URL a guest was given is payable for a slot that is not held (a
+    // guest's own cancel may be closing it this very moment). Sessions whose answer
+    // was lost reach no guest: nobody has their URL.
+    for (const auto& [sid, s] : stripe_.sessions()) {
+      if (s.status != "open" || s.expires_at * 1000 <= now_ || !handed_out_.count(sid)) continue;
+      auto it = by_id.find(s.reservation_id);
+      if (it == by_id.end()) return fail("an open session for a reservation that does not exist: " + sid);
+      const Reservation& r = *it->second;
+      // A session that lost the link race (its answer lost) may stay open while its
+      // own reservation holds the slot: paying it refunds it, no one else is harmed.
+      const bool held = r.status == ReservationStatus::Confirmed ||
+                        (r.status == ReservationStatus::PendingPayment && r.expires_at > now_ - rates_.skew_ms);
+      const bool closing = r.status == ReservationStatus::Released && r.release_reason == "cancelled";
+      if (!held && !closing)
+        return fail("session " + sid + " is payable but its reservation " + r.id + " is " + status_name(r.status) +
+                    " (" + r.release_reason + ")");
+    }
+  }
+
+  void check_end_state() {
+    std::map<std::string, const Reservation*> by_id;
+    for (const auto& [k, r] : reservations_) {
+      by_id[r.id] = &r;
+      if (r.status == ReservationStatus::PendingPayment && r.expires_at <= now_)
+        return fail("hold " + r.id + " outlived its expiry and the sweeps");
+      if (r.refund_queued()) return fail("refund of " + r.id + " still queued after healing");
+      if (r.status == ReservationStatus::Confirmed) ++report_.confirmed;
+      if (r.status == ReservationStatus::Refunded) ++report_.refunded;
+    }
+    for (const auto& [sid, s] : stripe_.sessions()) {
+      auto it = by_id.find(s.reservation_id);
+      if (it == by_id.end()) return fail("session " + sid + " belongs to no reservation");
+      const Reservation& r = *it->second;
+      const bool linked = r.checkout_session_id == sid;
+      if (s.status == "open") return fail("session " + sid + " is still open after every expiry");
+      const bool paid = s.status == "complete" && s.payment_status == "paid";
+      const bool refunded = !s.payment_intent.empty() && stripe_.refunds.count(s.payment_intent);
+      if (paid) {
+        const bool booked = linked && r.status == ReservationStatus::Confirmed && r.payment_intent_id == s.payment_intent;
+        if (booked == refunded)
+          return fail("paid session " + sid + " is " + (booked ? "both confirmed and refunded" : "neither confirmed nor refunded") +
+                      " (reservation " + r.id + " " + status_name(r.status) + ")");
+        if (refunded && linked && r.status != ReservationStatus::Refunded)
+          return fail("session " + sid + " was refunded but its reservation is " + status_name(r.status));
+      } else if (!linked && s.status != "expired") {
+        return fail("session " + sid + " is neither linked nor expired (" + s.status + ")");
+      }
+    }
+  }
+
+  SwarmOptions opt_;
+  Rng rng_;
+  Rates rates_{};
+  SwarmReport report_;
+  int64_t now_ = kStartMs;
+  std::unique_ptr<native::KvStore> store_;
+  FakeStripe stripe_;
+  std::vector<Instance> instances_;
+  std::vector<Task> tasks_;
+  std::map<std::pair<size_t, TaskId>, PendingFetch> fetches_;
+  std::set<std::string> stripe_in_flight_;
+  std::vector<Ghost> ghosts_;
+  std::vector<BookingRequest> bookings_;
+  std::vector<size_t> linked_answers_;  // bookings answered 201
+  std::set<std::string> handed_out_;     // sessions whose URL a guest received
+  std::vector<StripeEvent> events_;
+  std::vector<std::string> vouchers_;
+  std::map<std::string, Reservation> reservations_;  // rsv/<id> -> record
+  HttpResponse last_sweep_;
+  bool dirty_ = true;
+  bool webhooks_down_ = false;
+  int hover_steps_ = 0;  // steps left near an expiry: time crawls, guests want that slot
+  std::string focus_event_, focus_start_;
+  std::deque<std::string> tail_;
+};
+
+}  // namespace
+
+SwarmReport run_swarm(const SwarmOptions& options) { return Swarm(options).run(); }
+
+}  // namespace slotguard::sim

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "engine.h"
 #include "envelope.h"
+#include "json.h"
 #include "slotguard_abi.h"
 
 using namespace slotguard;
@@ -27,6 +28,9 @@ class ImportedEnv final : public HostEnv {
 ImportedEnv g_env;
 std::unique_ptr<Engine> g_engine;
 std::unordered_map<int32_t, std::string> g_outputs;  // response envelopes of finished tasks
+// Why the last sg_init refused its configuration. Kept in the module (not only logged)
+// so a host can put the reason in the error it raises when it cannot start.
+std::string g_init_error;
 
 int32_t submit(int32_t task, const HostCall& call) {
   const auto* p = reinterpret_cast<const uint8_t*>(call.payload.data());
@@ -69,9 +73,13 @@ int32_t sg_init(const uint8_t* config_json, uint32_t len) {
   std::string error;
   auto cfg = parse_config(view(config_json, len), &error);
   if (!cfg) {
-    g_env.log(LogLevel::Error, "{\"event\":\"bad_config\"}");
+    // parse_config names the field and its bounds, never a value, so the text is safe
+    // to log and to show: it cannot leak a secret from the configuration.
+    g_init_error = error.empty() ? std::string("the configuration was refused") : std::move(error);
+    g_env.log(LogLevel::Error, dump_json(Json{{"event", "bad_config"}, {"error", g_init_error}}));
     return SG_ERR_BAD_CONFIG;
   }
+  g_init_error.clear();
   g_outputs.clear();
   g_engine = std::make_unique<Engine>(std::move(*cfg), g_env);
   return SG_OK;
@@ -106,6 +114,10 @@ int32_t sg_task_state(int32_t task) {
   }
   return SG_ERR_UNKNOWN_TASK;
 }
+
+const uint8_t* sg_init_error_ptr(void) { return reinterpret_cast<const uint8_t*>(g_init_error.data()); }
+
+uint32_t sg_init_error_len(void) { return static_cast<uint32_t>(g_init_error.size()); }
 
 const uint8_t* sg_task_output_ptr(int32_t task) {
   auto it = g_outputs.find(task);

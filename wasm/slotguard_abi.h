@@ -71,6 +71,12 @@ SG_EXPORT(sg_free) void sg_free(uint8_t* ptr);
 /* Configuration JSON (wasm/ABI.md lists the fields). Re-initialising replaces the
  * engine and drops every task. */
 SG_EXPORT(sg_init) int32_t sg_init(const uint8_t* config_json, uint32_t len);
+/* Why the last sg_init returned SG_ERR_BAD_CONFIG: UTF-8 text (no NUL), e.g.
+ * "checkout_minutes must be an integer in [30, 1438]". Pointer and length, owned by the
+ * module, valid until the next sg_init; empty after an sg_init that succeeded. A host
+ * finds these two by name: modules built before them lack them (see wasm/ABI.md). */
+SG_EXPORT(sg_init_error_ptr) const uint8_t* sg_init_error_ptr(void);
+SG_EXPORT(sg_init_error_len) uint32_t sg_init_error_len(void);
 /* Starts a request task from a request envelope. Returns a task id (> 0) or a
  * negative sg_status. Before it returns, the task has either finished or submitted
  * exactly one host call through an import. */

@@ -62,7 +62,8 @@ constexpr std::array<const char*, kStmtCount> kSql = {
 
 // Run under BEGIN IMMEDIATE so two processes creating the same fresh file serialize.
 // The counter is seeded from MAX(version) so a kv table that somehow predates meta
-// still never sees a version reused.
+// still never sees a version reused, and raised to it on every open, so rows that came
+// back without their counter (a restored or copied-in kv table) do not either.
 constexpr const char* kSchema =
     "BEGIN IMMEDIATE;"
     "CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, value BLOB NOT NULL,"
@@ -70,6 +71,8 @@ constexpr const char* kSchema =
     "CREATE TABLE IF NOT EXISTS meta (id INTEGER PRIMARY KEY CHECK (id = 1),"
     " counter INTEGER NOT NULL);"
     "INSERT OR IGNORE INTO meta(id, counter) SELECT 1, COALESCE(MAX(version), 0) FROM kv;"
+    "UPDATE meta SET counter = (SELECT MAX(version) FROM kv)"
+    " WHERE id = 1 AND counter < (SELECT COALESCE(MAX(version), 0) FROM kv);"
     "COMMIT;";
 
 // sqlite3_bind_blob with a null pointer binds SQL NULL, not an empty blob; an empty

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "abi_host.h"
+#include "config.h"
 #include "envelope.h"
 #include "fake_stripe.h"
 #include "json.h"
@@ -80,6 +81,53 @@ TEST_CASE("abi: version, bad config, bad envelopes, unknown tasks", "[abi]") {
   CHECK(sg_task_state(12345) == SG_ERR_UNKNOWN_TASK);
   CHECK(sg_task_resume(12345, 0, nullptr, 0) == SG_ERR_UNKNOWN_TASK);
   CHECK(sg_task_output_ptr(12345) == nullptr);
+}
+
+namespace {
+
+int32_t init_with(std::string_view cfg) {
+  return sg_init(reinterpret_cast<const uint8_t*>(cfg.data()), static_cast<uint32_t>(cfg.size()));
+}
+
+// What a host reads after a refused sg_init: the bytes behind the two exports.
+std::string init_error_text() {
+  const uint8_t* p = sg_init_error_ptr();
+  const uint32_t n = sg_init_error_len();
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
+}
+
+}  // namespace
+
+TEST_CASE("abi: a refused configuration leaves its reason readable through the exports", "[abi]") {
+  AbiWorld w;
+  CHECK(sg_init_error_len() == 0);  // the last sg_init succeeded
+
+  const std::string too_long = std::to_string(kMaxCheckoutMinutes + 1);
+  CHECK(init_with(R"({"admin_token":"abi-admin-token-0123456789","checkout_minutes":)" + too_long + "}") ==
+        SG_ERR_BAD_CONFIG);
+  CHECK(init_error_text() ==
+        "checkout_minutes must be an integer in [30, " + std::to_string(kMaxCheckoutMinutes) + "]");
+
+  // A later refusal replaces the text; the reason names the field, never its value.
+  CHECK(init_with(R"({"admin_token":"short-secret"})") == SG_ERR_BAD_CONFIG);
+  CHECK(init_error_text() == "admin_token must be at least 16 characters");
+  CHECK(init_with("not json") == SG_ERR_BAD_CONFIG);
+  CHECK(init_error_text() == "configuration is not a JSON object");
+
+  // The module logs the same reason, and the secret appears in no log line.
+  const auto& logs = w.env.logs();
+  const auto bad = std::count_if(logs.begin(), logs.end(), [](const std::string& line) {
+    auto j = parse_json(line);
+    return j && j->value("event", "") == "bad_config" && j->contains("error");
+  });
+  CHECK(bad == 3);
+  CHECK(std::none_of(logs.begin(), logs.end(),
+                     [](const std::string& line) { return line.find("short-secret") != std::string::npos; }));
+
+  // A successful sg_init clears it.
+  AbiWorld fresh;
+  CHECK(sg_init_error_len() == 0);
+  CHECK(init_error_text().empty());
 }
 
 TEST_CASE("abi: concurrent tasks served out of order through the exports", "[abi]") {

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { compareBytewise } from '../../host-shims/js-bridge/src/index.js';
 import { createMemoryStore, createSqliteStore } from '../../host-shims/node/src/index.js';
 
@@ -75,6 +76,77 @@ for (const [name, make] of [
     });
   });
 }
+
+// A restore (a backup copied back, rows moved in from another file, a table rebuilt by
+// hand) can leave rows whose versions are above the store's counter. A version handed
+// out again would let a stale check pass (ABA), so a store opened on such a file must
+// hand out versions above every one already in it, and keep doing so after a reopen.
+describe('sqlite store: versions above every existing row', () => {
+  const file = () => join(dir, `restore-${Math.random().toString(16).slice(2)}.db`);
+  const maxVersion = (path) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare('SELECT MAX(version) FROM kv').pluck().get();
+    } finally {
+      db.close();
+    }
+  };
+  // Rows written straight into the table, as a restore writes them: no commit, no counter.
+  const restoreRows = (path, rows) => {
+    const db = new Database(path);
+    try {
+      const put = db.prepare('INSERT INTO kv (key, value, version) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version');
+      db.transaction(() => rows.forEach(([k, v, version]) => put.run(Buffer.from(k), Buffer.from(v), version)))();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('rows restored into a file the store used before', async () => {
+    const path = file();
+    const first = createSqliteStore({ path });
+    await first.commit([], [set('a', '1'), set('b', '1')]);
+    await first.close();
+    restoreRows(path, [['a', 'restored', 5000], ['c', 'restored', 9000]]);
+
+    const s = createSqliteStore({ path });
+    const [a, c] = (await s.read(['a', 'c'])).items;
+    assert.deepEqual([a.version, c.version], [5000, 9000]);
+    // A new key, and an update of a restored key checked against its restored version.
+    assert.deepEqual(await s.commit([{ key: 'n', version: 0 }], [set('n', 'new')]), { outcome: 'committed' });
+    assert.deepEqual(await s.commit([{ key: 'a', version: 5000 }], [set('a', 'updated')]), { outcome: 'committed' });
+    const [n, a2] = (await s.read(['n', 'a'])).items;
+    assert.ok(n.version > 9000, `new key got ${n.version}, a restored row has 9000`);
+    assert.ok(a2.version > n.version, `${a2.version} > ${n.version}`);
+    await s.close();
+
+    // Reopened: the counter is where the last commit left it, not back at the rows' max.
+    const again = createSqliteStore({ path });
+    await again.commit([{ key: 'c', version: 9000 }], [{ op: 'delete', key: 'c' }]);
+    await again.commit([{ key: 'c', version: 0 }], [set('c', 'recreated')]);
+    const c2 = (await again.read(['c'])).items[0];
+    assert.ok(c2.version > a2.version, `${c2.version} > ${a2.version}`);
+    assert.equal(c2.version, maxVersion(path));
+    await again.close();
+  });
+
+  it('a file that has the rows but not the counter', async () => {
+    const path = file();
+    // The kv table alone, as a table-level restore brings it back.
+    const db = new Database(path);
+    db.exec('CREATE TABLE kv (key BLOB PRIMARY KEY, value BLOB NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID');
+    db.close();
+    restoreRows(path, [['x', 'old', 41], ['y', 'old', 77]]);
+
+    const s = createSqliteStore({ path });
+    await s.commit([{ key: 'x', version: 0 }], []).then((r) => assert.equal(r.outcome, 'conflict'));
+    await s.commit([{ key: 'x', version: 41 }], [{ op: 'delete', key: 'x' }]);
+    await s.commit([{ key: 'x', version: 0 }], [set('x', 'new')]);
+    const x = (await s.read(['x'])).items[0];
+    assert.ok(x.version > 77, `recreated key got ${x.version}, a row already had 77`);
+    await s.close();
+  });
+});
 
 describe('compareBytewise', () => {
   it('orders like UTF-8 bytes', () => {

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "kv_store.h"
 #include "store_types.h"
 
@@ -570,6 +572,41 @@ TEST_CASE("sqlite store: data and versions survive close and reopen", "[store][s
   CHECK(read_one(*s, "gone").version > std::max({v_a, v_bin, v_gone}));
   // Checks against pre-reopen versions still work.
   CHECK(commit(*s, {{"a", v_a}}, {set_op("a", "beta")}) == CommitOutcome::Committed);
+}
+
+TEST_CASE("sqlite store: rows restored above the counter never get their versions reused",
+          "[store][sqlite]") {
+  TempDb db;
+  uint64_t v_a = 0;
+  {
+    auto s = slotguard::native::make_sqlite_store(db.path());
+    REQUIRE(s != nullptr);
+    put(*s, "a", "alpha");
+    v_a = read_one(*s, "a").version;
+  }
+  // Rows written straight into kv, as restoring a backup of the table would: no commit,
+  // so the counter stays where it was, far below them.
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(db.path().c_str(), &raw) == SQLITE_OK);
+    const int rc = sqlite3_exec(raw,
+                                "INSERT INTO kv(key, value, version) VALUES (CAST('r' AS BLOB), "
+                                "CAST('restored' AS BLOB), 9000) ON CONFLICT(key) DO UPDATE SET "
+                                "value = excluded.value, version = excluded.version;",
+                                nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+    REQUIRE(rc == SQLITE_OK);
+  }
+  auto s = slotguard::native::make_sqlite_store(db.path());
+  REQUIRE(s != nullptr);
+  CHECK(read_one(*s, "r").version == 9000);
+  REQUIRE(commit(*s, {{"a", v_a}}, {set_op("a", "beta")}) == CommitOutcome::Committed);
+  const uint64_t v_a2 = read_one(*s, "a").version;
+  CHECK(v_a2 > 9000);
+  // Deleted and set again: above the restored version too, not back at it.
+  REQUIRE(commit(*s, {{"r", 9000}}, {del_op("r")}) == CommitOutcome::Committed);
+  put(*s, "r", "again");
+  CHECK(read_one(*s, "r").version > v_a2);
 }
 
 TEST_CASE("sqlite store: two connections on one file, racing commits", "[store][sqlite]") {

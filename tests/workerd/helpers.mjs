@@ -1,7 +1,7 @@
 // Shared helpers for the workerd suites: the Worker of host-shims/cloudflare running in
 // real workerd through miniflare 4, its D1 database or Durable Object store, and the
 // Stripe emulator in this process.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const WASM = path.join(ROOT, 'build/dist/slotguard-wasi.wasm');
 export const WORKER = 'host-shims/cloudflare/src/worker.js';
 export const PROBE = 'tests/workerd/fixtures/probe-worker.js';
-export const MIGRATION = path.join(ROOT, 'examples/cloudflare/migrations/0001_kv.sql');
+export const MIGRATIONS_DIR = path.join(ROOT, 'examples/cloudflare/migrations');
 export const WRANGLER_TOML = path.join(ROOT, 'examples/cloudflare/wrangler.toml');
 export const ADMIN_TOKEN = 'workerd-admin-token-0123456789';
 export const WEBHOOK_SECRET = 'whsec_workerd_test_secret';
@@ -52,9 +52,12 @@ export function wranglerCompat() {
   return { compatibilityDate: date, compatibilityFlags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [] };
 }
 
-/** The D1 migration as single statements (comments dropped). */
+/** The D1 migrations, in the order wrangler applies them, as single statements (comments dropped). */
 export function migrationStatements() {
-  return readFileSync(MIGRATION, 'utf8')
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  return files
+    .map((f) => readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8'))
+    .join('\n')
     .split('\n')
     .filter((l) => !l.trim().startsWith('--'))
     .join('\n')

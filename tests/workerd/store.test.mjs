@@ -61,6 +61,27 @@ const read = async (kind, keys) => (await ok(kind, 'read', { keys })).items;
 const commit = async (kind, checks, mutations) => (await ok(kind, 'commit', { checks, mutations })).outcome;
 const version = async (kind, key) => (await read(kind, [key]))[0].version;
 
+// The store's tables seen from outside the store: the highest row version and the
+// counter, and rows written straight into kv (no commit, no counter), as a restore of
+// a backup or an import writes them.
+async function tableVersions(kind) {
+  if (kind === 'd1') {
+    const maxRow = (await w.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM kv').first()).v;
+    const counter = (await w.db.prepare('SELECT version FROM kv_counter WHERE id = 1').first()).version;
+    return { maxRow, counter };
+  }
+  return (await w.mf.dispatchFetch(`${w.url}__probe/do/versions`, { method: 'POST' })).json();
+}
+async function restoreRows(kind, rows) {
+  if (kind === 'd1') {
+    const put = 'INSERT INTO kv (key, value, version) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version';
+    await w.db.batch(rows.map((r) => w.db.prepare(put).bind(r.key, r.value, r.version)));
+    return;
+  }
+  const res = await w.mf.dispatchFetch(`${w.url}__probe/do/restore`, { method: 'POST', body: JSON.stringify({ rows }) });
+  assert.equal(res.status, 200, await res.clone().text());
+}
+
 for (const kind of STORES) {
   describe(`store contract (${kind})`, () => {
     const k = (s) => `${kind}/contract/${s}`;
@@ -90,6 +111,34 @@ for (const kind of STORES) {
       assert.equal(await commit(kind, [{ key: k('v'), version: 0 }], [{ op: 'set', key: k('v'), value: '2' }]), 'committed');
       const v2 = await version(kind, k('v'));
       assert.ok(v2 > v1, `${v2} > ${v1}`);
+    });
+
+    test('versions stay above rows that arrived without a commit (a restore)', async () => {
+      const before = await tableVersions(kind);
+      // Far above the counter: what a backup taken after many more commits brings back.
+      const high = Math.max(before.maxRow, before.counter) + 1_000_000;
+      await restoreRows(kind, [
+        { key: k('restored/a'), value: 'a0', version: high },
+        { key: k('restored/b'), value: 'b0', version: high + 500 },
+      ]);
+      assert.equal((await tableVersions(kind)).maxRow, high + 500);
+
+      // A new key, and an update of a restored key checked against its restored version.
+      assert.equal(await commit(kind, [{ key: k('restored/new'), version: 0 }], [{ op: 'set', key: k('restored/new'), value: 'n' }]), 'committed');
+      const vNew = await version(kind, k('restored/new'));
+      assert.ok(vNew > high + 500, `a new key got ${vNew}; a restored row has ${high + 500}`);
+      assert.equal(await commit(kind, [{ key: k('restored/a'), version: high }], [{ op: 'set', key: k('restored/a'), value: 'a1' }]), 'committed');
+      const vA = await version(kind, k('restored/a'));
+      assert.ok(vA > vNew, `${vA} > ${vNew}`);
+
+      // Deleted and set again: still above everything seen, the restored version included.
+      assert.equal(await commit(kind, [{ key: k('restored/b'), version: high + 500 }], [{ op: 'delete', key: k('restored/b') }]), 'committed');
+      assert.equal(await commit(kind, [{ key: k('restored/b'), version: 0 }], [{ op: 'set', key: k('restored/b'), value: 'b1' }]), 'committed');
+      const vB = await version(kind, k('restored/b'));
+      assert.ok(vB > vA, `${vB} > ${vA}`);
+      const after = await tableVersions(kind);
+      assert.equal(after.counter, vB, 'the counter moved past the restored rows and stays there');
+      assert.equal(after.maxRow, vB);
     });
 
     test('version 0 means the key must be absent', async () => {

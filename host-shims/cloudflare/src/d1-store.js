@@ -8,7 +8,7 @@
 //      key's version differs from the expected one (0 = must be absent); kv_guard's
 //      CHECK constraint refuses every row, so a failed check FAILS the statement and
 //      D1 rolls back the batch: nothing after it (and nothing before it) is applied.
-//   2. the version counter bump,
+//   2. the version counter bump (past every version already in kv, see schema.js),
 //   3. the mutations (upsert with the new counter value, or delete).
 //
 // A rejection whose message names the guard's constraint is a conflict; any other

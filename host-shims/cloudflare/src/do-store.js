@@ -49,6 +49,7 @@ export class SlotguardStore extends DurableObject {
         if (Number(row?.version ?? 0) !== c.version) return { outcome: 'conflict' };
       }
       if (mutations.length > 0) {
+        // Past the counter and every row in kv: restored rows never see a version again.
         this.sql.exec(SQL.bump);
         for (const m of mutations) {
           if (m.op === 'set') this.sql.exec(SQL.set, m.key, m.value);

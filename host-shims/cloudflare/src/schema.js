@@ -1,12 +1,16 @@
 // The key-value table both stores use (D1 and the Durable Object's SQLite), and the
-// conflict guard of the D1 commit. examples/cloudflare/migrations/0001_kv.sql holds the
-// same statements for `wrangler d1 migrations apply`; tests check that they agree.
+// conflict guard of the D1 commit. examples/cloudflare/migrations/*.sql hold the same
+// statements, in order, for `wrangler d1 migrations apply`; tests check that they agree.
 //
 //   kv          one row per live key. TEXT compares with SQLite's BINARY collation,
 //               i.e. memcmp over UTF-8: exactly the bytewise key order of wasm/ABI.md.
 //   kv_counter  one row; bumped once per commit, and every key a commit sets gets the
 //               new value as its version. A key's versions therefore only grow and are
 //               never reused, even after a delete (the counter does not go back).
+//               The bump starts from the larger of the counter and the highest version
+//               in kv, so rows that arrived without a commit (a restore, an import)
+//               never make it hand out a version a reader has already seen (ABA).
+//   kv_version  index on kv.version: the highest version is one lookup, not a scan.
 //   kv_guard    stays empty forever. A D1 commit check that fails inserts a row, which
 //               its CHECK constraint refuses, which fails the statement, which makes D1
 //               roll back the whole batch (see d1-store.js).
@@ -28,6 +32,8 @@ export const SCHEMA_STATEMENTS = [
   conflict INTEGER,
   CONSTRAINT ${CONFLICT_CONSTRAINT} CHECK (conflict IS NULL)
 )`,
+  // 0002_kv_version_index.sql
+  'CREATE INDEX IF NOT EXISTS kv_version ON kv (version)',
 ];
 
 /** Statement texts shared by both stores. `?` placeholders only (both bind positionally). */
@@ -43,7 +49,9 @@ export const SQL = {
   guard: `INSERT INTO kv_guard (conflict) SELECT 1 WHERE COALESCE((SELECT version FROM kv WHERE key = ?), 0) <> ?`,
   // Durable Object commit check: reads the version; the object compares in JS.
   version: 'SELECT version FROM kv WHERE key = ?',
-  bump: 'UPDATE kv_counter SET version = version + 1 WHERE id = 1',
+  // Above both the counter and every row (see kv_counter above); kv_version makes the
+  // MAX a single index lookup.
+  bump: 'UPDATE kv_counter SET version = MAX(version, COALESCE((SELECT MAX(version) FROM kv), 0)) + 1 WHERE id = 1',
   set: `INSERT INTO kv (key, value, version) VALUES (?, ?, (SELECT version FROM kv_counter WHERE id = 1))
 ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version`,
   delete: 'DELETE FROM kv WHERE key = ?',

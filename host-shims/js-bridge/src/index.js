@@ -8,6 +8,6 @@ export { createTaskRunner } from './task-runner.js';
 export { createMemoryStore } from './memory-store.js';
 export { compareBytewise } from './bytewise.js';
 export { HostCallError, HOST_OK, HOST_FAILED, HOST_TIMEOUT } from './host-calls.js';
-export { TrapError } from './instance.js';
+export { ConfigurationError, TrapError } from './instance.js';
 export { encodeEnvelope, decodeEnvelope, encodeRequest, decodeResponse, headerPairs, toBytes } from './envelope.js';
 export { errorResponse, internalError } from './responses.js';

@@ -11,6 +11,7 @@ import { internalError, startFailure, unavailable } from './responses.js';
 const TASK_WAITING = 1;
 const TASK_DONE = 2;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 export class TrapError extends Error {
   constructor(cause) {
@@ -39,8 +40,18 @@ export async function createInstance({ loader, config, perform, services, onDead
   });
   inst.raw = await loader({ imports, logText: (level, text) => services.logHost(level, { event: 'module_output', text }) });
   const status = inst.withInput(config, (ptr, len) => inst.call(inst.raw.init, ptr, len));
-  if (status !== 0) throw new Error(`sg_init refused the configuration (status ${status})`);
+  if (status === null) throw new Error('the module ran out of memory before sg_init');
+  if (status !== 0) throw new ConfigurationError(inst.initError() ?? `sg_init refused the configuration (status ${status})`, status);
   return inst;
+}
+
+/** The core refused the configuration; the message is the core's own reason. */
+export class ConfigurationError extends Error {
+  constructor(reason, status) {
+    super(`slotguard configuration: ${reason}`);
+    this.name = 'ConfigurationError';
+    this.status = status;
+  }
 }
 
 export class Instance {
@@ -74,6 +85,15 @@ export class Instance {
     this.submitted.clear();
     for (const resolve of waiting) resolve(internalError());
     this.onDead(this, error);
+  }
+
+  /** Why the last sg_init refused its configuration; null when the module cannot say. */
+  initError() {
+    if (!this.raw.initErrorPtr || !this.raw.initErrorLen) return null;
+    const ptr = this.call(this.raw.initErrorPtr) >>> 0;
+    const len = this.call(this.raw.initErrorLen) >>> 0;
+    if (ptr === 0 || len === 0) return null;
+    return decoder.decode(this.raw.memory().slice(ptr, ptr + len));
   }
 
   /** Copies bytes into module memory for one export call, then frees them. */

@@ -38,6 +38,8 @@ export function emscriptenLoader({ factory, wasmBinary, wasmModule }) {
       alloc: M._sg_alloc,
       free: M._sg_free,
       init: M._sg_init,
+      initErrorPtr: M._sg_init_error_ptr,
+      initErrorLen: M._sg_init_error_len,
       taskStart: M._sg_task_start,
       taskResume: M._sg_task_resume,
       taskState: M._sg_task_state,

@@ -37,6 +37,8 @@ export function wasiLoader({ module, bytes }) {
       alloc: e.sg_alloc,
       free: e.sg_free,
       init: e.sg_init,
+      initErrorPtr: e.sg_init_error_ptr,
+      initErrorLen: e.sg_init_error_len,
       taskStart: e.sg_task_start,
       taskResume: e.sg_task_resume,
       taskState: e.sg_task_state,

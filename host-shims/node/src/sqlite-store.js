@@ -1,7 +1,10 @@
 // The durable store: SQLite through better-sqlite3, keeping the store contract of
 // wasm/ABI.md. Keys are BLOBs so SQLite orders them bytewise (memcmp), which is the
 // order the contract asks for. One global counter in `meta` hands out versions, so a
-// key that is deleted and set again never repeats a version.
+// key that is deleted and set again never repeats a version. Opening a file raises the
+// counter to the highest version in `kv` if it is below it (rows restored from a
+// backup, copied in from another file, or a `meta` lost or never made): a version
+// handed out again would let a check by a reader that saw the older row pass (ABA).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -18,7 +21,12 @@ const SCHEMA = `
     name TEXT PRIMARY KEY,
     value INTEGER NOT NULL
   ) WITHOUT ROWID;
+`;
+// In one IMMEDIATE transaction, so two processes opening one file cannot interleave.
+const RAISE_COUNTER = `
   INSERT OR IGNORE INTO meta (name, value) VALUES ('version_counter', 0);
+  UPDATE meta SET value = (SELECT MAX(version) FROM kv)
+    WHERE name = 'version_counter' AND value < (SELECT COALESCE(MAX(version), 0) FROM kv);
 `;
 
 const key = (k) => Buffer.from(k, 'utf8');
@@ -36,6 +44,7 @@ export function createSqliteStore({ path = DEFAULT_DB_PATH, busyTimeoutMs = 5000
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   db.exec(SCHEMA);
+  db.transaction(() => db.exec(RAISE_COUNTER)).immediate();
 
   const getOne = db.prepare('SELECT key, value, version FROM kv WHERE key = ?');
   const getVersion = db.prepare('SELECT version FROM kv WHERE key = ?').pluck();

@@ -151,8 +151,10 @@ class Swarm {
     rates_.stripe_lost = rng_.rate(0.08);
     rates_.stripe_in_flight = rng_.rate(0.5);
     rates_.crash = rng_.rate(0.01);
-    rates_.skew_ms = rng_.range(5 * kSecondMs, 25 * kSecondMs);
-    const size_t instances = 1 + rng_.below(3);
+    // Up to 50 s: always below the one-minute grace between a session's expiry and its
+    // hold's, the margin the design relies on.
+    rates_.skew_ms = rng_.range(5 * kSecondMs, 50 * kSecondMs);
+    const size_t instances = rng_.chance(0.2) ? 1 : 2 + rng_.below(2);
     for (size_t i = 0; i < instances; ++i) add_instance();
     stripe_.clock = [this] { return now_; };
   }
@@ -535,6 +537,13 @@ class Swarm {
     std::vector<size_t> unacked;
     for (size_t i = 0; i < events_.size(); ++i)
       if (!events_[i].acked) unacked.push_back(i);
+    // Near an expiry, Stripe's overdue events about that hold come first.
+    if (hover_steps_ > 0 && rng_.chance(0.8)) {
+      std::vector<size_t> focus;
+      for (size_t i : unacked)
+        if (session_of_event(events_[i]) == focus_session_) focus.push_back(i);
+      if (!focus.empty()) return deliver_event(focus[rng_.below(focus.size())]);
+    }
     // Mostly what Stripe still owes, sometimes a duplicate of anything.
     if (!unacked.empty() && rng_.chance(0.85))
       deliver_event(unacked[rng_.below(unacked.size())]);
@@ -600,14 +609,19 @@ class Swarm {
     if (!paid_near.empty() && rng_.chance(0.7)) near = paid_near;
     if (near.empty()) return advance(rng_.range(kSecondMs, 30 * kSecondMs));
     const Reservation& r = *near[rng_.below(near.size())];
-    const int64_t target = r.expires_at - rng_.range(0, rates_.skew_ms);
+    // Mostly where the instances disagree: past the expiry by one clock, not by another.
+    int64_t lo = rates_.skew_ms, hi = 0;
+    for (const auto& in : instances_) lo = std::min(lo, in.clock->offset()), hi = std::max(hi, in.clock->offset());
+    const int64_t before_ms = (hi > lo && rng_.chance(0.7)) ? rng_.range(lo, hi) : rng_.range(0, rates_.skew_ms);
+    const int64_t target = r.expires_at - before_ms;
     if (target <= now_) return;
     trace("time jumps to just before " + r.id + " expires");
     advance(target - now_);
     // Linger there a while, with other guests after the same slot.
-    hover_steps_ = 40;
+    hover_steps_ = 80;
     focus_event_ = r.event_id;
     focus_start_ = format_rfc3339(r.start);
+    focus_session_ = r.checkout_session_id;
   }
 
   void workload_step() {
@@ -703,6 +717,10 @@ class Swarm {
         auto j = parse_json(last_sweep_.body, 4);
         if (last_sweep_.status != 200 || !j) return fail("the sweep answered " + std::to_string(last_sweep_.status) + " while healed");
         quiet = (*j)["released"] == 0 && (*j)["linked"] == 0 && (*j)["refunds_retried"] == 0 && (*j)["more"] == false;
+        // A refund that failed earlier waits out its back-off: let time pass for it.
+        for (const auto& [k, r] : reservations_)
+          if (r.refund_queued()) quiet = false;
+        if (!quiet) advance(7 * kHourMs);
       }
       bool all_acked = true;
       for (const auto& e : events_) all_acked &= e.acked;
@@ -817,7 +835,7 @@ class Swarm {
   bool dirty_ = true;
   bool webhooks_down_ = false;
   int hover_steps_ = 0;  // steps left near an expiry: time crawls, guests want that slot
-  std::string focus_event_, focus_start_;
+  std::string focus_event_, focus_start_, focus_session_;
   std::deque<std::string> tail_;
 };
 

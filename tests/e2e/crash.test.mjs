@@ -28,7 +28,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
-import { WASM } from '../conformance/support/harness.mjs';
+import { WASM, request } from '../conformance/support/harness.mjs';
 
 const CLI = fileURLToPath(new URL('../../host-shims/node/src/cli.js', import.meta.url));
 const ADMIN_TOKEN = 'crash-admin-token-0123456789abcdef';
@@ -104,32 +104,8 @@ function planner(seed) {
 
 /** One HTTP request; resolves {status, json, text} or {error} (never rejects). */
 function send(baseUrl, method, path, { body, headers = {} } = {}) {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const h = { ...headers };
-  if (payload !== undefined) {
-    h['content-type'] = 'application/json';
-    h['content-length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve) => {
-    // No keep-alive: a socket pooled to the killed host must not be reused.
-    const req = http.request(new URL(path, baseUrl), { method, headers: h, agent: false }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, json, text });
-      });
-      res.on('error', (error) => resolve({ error: String(error) }));
-    });
-    req.on('error', (error) => resolve({ error: String(error) }));
-    req.end(payload);
-  });
+  // No keep-alive: a socket pooled to the killed host must not be reused.
+  return request(baseUrl, method, path, { body, headers, agent: false }).catch((error) => ({ error: String(error) }));
 }
 
 /** Polls `check` until it returns a truthy value; throws after WAIT_LIMIT_MS. */

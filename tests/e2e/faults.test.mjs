@@ -11,7 +11,7 @@
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/e2e/
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { DAY, MINUTE, WASM, startE2EStack } from './support/stack.mjs';
+import { DAY, MINUTE, WASM, startE2EStack, putConsultation } from './support/stack.mjs';
 
 const EVENT_ID = 'e2e-faults';
 const PRICE = 5000;
@@ -33,18 +33,7 @@ describe(`Stripe failures end to end (${WASM}, memory store)`, () => {
   before(async () => {
     s = await startE2EStack();
     base = s.now();
-    const put = await s.call('PUT', `/v1/events/${EVENT_ID}`, {
-      headers: s.admin,
-      body: {
-        expert_id: 'e2e-faults-expert',
-        title: 'Consultation',
-        duration_minutes: 30,
-        slot_step_minutes: 30,
-        price: { amount: PRICE, currency: 'eur' },
-        payment_method_types: ['card', 'multibanco'],
-      },
-    });
-    assert.equal(put.status, 201, put.text);
+    await putConsultation(s, EVENT_ID, 'e2e-faults-expert', PRICE);
   });
 
   // A test that stops early must not leave faults behind for the next one.

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { signatureHeader } from '../../host-shims/stripe-emulator/src/index.js';
-import { DAY, MINUTE, WASM, WEBHOOK_SECRET, createGatedMemoryStore, parseMetrics, startE2EStack } from './support/stack.mjs';
+import { DAY, MINUTE, WASM, WEBHOOK_SECRET, createGatedMemoryStore, parseMetrics, startE2EStack, putConsultation } from './support/stack.mjs';
 
 const EVENT_ID = 'e2e-consult';
 const PRICE = 5000;
@@ -35,18 +35,7 @@ function lifecycleSuite(name, stackOptions, defineTests) {
     before(async () => {
       s = await startE2EStack(stackOptions);
       base = s.now();
-      const put = await s.call('PUT', `/v1/events/${EVENT_ID}`, {
-        headers: s.admin,
-        body: {
-          expert_id: 'e2e-expert',
-          title: 'Consultation',
-          duration_minutes: 30,
-          slot_step_minutes: 30,
-          price: { amount: PRICE, currency: 'eur' },
-          payment_method_types: ['card', 'multibanco'],
-        },
-      });
-      assert.equal(put.status, 201, put.text);
+      await putConsultation(s, EVENT_ID, 'e2e-expert', PRICE);
     });
 
     after(async () => {

@@ -50,6 +50,19 @@ Reservation only_reservation(World& w) {
   return all[0];
 }
 
+// Lets the first request's Stripe call finish and checks that it linked its session
+// to a hold that is still held. Returns the reservation.
+Reservation finish_first_and_check_linked(World& w, TaskId first, const std::string& stripe_key) {
+  w.stripe.end_in_flight(stripe_key);
+  run_to_end(w, w.engine, first);
+  HttpResponse answered = take(w.engine, first);
+  REQUIRE(answered.status == 201);
+  const Reservation r = only_reservation(w);
+  CHECK(r.status == ReservationStatus::PendingPayment);
+  CHECK(r.checkout_session_id == w.json_of(answered)["reservation"]["checkout_session_id"]);
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("defect: a twin request that meets Stripe's 409 for a key in flight keeps the hold", "[defect][checkout]") {
@@ -71,13 +84,7 @@ TEST_CASE("defect: a twin request that meets Stripe's 409 for a key in flight ke
   CHECK(only_reservation(w).status == ReservationStatus::PendingPayment);
 
   // Request 1's answer arrives: it links and hands out a checkout for a held slot.
-  w.stripe.end_in_flight(stripe_key);
-  run_to_end(w, w.engine, first);
-  HttpResponse answered = take(w.engine, first);
-  REQUIRE(answered.status == 201);
-  const Reservation r = only_reservation(w);
-  CHECK(r.status == ReservationStatus::PendingPayment);
-  CHECK(r.checkout_session_id == w.json_of(answered)["reservation"]["checkout_session_id"]);
+  const Reservation r = finish_first_and_check_linked(w, first, stripe_key);
   CHECK(w.stripe.sessions().at(r.checkout_session_id).status == "open");
   CHECK(w.call(World::create_request("consult", kSlot, "rival@example.com")).status == 409);
   // And the retry now answers the same reservation.
@@ -127,13 +134,7 @@ TEST_CASE("defect: the sweep overlapping a slow create neither releases nor stra
   HttpResponse sw = w.sweep();
   REQUIRE(sw.status == 200);
   CHECK(only_reservation(w).status == ReservationStatus::PendingPayment);
-  w.stripe.end_in_flight(stripe_key);
-  run_to_end(w, w.engine, first);
-  HttpResponse answered = take(w.engine, first);
-  REQUIRE(answered.status == 201);
-  const Reservation r = only_reservation(w);
-  CHECK(r.status == ReservationStatus::PendingPayment);
-  CHECK(r.checkout_session_id == w.json_of(answered)["reservation"]["checkout_session_id"]);
+  const Reservation r = finish_first_and_check_linked(w, first, stripe_key);
   // Every session that is still open is the one handed out.
   for (const auto& [sid, s] : w.stripe.sessions())
     if (s.status == "open") CHECK(sid == r.checkout_session_id);

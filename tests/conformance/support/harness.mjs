@@ -18,10 +18,11 @@ export const STRIPE_KEY = 'sk_test_conformance';
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 
 /**
- * One HTTP request. `body` may be an object (sent as JSON), a string or a Buffer.
+ * One HTTP request. `body` may be an object (sent as JSON), a string or a Buffer;
+ * `agent` defaults to the shared keep-alive agent (false: a fresh socket).
  * Resolves to {status, headers, text, json}.
  */
-export function request(baseUrl, method, path, { body, headers = {} } = {}) {
+export function request(baseUrl, method, path, { body, headers = {}, agent: via = agent } = {}) {
   const payload =
     body === undefined ? undefined : Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body);
   const h = { ...headers };
@@ -30,7 +31,7 @@ export function request(baseUrl, method, path, { body, headers = {} } = {}) {
     h['content-type'] ??= 'application/json';
   }
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), { method, headers: h, agent }, (res) => {
+    const req = http.request(new URL(path, baseUrl), { method, headers: h, agent: via }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -43,6 +44,7 @@ export function request(baseUrl, method, path, { body, headers = {} } = {}) {
         }
         resolve({ status: res.statusCode, headers: res.headers, text, json });
       });
+      res.on('error', reject);
     });
     req.on('error', reject);
     req.end(payload);

@@ -230,3 +230,22 @@ export function parseMetrics(text) {
   }
   return out;
 }
+
+/**
+ * PUTs the 30-minute paid consultation both e2e suites book (card and Multibanco),
+ * for `expertId`, and asserts it was created.
+ */
+export async function putConsultation(stack, eventId, expertId, price) {
+  const put = await stack.call('PUT', `/v1/events/${eventId}`, {
+    headers: stack.admin,
+    body: {
+      expert_id: expertId,
+      title: 'Consultation',
+      duration_minutes: 30,
+      slot_step_minutes: 30,
+      price: { amount: price, currency: 'eur' },
+      payment_method_types: ['card', 'multibanco'],
+    },
+  });
+  if (put.status !== 201) throw new Error(`PUT /v1/events/${eventId} answered ${put.status}: ${put.text}`);
+}

@@ -102,6 +102,7 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
   // A create that comes later than planned (a replay, the sweep) would send an expiry
   // Stripe refuses as too close: start a new attempt with later expiries first.
   if (held.session_expires_at < s.now() + kStripeMinSessionLeadMs + kClockSlackMs) {
+    if (s.now() - held.created_at > kMaxCheckoutOpenDelayMs) co_return provider_unavailable();
     TxnOutcome renewed = co_await next_attempt(s, held.id, held.checkout_attempt, true);
     if (renewed.kind == TxnOutcome::Kind::Busy) co_return contention();
     if (renewed.kind != TxnOutcome::Kind::Written && renewed.kind != TxnOutcome::Kind::NoChange)

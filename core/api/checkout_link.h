@@ -17,6 +17,9 @@ namespace slotguard::api {
 
 // Stripe refuses a Checkout Session whose expires_at is less than 30 minutes away.
 inline constexpr int64_t kStripeMinSessionLeadMs = 30 * kMinuteMs;
+// A hold that could not open its checkout within this long after it was taken is not
+// extended again: during a long Stripe outage it lapses instead of blocking the slot.
+inline constexpr int64_t kMaxCheckoutOpenDelayMs = 10 * kMinuteMs;
 
 // Sets a new hold's session expiry and hold expiry from `now` (see the .cpp).
 void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r);

@@ -5,6 +5,7 @@
 // slot or money.
 #include <catch2/catch.hpp>
 
+#include "checkout_link.h"
 #include "payment_effects.h"
 #include "store_keys.h"
 #include "store_service.h"
@@ -289,4 +290,31 @@ TEST_CASE("defect: log lines stay JSON whatever text reaches them", "[defect][lo
     CHECK(j->is_object());
     CHECK(line.find('\n') == std::string::npos);
   }
+}
+
+TEST_CASE("defect: a long Stripe outage lets an unlinked hold lapse instead of extending it", "[defect][checkout]") {
+  World w;
+  REQUIRE(w.put_event("consult", "ada", 30, 0, 0, 15).status == 201);
+  w.stripe.fail_creates_in_transport = 100;
+  REQUIRE(w.call(World::create_request("consult", kSlot, "ada@example.com", "K")).status == 503);
+  const Reservation first = only_reservation(w);
+  // Within the first minutes, a retry re-plans the hold and tries Stripe again.
+  w.host.advance(2 * kMinuteMs);
+  REQUIRE(w.call(World::create_request("consult", kSlot, "ada@example.com", "K")).status == 503);
+  const Reservation renewed = only_reservation(w);
+  CHECK(renewed.checkout_attempt == first.checkout_attempt + 1);
+  CHECK(renewed.expires_at > first.expires_at);
+  // Past the limit, nothing extends it any more and Stripe is left alone.
+  w.host.advance(api::kMaxCheckoutOpenDelayMs);
+  const size_t calls = w.stripe.calls().size();
+  CHECK(w.call(World::create_request("consult", kSlot, "ada@example.com", "K")).status == 503);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(w.stripe.count("POST /v1/checkout/sessions") == calls);
+  CHECK(only_reservation(w).expires_at == renewed.expires_at);
+  // It lapses at its expiry and the sweep releases it.
+  w.host.set_now(renewed.expires_at + 1);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(only_reservation(w).status == ReservationStatus::Released);
+  w.stripe.fail_creates_in_transport = 0;  // Stripe is back: the slot is free for anyone
+  CHECK(w.call(World::create_request("consult", kSlot, "rival@example.com")).status == 201);
 }

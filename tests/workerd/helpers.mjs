@@ -14,7 +14,7 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const WASM = path.join(ROOT, 'build/dist/slotguard-wasi.wasm');
 export const WORKER = 'host-shims/cloudflare/src/worker.js';
 export const PROBE = 'tests/workerd/fixtures/probe-worker.js';
-export const MIGRATIONS_DIR = path.join(ROOT, 'examples/cloudflare/migrations');
+export const MIGRATIONS_DIR = path.join(ROOT, 'host-shims/cloudflare/migrations');
 export const WRANGLER_TOML = path.join(ROOT, 'examples/cloudflare/wrangler.toml');
 export const ADMIN_TOKEN = 'workerd-admin-token-0123456789';
 export const WEBHOOK_SECRET = 'whsec_workerd_test_secret';
@@ -79,7 +79,7 @@ export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1
     modulesRoot: MODULES_ROOT,
     scriptPath: script,
     modules: true,
-    // The same rules as wrangler.toml: .js files are ES modules, .wasm files compiled modules.
+    // wrangler's default rules: .js files are ES modules, .wasm files compiled modules.
     modulesRules: [
       { type: 'ESModule', include: ['**/*.js'] },
       { type: 'CompiledWasm', include: ['**/*.wasm'] },

@@ -1,5 +1,5 @@
 // The key-value table both stores use (D1 and the Durable Object's SQLite), and the
-// conflict guard of the D1 commit. examples/cloudflare/migrations/*.sql hold the same
+// conflict guard of the D1 commit. migrations/*.sql (shipped in the package) hold the same
 // statements, in order, for `wrangler d1 migrations apply`; tests check that they agree.
 //
 //   kv          one row per live key. TEXT compares with SQLite's BINARY collation,

@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { PACKAGES, VERSION, stageAll } from '../../scripts/lib/stage-packages.mjs';
+import { migrationStatements } from '../workerd/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ADMIN = 'packaging-admin-token-0123456789';
@@ -139,17 +140,7 @@ describe('installed from the tarballs, outside the repository', () => {
     try {
       const url = await mf.ready;
       const db = await mf.getD1Database('DB');
-      const sql = readdirSync(migrations)
-        .filter((f) => f.endsWith('.sql'))
-        .sort()
-        .map((f) => readFileSync(path.join(migrations, f), 'utf8'))
-        .join('\n')
-        .split('\n')
-        .filter((l) => !l.trim().startsWith('--'))
-        .join('\n')
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const sql = migrationStatements(migrations);
       await db.batch(sql.map((s) => db.prepare(s)));
       const call = async (method, pathname, body, headers = {}) => {
         const res = await mf.dispatchFetch(new URL(pathname, url), {

@@ -52,11 +52,14 @@ export function wranglerCompat() {
   return { compatibilityDate: date, compatibilityFlags: flags ? [...flags.matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [] };
 }
 
-/** The D1 migrations, in the order wrangler applies them, as single statements (comments dropped). */
-export function migrationStatements() {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+/**
+ * The D1 migrations in `dir` (default: the Worker's own), in the order wrangler applies
+ * them, as single statements (comments dropped).
+ */
+export function migrationStatements(dir = MIGRATIONS_DIR) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
   return files
-    .map((f) => readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
     .join('\n')
     .split('\n')
     .filter((l) => !l.trim().startsWith('--'))

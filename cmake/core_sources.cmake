@@ -8,9 +8,11 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/envelope.cpp
   ${SLOTGUARD_CORE_DIR}/fetch_client.cpp
   ${SLOTGUARD_CORE_DIR}/form_encoding.cpp
+  ${SLOTGUARD_CORE_DIR}/guest_holds.cpp
   ${SLOTGUARD_CORE_DIR}/http_types.cpp
   ${SLOTGUARD_CORE_DIR}/json.cpp
   ${SLOTGUARD_CORE_DIR}/metrics.cpp
+  ${SLOTGUARD_CORE_DIR}/notifications.cpp
   ${SLOTGUARD_CORE_DIR}/reservation_txn.cpp
   ${SLOTGUARD_CORE_DIR}/schedule_rules.cpp
   ${SLOTGUARD_CORE_DIR}/services.cpp
@@ -24,9 +26,12 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/webhook_signature.cpp
   ${SLOTGUARD_CORE_DIR}/api/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/api/events_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/listing_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/notify_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/api/records.cpp
   ${SLOTGUARD_CORE_DIR}/api/reservations_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/retention.cpp
   ${SLOTGUARD_CORE_DIR}/api/responses.cpp
   ${SLOTGUARD_CORE_DIR}/api/router.cpp
   ${SLOTGUARD_CORE_DIR}/api/slots_handler.cpp

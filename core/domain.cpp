@@ -217,7 +217,9 @@ std::string reservation_to_storage(const Reservation& r) {
             {"success_url", r.success_url},
             {"cancel_url", r.cancel_url},
             {"created_at", r.created_at},
-            {"updated_at", r.updated_at}};
+            {"updated_at", r.updated_at},
+            {"notify_seq", r.notify_seq},
+            {"idempotency_key", r.idempotency_key}};
   return dump_json(j);
 }
 
@@ -259,7 +261,9 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   r.refund_attempts = get_int(*j, "refund_attempts").value_or(0);
   r.refund_next_at = get_int(*j, "refund_next_at").value_or(0);
   if (auto it = j->find("refund_gave_up"); it != j->end() && it->is_boolean()) r.refund_gave_up = it->get<bool>();
-  if (r.checkout_attempt < 0 || r.refund_attempts < 0) return std::nullopt;
+  r.notify_seq = get_int(*j, "notify_seq").value_or(0);
+  r.idempotency_key = str_or_empty(*j, "idempotency_key");
+  if (r.checkout_attempt < 0 || r.refund_attempts < 0 || r.notify_seq < 0) return std::nullopt;
   r.title = str_or_empty(*j, "title");
   r.price = {*amount, str_or_empty(*price, "currency")};
   r.payment_method_types = strings_from(*j, "payment_method_types");

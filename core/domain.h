@@ -73,8 +73,19 @@ struct Reservation {
   std::vector<std::string> payment_method_types;
   std::string success_url, cancel_url;
   int64_t created_at = 0, updated_at = 0;
+  // Notifications written for this reservation so far (see notifications.h): the next
+  // one takes notify_seq + 1, so the outbox keeps them in order.
+  int64_t notify_seq = 0;
+  // The store key of the Idempotency-Key that created it, if any: retention removes it
+  // with the record.
+  std::string idempotency_key;
 
   bool refund_queued() const { return status == ReservationStatus::Refunded && refund_id.empty() && !refund_gave_up; }
+
+  // Retention may remove it: nothing about it will change any more.
+  bool finished() const {
+    return status == ReservationStatus::Released || (status == ReservationStatus::Refunded && !refund_queued());
+  }
 
   // Active = blocks the slot: confirmed, or pending and not yet expired.
   bool active_at(int64_t now_ms) const {

@@ -1,5 +1,7 @@
 #include "reservation_txn.h"
 
+#include "guest_holds.h"
+#include "notifications.h"
 #include "planted_defects.h"
 #include "sg_assert.h"
 #include "slot_ledger.h"
@@ -16,7 +18,7 @@ void set_or_delete(std::vector<KvMutation>& m, bool was, bool is, const std::str
   if (is && (!was || old_key != new_key)) m.push_back({KvMutation::Op::Set, new_key, value});
 }
 
-void plan_indexes(const std::optional<Reservation>& before, const Reservation& after,
+void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, const Reservation& after,
                   std::vector<KvMutation>& m) {
   const Reservation empty;
   const Reservation& b = before ? *before : empty;
@@ -31,6 +33,12 @@ void plan_indexes(const std::optional<Reservation>& before, const Reservation& a
   // Refunds decided but not yet confirmed: retried until Stripe answers.
   set_or_delete(m, before && b.refund_queued(), after.refund_queued(), keys::refund_queue(b.refund_next_at, b.id),
                 keys::refund_queue(after.refund_next_at, after.id), after.id);
+  // Finished reservations by when retention lets the sweep remove them.
+  const int64_t retention_ms = cfg.retention_days * kDayMs;
+  set_or_delete(m, before && b.finished(), after.finished(), keys::purge(b.updated_at + retention_ms, b.id),
+                keys::purge(after.updated_at + retention_ms, after.id), after.id);
+  // An expert's reservations by start, for listing (the start never changes).
+  if (!before) m.push_back({KvMutation::Op::Set, keys::expert_reservation(after.expert_id, after.start, after.id), after.id});
   // Lookups by Stripe ids (never removed: late webhooks still find the reservation).
   if (!after.checkout_session_id.empty() && after.checkout_session_id != b.checkout_session_id)
     m.push_back({KvMutation::Op::Set, keys::session_index(after.checkout_session_id), after.id});
@@ -54,14 +62,20 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     }
     auto r = reservation_from_storage(first.items[0].value);
     if (!r) co_return out;
-    where = {r->expert_id, {r->span_start, r->span_end}};
+    where = {r->expert_id, {r->span_start, r->span_end}, r->guest.email};  // these never change
   }
   std::vector<std::string> bucket_list = bucket_keys(where.expert_id, where.span);
+  // The guest's hold list is read only while the limit is on, and written (and
+  // checked) only when the change alters it.
+  const bool guest_tracked = s.cfg.max_active_holds_per_guest > 0 && !where.guest_email.empty();
+  const std::string guest_key = guest_tracked ? keys::guest_holds(where.expert_id, where.guest_email) : std::string();
+  const size_t guest_at = 1 + extra_keys.size();
 
   for (int attempt = 1; attempt <= kMaxCommitAttempts; ++attempt) {
     out.attempts = attempt;
     std::vector<std::string> read_keys{rkey};
     read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
+    if (guest_tracked) read_keys.push_back(guest_key);
     read_keys.insert(read_keys.end(), bucket_list.begin(), bucket_list.end());
     ReadResult snap = co_await s.store.read(read_keys);
     if (snap.status != StoreStatus::Ok) co_return out;
@@ -78,8 +92,9 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     const int64_t now = s.now();
     auto taken = span_taken(buckets, where.span, now, rid);
     if (!taken) co_return out;
+    const GuestHolds guest = guest_tracked ? guest_holds_from_storage(snap.items[guest_at].value) : GuestHolds();
 
-    TxnView view{current, snap, !*taken, now};
+    TxnView view{current, snap, !*taken, now, other_active_holds(guest, rid, now)};
     out.plan = decide(view);
     out.reservation = current;
     if (out.plan.kind == TxnPlan::Kind::NoChange) {
@@ -108,6 +123,7 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     next.span_start = where.span.start;
     next.span_end = where.span.end;
     next.updated_at = now;
+    if (current) next.notify_seq = current->notify_seq;  // only plan_notifications advances it
     // The ledger is the law: a decision may never activate a span someone else holds.
     if (next.active_at(now) && *taken) {
       s.metrics.add("slotguard_ledger_refusals_total");
@@ -125,8 +141,19 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations)) co_return out;
     if (SG_PLANTED(check_then_insert))
       std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
+    if (guest_tracked) {
+      const GuestHolds guest_next = guest_holds_after(guest, next, now);
+      if (!(guest_next == guest)) {
+        checks.push_back({guest_key, snap.items[guest_at].version});
+        if (guest_next.holds.empty())
+          mutations.push_back({KvMutation::Op::Delete, guest_key, {}});
+        else
+          mutations.push_back({KvMutation::Op::Set, guest_key, guest_holds_to_storage(guest_next)});
+      }
+    }
+    plan_notifications(s.cfg, current, next, now, mutations);
     mutations.push_back({KvMutation::Op::Set, rkey, reservation_to_storage(next)});
-    plan_indexes(current, next, mutations);
+    plan_indexes(s.cfg, current, next, mutations);
     for (auto& m : out.plan.extra_mutations) mutations.push_back(m);
 
     StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));

@@ -1,10 +1,10 @@
 // One optimistic transaction over a reservation and the slots it blocks.
 //
 // Every state change of a reservation goes through run_reservation_txn: it reads the
-// reservation, its ledger buckets and any extra keys in one snapshot, lets a pure
-// decision function choose the next state, and commits the reservation, the ledger,
-// the hold index and the decision's extra writes together, conditional on every
-// version it read. A failed check re-reads and decides again, a bounded number of
+// reservation, its ledger buckets, the guest's hold list and any extra keys in one
+// snapshot, lets a pure decision function choose the next state, and commits the
+// reservation, the ledger, every index, the notifications the change calls for and the
+// decision's extra writes together, conditional on every version it read. A failed check re-reads and decides again, a bounded number of
 // times. This is the only place that writes reservations, so the ledger and the
 // records cannot drift apart.
 #pragma once
@@ -26,6 +26,9 @@ struct TxnView {
   const ReadResult& snapshot;  // includes the extra keys asked for
   bool span_free;              // no other active reservation overlaps this span
   int64_t now;
+  // The guest's other unpaid holds with this expert that still block a slot (0 when
+  // the limit is off): the hold limit is decided against it, atomically.
+  int64_t guest_holds;
 };
 
 struct TxnPlan {
@@ -55,6 +58,7 @@ struct TxnOutcome {
 struct NewSpan {
   std::string expert_id;
   Span span;
+  std::string guest_email;  // whose hold it is: the guest's hold list is read with it
   bool given() const { return !expert_id.empty(); }
 };
 

@@ -31,4 +31,38 @@ std::string refund_queue(int64_t next_attempt_at, std::string_view rid) {
   return std::string(kRefundQueuePrefix) + padded(next_attempt_at, 13) + "/" + std::string(rid);
 }
 
+std::string webhook_event_purge(int64_t purge_at, std::string_view event_id) {
+  return std::string(kWebhookEventPurgePrefix) + padded(purge_at, 13) + "/" + std::string(event_id);
+}
+std::string expert_reservations_prefix(std::string_view expert_id) { return "exp/" + std::string(expert_id) + "/"; }
+std::string expert_reservation(std::string_view expert_id, int64_t start, std::string_view rid) {
+  return expert_reservations_prefix(expert_id) + padded(start, 13) + "/" + std::string(rid);
+}
+std::string expert_events_prefix(std::string_view expert_id) { return "evx/" + std::string(expert_id) + "/"; }
+std::string expert_event(std::string_view expert_id, std::string_view event_id) {
+  return expert_events_prefix(expert_id) + std::string(event_id);
+}
+// Hashed: store keys, unlike records, show up in store tooling and logs, so they carry
+// no guest data. Lower-cased, because mail providers treat the address that way.
+std::string guest_holds(std::string_view expert_id, std::string_view email) {
+  std::string lower(email);
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return "guest/" + std::string(expert_id) + "/" + to_hex(sha256(lower));
+}
+std::string notification(std::string_view rid, int64_t seq) { return "ntf/" + std::string(rid) + "/" + padded(seq, 6); }
+std::string notification_queue(int64_t next_attempt_at, std::string_view rid, int64_t seq) {
+  return std::string(kNotificationQueuePrefix) + padded(next_attempt_at, 13) + "/" + std::string(rid) + "/" +
+         padded(seq, 6);
+}
+std::string purge(int64_t purge_at, std::string_view rid) {
+  return std::string(kPurgePrefix) + padded(purge_at, 13) + "/" + std::string(rid);
+}
+std::string prefix_end(std::string_view prefix) {
+  // Keys are printable ASCII; '/'+1 = '0' and every prefix here ends in '/'.
+  std::string end(prefix);
+  end.back() = static_cast<char>(end.back() + 1);
+  return end;
+}
+
 }  // namespace slotguard::keys

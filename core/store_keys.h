@@ -16,6 +16,17 @@
 //                                         ordered by when to try next: an entry that keeps
 //                                         failing moves back and never starves the rest
 //   whevt/<stripe event id>               webhook events already applied
+//   whevtq/<purge at, 13 digits>/<event id> when a webhook event record may be purged
+//   exp/<expert_id>/<start, 13 digits>/<rid>
+//                                         reservations of an expert by start, for listing
+//   evx/<expert_id>/<event_id>            event types of an expert, for listing
+//   guest/<expert_id>/<sha256(e-mail)>    a guest's unpaid holds with one expert: the
+//                                         hold limit is decided against it atomically
+//   ntf/<rid>/<seq, 6 digits>             a notification not yet delivered (the outbox)
+//   ntfq/<next attempt at, 13 digits>/<rid>/<seq, 6 digits>
+//                                         the outbox by when to try next
+//   purge/<purge at, 13 digits>/<rid>     released and refunded reservations, by when
+//                                         retention lets the sweep remove them
 #pragma once
 #include <cstdint>
 #include <string>
@@ -37,6 +48,22 @@ std::string unlinked(int64_t created_at, std::string_view rid);
 inline constexpr std::string_view kUnlinkedPrefix = "unlinked/";
 std::string refund_queue(int64_t next_attempt_at, std::string_view rid);
 inline constexpr std::string_view kRefundQueuePrefix = "refundq/";
+
+std::string webhook_event_purge(int64_t purge_at, std::string_view event_id);
+inline constexpr std::string_view kWebhookEventPurgePrefix = "whevtq/";
+std::string expert_reservation(std::string_view expert_id, int64_t start, std::string_view rid);
+std::string expert_reservations_prefix(std::string_view expert_id);
+std::string expert_event(std::string_view expert_id, std::string_view event_id);
+std::string expert_events_prefix(std::string_view expert_id);
+std::string guest_holds(std::string_view expert_id, std::string_view email);
+std::string notification(std::string_view rid, int64_t seq);
+std::string notification_queue(int64_t next_attempt_at, std::string_view rid, int64_t seq);
+inline constexpr std::string_view kNotificationQueuePrefix = "ntfq/";
+std::string purge(int64_t purge_at, std::string_view rid);
+inline constexpr std::string_view kPurgePrefix = "purge/";
+
+// The smallest key greater than every key that starts with `prefix`: a list's end.
+std::string prefix_end(std::string_view prefix);
 
 // Fixed-width decimal so that bytewise key order is numeric order.
 std::string padded(int64_t v, int width);

@@ -54,10 +54,6 @@ std::string checkout_idempotency_key(std::string_view reservation_id, int64_t at
   return key;
 }
 
-bool live_mode_key(std::string_view secret_key) {
-  return secret_key.rfind("sk_live_", 0) == 0 || secret_key.rfind("rk_live_", 0) == 0;
-}
-
 FormBody checkout_session_form(const Reservation& r) {
   FormBody f;
   f.add("mode", "payment")

@@ -55,7 +55,5 @@ FormBody checkout_session_form(const Reservation& r);
 // One key per create attempt (Reservation::checkout_attempt): attempt 0 keeps the
 // original form, so holds created before attempts existed replay as before.
 std::string checkout_idempotency_key(std::string_view reservation_id, int64_t attempt = 0);
-// Whether the Stripe account behind this key takes real money (sk_live_, rk_live_).
-bool live_mode_key(std::string_view secret_key);
 
 }  // namespace slotguard

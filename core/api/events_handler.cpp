@@ -1,4 +1,5 @@
-// PUT/GET /v1/events/{id}: event types, written by the admin.
+// PUT/GET /v1/events/{id}: event types, written by the admin. Each event type is also
+// indexed under its expert (keys::expert_event) in the same commit, for listing.
 #include "handlers.h"
 #include "records.h"
 #include "responses.h"
@@ -22,6 +23,13 @@ Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string even
     const bool existed = snap.items[0].present();
     std::vector<KvCheck> checks{{key, snap.items[0].version}};
     std::vector<KvMutation> writes{{KvMutation::Op::Set, key, dump_json(event_to_json(*event))}};
+    if (existed) {
+      // An event type that moves to another expert leaves the old expert's list.
+      auto old = event_from_storage(snap.items[0].value);
+      if (old && old->expert_id != event->expert_id)
+        writes.push_back({KvMutation::Op::Delete, keys::expert_event(old->expert_id, event_id), {}});
+    }
+    writes.push_back({KvMutation::Op::Set, keys::expert_event(event->expert_id, event_id), event_id});
     StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
     if (st == StoreStatus::Error) co_return store_unavailable();
     if (st == StoreStatus::Ok) {

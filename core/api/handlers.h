@@ -18,5 +18,8 @@ Co<HttpResponse> get_reservation(Services& s, std::string rid);
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid);
 Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req);
 Co<HttpResponse> sweep(Services& s, const HttpRequest& req);
+Co<HttpResponse> list_events(Services& s, const HttpRequest& req);
+Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req);
+Co<HttpResponse> deliver_notifications(Services& s, const HttpRequest& req);
 
 }  // namespace slotguard::api

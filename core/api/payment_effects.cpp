@@ -11,9 +11,15 @@ namespace {
 
 enum Tag { kDuplicate = 1, kOrphanPayment = 2 };
 
-KvMutation event_record(const EventRef& ev, const std::string& rid, const std::string& outcome) {
-  return {KvMutation::Op::Set, keys::webhook_event(ev.id),
-          dump_json(Json{{"type", ev.type}, {"reservation_id", rid}, {"outcome", outcome}})};
+// Stripe retries a delivery for up to three days; a record kept four days longer
+// still answers every retry as a duplicate, then retention removes it.
+constexpr int64_t kWebhookEventKeepMs = 7 * kDayMs;
+
+void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
+                            std::vector<KvMutation>& m) {
+  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id),
+               dump_json(Json{{"type", ev.type}, {"reservation_id", rid}, {"outcome", outcome}})});
+  m.push_back({KvMutation::Op::Set, keys::webhook_event_purge(now + kWebhookEventKeepMs, ev.id), ev.id});
 }
 
 bool already_seen(const TxnView& v, const EventRef& ev) {
@@ -38,7 +44,7 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
     plan = choose(v, outcome);
     if (plan.kind == TxnPlan::Kind::Reject) return plan;
     if (plan.kind == TxnPlan::Kind::NoChange) plan.kind = TxnPlan::Kind::ExtrasOnly;
-    plan.extra_mutations.push_back(event_record(ev, rid, outcome));
+    record_event_mutations(ev, rid, outcome, v.now, plan.extra_mutations);
     return plan;
   };
   std::vector<std::string> extra{keys::webhook_event(ev.id)};
@@ -233,7 +239,8 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, Sessio
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid) {
   const std::string key = keys::webhook_event(ev.id);
   std::vector<KvCheck> checks{{key, 0}};
-  std::vector<KvMutation> writes{event_record(ev, rid, outcome)};
+  std::vector<KvMutation> writes;
+  record_event_mutations(ev, rid, outcome, s.now(), writes);
   StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
   EffectResult res;
   res.outcome = outcome;

@@ -13,7 +13,7 @@ namespace slotguard::api {
 
 namespace {
 
-enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2 };
+enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3 };
 
 struct CreateRequest {
   std::string event_id;
@@ -160,10 +160,12 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   r.success_url = in->success_url.empty() ? s.cfg.default_success_url : in->success_url;
   r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
   r.created_at = now;
+  r.idempotency_key = idem_key;
   const Span span = blocked_span(*event, in->start);
 
   const std::string idem_value = dump_json(Json{{"fingerprint", fingerprint}, {"reservation_id", r.id}});
-  Decide decide = [&r, idem_key, idem_value](const TxnView& v) {
+  const int64_t max_holds = s.cfg.max_active_holds_per_guest;
+  Decide decide = [&r, idem_key, idem_value, max_holds](const TxnView& v) {
     TxnPlan plan;
     if (!idem_key.empty()) {
       const KvItem* seen = v.snapshot.find(idem_key);
@@ -178,6 +180,11 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
       plan.tag = kSlotTaken;
       return plan;
     }
+    if (max_holds > 0 && v.guest_holds >= max_holds) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kTooManyHolds;
+      return plan;
+    }
     plan.kind = TxnPlan::Kind::Write;
     plan.next = r;
     if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
@@ -188,6 +195,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   NewSpan where;
   where.expert_id = event->expert_id;
   where.span = span;
+  where.guest_email = r.guest.email;
   TxnOutcome held = co_await run_reservation_txn(s, r.id, std::move(where), std::move(extra), decide);
 
   switch (held.kind) {
@@ -203,6 +211,12 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
         if (rec->fingerprint != fingerprint)
           co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
         co_return co_await replay(s, rec->rid);
+      }
+      if (held.plan.tag == kTooManyHolds) {
+        s.metrics.add("slotguard_holds_refused_total", "reason=\"too_many_holds\"");
+        co_return error_response(429, "too_many_holds",
+                                 "this guest already holds " + std::to_string(max_holds) +
+                                     " unpaid reservations with this expert; pay for or cancel one first");
       }
       [[fallthrough]];
     case TxnOutcome::Kind::Refused:

@@ -1,5 +1,7 @@
 // Maps method + path to a handler. Unknown paths answer 404, known paths with the
-// wrong method answer 405 with Allow.
+// wrong method answer 405 with Allow. Browsers on an origin the configuration allows
+// (Config::cors_origins) get CORS headers, and their preflights a 204; other origins
+// get neither, so by default no page elsewhere can call the API.
 #include <vector>
 
 #include "handlers.h"
@@ -31,9 +33,44 @@ HttpResponse method_not_allowed(const char* allow) {
   return r;
 }
 
+bool origin_allowed(const Config& cfg, const std::string* origin) {
+  if (!origin) return false;
+  for (const auto& allowed : cfg.cors_origins)
+    if (allowed == "*" || allowed == *origin) return true;
+  return false;
+}
+
+HttpResponse preflight(const std::string& origin) {
+  HttpResponse r;
+  r.status = 204;
+  r.headers = {{"Access-Control-Allow-Origin", origin},
+               {"Access-Control-Allow-Methods", "GET, POST, PUT, DELETE"},
+               {"Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key"},
+               {"Access-Control-Max-Age", "600"},
+               {"Vary", "Origin"}};
+  return r;
+}
+
+Co<HttpResponse> dispatch(Services& s, const HttpRequest& req);
+
 }  // namespace
 
 Co<HttpResponse> route(Services& s, const HttpRequest& req) {
+  const std::string* origin = req.header("origin");
+  const bool cors = origin_allowed(s.cfg, origin);
+  if (cors && req.method == "OPTIONS" && req.path.rfind("/v1/", 0) == 0) co_return preflight(*origin);
+  HttpResponse r = co_await dispatch(s, req);
+  if (cors) {
+    r.headers.emplace_back("Access-Control-Allow-Origin", *origin);
+    r.headers.emplace_back("Access-Control-Expose-Headers", "Retry-After, Idempotent-Replayed");
+    r.headers.emplace_back("Vary", "Origin");
+  }
+  co_return r;
+}
+
+namespace {
+
+Co<HttpResponse> dispatch(Services& s, const HttpRequest& req) {
   if (req.path.size() > 1024) co_return error_response(414, "uri_too_long", "the path is too long");
   const auto seg = segments(req.path);
   const std::string& m = req.method;
@@ -52,6 +89,10 @@ Co<HttpResponse> route(Services& s, const HttpRequest& req) {
   }
   if (n < 2 || seg[0] != "v1") co_return error_response(404, "not_found", "no such route");
 
+  if (seg[1] == "events" && n == 2) {
+    if (m == "GET") co_return co_await list_events(s, req);
+    co_return method_not_allowed("GET");
+  }
   if (seg[1] == "events" && n == 3) {
     if (m == "PUT") co_return co_await put_event(s, req, seg[2]);
     if (m == "GET") co_return co_await get_event(s, seg[2]);
@@ -63,7 +104,8 @@ Co<HttpResponse> route(Services& s, const HttpRequest& req) {
   }
   if (seg[1] == "reservations" && n == 2) {
     if (m == "POST") co_return co_await create_reservation(s, req);
-    co_return method_not_allowed("POST");
+    if (m == "GET") co_return co_await list_reservations(s, req);
+    co_return method_not_allowed("GET, POST");
   }
   if (seg[1] == "reservations" && n == 3) {
     if (m == "GET") co_return co_await get_reservation(s, seg[2]);
@@ -78,7 +120,13 @@ Co<HttpResponse> route(Services& s, const HttpRequest& req) {
     if (m == "POST") co_return co_await sweep(s, req);
     co_return method_not_allowed("POST");
   }
+  if (n == 3 && seg[1] == "maintenance" && seg[2] == "notify") {
+    if (m == "POST") co_return co_await deliver_notifications(s, req);
+    co_return method_not_allowed("POST");
+  }
   co_return error_response(404, "not_found", "no such route");
 }
+
+}  // namespace
 
 }  // namespace slotguard::api

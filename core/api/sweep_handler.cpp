@@ -3,11 +3,13 @@
 // never completed, and retries refunds Stripe has not confirmed. Every step is a
 // conditional transaction or an idempotent Stripe call, so sweeps may overlap each
 // other and live traffic. Each run does bounded work and says whether more remains.
+// Last, it removes what retention lets go (retention.h).
 #include "checkout_link.h"
 #include "handlers.h"
 #include "payment_effects.h"
 #include "records.h"
 #include "responses.h"
+#include "retention.h"
 #include "store_keys.h"
 
 namespace slotguard::api {
@@ -87,6 +89,10 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
     if (!r || r->status != ReservationStatus::PendingPayment || !r->checkout_session_id.empty()) continue;
     HttpResponse res = co_await open_checkout(s, std::move(*r), false);
+    // 201: linked now; 503: Stripe did not answer and the hold stays for the next
+    // sweep; anything else released it.
+    const char* outcome = res.status == 201 ? "linked" : res.status == 503 ? "kept" : "released";
+    s.metrics.add("slotguard_unlinked_holds_total", std::string("outcome=\"") + outcome + "\"");
     res.status == 201 ? ++n.linked : ++n.failed;
   }
 
@@ -103,10 +109,16 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     ok ? ++n.refunds : ++n.failed;
   }
 
+  // 4. Retention.
+  PurgeCounts purged;
+  if (!co_await purge_due(s, now, purged)) co_return store_unavailable();
+  n.more |= purged.more;
+
   co_return json_response(200, Json{{"released", n.released},
                                     {"linked", n.linked},
                                     {"refunds_retried", n.refunds},
                                     {"failed", n.failed},
+                                    {"purged", purged.reservations + purged.webhook_events},
                                     {"more", n.more}});
 }
 

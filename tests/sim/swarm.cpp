@@ -73,11 +73,12 @@ class InstanceClock final : public HostEnv {
 struct Rates {
   double store_read_fail, store_commit_fail, store_commit_lost;
   double stripe_500, stripe_429, stripe_timeout, stripe_lost, stripe_in_flight;
+  double notify_fail, notify_lost;  // the app's endpoint answers 500 / takes it but the answer is lost
   double crash;
   int64_t skew_ms;
 };
 
-enum class TaskKind { Booking, Webhook, Sweep, Cancel };
+enum class TaskKind { Booking, Webhook, Sweep, Cancel, Notify };
 
 struct Task {
   size_t instance;
@@ -117,6 +118,8 @@ const EventDef kEvents[] = {{"short", 30, 0, 10}, {"long", 60, 0, 0}, {"tiny", 1
 const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
 
+const char* kNotifyUrl = "https://app.swarm/slotguard";
+
 Config swarm_config() {
   Config c;
   c.admin_token = kAdminToken;
@@ -126,6 +129,8 @@ Config swarm_config() {
   c.checkout_minutes = 30;
   c.hold_grace_minutes = 1;  // the shortest grace: races at expiry are most likely
   c.multibanco_default_hold_minutes = 120;
+  c.notify_url = kNotifyUrl;
+  c.notify_secrets = {"swarm_notify_secret_0123"};
   return c;
 }
 
@@ -150,6 +155,8 @@ class Swarm {
     rates_.stripe_timeout = rng_.rate(0.08);
     rates_.stripe_lost = rng_.rate(0.08);
     rates_.stripe_in_flight = rng_.rate(0.5);
+    rates_.notify_fail = rng_.rate(0.3);
+    rates_.notify_lost = rng_.rate(0.1);
     rates_.crash = rng_.rate(0.01);
     // Up to 50 s: always below the one-minute grace between a session's expiry and its
     // hold's, the margin the design relies on.
@@ -331,6 +338,62 @@ class Swarm {
     return r;
   }
 
+  // ------------------------------------------------------------------ the app's endpoint
+
+  static bool to_app(const HostCall& c) {
+    auto f = decode_fetch_request(c.payload);
+    return f && f->url == kNotifyUrl;
+  }
+
+  // Records what arrives; a notification seen for the first time must be the next of
+  // its reservation (order), whatever was retried or repeated before it.
+  HostReply serve_app(const HostCall& c, bool faults) {
+    if (faults && rng_.chance(rates_.notify_fail)) {
+      trace("  app endpoint: 500");
+      return {0, encode_fetch_reply(500, "down")};
+    }
+    auto f = decode_fetch_request(c.payload);
+    auto body = f ? parse_json(f->body, 16) : std::nullopt;
+    const std::string* id = body ? get_string(*body, "id") : nullptr;
+    const std::string* type = body ? get_string(*body, "type") : nullptr;
+    const Json* data = body ? get_object(*body, "data") : nullptr;
+    const Json* r = data ? get_object(*data, "reservation") : nullptr;
+    const std::string* rid = r ? get_string(*r, "id") : nullptr;
+    if (!id || !type || !rid) {
+      fail("a notification without id, type or reservation: " + (f ? f->body : std::string()));
+      return {0, encode_fetch_reply(400, "bad")};
+    }
+    const std::string prefix = "ntf_" + *rid + "_";
+    const int64_t seq = id->rfind(prefix, 0) == 0 ? std::atoll(id->c_str() + prefix.size()) : 0;
+    auto& seen = notified_[*rid];
+    if (seq > static_cast<int64_t>(seen.size()) + 1) fail("notification " + *id + " arrived before the one before it");
+    if (seq == static_cast<int64_t>(seen.size()) + 1) seen.push_back(*type);
+    trace("  app endpoint: " + *id + " " + *type);
+    if (faults && rng_.chance(rates_.notify_lost)) return {1, "injected: answer lost"};
+    return {0, encode_fetch_reply(204, "")};
+  }
+
+  size_t outbox_size() {
+    auto page = store_->list("ntf/", "ntf0", 100000, "");
+    return page ? page->items.size() : 0;
+  }
+
+  void notify(size_t inst) {
+    trace("notify on instance " + std::to_string(inst));
+    submit(inst, request("POST", "/v1/maintenance/notify", "", {{"Authorization", std::string("Bearer ") + kAdminToken}}),
+           TaskKind::Notify, 0);
+  }
+
+  // After healing: every notification reaches the app (back-off is at most an hour).
+  void deliver_outbox() {
+    for (int round = 0; round < 300 && report_.ok() && outbox_size() > 0; ++round) {
+      notify(rng_.below(instances_.size()));
+      drain(false);
+      advance(kHourMs);
+    }
+    if (outbox_size() > 0) fail("notifications still in the outbox after healing");
+  }
+
   void end_flight(const std::string& key) {
     if (key.empty() || !stripe_in_flight_.count(key)) return;
     stripe_in_flight_.erase(key);
@@ -354,7 +417,9 @@ class Swarm {
     ++report_.steps;
     HostCall call = *c;
     std::optional<HostReply> reply;
-    if (call.op == HostOp::HttpFetch)
+    if (call.op == HostOp::HttpFetch && to_app(call))
+      reply = serve_app(call, faults);
+    else if (call.op == HostOp::HttpFetch)
       reply = serve_stripe(t, call, faults);
     else
       reply = serve_store(call, faults);
@@ -398,6 +463,7 @@ class Swarm {
         break;
       case TaskKind::Sweep: last_sweep_ = res; trace("sweep answered " + std::to_string(res.status) + " " + res.body); break;
       case TaskKind::Cancel: trace("cancel answered " + std::to_string(res.status)); break;
+      case TaskKind::Notify: trace("notify answered " + std::to_string(res.status) + " " + res.body); break;
     }
   }
 
@@ -453,6 +519,8 @@ class Swarm {
     b.start = kStarts[rng_.below(std::size(kStarts))];
     if (hover_steps_ > 0 && rng_.chance(0.6)) b.event_id = focus_event_, b.start = focus_start_;
     b.email = "guest" + std::to_string(bookings_.size()) + "@example.com";
+    // Some guests come back for more: the hold limit per guest gets exercised.
+    if (!bookings_.empty() && rng_.chance(0.25)) b.email = bookings_[rng_.below(bookings_.size())].email;
     if (rng_.chance(0.7)) b.idempotency_key = "key-" + std::to_string(bookings_.size());
     bookings_.push_back(b);
     submit_booking(bookings_.size() - 1);
@@ -649,7 +717,7 @@ class Swarm {
       deliver_some_event();
     } else if (roll < 85) {
       ++report_.steps;
-      sweep(rng_.below(instances_.size()));
+      rng_.chance(0.5) ? sweep(rng_.below(instances_.size())) : notify(rng_.below(instances_.size()));
     } else if (roll < 92) {
       const int64_t ms = hover_steps_ > 0 ? rng_.range(100, 2 * kSecondMs) : rng_.range(kSecondMs, 90 * kSecondMs);
       trace("time +" + std::to_string(ms / kSecondMs) + " s");
@@ -724,7 +792,7 @@ class Swarm {
       }
       bool all_acked = true;
       for (const auto& e : events_) all_acked &= e.acked;
-      if (quiet && all_acked) return;
+      if (quiet && all_acked) return deliver_outbox();
     }
     fail("the system did not become quiet after healing");
   }
@@ -751,6 +819,12 @@ class Swarm {
         if (a.expert_id == b.expert_id && a.span_start < b.span_end && b.span_start < a.span_end)
           return fail("double booking: " + a.id + " (" + status_name(a.status) + ") and " + b.id + " (" + status_name(b.status) + ")");
       }
+    // The hold limit: never more unpaid holds of one guest that surely still stand.
+    std::map<std::string, int> holds_of;
+    for (const auto& [k, r] : reservations_)
+      if (r.status == ReservationStatus::PendingPayment && surely_active(r) &&
+          ++holds_of[r.guest.email] > swarm_config().max_active_holds_per_guest)
+        return fail("guest " + r.guest.email + " holds more than the limit (latest " + r.id + ")");
     std::map<std::string, const Reservation*> by_pi, by_id;
     for (const auto& [k, r] : reservations_) {
       by_id[r.id] = &r;
@@ -790,6 +864,17 @@ class Swarm {
         return fail("hold " + r.id + " outlived its expiry and the sweeps");
       if (r.refund_queued()) return fail("refund of " + r.id + " still queued after healing");
       if (r.status == ReservationStatus::Confirmed) ++report_.confirmed;
+      // The app heard every notification of it, in order, starting with the hold.
+      const auto& heard = notified_[r.id];
+      if (static_cast<int64_t>(heard.size()) != r.notify_seq)
+        return fail("the app heard " + std::to_string(heard.size()) + " of " + std::to_string(r.notify_seq) +
+                    " notifications of " + r.id);
+      if (heard.empty() || heard.front() != "reservation.held") return fail("the app did not hear " + r.id + " held first");
+      const bool heard_confirmed = std::find(heard.begin(), heard.end(), "reservation.confirmed") != heard.end();
+      if (r.status == ReservationStatus::Confirmed && !heard_confirmed)
+        return fail("the app never heard that " + r.id + " was confirmed");
+      if (!r.refund_id.empty() && heard.back() != "reservation.refunded")
+        return fail("the app's last word on refunded " + r.id + " is " + heard.back());
       if (r.status == ReservationStatus::Refunded) ++report_.refunded;
     }
     for (const auto& [sid, s] : stripe_.sessions()) {
@@ -831,6 +916,7 @@ class Swarm {
   std::vector<StripeEvent> events_;
   std::vector<std::string> vouchers_;
   std::map<std::string, Reservation> reservations_;  // rsv/<id> -> record
+  std::map<std::string, std::vector<std::string>> notified_;  // reservation -> types the app heard, in order
   HttpResponse last_sweep_;
   bool dirty_ = true;
   bool webhooks_down_ = false;

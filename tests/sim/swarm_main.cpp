@@ -12,8 +12,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
+
+#include <unistd.h>  // write(): async-signal-safe output from the signal handler
 
 #include "planted_defects.h"
 #include "swarm.h"

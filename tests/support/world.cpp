@@ -18,6 +18,9 @@ Config test_config() {
 World::World(uint64_t seed, std::unique_ptr<native::KvStore> s, RootHandler root)
     : host(seed), store(std::move(s)), engine(test_config(), host, root), sched(engine, *store, stripe) {}
 
+World::World(const Config& cfg, uint64_t seed)
+    : host(seed), store(native::make_memory_store()), engine(cfg, host, nullptr), sched(engine, *store, stripe) {}
+
 HttpRequest make_request(std::string method, std::string path, std::string body, HeaderList headers) {
   HttpRequest r;
   size_t q = path.find('?');

@@ -20,6 +20,8 @@ Config test_config();
 struct World {
   explicit World(uint64_t seed = 1, std::unique_ptr<native::KvStore> store = native::make_memory_store(),
                  RootHandler root = nullptr);
+  // With a configuration of the test's own (start from test_config()).
+  explicit World(const Config& cfg, uint64_t seed = 1);
 
   native::SimHost host;
   std::unique_ptr<native::KvStore> store;

@@ -530,7 +530,7 @@ TEST_CASE("bad input: GET slots with missing, reversed, too wide or malformed ra
 TEST_CASE("bad input: unknown routes 404, wrong methods 405 with Allow, long paths 414", "[api][bad]") {
   Fixture f;
   for (const std::string& path : {"/"s, ""s, "/v1"s, "/v2/events/consult"s, "/v1/unknown"s, "/v1/unknown/x"s,
-                                  "/v1/events"s, "/v1/events/consult/slots/x"s, "/v1/events/consult/other"s,
+                                  "/v1/events/consult/slots/x"s, "/v1/events/consult/other"s,
                                   "/v1/reservations/a/b"s, "/healthz/x"s, "/metrics/x"s, "/V1/events/consult"s,
                                   "/v1/stripe"s, "/v1/maintenance"s, "/favicon.ico"s, "/.env"s, "/v1/../healthz/x"s}) {
     INFO("GET " << path);
@@ -545,9 +545,11 @@ TEST_CASE("bad input: unknown routes 404, wrong methods 405 with Allow, long pat
       {"get", "/v1/events/consult", "GET, PUT"},  // methods are case-sensitive
       {"POST", "/v1/events/consult/slots", "GET"},
       {"PUT", "/v1/events/consult/slots", "GET"},
-      {"GET", "/v1/reservations", "POST"},
-      {"PUT", "/v1/reservations", "POST"},
-      {"", "/v1/reservations", "POST"},
+      {"PUT", "/v1/reservations", "GET, POST"},
+      {"DELETE", "/v1/reservations", "GET, POST"},
+      {"", "/v1/reservations", "GET, POST"},
+      {"POST", "/v1/events", "GET"},
+      {"GET", "/v1/maintenance/notify", "POST"},
       {"POST", "/v1/reservations/rsv_x", "GET, DELETE"},
       {"PUT", "/v1/reservations/rsv_x", "GET, DELETE"},
       {"HEAD", "/v1/reservations/rsv_x", "GET, DELETE"},

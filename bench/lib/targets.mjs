@@ -101,6 +101,8 @@ export async function startNodeTarget({ store, wasm = 'wasi', stripeUrl, process
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SLOTGUARD_CHECKOUT_MINUTES: '30',
       SLOTGUARD_SWEEP_INTERVAL_MS: '0',
+      SLOTGUARD_RATE_LIMIT_PER_MINUTE: '0', // the load comes from one address
+      SLOTGUARD_MAX_IN_FLIGHT: '0',
       SLOTGUARD_LOG_LEVEL: 'error',
     },
   });

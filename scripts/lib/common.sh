@@ -3,7 +3,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-# Debian packages slotguard builds and tests with.
+# Debian packages slotguard builds and tests with (chromium: the browser tests drive
+# Debian's build through playwright-core, which cannot download a browser here;
+# postgresql-15: scripts/lib/postgres.sh starts a throwaway server for the tests).
 DEBIAN_PACKAGES=(
   cmake g++ make pkg-config
   nlohmann-json3-dev catch2 libsqlite3-dev
@@ -11,6 +13,8 @@ DEBIAN_PACKAGES=(
   libclang-rt-14-dev
   emscripten binaryen wabt
   nodejs npm python3
+  chromium
+  postgresql-15
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -52,10 +52,11 @@ describe(`bad inputs (${WASM})`, () => {
   });
 
   it('deeply nested JSON: 400 invalid_json, no crash', async () => {
-    // Under the core's 64 KiB body limit, so the parser itself has to refuse the depth.
-    const deep = `${'['.repeat(30000)}${']'.repeat(30000)}`;
+    // Under the host's 16 KiB limit for POST /v1/reservations (and the core's 64 KiB),
+    // so the parser itself has to refuse the depth.
+    const deep = `${'['.repeat(8000)}${']'.repeat(8000)}`;
     assertError(await post(deep), 400, 'invalid_json');
-    const deepObject = `{"event_id":"intro","x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`; // 30 KB
+    const deepObject = `{"event_id":"intro","x":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`; // 15 KB
     assertError(await post(deepObject), 400, 'invalid_json');
     assert.equal((await s.call('GET', '/healthz')).status, 200);
     assert.equal(s.host.stats().traps, 0);

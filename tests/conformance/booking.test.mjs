@@ -1,11 +1,11 @@
-// The booking flow, on the memory store and on SQLite: happy path with the emulator's
-// session checked field by field, contested and overlapping slots, the slots view,
-// cancellation.
+// The booking flow, on the memory store and on SQLite (or on PostgreSQL: see STORES in
+// support/harness.mjs): happy path with the emulator's session checked field by field,
+// contested and overlapping slots, the slots view, cancellation.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WASM, eventBody, guest, slot, startStack } from './support/harness.mjs';
+import { STORES, WASM, eventBody, guest, slot, startStack } from './support/harness.mjs';
 
-for (const store of ['memory', 'sqlite']) {
+for (const store of STORES) {
   describe(`booking (${WASM}, ${store} store)`, () => {
     let s;
     before(async () => {

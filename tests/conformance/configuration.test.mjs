@@ -12,9 +12,9 @@ import { createSlotguard } from '../../host-shims/node/src/index.js';
 import { ADMIN_TOKEN, WASM } from './support/harness.mjs';
 
 const CLI = fileURLToPath(new URL('../../host-shims/node/src/cli.js', import.meta.url));
-// 1440 passes the Node host's own range check (Stripe's 24 hours); the core keeps a
-// margin below it, so only the core can refuse it, and the bounds in its message are
-// the core's, whatever they are.
+// 1440 is Stripe's 24 hours; the core keeps a margin below it. The hosts do not check
+// it themselves (one rule, one place), so only the core refuses it, and the bounds in
+// its message are the core's, whatever they are.
 const CHECKOUT_REFUSED = /^slotguard configuration: checkout_minutes must be an integer in \[30, \d+\]$/;
 
 function hostWith(options) {

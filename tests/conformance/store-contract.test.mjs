@@ -1,6 +1,7 @@
-// The store contract of wasm/ABI.md, checked on both of the host's stores: versions
-// from one counter (never reused after a delete), all-or-nothing checks, bytewise key
-// order, list bounds and pagination.
+// The store contract of wasm/ABI.md, checked on the host's stores: versions from one
+// counter (never reused after a delete), all-or-nothing checks, bytewise key order,
+// list bounds and pagination. Memory and SQLite by default; PostgreSQL with
+// SLOTGUARD_TEST_STORE=postgres (postgres-store.test.mjs has what only it needs).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,26 +9,39 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { compareBytewise } from '../../host-shims/js-bridge/src/index.js';
-import { createMemoryStore, createSqliteStore } from '../../host-shims/node/src/index.js';
+import { createMemoryStore, createPostgresStore, createSqliteStore } from '../../host-shims/node/src/index.js';
+import { ON_POSTGRES, freshDatabase } from './support/postgres.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'slotguard-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const set = (key, value) => ({ op: 'set', key, value });
 
-for (const [name, make] of [
-  ['memory', () => createMemoryStore()],
-  ['sqlite', () => createSqliteStore({ path: join(dir, `${Math.random().toString(16).slice(2)}.db`) })],
-]) {
+/** A PostgreSQL store on an empty database of its own, dropped when the store closes. */
+async function postgresStore() {
+  const db = await freshDatabase('sg_contract');
+  const store = await createPostgresStore({ url: db.url });
+  const close = store.close;
+  return Object.assign(store, { close: () => close().then(db.drop) });
+}
+
+const STORES = ON_POSTGRES
+  ? [['postgres', postgresStore]]
+  : [
+      ['memory', () => createMemoryStore()],
+      ['sqlite', () => createSqliteStore({ path: join(dir, `${Math.random().toString(16).slice(2)}.db`) })],
+    ];
+
+for (const [name, make] of STORES) {
   describe(`store contract (${name})`, () => {
     it('reads absent keys as version 0, in the order asked', async () => {
-      const s = make();
+      const s = await make();
       assert.deepEqual(await s.read(['b', 'a']), { items: [{ key: 'b', version: 0 }, { key: 'a', version: 0 }] });
       await s.close();
     });
 
     it('commits all or nothing, and never reuses a version', async () => {
-      const s = make();
+      const s = await make();
       assert.deepEqual(await s.commit([{ key: 'a', version: 0 }], [set('a', '1'), set('b', '1')]), { outcome: 'committed' });
       const [a1, b1] = (await s.read(['a', 'b'])).items;
       assert.ok(a1.version > 0 && b1.version > 0 && a1.version !== b1.version);
@@ -47,14 +61,14 @@ for (const [name, make] of [
     });
 
     it('a bad mutation rolls the whole commit back', async () => {
-      const s = make();
+      const s = await make();
       await assert.rejects(s.commit([], [set('x', '1'), { op: 'explode', key: 'y' }]));
       assert.equal((await s.read(['x'])).items[0].version, 0);
       await s.close();
     });
 
     it('lists bytewise, within [start, end), after `after`, with `more`', async () => {
-      const s = make();
+      const s = await make();
       // U+FFFD sorts before U+1F600 in UTF-8, though not in UTF-16 code units.
       const keys = ['k/a', 'k/b', 'k/B', 'k/\u00e9', 'k/\ufffd', 'k/\u{1F600}', 'k0', 'j'];
       await s.commit([], keys.map((k) => set(k, `v${k}`)));

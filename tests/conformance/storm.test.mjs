@@ -1,13 +1,14 @@
 // THE STORM: 500 guests POST the same slot at the same moment. Exactly one gets it;
 // 499 get 409; and Stripe sees exactly one Checkout Session, because losers are
-// decided before any Stripe call. Run on the memory store and on SQLite.
+// decided before any Stripe call. Run on the memory store and on SQLite (on PostgreSQL
+// with SLOTGUARD_TEST_STORE=postgres: see support/postgres.mjs).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WASM, eventBody, slot, startStack, stripeCalls } from './support/harness.mjs';
+import { STORES, WASM, eventBody, slot, startStack, stripeCalls } from './support/harness.mjs';
 
 const GUESTS = 500;
 
-for (const store of ['memory', 'sqlite']) {
+for (const store of STORES) {
   describe(`storm (${WASM}, ${store} store)`, () => {
     let s;
     before(async () => {

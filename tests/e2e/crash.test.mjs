@@ -175,6 +175,8 @@ async function startHost(dbPath, emulatorUrl) {
       STRIPE_API_BASE: emulatorUrl,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       SLOTGUARD_SWEEP_INTERVAL_MS: '0', // the test sweeps
+      SLOTGUARD_RATE_LIMIT_PER_MINUTE: '0', // the storm's guests all come from 127.0.0.1
+      SLOTGUARD_MAX_IN_FLIGHT: '0',
       SLOTGUARD_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

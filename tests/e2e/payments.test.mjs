@@ -413,7 +413,7 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
     const third = await book(start, 666);
     assert.equal(third.status, 409);
     const swept = await sweep();
-    assert.deepEqual(swept, { released: 0, linked: 0, refunds_retried: 0, failed: 0, more: false });
+    assert.deepEqual(swept, { released: 0, linked: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
 
     await cancel(rival.id);
     await s.settle();
@@ -446,7 +446,7 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
     refundEventsDelivered(refunds[0]);
     assert.equal((await reservation(rival.id)).status, 'pending_payment');
     // The sweep finds nothing of it: not a hold any more, the refund already recorded.
-    assert.deepEqual(await sweep(), { released: 0, linked: 0, refunds_retried: 0, failed: 0, more: false });
+    assert.deepEqual(await sweep(), { released: 0, linked: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
 
     await cancel(rival.id);
     await s.settle();

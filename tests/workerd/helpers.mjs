@@ -71,9 +71,10 @@ export function migrationStatements(dir = MIGRATIONS_DIR) {
 
 /**
  * Starts the Worker in workerd (miniflare) with the given store, D1 migrated.
+ * `miniflare` adds options (e.g. `ratelimits`) to the Miniflare constructor.
  * @returns {Promise<{mf, url, store, logs: object[], stderr: string[], db, request, json, close}>}
  */
-export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1:9', script = WORKER, bindings = {} } = {}) {
+export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1:9', script = WORKER, bindings = {}, miniflare = {} } = {}) {
   const logs = [];
   const rawLines = [];
   const stderr = [];
@@ -100,6 +101,7 @@ export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1
       SLOTGUARD_LOG_LEVEL: 'info',
       ...bindings,
     },
+    ...miniflare,
     handleRuntimeStdio(out, err) {
       readline.createInterface({ input: out }).on('line', (line) => {
         rawLines.push(line);

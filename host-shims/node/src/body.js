@@ -1,7 +1,7 @@
 // Reads a request body with a size limit, keeping the raw bytes (webhook signatures
 // are computed over them).
 
-// Past this many bytes an oversized upload is cut off instead of drained.
+// Past this many times the drain base an oversized upload is cut off instead of drained.
 const DRAIN_FACTOR = 8;
 
 export class BodyTooLargeError extends Error {
@@ -14,10 +14,12 @@ export class BodyTooLargeError extends Error {
 /**
  * Resolves to a Uint8Array, or rejects with BodyTooLargeError. An oversized body is
  * still read to its end (and thrown away), so the client is not reset mid-upload and
- * actually sees the 413; a body far too large has its connection destroyed.
+ * actually sees the 413; a body far too large (past drainBase * 8) has its connection
+ * destroyed. A small per-route limit passes the general limit as drainBase, so an
+ * ordinary oversized upload still gets its 413.
  * @param {import('node:http').IncomingMessage} req
  */
-export function readBody(req, limit) {
+export function readBody(req, limit, drainBase = limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     let tooLarge = Number.isFinite(declared) && declared > limit;
@@ -28,7 +30,7 @@ export function readBody(req, limit) {
       if (size > limit) tooLarge = true;
       if (tooLarge) {
         chunks.length = 0;
-        if (size > limit * DRAIN_FACTOR) req.destroy();
+        if (size > drainBase * DRAIN_FACTOR) req.destroy();
         return;
       }
       chunks.push(chunk);

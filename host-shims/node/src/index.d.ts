@@ -56,11 +56,26 @@ export type Logger =
   | { debug?(r: LogRecord): void; info?(r: LogRecord): void; warn?(r: LogRecord): void; error?(r: LogRecord): void; log?(r: LogRecord): void }
   | false;
 
+/** What the PostgreSQL store uses of a pg.Pool (typed structurally: @types/pg is not a dependency). */
+export interface PgPool {
+  query(config: { text: string; values?: unknown[]; query_timeout?: number }): Promise<{ rows: any[] }>;
+  connect(): Promise<{ query(text: string | object, values?: unknown[]): Promise<{ rows: any[] }>; release(error?: unknown): void }>;
+  end(): Promise<void>;
+}
+
 export interface SlotguardOptions {
   /** Where reservations live. Default 'sqlite' (at dbPath). 'memory' loses state on exit. */
-  store?: 'sqlite' | 'memory' | StoreAdapter;
+  store?: 'sqlite' | 'memory' | 'postgres' | StoreAdapter;
   /** SQLite file; its directory is created. Default './data/slotguard.db'. */
   dbPath?: string;
+  /** With store 'postgres': a postgres:// or postgresql:// connection string (the host makes, and ends, its own pool). */
+  postgresUrl?: string;
+  /** With store 'postgres', instead of postgresUrl: your own pg.Pool (you end it; its default isolation may be any level). */
+  pgPool?: PgPool;
+  /** Connections in the pool made from postgresUrl. Default 10. */
+  pgPoolSize?: number;
+  /** Bound on every store statement, in ms; a statement over it fails the store call (the core answers 503). Default 5000. */
+  pgStatementTimeoutMs?: number;
   /** Which build of the module to run. Default 'wasi'. */
   wasm?: 'wasi' | 'emscripten';
   /** Directory holding the built modules. Default: the repository's build/dist. */
@@ -69,11 +84,11 @@ export interface SlotguardOptions {
   /** Bearer token for admin endpoints, 16+ characters. Generated when absent (read it back from `adminToken`). */
   adminToken?: string;
   stripeSecretKey?: string;
-  /** Default https://api.stripe.com; point it at the emulator locally. */
+  /** Default https://api.stripe.com; point it at the emulator locally (a live key is refused with any other base). */
   stripeApiBase?: string;
   /** Webhook signing secret(s), comma-separated during rotation. */
   stripeWebhookSecret?: string;
-  /** How long a Checkout Session stays open, 30..1440. Core default 30. */
+  /** How long a Checkout Session stays open, 30..1438 (checked by the core). Core default 30. */
   checkoutMinutes?: number;
   holdGraceMinutes?: number;
   multibancoDefaultHoldMinutes?: number;
@@ -81,13 +96,41 @@ export interface SlotguardOptions {
   httpTimeoutMs?: number;
   defaultSuccessUrl?: string;
   defaultCancelUrl?: string;
+  /** Where signed notifications (reservation.held/confirmed/released/refunded) go. Default: none. */
+  notifyUrl?: string;
+  /** Signs the notifications; comma-separated while rotating, the first signs. */
+  notifySecret?: string;
+  /** How long an undelivered notification is retried, with back-off. Core default 72. */
+  notifyRetryHours?: number;
+  /** Unpaid holds per guest e-mail and expert; 0 = no limit. Core default 2. Past it: 429 too_many_holds. */
+  maxActiveHoldsPerGuest?: number;
+  /** The sweep purges released and refunded reservations older than this. Core default 30. */
+  retentionDays?: number;
+  /** Origins allowed to call the API from a browser: comma-separated, or "*". Default: none. */
+  corsOrigins?: string;
 
   /** Period of the internal POST /v1/maintenance/sweep. Default 60000; 0 disables. */
   sweepIntervalMs?: number;
-  /** Largest accepted request body in bytes (413 above). Default 1 MiB. */
+  /**
+   * With notifyUrl: period of the internal POST /v1/maintenance/notify, which also runs
+   * right after every request that is not a GET or HEAD. Default 1000; 0 = only after requests.
+   */
+  notifyIntervalMs?: number;
+  /** Token bucket per client address on POST /v1/reservations (burst the same). Default 60; 0 disables. 429 rate_limited. */
+  rateLimitPerMinute?: number;
+  /** Take the client address from the first entry of X-Forwarded-For. Default false. */
+  trustProxy?: boolean;
+  /** Requests in flight at once; past it 503 overloaded. Default 256; 0 disables. */
+  maxInFlight?: number;
+  /** Largest accepted request body in bytes (413 above). Default 1 MiB; 1 KiB for GET/HEAD/DELETE, 16 KiB for POST /v1/reservations. */
   bodyLimit?: number;
   /** How long close() waits for requests in flight. Default 10000. */
   shutdownTimeoutMs?: number;
+  /**
+   * A folder of static files (e.g. examples/booking-page) served at `/` for GET and
+   * HEAD; API paths (/v1/..., /healthz, /metrics) still go to the core. Default: none.
+   */
+  pageDir?: string;
   /** Default: JSON lines on stdout. */
   logger?: Logger;
   /** Minimum level logged. Default 'info'. */
@@ -106,6 +149,8 @@ export interface SlotguardRequest {
   query?: string | Record<string, string>;
   headers?: Record<string, string | string[] | undefined> | [string, string][] | Iterable<[string, string]>;
   body?: Uint8Array | ArrayBuffer | string;
+  /** The client's address, for the rate limit on POST /v1/reservations (not limited without it). */
+  remoteAddress?: string;
 }
 
 export interface SlotguardResponse {
@@ -141,6 +186,8 @@ export interface Slotguard {
   readonly store: StoreAdapter;
   /** Runs one maintenance sweep now. */
   sweep(): Promise<void>;
+  /** Runs one notification run now (nothing without notifyUrl). */
+  notify(): Promise<void>;
   stats(): SlotguardStats;
   /** Test hook: makes the module trap for real. Requests in flight get 500; a fresh instance takes over. */
   _trapForTest(): Promise<boolean>;
@@ -150,8 +197,42 @@ export interface Slotguard {
 
 export function createSlotguard(options?: SlotguardOptions): Promise<Slotguard>;
 
+/** A notification as the app receives it. */
+export interface SlotguardNotification {
+  /** ntf_...; the same on every delivery attempt: deduplicate by it. */
+  id: string;
+  type: 'reservation.held' | 'reservation.confirmed' | 'reservation.released' | 'reservation.refunded';
+  /** Unix seconds. */
+  created: number;
+  data: { reservation: Record<string, unknown> };
+}
+
+/**
+ * Checks a notification's Slotguard-Signature (t=<unix s>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>)
+ * over the raw body, in constant time, and returns the parsed notification. Throws an
+ * Error for a missing or malformed header, a timestamp outside the tolerance (default
+ * 300 s), or no matching signature.
+ * @param secrets the notify secret, several comma-separated, or an array
+ */
+export function verifyNotification(
+  rawBody: string | Uint8Array | ArrayBuffer,
+  header: string | string[] | undefined | null,
+  secrets: string | string[],
+  options?: { toleranceSeconds?: number },
+): SlotguardNotification;
+
 export function createSqliteStore(options?: { path?: string; busyTimeoutMs?: number }): StoreAdapter & { readonly path: string };
 export function createMemoryStore(): StoreAdapter & { readonly size: number };
+/** The PostgreSQL store: applies its migrations, then resolves. Give `url` or `pool`. */
+export function createPostgresStore(options: {
+  url?: string;
+  pool?: PgPool;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+  log?: (fields: Record<string, unknown>) => void;
+}): Promise<StoreAdapter & { readonly kind: 'postgres'; readonly pool: PgPool }>;
+export const DEFAULT_PG_POOL_SIZE: number;
+export const DEFAULT_PG_STATEMENT_TIMEOUT_MS: number;
 export function createFetchAdapter(options?: { fetchImpl?: typeof fetch; defaultTimeoutMs?: number }): FetchAdapter;
 export function createLogger(logger?: Logger, level?: LogLevel): (record: Omit<LogRecord, 'time'>) => void;
 

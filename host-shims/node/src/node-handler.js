@@ -1,5 +1,6 @@
-// Serves node:http requests through `handle`: reads the raw body (with the limit),
-// hands method, raw path, query and header pairs over, and writes the answer.
+// Serves node:http requests through `handle`: admits them past the host's limits (rate,
+// in flight), reads the raw body (with the route's limit), hands method, raw path,
+// query and header pairs over, and writes the answer.
 import { BodyTooLargeError, readBody } from './body.js';
 import { splitTarget } from './request.js';
 
@@ -21,27 +22,44 @@ function rawHeaderPairs(raw) {
 /**
  * @param {object} o
  * @param {(req: object) => Promise<{status: number, headers: object, body: Uint8Array}>} o.handle
- * @param {number} o.bodyLimit
+ * @param {number | ((method: string, path: string) => number)} o.bodyLimit  per route when a function
+ * @param {number} [o.drainLimit]  an oversized body up to this many bytes (times 8) is read
+ *   and thrown away, so the client sees the 413; default: the route's limit
+ * @param {(req: {method, path, headers, remoteAddress}) => {refused: object|null, release: () => void}} [o.admit]
+ *   the host's limits; a refusal ({status, headers: pairs, body}) is sent as is
  * @param {(record: object) => void} o.log
  * @param {() => boolean} [o.closing]  true while shutting down: answer 503 + close
  */
-export function createNodeHandler({ handle, bodyLimit, log, closing = () => false }) {
+export function createNodeHandler({ handle, bodyLimit, drainLimit, admit = null, log, closing = () => false }) {
   return async function handleNodeRequest(req, res) {
+    let release = null;
     try {
       if (closing()) {
         req.resume();
         return sendError(res, 503, 'shutting_down', 'the server is shutting down', { connection: 'close', 'retry-after': '1' });
       }
+      const { path, query } = splitTarget(req.url);
+      const headers = rawHeaderPairs(req.rawHeaders);
+      if (admit) {
+        const admitted = admit({ method: req.method, path, headers, remoteAddress: req.socket?.remoteAddress });
+        if (admitted.refused) {
+          req.resume(); // the body is not wanted; let the answer through
+          const r = admitted.refused;
+          res.writeHead(r.status, { 'content-length': r.body.byteLength, ...Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])) });
+          return res.end(r.body);
+        }
+        release = admitted.release;
+      }
+      const limit = typeof bodyLimit === 'function' ? bodyLimit(req.method, path) : bodyLimit;
       let body;
       try {
-        body = await readBody(req, bodyLimit);
+        body = await readBody(req, limit, Math.max(limit, drainLimit ?? limit));
       } catch (error) {
         if (error instanceof BodyTooLargeError)
-          return sendError(res, 413, 'payload_too_large', `the body exceeds ${bodyLimit} bytes`, { connection: 'close' });
+          return sendError(res, 413, 'payload_too_large', `the body exceeds ${limit} bytes`, { connection: 'close' });
         return res.destroy(); // the client went away mid-body: nobody to answer
       }
-      const { path, query } = splitTarget(req.url);
-      const answer = await handle({ method: req.method, path, query, headers: rawHeaderPairs(req.rawHeaders), body });
+      const answer = await handle({ method: req.method, path, query, headers, body });
       res.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
       res.setHeader('content-length', answer.body.byteLength);
@@ -50,6 +68,8 @@ export function createNodeHandler({ handle, bodyLimit, log, closing = () => fals
       log({ level: 'error', source: 'host', event: 'http_handler_failed', error: String(error?.message ?? error) });
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'the request could not be completed; retry it');
       else res.destroy();
+    } finally {
+      release?.();
     }
   };
 }

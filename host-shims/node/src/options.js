@@ -1,5 +1,7 @@
-// createSlotguard's options: defaults, validation with messages a person can act on,
-// and the mapping to the module's configuration JSON (wasm/ABI.md, snake_case).
+// createSlotguard's options: defaults, validation of the host's own options with
+// messages a person can act on, and the mapping to the module's configuration JSON
+// (wasm/ABI.md, snake_case). The core's fields are validated once, in the core: they
+// are passed through as given, and sg_init's refusal carries the core's message.
 import { DEFAULT_DB_PATH } from './sqlite-store.js';
 import { DEFAULT_WASM_DIR } from './wasm-files.js';
 import { randomToken } from './random.js';
@@ -19,6 +21,12 @@ const CONFIG_FIELDS = {
   httpTimeoutMs: 'http_timeout_ms',
   defaultSuccessUrl: 'default_success_url',
   defaultCancelUrl: 'default_cancel_url',
+  notifyUrl: 'notify_url',
+  notifySecret: 'notify_secret',
+  notifyRetryHours: 'notify_retry_hours',
+  maxActiveHoldsPerGuest: 'max_active_holds_per_guest',
+  retentionDays: 'retention_days',
+  corsOrigins: 'cors_origins',
 };
 
 function fail(message) {
@@ -32,6 +40,10 @@ export function resolveOptions(options = {}) {
     wasm: 'wasi',
     wasmDir: DEFAULT_WASM_DIR,
     sweepIntervalMs: 60000,
+    notifyIntervalMs: 1000,
+    rateLimitPerMinute: 60,
+    trustProxy: false,
+    maxInFlight: 256,
     bodyLimit: BODY_LIMIT,
     shutdownTimeoutMs: 10000,
     logLevel: 'info',
@@ -40,17 +52,38 @@ export function resolveOptions(options = {}) {
   // Without a token nobody could administer the instance; make one the caller can read
   // back (slotguard.adminToken) rather than refuse to start.
   if (o.adminToken === undefined) o.adminToken = randomToken();
-  if (typeof o.adminToken !== 'string' || o.adminToken.length < 16) fail('adminToken must be a string of 16 characters or more');
-  if (o.checkoutMinutes !== undefined && !(Number.isInteger(o.checkoutMinutes) && o.checkoutMinutes >= 30 && o.checkoutMinutes <= 1440))
-    fail('checkoutMinutes must be an integer from 30 to 1440 (Stripe Checkout bounds)');
+  // Its length and the other core fields are checked by the core (one rule, one message).
   if (!['wasi', 'emscripten'].includes(o.wasm)) fail(`wasm must be 'wasi' or 'emscripten'`);
   const customStore = typeof o.store === 'object' && o.store !== null;
   if (customStore && !['read', 'list', 'commit'].every((m) => typeof o.store[m] === 'function'))
     fail('a custom store must implement read, list and commit');
-  if (!customStore && !['sqlite', 'memory'].includes(o.store)) fail(`store must be 'sqlite', 'memory' or an adapter`);
+  if (!customStore && !['sqlite', 'memory', 'postgres'].includes(o.store)) fail(`store must be 'sqlite', 'memory', 'postgres' or an adapter`);
+  if (o.store === 'postgres') checkPostgres(o);
   if (!(Number.isFinite(o.sweepIntervalMs) && o.sweepIntervalMs >= 0)) fail('sweepIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isInteger(o.bodyLimit) && o.bodyLimit > 0)) fail('bodyLimit must be a positive integer');
+  if (o.pageDir !== undefined && (typeof o.pageDir !== 'string' || o.pageDir === '')) fail('pageDir must be a folder path');
+  if (!(Number.isFinite(o.notifyIntervalMs) && o.notifyIntervalMs >= 0)) fail('notifyIntervalMs must be a number >= 0 (0 disables)');
+  if (!(Number.isFinite(o.rateLimitPerMinute) && o.rateLimitPerMinute >= 0)) fail('rateLimitPerMinute must be a number >= 0 (0 disables)');
+  if (!(Number.isInteger(o.maxInFlight) && o.maxInFlight >= 0)) fail('maxInFlight must be an integer >= 0 (0 disables)');
+  if (typeof o.trustProxy !== 'boolean') fail('trustProxy must be true or false');
   return o;
+}
+
+// store: 'postgres' takes a connection string or the caller's pg.Pool, not both: with
+// both, which one holds the reservations would be a guess.
+function checkPostgres(o) {
+  const hasUrl = o.postgresUrl !== undefined;
+  const hasPool = o.pgPool !== undefined;
+  if (hasUrl === hasPool) fail(`store 'postgres' needs exactly one of postgresUrl (a postgres:// connection string) or pgPool (a pg.Pool)`);
+  if (hasUrl && !(typeof o.postgresUrl === 'string' && /^postgres(ql)?:\/\//.test(o.postgresUrl)))
+    fail('postgresUrl must be a connection string starting with postgres:// or postgresql://');
+  if (hasPool && !(o.pgPool && typeof o.pgPool.query === 'function' && typeof o.pgPool.connect === 'function'))
+    fail('pgPool must be a pg.Pool (with query and connect)');
+  if (o.pgPoolSize !== undefined && !(Number.isInteger(o.pgPoolSize) && o.pgPoolSize > 0))
+    fail('pgPoolSize must be a positive integer');
+  if (o.pgPoolSize !== undefined && hasPool) fail('pgPoolSize applies to the pool made from postgresUrl; size your own pgPool yourself');
+  if (o.pgStatementTimeoutMs !== undefined && !(Number.isInteger(o.pgStatementTimeoutMs) && o.pgStatementTimeoutMs > 0))
+    fail('pgStatementTimeoutMs must be a positive integer (a store call must not wait forever)');
 }
 
 /** The sg_init configuration object for resolved options. */

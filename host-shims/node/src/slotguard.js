@@ -1,30 +1,46 @@
 // createSlotguard: the Node host put together. One module instance (replaced on a
 // trap) serves every request; the store, fetch, clock, randomness and logs are the
 // Node implementations of the module's imports.
-import { createMemoryStore, createTaskRunner, errorResponse } from '../../js-bridge/src/index.js';
+import { createMemoryStore, createTaskRunner } from '../../js-bridge/src/index.js';
 import { createFetchAdapter } from './fetch-adapter.js';
 import { createLogger } from './logger.js';
 import { createNodeHandler } from './node-handler.js';
 import { moduleConfig, resolveOptions } from './options.js';
+import { createPageHandler, withPageFiles } from './page-files.js';
 import { getRandomValues } from './random.js';
 import { headerObject, normalizeRequest } from './request.js';
+import { bodyLimitFor, createLimits, tooLarge } from './limits.js';
 import { createHttpServer } from './server.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { NOTIFY_PATH, startNotifier } from './notifier.js';
 import { startSweeper } from './sweeper.js';
 import { loaderFor } from './wasm-files.js';
 
-function openStore(o) {
+async function openStore(o, log) {
   if (typeof o.store === 'object') return o.store;
   if (o.store === 'memory') return createMemoryStore();
+  if (o.store === 'postgres') {
+    // Imported only here: hosts on SQLite or memory never load pg.
+    const { createPostgresStore } = await import('./postgres-store.js');
+    return createPostgresStore({
+      url: o.postgresUrl,
+      pool: o.pgPool,
+      poolSize: o.pgPoolSize,
+      statementTimeoutMs: o.pgStatementTimeoutMs,
+      log,
+    });
+  }
   return createSqliteStore({ path: o.dbPath });
 }
 
 /** @param {import('./index.js').SlotguardOptions} [options] */
 export async function createSlotguard(options = {}) {
   const o = resolveOptions(options);
+  // Checked before the store opens, so a wrong folder leaves nothing to clean up.
+  const servePage = o.pageDir === undefined ? null : await createPageHandler(o.pageDir);
   const log = createLogger(o.logger, o.logLevel);
   const loader = await loaderFor(o.wasm, o.wasmDir);
-  const store = openStore(o);
+  const store = await openStore(o, log);
   const runner = createTaskRunner({
     loader,
     config: moduleConfig(o),
@@ -45,20 +61,57 @@ export async function createSlotguard(options = {}) {
   let closed = false;
   let closing = null;
 
+  const plain = (r) => ({ status: r.status, headers: headerObject(r.headers), body: r.body });
+  const limits = createLimits({ rateLimitPerMinute: o.rateLimitPerMinute, trustProxy: o.trustProxy, maxInFlight: o.maxInFlight });
+  const routeBodyLimit = (method, path) => bodyLimitFor(method, path, o.bodyLimit);
+  let notifier = null;
+
+  /** The host's own calls (sweep, notify): no client limits. */
+  async function internal(request) {
+    return plain(await runner.runRequest(normalizeRequest(request)));
+  }
+
+  /** A request the limits admitted: the body limit of its route, then the core. */
+  async function serve(req) {
+    const limit = routeBodyLimit(req.method, req.path);
+    if (req.body.byteLength > limit) return plain(tooLarge(limit));
+    const res = plain(await runner.runRequest(req));
+    // Anything but a read may have written a notification to the outbox.
+    if (notifier && req.method !== 'GET' && req.method !== 'HEAD' && req.path !== NOTIFY_PATH) notifier.kick();
+    return res;
+  }
+
   /** Embedding entry point: a plain request object in, a plain response out. */
   async function handle(request) {
     const req = normalizeRequest(request);
-    if (req.body.byteLength > o.bodyLimit) {
-      const r = errorResponse(413, 'payload_too_large', `the body exceeds ${o.bodyLimit} bytes`);
-      return { status: r.status, headers: headerObject(r.headers), body: r.body };
+    const { refused, release } = limits.admit({ ...req, remoteAddress: request?.remoteAddress });
+    if (refused) return plain(refused);
+    try {
+      return await serve(req);
+    } finally {
+      release();
     }
-    const res = await runner.runRequest(req);
-    return { status: res.status, headers: headerObject(res.headers), body: res.body };
   }
 
-  const http = createHttpServer(createNodeHandler({ handle, bodyLimit: o.bodyLimit, log, closing: () => closed }));
-  const handleNodeRequest = createNodeHandler({ handle, bodyLimit: o.bodyLimit, log, closing: () => closed });
-  const sweeper = startSweeper({ intervalMs: o.sweepIntervalMs, adminToken: o.adminToken, handle, log });
+  const apiNodeHandler = createNodeHandler({
+    handle: serve,
+    admit: limits.admit,
+    bodyLimit: routeBodyLimit,
+    drainLimit: o.bodyLimit,
+    log,
+    closing: () => closed,
+  });
+  // With pageDir, paths outside the API serve the folder's files (the booking page).
+  const handleNodeRequest = servePage ? withPageFiles(apiNodeHandler, servePage) : apiNodeHandler;
+  const http = createHttpServer(handleNodeRequest);
+  if (o.notifyUrl) notifier = startNotifier({ intervalMs: o.notifyIntervalMs, adminToken: o.adminToken, handle: internal, log });
+  // A sweep releases holds and refunds: its notifications go out right after it.
+  const sweepHandle = async (request) => {
+    const res = await internal(request);
+    notifier?.kick();
+    return res;
+  };
+  const sweeper = startSweeper({ intervalMs: o.sweepIntervalMs, adminToken: o.adminToken, handle: sweepHandle, log });
   let url = null;
 
   log({ level: 'info', source: 'host', event: 'host_started', wasm: o.wasm, store: store.kind ?? 'custom' });
@@ -81,6 +134,8 @@ export async function createSlotguard(options = {}) {
     adminToken: o.adminToken,
     store,
     sweep: () => sweeper.runNow(),
+    /** One notification run now (nothing when notifyUrl is unset). */
+    notify: () => notifier?.runNow() ?? Promise.resolve(),
     stats: () => runner.stats(),
     /** Test hook: make the module trap for real; requests in flight get 500. */
     _trapForTest: () => runner.trapForTest(),
@@ -88,7 +143,7 @@ export async function createSlotguard(options = {}) {
       closing ??= (async () => {
         closed = true;
         const deadline = Date.now() + o.shutdownTimeoutMs;
-        await sweeper.stop();
+        await Promise.all([sweeper.stop(), notifier?.stop()]);
         await http.close(o.shutdownTimeoutMs);
         const idle = await runner.close(Math.max(0, deadline - Date.now()));
         // A caller's own store stays open: the caller owns it.

@@ -70,6 +70,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`stripe-emulator: ${err.message}`);
+  // A taken port is the usual case: one line that says what to change, no stack.
+  if (err.code === 'EADDRINUSE') console.error(`stripe-emulator: port ${err.port} is already in use; set STRIPE_EMULATOR_PORT (or --port) to another port`);
+  else console.error(`stripe-emulator: ${err.message}`);
   process.exit(1);
 });

@@ -1,18 +1,27 @@
 // Starts what a conformance test talks to: the Stripe emulator and a slotguard Node
 // host (both in this process, on port 0), and an HTTP client with enough sockets that
 // hundreds of requests really are in flight at once. SLOTGUARD_WASM picks the build
-// (wasi | emscripten); SLOTGUARD_WASM_DIR overrides where it is loaded from.
+// (wasi | emscripten); SLOTGUARD_WASM_DIR overrides where it is loaded from. Every
+// answer a host gives through `call` is checked against docs/openapi.yaml.
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSlotguard } from '../../../host-shims/node/src/index.js';
 import { createEmulator } from '../../../host-shims/stripe-emulator/src/index.js';
+import { assertMatchesContract } from './contract.mjs';
+import { ON_POSTGRES, freshDatabase } from './postgres.mjs';
 
 export const WASM = process.env.SLOTGUARD_WASM || 'wasi';
 export const ADMIN_TOKEN = 'conformance-admin-token-0123456789';
 export const WEBHOOK_SECRET = 'whsec_conformance_secret';
 export const STRIPE_KEY = 'sk_test_conformance';
+
+/**
+ * The stores the store-parameterised tests run on. SLOTGUARD_TEST_STORE=postgres (with
+ * SLOTGUARD_TEST_PG_URL) runs them, and every stack that names no store, on PostgreSQL.
+ */
+export const STORES = ON_POSTGRES ? ['postgres'] : ['memory', 'sqlite'];
 
 /** Kept-alive sockets, up to 1024 at once: a storm must not queue inside the client. */
 export const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
@@ -20,9 +29,10 @@ export const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 /**
  * One HTTP request. `body` may be an object (sent as JSON), a string or a Buffer;
  * `agent` defaults to the shared keep-alive agent (false: a fresh socket).
- * Resolves to {status, headers, text, json}.
+ * Resolves to {status, headers, text, json}. With `contract: true` (the default of a
+ * stack's `call`) the answer must match docs/openapi.yaml, or the promise rejects.
  */
-export function request(baseUrl, method, path, { body, headers = {}, agent: via = agent } = {}) {
+export function request(baseUrl, method, path, { body, headers = {}, agent: via = agent, contract = false } = {}) {
   const payload =
     body === undefined ? undefined : Buffer.isBuffer(body) || typeof body === 'string' ? body : JSON.stringify(body);
   const h = { ...headers };
@@ -42,7 +52,15 @@ export function request(baseUrl, method, path, { body, headers = {}, agent: via 
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        const answer = { status: res.statusCode, headers: res.headers, text, json };
+        if (contract) {
+          try {
+            assertMatchesContract({ method, path, ...answer });
+          } catch (error) {
+            return reject(error);
+          }
+        }
+        resolve(answer);
       });
       res.on('error', reject);
     });
@@ -63,6 +81,13 @@ export async function startStack(options = {}) {
     emulatorUrl = await emulator.start(0);
   }
   const { emulator: _ignored, ...hostOptions } = options;
+  hostOptions.store ??= ON_POSTGRES ? 'postgres' : 'memory';
+  // store: 'postgres' gets an empty database of its own, dropped by stop().
+  let database = null;
+  if (hostOptions.store === 'postgres' && !hostOptions.postgresUrl && !hostOptions.pgPool) {
+    database = await freshDatabase('sg_conformance');
+    hostOptions.postgresUrl = database.url;
+  }
   let dir = null;
   if (hostOptions.store === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'slotguard-conformance-'));
@@ -78,13 +103,17 @@ export async function startStack(options = {}) {
     stripeApiBase: emulatorUrl ?? 'http://127.0.0.1:9',
     stripeWebhookSecret: WEBHOOK_SECRET,
     sweepIntervalMs: 0,
+    // Storms come from one address, hundreds at once: the host's abuse limits are off
+    // here, and on in tests/conformance/limits.test.mjs.
+    rateLimitPerMinute: 0,
+    maxInFlight: 0,
     logLevel: 'debug',
     logger: (record) => logs.push(record),
     ...hostOptions,
   });
   const url = await host.listen(0, '127.0.0.1');
   emulator?.setWebhookEndpoint(`${url}/v1/stripe/webhook`, WEBHOOK_SECRET);
-  const call = (method, path, opts) => request(url, method, path, opts);
+  const call = (method, path, opts) => request(url, method, path, { contract: true, ...opts });
   return {
     host,
     url,
@@ -97,6 +126,7 @@ export async function startStack(options = {}) {
       await host.close();
       if (emulator) await emulator.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
+      if (database) await database.drop();
     },
   };
 }

@@ -104,6 +104,8 @@ export async function startE2EStack(hostOptions = {}) {
     stripeApiBase: emulatorUrl,
     stripeWebhookSecret: WEBHOOK_SECRET,
     sweepIntervalMs: 0, // sweeps run when a test asks for one
+    rateLimitPerMinute: 0, // every guest here is 127.0.0.1
+    maxInFlight: 0,
     now,
     logLevel: 'debug',
     logger: (record) => logs.push(record),

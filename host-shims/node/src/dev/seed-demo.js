@@ -3,11 +3,13 @@
 // expert "dr-ada" (PUT is idempotent, so running it again is harmless), and prints
 // where things are plus a curl that books a slot that is free right now.
 //
-// Environment: SLOTGUARD_URL, STRIPE_EMULATOR_URL, SLOTGUARD_ADMIN_TOKEN, SEED_WAIT_MS.
+// Environment: SLOTGUARD_URL, STRIPE_EMULATOR_URL, SLOTGUARD_ADMIN_TOKEN, SEED_WAIT_MS,
+// SLOTGUARD_PAGE_URL (the booking page, printed first: it is what most people want).
 
 const HOST = process.env.SLOTGUARD_URL || 'http://127.0.0.1:8787';
 const EMULATOR = process.env.STRIPE_EMULATOR_URL || 'http://127.0.0.1:12111';
 const TOKEN = process.env.SLOTGUARD_ADMIN_TOKEN;
+const PAGE = process.env.SLOTGUARD_PAGE_URL;
 const WAIT_MS = Number(process.env.SEED_WAIT_MS || 60000);
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -61,7 +63,7 @@ async function main() {
   const start = await freeSlot('intro-30');
   const booking = JSON.stringify({ event_id: 'intro-30', start, guest: { email: 'guest@example.com', name: 'Demo Guest' } });
 
-  console.log(`
+  console.log(`${PAGE ? `\nBook in your browser: ${PAGE}\n` : ''}
 slotguard is running.
 
   slotguard API     ${HOST}        (GET /healthz, GET /metrics)

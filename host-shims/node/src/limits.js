@@ -1,0 +1,125 @@
+// Abuse limits the Node host applies before a request reaches the core: a token bucket
+// per client address on POST /v1/reservations, a cap on requests in flight on this
+// instance, and a body limit per route. The core decides everything about bookings
+// (including its own per-guest hold limit); these only keep one client or one burst
+// from taking the instance down. Answers use the core's error shape.
+import { RESERVATIONS_PATH, errorResponse } from '../../js-bridge/src/index.js';
+
+export { SMALL_BODY_LIMIT, RESERVATION_BODY_LIMIT, bodyLimitFor, tooLarge } from '../../js-bridge/src/index.js';
+
+// Buckets kept at most; past it, full (idle) buckets go first, then the least recent.
+const MAX_BUCKETS = 10_000;
+
+/**
+ * Token buckets keyed by client: `perMinute` tokens refill per minute, up to a burst of
+ * the same number. take(key) spends one token and returns 0, or returns the whole
+ * seconds until one is available. Memory is bounded by `maxBuckets`.
+ */
+export function createRateLimiter({ perMinute, maxBuckets = MAX_BUCKETS, now = () => Date.now() }) {
+  const capacity = perMinute;
+  const perMs = perMinute / 60_000;
+  const buckets = new Map(); // key -> {tokens, at}; Map order = least recently used first
+
+  function refill(b, t) {
+    b.tokens = Math.min(capacity, b.tokens + (t - b.at) * perMs);
+    b.at = t;
+  }
+
+  function evict(t) {
+    // A full bucket is the same as no bucket: dropping it forgets nothing.
+    for (const [key, b] of buckets) {
+      refill(b, t);
+      if (b.tokens >= capacity) buckets.delete(key);
+    }
+    // Still too many active clients: forget the least recent ones (down to 90%, so
+    // that this scan does not run on every new client).
+    const keep = Math.floor(maxBuckets * 0.9);
+    for (const key of buckets.keys()) {
+      if (buckets.size <= keep) break;
+      buckets.delete(key);
+    }
+  }
+
+  return {
+    take(key) {
+      const t = now();
+      let b = buckets.get(key);
+      if (b) {
+        buckets.delete(key); // re-inserted below: most recent last
+        refill(b, t);
+      } else {
+        if (buckets.size >= maxBuckets) evict(t);
+        b = { tokens: capacity, at: t };
+      }
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+    },
+    get size() {
+      return buckets.size;
+    },
+  };
+}
+
+/**
+ * The client's address: the socket's peer, or X-Forwarded-For's first entry behind a
+ * trusted proxy; null when neither is known.
+ */
+export function clientAddress(headers, remoteAddress, trustProxy) {
+  let address = remoteAddress;
+  if (trustProxy) {
+    const forwarded = headers.find(([name]) => name.toLowerCase() === 'x-forwarded-for')?.[1];
+    const first = forwarded?.split(',')[0]?.trim();
+    if (first) address = first;
+  }
+  if (address === undefined || address === null || address === '') return null;
+  address = String(address);
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * @param {{rateLimitPerMinute: number, trustProxy: boolean, maxInFlight: number, now?: () => number}} o
+ * @returns {{admit(req: {method: string, path: string, headers: [string, string][], remoteAddress?: string}):
+ *   {refused: object|null, release: () => void}, readonly inFlight: number}}
+ */
+export function createLimits({ rateLimitPerMinute, trustProxy, maxInFlight, now }) {
+  const limiter = rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: rateLimitPerMinute, now }) : null;
+  let inFlight = 0;
+  const noop = () => {};
+
+  return {
+    admit({ method, path, headers, remoteAddress }) {
+      if (maxInFlight > 0 && inFlight >= maxInFlight) {
+        return { refused: errorResponse(503, 'overloaded', 'too many requests in flight; retry shortly', [['Retry-After', '1']]), release: noop };
+      }
+      // Only when the client is known: handle() without remoteAddress is not limited.
+      const client = limiter && method === 'POST' && path === RESERVATIONS_PATH ? clientAddress(headers, remoteAddress, trustProxy) : null;
+      if (client !== null) {
+        const wait = limiter.take(client);
+        if (wait > 0) {
+          return {
+            refused: errorResponse(429, 'rate_limited', `too many reservation requests from this client; retry in ${wait} s`, [['Retry-After', String(wait)]]),
+            release: noop,
+          };
+        }
+      }
+      inFlight++;
+      let released = false;
+      return {
+        refused: null,
+        release() {
+          if (!released) {
+            released = true;
+            inFlight--;
+          }
+        },
+      };
+    },
+    get inFlight() {
+      return inFlight;
+    },
+  };
+}

@@ -2,6 +2,7 @@
 set(SLOTGUARD_CORE_DIR ${CMAKE_CURRENT_LIST_DIR}/../core)
 set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/sg_assert.cpp
+  ${SLOTGUARD_CORE_DIR}/availability.cpp
   ${SLOTGUARD_CORE_DIR}/config.cpp
   ${SLOTGUARD_CORE_DIR}/domain.cpp
   ${SLOTGUARD_CORE_DIR}/engine.cpp
@@ -22,10 +23,13 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/time_rfc3339.cpp
+  ${SLOTGUARD_CORE_DIR}/tz_data.cpp
+  ${SLOTGUARD_CORE_DIR}/tz_rules.cpp
   ${SLOTGUARD_CORE_DIR}/utf8.cpp
   ${SLOTGUARD_CORE_DIR}/webhook_signature.cpp
   ${SLOTGUARD_CORE_DIR}/api/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/api/events_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/api/experts_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/listing_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/notify_handler.cpp
   ${SLOTGUARD_CORE_DIR}/api/payment_effects.cpp

@@ -144,6 +144,16 @@ std::optional<EventType> event_from_request(const Json& body, std::string_view p
   for (const auto& m : e.payment_method_types)
     if (m == "multibanco" && e.price.currency != "eur")
       return fail(error, "multibanco requires currency eur"), std::nullopt;
+  if (!read_bounded(body, "seats", 1, 500, e.seats, false, error) ||
+      !read_bounded(body, "reschedule_min_notice_minutes", 0, 365 * 24 * 60, e.reschedule_min_notice_minutes, false, error))
+    return std::nullopt;
+  if (auto it = body.find("cancellation"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) return fail(error, "cancellation must be {refund_before_minutes, refund_percent} or null"), std::nullopt;
+    e.cancellable = true;
+    if (!read_bounded(*it, "refund_before_minutes", 0, 365 * 24 * 60, e.refund_before_minutes, true, error) ||
+        !read_bounded(*it, "refund_percent", 0, 100, e.refund_percent, true, error))
+      return std::nullopt;
+  }
   return e;
 }
 
@@ -158,7 +168,12 @@ Json event_to_json(const EventType& e) {
               {"min_notice_minutes", e.min_notice_minutes},
               {"max_advance_days", e.max_advance_days},
               {"price", {{"amount", e.price.amount}, {"currency", e.price.currency}}},
-              {"payment_method_types", strings(e.payment_method_types)}};
+              {"payment_method_types", strings(e.payment_method_types)},
+              {"seats", e.seats},
+              {"reschedule_min_notice_minutes", e.reschedule_notice_minutes()},
+              {"cancellation", e.cancellable ? Json{{"refund_before_minutes", e.refund_before_minutes},
+                                                    {"refund_percent", e.refund_percent}}
+                                             : Json(nullptr)}};
 }
 
 std::optional<EventType> event_from_storage(std::string_view text) {
@@ -185,6 +200,7 @@ Json reservation_view(const Reservation& r) {
             {"updated_at", format_rfc3339(r.updated_at)}};
   if (r.status == ReservationStatus::PendingPayment) j["expires_at"] = format_rfc3339(r.expires_at);
   if (!r.release_reason.empty()) j["release_reason"] = r.release_reason;
+  if (r.status == ReservationStatus::Refunded) j["refund"] = {{"amount", r.refund_amount}, {"currency", r.price.currency}};
   if (!r.checkout_session_id.empty()) j["checkout_session_id"] = r.checkout_session_id;
   if (!r.payment_intent_id.empty()) j["payment_intent_id"] = r.payment_intent_id;
   return j;
@@ -219,6 +235,8 @@ std::string reservation_to_storage(const Reservation& r) {
             {"created_at", r.created_at},
             {"updated_at", r.updated_at},
             {"notify_seq", r.notify_seq},
+            {"refund_amount", r.refund_amount},
+            {"seats", r.seats},
             {"idempotency_key", r.idempotency_key}};
   return dump_json(j);
 }
@@ -262,6 +280,9 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   r.refund_next_at = get_int(*j, "refund_next_at").value_or(0);
   if (auto it = j->find("refund_gave_up"); it != j->end() && it->is_boolean()) r.refund_gave_up = it->get<bool>();
   r.notify_seq = get_int(*j, "notify_seq").value_or(0);
+  r.refund_amount = get_int(*j, "refund_amount").value_or(0);
+  r.seats = get_int(*j, "seats").value_or(1);
+  if (r.seats < 1 || r.refund_amount < 0) return std::nullopt;
   r.idempotency_key = str_or_empty(*j, "idempotency_key");
   if (r.checkout_attempt < 0 || r.refund_attempts < 0 || r.notify_seq < 0) return std::nullopt;
   r.title = str_or_empty(*j, "title");

@@ -31,6 +31,19 @@ struct EventType {
   int64_t max_advance_days = 60;
   Price price;
   std::vector<std::string> payment_method_types{"card"};
+  // Up to `seats` reservations may share one start (a workshop); 1 for a one-to-one.
+  int64_t seats = 1;
+  // How late a booking may still be moved; -1: the same as min_notice_minutes.
+  int64_t reschedule_min_notice_minutes = -1;
+  // A confirmed booking may be cancelled by its guest only with a policy: a full refund
+  // more than refund_before_minutes ahead of the start, refund_percent within them.
+  bool cancellable = false;
+  int64_t refund_before_minutes = 0;
+  int64_t refund_percent = 0;
+
+  int64_t reschedule_notice_minutes() const {
+    return reschedule_min_notice_minutes >= 0 ? reschedule_min_notice_minutes : min_notice_minutes;
+  }
 };
 
 enum class ReservationStatus { PendingPayment, Confirmed, Released, Refunded };
@@ -57,6 +70,8 @@ struct Reservation {
   std::string checkout_url;
   std::string payment_intent_id;
   std::string refund_id;  // set once Stripe confirmed the refund of a lost slot
+  int64_t refund_amount = 0;  // minor units refunded (or to refund); 0 before any refund decision
+  int64_t seats = 1;          // of its event type when booked: the size of its seat group
   // Which Checkout Session create this hold is on. Stripe keeps a 5xx answer under its
   // idempotency key and replays it, so a retry after one needs a new key: the key
   // carries this number, and a new attempt re-plans the session's expiry.

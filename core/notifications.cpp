@@ -37,13 +37,14 @@ void plan_notifications(const Config& cfg, const std::optional<Reservation>& bef
   if (!before && after.status == ReservationStatus::PendingPayment) add(after, now_ms, "reservation.held", mutations);
   if (after.status == ReservationStatus::Confirmed && (!before || before->status != ReservationStatus::Confirmed))
     add(after, now_ms, "reservation.confirmed", mutations);
+  if (before && before->start != after.start) add(after, now_ms, "reservation.rescheduled", mutations);
   // Leaving pending or confirmed for good, whether released outright or refunded
   // because the slot was lost: the booking no longer stands.
   if (before && live(before->status) && !live(after.status)) add(after, now_ms, "reservation.released", mutations);
   // Refunded once Stripe confirms the refund: the money is on its way back.
   if (!after.refund_id.empty() && (!before || before->refund_id.empty()))
     add(after, now_ms, "reservation.refunded", mutations);
-  SG_ASSERT(after.notify_seq - seq_before <= 3);
+  SG_ASSERT(after.notify_seq - seq_before <= 4);
 }
 
 std::string notification_id(std::string_view reservation_id, int64_t seq) {

@@ -37,8 +37,9 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
   const int64_t retention_ms = cfg.retention_days * kDayMs;
   set_or_delete(m, before && b.finished(), after.finished(), keys::purge(b.updated_at + retention_ms, b.id),
                 keys::purge(after.updated_at + retention_ms, after.id), after.id);
-  // An expert's reservations by start, for listing (the start never changes).
-  if (!before) m.push_back({KvMutation::Op::Set, keys::expert_reservation(after.expert_id, after.start, after.id), after.id});
+  // An expert's reservations by start, for listing (kept until retention removes it).
+  set_or_delete(m, before.has_value(), true, keys::expert_reservation(b.expert_id, b.start, b.id),
+                keys::expert_reservation(after.expert_id, after.start, after.id), after.id);
   // Lookups by Stripe ids (never removed: late webhooks still find the reservation).
   if (!after.checkout_session_id.empty() && after.checkout_session_id != b.checkout_session_id)
     m.push_back({KvMutation::Op::Set, keys::session_index(after.checkout_session_id), after.id});
@@ -62,16 +63,29 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     }
     auto r = reservation_from_storage(first.items[0].value);
     if (!r) co_return out;
-    where = {r->expert_id, {r->span_start, r->span_end}, r->guest.email};  // these never change
+    // The expert and guest never change; the span only by a move (below: a move that
+    // lands between this read and the snapshot sends the transaction round again).
+    where.expert_id = r->expert_id;
+    where.span = {r->span_start, r->span_end};
+    where.guest_email = r->guest.email;
+    where.group = seat_group(r->event_id, r->start, r->seats);
+    where.seats = r->seats;
   }
-  std::vector<std::string> bucket_list = bucket_keys(where.expert_id, where.span);
+  const bool moving = where.moving();
+  Span target = moving ? where.moving_to : where.span;
+  std::string target_group = moving ? where.moving_group : where.group;
+  auto buckets_for = [&] {
+    return moving ? bucket_keys_of_both(where.expert_id, where.span, target) : bucket_keys(where.expert_id, where.span);
+  };
+  std::vector<std::string> bucket_list = buckets_for();
   // The guest's hold list is read only while the limit is on, and written (and
   // checked) only when the change alters it.
   const bool guest_tracked = s.cfg.max_active_holds_per_guest > 0 && !where.guest_email.empty();
   const std::string guest_key = guest_tracked ? keys::guest_holds(where.expert_id, where.guest_email) : std::string();
   const size_t guest_at = 1 + extra_keys.size();
 
-  for (int attempt = 1; attempt <= kMaxCommitAttempts; ++attempt) {
+  const int max_attempts = kMaxCommitAttempts + static_cast<int>(where.seats - 1);
+  for (int attempt = 1; attempt <= max_attempts; ++attempt) {
     out.attempts = attempt;
     std::vector<std::string> read_keys{rkey};
     read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
@@ -88,9 +102,18 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
       out.kind = TxnOutcome::Kind::NotFound;
       co_return out;
     }
+    if (current && !creating.given() && (current->span_start != where.span.start || current->span_end != where.span.end)) {
+      // Moved since the first read: the buckets read are the wrong ones. Read again.
+      where.span = {current->span_start, current->span_end};
+      where.group = seat_group(current->event_id, current->start, current->seats);
+      if (!moving) target = where.span, target_group = where.group;
+      bucket_list = buckets_for();
+      continue;
+    }
     std::vector<KvItem> buckets(snap.items.end() - static_cast<long>(bucket_list.size()), snap.items.end());
     const int64_t now = s.now();
-    auto taken = span_taken(buckets, where.span, now, rid);
+    const bool keeps_place = !moving && current && current->active_at(now);
+    auto taken = span_taken(buckets, target, now, Claim{rid, target_group, where.seats, keeps_place});
     if (!taken) co_return out;
     const GuestHolds guest = guest_tracked ? guest_holds_from_storage(snap.items[guest_at].value) : GuestHolds();
 
@@ -120,8 +143,10 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     Reservation next = out.plan.next;
     next.id = rid;
     next.expert_id = where.expert_id;
-    next.span_start = where.span.start;
-    next.span_end = where.span.end;
+    next.span_start = target.start;
+    next.span_end = target.end;
+    // What is written must read back: the appointment lies inside its blocked span.
+    SG_ASSERT(next.span_start <= next.start && next.start < next.end && next.end <= next.span_end);
     next.updated_at = now;
     if (current) next.notify_seq = current->notify_seq;  // only plan_notifications advances it
     // The ledger is the law: a decision may never activate a span someone else holds.
@@ -136,9 +161,11 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
     for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
     std::optional<LedgerEntry> entry;
     if (next.active_at(now))
-      entry = LedgerEntry{rid, where.span.start, where.span.end,
-                          next.status == ReservationStatus::Confirmed ? 0 : next.expires_at};
-    if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations)) co_return out;
+      entry = LedgerEntry{rid, target.start, target.end,
+                          next.status == ReservationStatus::Confirmed ? 0 : next.expires_at, target_group, where.seats};
+    if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations,
+                            keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive))
+      co_return out;
     if (SG_PLANTED(check_then_insert))
       std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
     if (guest_tracked) {

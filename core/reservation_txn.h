@@ -19,6 +19,9 @@
 
 namespace slotguard {
 
+// A failed check means another commit on the same keys succeeded meanwhile. Guests
+// racing for a seated start may each lose once per seat taken before theirs, so a
+// seated claim gets one more attempt per seat.
 inline constexpr int kMaxCommitAttempts = 8;
 
 struct TxnView {
@@ -54,15 +57,30 @@ struct TxnOutcome {
 
 // The span and expert are given for a reservation being created; for an existing one
 // they are read from the record (they never change) and `expert_id` stays empty.
+// `group` and `seats` are the seat claim (slot_ledger.h). An existing reservation may
+// move (a reschedule): `moving_to` is the span it moves to and `moving_group` its new
+// seat group; the transaction then reads the buckets of both spans, checks the new one
+// and moves the ledger entry in the same commit, so the move happens whole or not at all.
 // (A plain struct, not std::optional: g++ 12 mis-copies optional coroutine arguments.)
 struct NewSpan {
   std::string expert_id;
   Span span;
   std::string guest_email;  // whose hold it is: the guest's hold list is read with it
+  std::string group;
+  int64_t seats = 1;
+  Span moving_to{};
+  std::string moving_group;
   bool given() const { return !expert_id.empty(); }
+  bool moving() const { return moving_to.end > moving_to.start; }
 };
 
 inline NewSpan existing_reservation() { return NewSpan(); }
+inline NewSpan moving_reservation(Span to, std::string group) {
+  NewSpan n;
+  n.moving_to = to;
+  n.moving_group = std::move(group);
+  return n;
+}
 inline std::vector<std::string> no_keys() { return {}; }
 
 Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,

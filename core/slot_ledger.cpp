@@ -1,5 +1,7 @@
 #include "slot_ledger.h"
 
+#include <algorithm>
+
 #include "json.h"
 #include "sg_assert.h"
 #include "store_keys.h"
@@ -19,6 +21,23 @@ std::vector<std::string> bucket_keys(std::string_view expert_id, Span span) {
   return out;
 }
 
+std::vector<std::string> bucket_keys_of_both(std::string_view expert_id, Span a, Span b) {
+  std::vector<std::string> out;
+  const int64_t lo = std::min(first_bucket(a), first_bucket(b)), hi = std::max(end_bucket(a), end_bucket(b));
+  for (int64_t i = lo; i < hi; ++i) {
+    const bool in_a = i >= first_bucket(a) && i < end_bucket(a), in_b = i >= first_bucket(b) && i < end_bucket(b);
+    if (in_a || in_b) out.push_back(keys::slot_bucket(expert_id, i));
+  }
+  return out;
+}
+
+std::string busy_entry_id(std::string_view block_id) { return "busy:" + std::string(block_id); }
+
+std::string seat_group(std::string_view event_id, int64_t start_ms, int64_t seats) {
+  if (seats <= 1) return {};
+  return std::string(event_id) + "@" + std::to_string(start_ms);
+}
+
 std::optional<std::vector<LedgerEntry>> decode_bucket(std::string_view value) {
   auto j = parse_json(value, 4);
   if (!j) return std::nullopt;
@@ -29,14 +48,26 @@ std::optional<std::vector<LedgerEntry>> decode_bucket(std::string_view value) {
     const std::string* rid = get_string(e, "r");
     auto s = get_int(e, "s"), en = get_int(e, "e"), x = get_int(e, "x");
     if (!rid || !s || !en || !x || *s >= *en) return std::nullopt;
-    out.push_back({*rid, *s, *en, *x});
+    LedgerEntry entry{*rid, *s, *en, *x, {}, 1};
+    // Seat groups are written only for seated events; older entries have none.
+    if (const std::string* g = get_string(e, "g")) {
+      auto n = get_int(e, "n");
+      if (!n || *n < 2 || g->empty()) return std::nullopt;
+      entry.group = *g;
+      entry.seats = *n;
+    }
+    out.push_back(std::move(entry));
   }
   return out;
 }
 
 std::string encode_bucket(const std::vector<LedgerEntry>& entries) {
   Json arr = Json::array();
-  for (const auto& e : entries) arr.push_back({{"r", e.rid}, {"s", e.start}, {"e", e.end}, {"x", e.expires}});
+  for (const auto& e : entries) {
+    Json j = {{"r", e.rid}, {"s", e.start}, {"e", e.end}, {"x", e.expires}};
+    if (!e.group.empty()) j["g"] = e.group, j["n"] = e.seats;
+    arr.push_back(std::move(j));
+  }
   return dump_json(Json{{"spans", std::move(arr)}});
 }
 
@@ -51,28 +82,71 @@ std::optional<std::vector<LedgerEntry>> decode_buckets(const std::vector<KvItem>
   return all;
 }
 
-bool span_taken_by(const std::vector<LedgerEntry>& entries, Span span, int64_t now, std::string_view self) {
-  for (const auto& e : entries)
-    if (e.rid != self && e.active_at(now) && overlaps(span, {e.start, e.end})) return true;
-  return false;
+namespace {
+
+// Entries repeat in every bucket their span touches: count each id once.
+template <class Fn>
+void for_each_overlapping(const std::vector<LedgerEntry>& entries, Span span, int64_t now, std::string_view self, Fn fn) {
+  std::vector<std::string_view> seen;
+  for (const auto& e : entries) {
+    if (e.rid == self || !e.active_at(now) || !overlaps(span, {e.start, e.end})) continue;
+    if (std::find(seen.begin(), seen.end(), std::string_view(e.rid)) != seen.end()) continue;
+    seen.push_back(e.rid);
+    fn(e);
+  }
 }
 
-std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, int64_t now, std::string_view self) {
+}  // namespace
+
+bool span_taken_by(const std::vector<LedgerEntry>& entries, Span span, int64_t now, const Claim& claim) {
+  bool other = false;
+  int64_t shared = 0;
+  for_each_overlapping(entries, span, now, claim.self, [&](const LedgerEntry& e) {
+    if (claim.ignore_busy && e.rid.rfind("busy:", 0) == 0) return;
+    if (claim.group.empty() || e.group != claim.group) other = true;
+    else ++shared;
+  });
+  return other || shared >= claim.seats;
+}
+
+int64_t seats_taken(const std::vector<LedgerEntry>& entries, Span span, int64_t now, const Claim& claim) {
+  int64_t shared = 0;
+  for_each_overlapping(entries, span, now, claim.self, [&](const LedgerEntry& e) {
+    if (!claim.group.empty() && e.group == claim.group) ++shared;
+  });
+  return shared;
+}
+
+std::optional<bool> span_taken(const std::vector<KvItem>& buckets, Span span, int64_t now, const Claim& claim) {
   auto entries = decode_buckets(buckets);
   if (!entries) return std::nullopt;
-  return span_taken_by(*entries, span, now, self);
+  return span_taken_by(*entries, span, now, claim);
 }
+
+namespace {
+
+// The bucket index a ledger key names (its last 10 digits), or -1.
+int64_t bucket_of_key(std::string_view key) {
+  if (key.size() < 10) return -1;
+  int64_t v = 0;
+  for (char c : key.substr(key.size() - 10)) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
 
 bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view self,
                         const std::optional<LedgerEntry>& entry, int64_t now,
-                        std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations) {
+                        std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations, LedgerWrite mode) {
   const size_t checks_before = checks.size();
-  if (entry) {
-    // The entry must land in exactly the buckets its span touches, or a rival that
-    // reads one of the missing buckets would not see it.
-    SG_ASSERT(entry->rid == self && entry->start < entry->end);
-    SG_ASSERT(static_cast<int64_t>(buckets.size()) == end_bucket({entry->start, entry->end}) - first_bucket({entry->start, entry->end}));
-  }
+  int64_t placed = 0;
+  if (entry) SG_ASSERT(entry->rid == self && entry->start < entry->end);
+  const Span span = entry ? Span{entry->start, entry->end} : Span{};
+  const Claim claim{self, entry ? std::string_view(entry->group) : std::string_view(), entry ? entry->seats : 1,
+                    mode == LedgerWrite::KeepsItsPlace};
   for (const auto& item : buckets) {
     checks.push_back({item.key, item.version});
     std::vector<LedgerEntry> before;
@@ -84,15 +158,22 @@ bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view sel
     std::vector<LedgerEntry> after;
     for (const auto& e : before)
       if (e.rid != self && e.active_at(now)) after.push_back(e);
+    const int64_t b = bucket_of_key(item.key);
+    SG_ASSERT(b >= 0);
+    const bool here = entry && b >= first_bucket(span) && b < end_bucket(span);
     // Never activate a span another active entry holds: the decision was checked
     // against these very buckets, so a hit here is a core defect, not a race.
-    if (entry) SG_ASSERT(!span_taken_by(after, {entry->start, entry->end}, now, self));
-    if (entry) after.push_back(*entry);
+    if (here && mode != LedgerWrite::MayOverlap) SG_ASSERT(!span_taken_by(after, span, now, claim));
+    if (here) {
+      after.push_back(*entry);
+      ++placed;
+    }
     bool changed = after.size() != before.size();
     if (!changed) {
       // Same count: changed only if our own entry differs (e.g. expiry extended).
       for (size_t i = 0; i < after.size() && !changed; ++i)
-        changed = after[i].rid != before[i].rid || after[i].expires != before[i].expires;
+        changed = after[i].rid != before[i].rid || after[i].expires != before[i].expires ||
+                  after[i].start != before[i].start || after[i].end != before[i].end;
     }
     if (!changed) continue;
     if (after.empty())
@@ -100,8 +181,10 @@ bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view sel
     else
       mutations.push_back({KvMutation::Op::Set, item.key, encode_bucket(after)});
   }
-  // Every bucket read is checked, changed or not: a rival's write to any of them
-  // must make this commit fail.
+  // The entry must land in every bucket its span touches, or a rival that reads a
+  // missing bucket would not see it; and every bucket read is checked, changed or
+  // not: a rival's write to any of them must make this commit fail.
+  if (entry) SG_ASSERT(placed == end_bucket(span) - first_bucket(span));
   SG_ASSERT(checks.size() == checks_before + buckets.size());
   return true;
 }

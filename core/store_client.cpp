@@ -1,5 +1,7 @@
 #include "store_client.h"
 
+#include <cstdint>
+
 #include "json.h"
 
 namespace slotguard {
@@ -10,129 +12,201 @@ const KvItem* ReadResult::find(std::string_view key) const {
   return nullptr;
 }
 
+namespace wire {
+
+void Writer::u32(uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void Writer::u64(uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void Writer::str(std::string_view s) {
+  u32(static_cast<uint32_t>(s.size()));
+  out.append(s.data(), s.size());
+}
+
+bool Reader::u8(uint8_t& v) {
+  if (in.size() - pos < 1) return false;
+  v = static_cast<uint8_t>(in[pos++]);
+  return true;
+}
+bool Reader::u32(uint32_t& v) {
+  if (in.size() - pos < 4) return false;
+  v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(in[pos + i])) << (8 * i);
+  pos += 4;
+  return true;
+}
+bool Reader::u64(uint64_t& v) {
+  if (in.size() - pos < 8) return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in[pos + i])) << (8 * i);
+  pos += 8;
+  return true;
+}
+bool Reader::str(std::string_view& s) {
+  uint32_t n = 0;
+  if (!u32(n) || in.size() - pos < n) return false;
+  s = in.substr(pos, n);
+  pos += n;
+  return true;
+}
+bool Reader::count(uint32_t& n, size_t min_bytes) {
+  if (!u32(n)) return false;
+  return min_bytes == 0 || n <= (in.size() - pos) / min_bytes;
+}
+
+}  // namespace wire
+
+namespace {
+constexpr uint8_t kOpSet = 1, kOpDelete = 2;
+constexpr uint8_t kCommitted = 1, kConflict = 2;
+// Version numbers the JavaScript hosts can carry exactly (2^53): a larger one is a
+// store bug, refused like any other malformed answer.
+// (JavaScript hosts refuse versions above 2^53 themselves; the C++ side takes what the
+// JSON wire took, up to INT64_MAX.)
+constexpr uint64_t kMaxVersion = static_cast<uint64_t>(INT64_MAX);
+
+}  // namespace
+
 std::string encode_read_request(const std::vector<std::string>& keys) {
-  return dump_json(Json{{"keys", keys}});
+  wire::Writer w;
+  size_t n = 4;
+  for (const auto& k : keys) n += 4 + k.size();
+  w.out.reserve(n);
+  w.u32(static_cast<uint32_t>(keys.size()));
+  for (const auto& k : keys) w.str(k);
+  return std::move(w.out);
 }
 
 std::string encode_list_request(std::string_view start, std::string_view end, size_t limit, std::string_view after) {
-  return dump_json(Json{{"start", start}, {"end", end}, {"limit", limit}, {"after", after}});
+  wire::Writer w;
+  w.str(start);
+  w.str(end);
+  w.str(after);
+  w.u32(static_cast<uint32_t>(limit > UINT32_MAX ? UINT32_MAX : limit));
+  return std::move(w.out);
 }
 
 std::string encode_commit_request(const std::vector<KvCheck>& checks, const std::vector<KvMutation>& mutations) {
-  Json c = Json::array(), m = Json::array();
-  for (const auto& ch : checks) c.push_back({{"key", ch.key}, {"version", ch.version}});
-  for (const auto& mu : mutations) {
-    if (mu.op == KvMutation::Op::Set)
-      m.push_back({{"op", "set"}, {"key", mu.key}, {"value", mu.value}});
-    else
-      m.push_back({{"op", "delete"}, {"key", mu.key}});
+  wire::Writer w;
+  size_t n = 8;
+  for (const auto& c : checks) n += 12 + c.key.size();
+  for (const auto& m : mutations) n += 9 + m.key.size() + m.value.size();
+  w.out.reserve(n);
+  w.u32(static_cast<uint32_t>(checks.size()));
+  for (const auto& c : checks) {
+    w.str(c.key);
+    w.u64(c.version);
   }
-  return dump_json(Json{{"checks", c}, {"mutations", m}});
+  w.u32(static_cast<uint32_t>(mutations.size()));
+  for (const auto& m : mutations) {
+    w.u8(m.op == KvMutation::Op::Set ? kOpSet : kOpDelete);
+    w.str(m.key);
+    if (m.op == KvMutation::Op::Set) w.str(m.value);
+  }
+  return std::move(w.out);
 }
 
 std::optional<std::vector<KvItem>> decode_items(std::string_view payload, bool* more) {
-  auto j = parse_json(payload, 4);
-  if (!j) return std::nullopt;
-  const Json* arr = get_array(*j, "items");
-  if (!arr) return std::nullopt;
+  wire::Reader r{payload};
+  uint8_t more_flag = 0;
+  uint32_t n = 0;
+  if (!r.u8(more_flag) || more_flag > 1 || !r.count(n, 12)) return std::nullopt;
   std::vector<KvItem> items;
-  items.reserve(arr->size());
-  for (const auto& e : *arr) {
-    const std::string* key = get_string(e, "key");
-    auto version = get_int(e, "version");
-    if (!key || !version || *version < 0) return std::nullopt;
+  items.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string_view key, value;
+    uint64_t version = 0;
+    if (!r.str(key) || !r.u64(version) || version > kMaxVersion) return std::nullopt;
     KvItem item;
-    item.key = *key;
-    item.version = static_cast<uint64_t>(*version);
-    if (item.version != 0) {
-      const std::string* value = get_string(e, "value");
-      if (!value) return std::nullopt;
-      item.value = *value;
+    item.key.assign(key.data(), key.size());
+    item.version = version;
+    if (version != 0) {
+      if (!r.str(value)) return std::nullopt;
+      item.value.assign(value.data(), value.size());
     }
     items.push_back(std::move(item));
   }
-  if (more) {
-    auto it = j->find("more");
-    *more = it != j->end() && it->is_boolean() && it->get<bool>();
-  }
+  if (!r.done()) return std::nullopt;
+  if (more) *more = more_flag == 1;
   return items;
 }
 
 std::optional<CommitOutcome> decode_commit_reply(std::string_view payload) {
-  auto j = parse_json(payload, 4);
-  if (!j) return std::nullopt;
-  const std::string* outcome = get_string(*j, "outcome");
-  if (!outcome) return std::nullopt;
-  if (*outcome == "committed") return CommitOutcome::Committed;
-  if (*outcome == "conflict") return CommitOutcome::Conflict;
+  if (payload.size() != 1) return std::nullopt;
+  if (static_cast<uint8_t>(payload[0]) == kCommitted) return CommitOutcome::Committed;
+  if (static_cast<uint8_t>(payload[0]) == kConflict) return CommitOutcome::Conflict;
   return std::nullopt;
 }
 
 std::string encode_items_reply(const std::vector<KvItem>& items, std::optional<bool> more) {
-  Json arr = Json::array();
+  wire::Writer w;
+  w.u8(more && *more ? 1 : 0);
+  w.u32(static_cast<uint32_t>(items.size()));
   for (const auto& it : items) {
-    Json e = {{"key", it.key}, {"version", it.version}};
-    if (it.version != 0) e["value"] = it.value;
-    arr.push_back(std::move(e));
+    w.str(it.key);
+    w.u64(it.version);
+    if (it.version != 0) w.str(it.value);
   }
-  Json j = {{"items", std::move(arr)}};
-  if (more) j["more"] = *more;
-  return dump_json(j);
+  return std::move(w.out);
 }
 
 std::string encode_commit_reply(CommitOutcome outcome) {
-  return outcome == CommitOutcome::Committed ? R"({"outcome":"committed"})" : R"({"outcome":"conflict"})";
+  return std::string(1, static_cast<char>(outcome == CommitOutcome::Committed ? kCommitted : kConflict));
 }
 
 std::optional<std::vector<std::string>> decode_read_request(std::string_view payload) {
-  auto j = parse_json(payload, 4);
-  if (!j) return std::nullopt;
-  const Json* arr = get_array(*j, "keys");
-  if (!arr) return std::nullopt;
+  wire::Reader r{payload};
+  uint32_t n = 0;
+  if (!r.count(n, 4)) return std::nullopt;
   std::vector<std::string> keys;
-  for (const auto& k : *arr) {
-    if (!k.is_string()) return std::nullopt;
-    keys.push_back(k.get<std::string>());
+  keys.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string_view k;
+    if (!r.str(k)) return std::nullopt;
+    keys.emplace_back(k);
   }
+  if (!r.done()) return std::nullopt;
   return keys;
 }
 
 std::optional<DecodedList> decode_list_request(std::string_view payload) {
-  auto j = parse_json(payload, 4);
-  if (!j) return std::nullopt;
-  const std::string *s = get_string(*j, "start"), *e = get_string(*j, "end"), *a = get_string(*j, "after");
-  auto limit = get_int(*j, "limit");
-  if (!s || !e || !limit || *limit < 0) return std::nullopt;
-  return DecodedList{*s, *e, a ? *a : std::string(), static_cast<size_t>(*limit)};
+  wire::Reader r{payload};
+  std::string_view s, e, a;
+  uint32_t limit = 0;
+  if (!r.str(s) || !r.str(e) || !r.str(a) || !r.u32(limit) || !r.done()) return std::nullopt;
+  return DecodedList{std::string(s), std::string(e), std::string(a), static_cast<size_t>(limit)};
 }
 
 std::optional<DecodedCommit> decode_commit_request(std::string_view payload) {
-  auto j = parse_json(payload, 4);
-  if (!j) return std::nullopt;
-  const Json* checks = get_array(*j, "checks");
-  const Json* muts = get_array(*j, "mutations");
-  if (!checks || !muts) return std::nullopt;
+  wire::Reader r{payload};
   DecodedCommit out;
-  for (const auto& c : *checks) {
-    const std::string* key = get_string(c, "key");
-    auto v = get_int(c, "version");
-    if (!key || !v || *v < 0) return std::nullopt;
-    out.checks.push_back({*key, static_cast<uint64_t>(*v)});
+  uint32_t nc = 0, nm = 0;
+  if (!r.count(nc, 12)) return std::nullopt;
+  out.checks.reserve(nc);
+  for (uint32_t i = 0; i < nc; ++i) {
+    std::string_view key;
+    uint64_t v = 0;
+    if (!r.str(key) || !r.u64(v) || v > kMaxVersion) return std::nullopt;
+    out.checks.push_back({std::string(key), v});
   }
-  for (const auto& m : *muts) {
-    const std::string* op = get_string(m, "op");
-    const std::string* key = get_string(m, "key");
-    if (!op || !key) return std::nullopt;
-    if (*op == "set") {
-      const std::string* value = get_string(m, "value");
-      if (!value) return std::nullopt;
-      out.mutations.push_back({KvMutation::Op::Set, *key, *value});
-    } else if (*op == "delete") {
-      out.mutations.push_back({KvMutation::Op::Delete, *key, {}});
+  if (!r.count(nm, 5)) return std::nullopt;
+  out.mutations.reserve(nm);
+  for (uint32_t i = 0; i < nm; ++i) {
+    uint8_t op = 0;
+    std::string_view key, value;
+    if (!r.u8(op) || !r.str(key)) return std::nullopt;
+    if (op == kOpSet) {
+      if (!r.str(value)) return std::nullopt;
+      out.mutations.push_back({KvMutation::Op::Set, std::string(key), std::string(value)});
+    } else if (op == kOpDelete) {
+      out.mutations.push_back({KvMutation::Op::Delete, std::string(key), {}});
     } else {
       return std::nullopt;
     }
   }
+  if (!r.done()) return std::nullopt;
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The core's side of the store port: typed awaitable operations that encode a host
 // call, suspend the task, and decode (defensively) what the host answered.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,32 @@ class StoreClient {
  private:
   TaskContext& ctx_;
 };
+
+// Host-call wire (ABI 2, wasm/ABI.md "Host calls"): length-prefixed binary, not JSON.
+// JSON cost more CPU per hold than the rest of the hold's work together (measured:
+// bench/speed.mjs, docs/benchmarks.md). Little-endian u32 lengths and counts, u64
+// versions; every read is bounds-checked, so any bytes decode to a value or nullopt.
+namespace wire {
+struct Writer {
+  std::string out;
+  void u8(uint8_t v) { out.push_back(static_cast<char>(v)); }
+  void u32(uint32_t v);
+  void u64(uint64_t v);
+  void str(std::string_view s);
+};
+struct Reader {
+  std::string_view in;
+  size_t pos = 0;
+  bool u8(uint8_t& v);
+  bool u32(uint32_t& v);
+  bool u64(uint64_t& v);
+  bool str(std::string_view& s);
+  // A count of items that each take at least `min_bytes`: refuses counts the rest
+  // of the input cannot hold, so no input makes the decoder reserve a huge vector.
+  bool count(uint32_t& n, size_t min_bytes);
+  bool done() const { return pos == in.size(); }
+};
+}  // namespace wire
 
 // Wire encoding, shared with native hosts that serve these calls (see wasm/ABI.md).
 std::string encode_read_request(const std::vector<std::string>& keys);

@@ -58,6 +58,14 @@ std::string notification_queue(int64_t next_attempt_at, std::string_view rid, in
 std::string purge(int64_t purge_at, std::string_view rid) {
   return std::string(kPurgePrefix) + padded(purge_at, 13) + "/" + std::string(rid);
 }
+std::string availability(std::string_view expert_id) { return "avail/" + std::string(expert_id); }
+std::string busy_block(std::string_view expert_id, std::string_view block_id) {
+  return "busy/" + std::string(expert_id) + "/" + std::string(block_id);
+}
+std::string busy_index_prefix(std::string_view expert_id) { return "busyx/" + std::string(expert_id) + "/"; }
+std::string busy_index(std::string_view expert_id, int64_t start, std::string_view block_id) {
+  return busy_index_prefix(expert_id) + padded(start, 13) + "/" + std::string(block_id);
+}
 std::string prefix_end(std::string_view prefix) {
   // Keys are printable ASCII; '/'+1 = '0' and every prefix here ends in '/'.
   std::string end(prefix);

@@ -25,6 +25,11 @@
 //   ntf/<rid>/<seq, 6 digits>             a notification not yet delivered (the outbox)
 //   ntfq/<next attempt at, 13 digits>/<rid>/<seq, 6 digits>
 //                                         the outbox by when to try next
+//   avail/<expert_id>                     the expert's working hours (availability.h)
+//   busy/<expert_id>/<block_id>           a busy block from the expert's other calendars;
+//                                         its span is also in the slot ledger
+//   busyx/<expert_id>/<start, 13 digits>/<block_id>
+//                                         busy blocks by start, for listing
 //   purge/<purge at, 13 digits>/<rid>     released and refunded reservations, by when
 //                                         retention lets the sweep remove them
 #pragma once
@@ -60,6 +65,10 @@ std::string notification(std::string_view rid, int64_t seq);
 std::string notification_queue(int64_t next_attempt_at, std::string_view rid, int64_t seq);
 inline constexpr std::string_view kNotificationQueuePrefix = "ntfq/";
 std::string purge(int64_t purge_at, std::string_view rid);
+std::string availability(std::string_view expert_id);
+std::string busy_block(std::string_view expert_id, std::string_view block_id);
+std::string busy_index(std::string_view expert_id, int64_t start, std::string_view block_id);
+std::string busy_index_prefix(std::string_view expert_id);
 inline constexpr std::string_view kPurgePrefix = "purge/";
 
 // The smallest key greater than every key that starts with `prefix`: a list's end.

@@ -1,5 +1,7 @@
 #include "time_rfc3339.h"
 
+#include "civil_date.h"
+
 namespace slotguard {
 namespace {
 
@@ -7,37 +9,12 @@ constexpr int64_t kDayMs = 86400000;
 // 9999-12-31T23:59:59.999Z: the last instant we accept, so format/parse round-trip.
 constexpr int64_t kMaxMs = 253402300800000 - 1;
 
-constexpr bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 constexpr int days_in_month(int y, int m) {
   // Outside February, 31-day months alternate by parity, with the phase flipping at August.
-  return m == 2 ? 28 + is_leap(y) : 30 + ((m + (m >> 3)) & 1);
+  return m == 2 ? 28 + leap_year(y) : 30 + ((m + (m >> 3)) & 1);
 }
 
-// Counts from 0000-03-01 so the leap day is the last day of the "year"; years are
-// positive here (1970..9999), which keeps every division non-negative.
-constexpr int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = y / 400, yoe = y % 400;
-  const int doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return int64_t(era) * 146097 + doe - 719468;
-}
 
-// Inverse of days_from_civil for days >= 0.
-void civil_from_days(int64_t days, int& y, int& m, int& d) {
-  const int64_t z = days + 719468;
-  const int era = int(z / 146097), doe = int(z % 146097);
-  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = era * 400 + yoe + (m <= 2);
-}
-
-static_assert(days_from_civil(1970, 1, 1) == 0);
-static_assert(days_from_civil(2000, 3, 1) == 11017);
 
 // Cursor over the input; every read is bounds-checked so truncated text just fails.
 struct Reader {

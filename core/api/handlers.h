@@ -21,5 +21,11 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req);
 Co<HttpResponse> list_events(Services& s, const HttpRequest& req);
 Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req);
 Co<HttpResponse> deliver_notifications(Services& s, const HttpRequest& req);
+Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> get_availability(Services& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id, bool remove);
+Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid);
 
 }  // namespace slotguard::api

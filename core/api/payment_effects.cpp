@@ -78,7 +78,7 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
     } else if (r.status == ReservationStatus::Refunded) {
       s.metrics.add("slotguard_refunds_total");
       s.log(LogLevel::Warn, "payment_refunded_slot_lost", fields);
-      co_await execute_refund(s, rid, r.payment_intent_id, r.refund_attempts);
+      co_await execute_refund(s, r);
     } else if (r.status == ReservationStatus::Released) {
       s.metrics.add("slotguard_releases_total", "reason=\"" + r.release_reason + "\"");
       fields["reason"] = r.release_reason;
@@ -169,6 +169,7 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
       plan.next.status = S::Refunded;
       plan.next.release_reason = cancelled ? "cancelled" : "slot_lost";
       plan.next.refund_next_at = v.now;
+      plan.next.refund_amount = cur.price.amount;
       outcome = "refunded";
     }
     return plan;
@@ -250,14 +251,38 @@ Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std
   co_return res;
 }
 
-Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id, int64_t attempt) {
+Co<bool> execute_refund(Services& s, Reservation r) {
+  const std::string rid = r.id;
+  const int64_t attempt = r.refund_attempts;
   StripeResult res;
-  if (!pi_id.empty()) {
+  if (!r.payment_intent_id.empty()) {
     FormBody form;
-    form.add("payment_intent", pi_id).add("metadata[reservation_id]", rid);
+    form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
+    // A cancellation policy may return only part of the price. Stripe refuses a second
+    // full refund of a charge, but not a second partial one: before retrying one whose
+    // earlier answer may have been lost, look for it.
+    const bool partial = r.refund_amount > 0 && r.refund_amount < r.price.amount;
+    if (partial) form.add("amount", std::to_string(r.refund_amount));
+    bool settled = false;  // found already made, or the lookup failed (try again later)
+    if (partial && attempt > 0) {
+      res = co_await s.stripe.get("/v1/refunds?limit=100&payment_intent=" + r.payment_intent_id);
+      settled = !res.ok();
+      const Json* data = res.ok() ? get_array(res.object, "data") : nullptr;
+      for (size_t i = 0; data && i < data->size() && !settled; ++i) {
+        const Json& refund = (*data)[i];
+        const Json* meta = get_object(refund, "metadata");
+        const std::string* owner = meta ? get_string(*meta, "reservation_id") : nullptr;
+        const std::string* status = get_string(refund, "status");
+        if (owner && *owner == rid && (!status || *status != "failed")) {
+          Json made = refund;
+          res.object = std::move(made);
+          settled = true;
+        }
+      }
+    }
     std::string key = "slotguard-refund-" + rid;
     if (attempt > 0) key += "-" + std::to_string(attempt);
-    res = co_await s.stripe.post("/v1/refunds", std::move(form), std::move(key));
+    if (!settled) res = co_await s.stripe.post("/v1/refunds", std::move(form), std::move(key));
   }
   // Stripe answers a repeat refund of a fully refunded charge with this code: done.
   const bool already = res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded";

@@ -59,6 +59,6 @@ int64_t refund_backoff_ms(int64_t failures);
 // when to try again. Safe to repeat: a full refund cannot happen twice (Stripe answers
 // charge_already_refunded, taken as done). Stripe replays a stored failure for the
 // same idempotency key, so each attempt has its own key.
-Co<bool> execute_refund(Services& s, std::string rid, std::string pi_id, int64_t attempt);
+Co<bool> execute_refund(Services& s, Reservation r);
 
 }  // namespace slotguard::api

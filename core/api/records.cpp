@@ -33,4 +33,19 @@ Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid) {
   co_return co_await load<Reservation>(s, keys::reservation(rid), "reservation", reservation_from_storage);
 }
 
+MaybeAvailability availability_of(const KvItem& item) {
+  MaybeAvailability out;
+  out.ok = true;
+  if (!item.present()) return out;
+  out.document = availability_from_storage(item.value);
+  out.ok = out.document.has_value();
+  return out;
+}
+
+Co<MaybeAvailability> load_availability(Services& s, std::string expert_id) {
+  ReadResult snap = co_await s.store.read_one(keys::availability(expert_id));
+  if (snap.status != StoreStatus::Ok) co_return MaybeAvailability{};
+  co_return availability_of(snap.items[0]);
+}
+
 }  // namespace slotguard::api

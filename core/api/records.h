@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "availability.h"
 #include "domain.h"
 #include "http_types.h"
 #include "services.h"
@@ -18,5 +19,15 @@ struct Loaded {
 
 Co<Loaded<EventType>> load_event(Services& s, std::string event_id);
 Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid);
+
+// An expert's availability may be absent: then every aligned start is offered.
+// ok = false when the store failed or the stored document cannot be read.
+struct MaybeAvailability {
+  bool ok = false;
+  std::optional<Availability> document;
+  const Availability* get() const { return document ? &*document : nullptr; }
+};
+MaybeAvailability availability_of(const KvItem& item);
+Co<MaybeAvailability> load_availability(Services& s, std::string expert_id);
 
 }  // namespace slotguard::api

@@ -1,10 +1,12 @@
 // /v1/reservations: hold a slot, then open checkout; read; cancel.
 #include "checkout_link.h"
+#include "payment_effects.h"
 #include "handlers.h"
 #include "records.h"
 #include "responses.h"
 #include "schedule_rules.h"
 #include "sha256.h"
+#include "slot_ledger.h"
 #include "store_keys.h"
 #include "time_rfc3339.h"
 #include "utf8.h"
@@ -13,7 +15,8 @@ namespace slotguard::api {
 
 namespace {
 
-enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3 };
+enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3, kUnreadable = 4, kNotOffered = 100 };
+// kNotOffered + SlotRule: the rule that refused the start.
 
 struct CreateRequest {
   std::string event_id;
@@ -137,8 +140,11 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   if (!event) co_return store_unavailable();
 
   const int64_t now = s.now();
-  SlotRule rule = check_slot(*event, in->start, now);
-  if (rule != SlotRule::Offered) co_return error_response(422, "slot_not_offered", slot_rule_message(rule));
+  // Alignment and working hours are judged inside the hold's transaction, against the
+  // availability it reads and checks; the clock-only rules can refuse right away.
+  SlotRule early = check_slot(*event, nullptr, in->start, now);
+  if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
+    co_return error_response(422, "slot_not_offered", slot_rule_message(early));
   if (in->methods.empty()) in->methods = event->payment_method_types;
   for (const auto& m : in->methods) {
     bool offered = false;
@@ -161,12 +167,27 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
   r.created_at = now;
   r.idempotency_key = idem_key;
+  r.seats = event->seats;
   const Span span = blocked_span(*event, in->start);
 
   const std::string idem_value = dump_json(Json{{"fingerprint", fingerprint}, {"reservation_id", r.id}});
   const int64_t max_holds = s.cfg.max_active_holds_per_guest;
-  Decide decide = [&r, idem_key, idem_value, max_holds](const TxnView& v) {
+  const std::string avail_key = keys::availability(event->expert_id);
+  const EventType ev = *event;
+  Decide decide = [&r, &ev, idem_key, idem_value, max_holds, avail_key](const TxnView& v) {
     TxnPlan plan;
+    const KvItem* hours_item = v.snapshot.find(avail_key);
+    const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
+    if (!hours.ok) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kUnreadable;
+      return plan;
+    }
+    if (SlotRule rule = check_slot(ev, hours.get(), r.start, v.now); rule != SlotRule::Offered) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kNotOffered + static_cast<int>(rule);
+      return plan;
+    }
     if (!idem_key.empty()) {
       const KvItem* seen = v.snapshot.find(idem_key);
       if (seen && seen->present()) {
@@ -190,12 +211,14 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
     if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
     return plan;
   };
-  std::vector<std::string> extra;
+  std::vector<std::string> extra{avail_key};
   if (!idem_key.empty()) extra.push_back(idem_key);
   NewSpan where;
   where.expert_id = event->expert_id;
   where.span = span;
   where.guest_email = r.guest.email;
+  where.group = seat_group(event->id, r.start, event->seats);
+  where.seats = event->seats;
   TxnOutcome held = co_await run_reservation_txn(s, r.id, std::move(where), std::move(extra), decide);
 
   switch (held.kind) {
@@ -212,6 +235,10 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
           co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
         co_return co_await replay(s, rec->rid);
       }
+      if (held.plan.tag >= kNotOffered)
+        co_return error_response(422, "slot_not_offered",
+                                 slot_rule_message(static_cast<SlotRule>(held.plan.tag - kNotOffered)));
+      if (held.plan.tag == kUnreadable) co_return store_unavailable();
       if (held.plan.tag == kTooManyHolds) {
         s.metrics.add("slotguard_holds_refused_total", "reason=\"too_many_holds\"");
         co_return error_response(429, "too_many_holds",
@@ -235,18 +262,44 @@ Co<HttpResponse> get_reservation(Services& s, std::string rid) {
   co_return reservation_body(200, *r.record);
 }
 
+// The refund a cancellation policy gives now: the whole price more than
+// refund_before_minutes ahead of the start, refund_percent of it within them.
+int64_t cancellation_refund(const EventType& e, const Reservation& r, int64_t now) {
+  if (r.start - now > e.refund_before_minutes * kMinuteMs) return r.price.amount;
+  return r.price.amount * e.refund_percent / 100;
+}
+
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found("reservation");
-  Decide decide = [](const TxnView& v) {
+  // A confirmed booking is cancelled under its event type's policy, read first.
+  Loaded<Reservation> found = co_await load_reservation(s, rid);
+  if (!found.record) co_return found.error;
+  std::optional<EventType> event;
+  if (found.record->status == ReservationStatus::Confirmed) {
+    Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
+    if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
+    event = std::move(loaded.record);
+  }
+  Decide decide = [&event](const TxnView& v) {
     TxnPlan plan;
     if (!v.current) return plan;
-    if (v.current->status == ReservationStatus::Confirmed) {
-      plan.kind = TxnPlan::Kind::Reject;
+    const Reservation& cur = *v.current;
+    if (cur.status == ReservationStatus::Confirmed) {
+      if (!event || !event->cancellable) {
+        plan.kind = TxnPlan::Kind::Reject;
+        return plan;
+      }
+      plan.kind = TxnPlan::Kind::Write;
+      plan.next = cur;
+      plan.next.release_reason = "cancelled";
+      plan.next.refund_amount = cancellation_refund(*event, cur, v.now);
+      plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
+      plan.next.refund_next_at = v.now;
       return plan;
     }
-    if (v.current->status != ReservationStatus::PendingPayment) return plan;
+    if (cur.status != ReservationStatus::PendingPayment) return plan;
     plan.kind = TxnPlan::Kind::Write;
-    plan.next = *v.current;
+    plan.next = cur;
     plan.next.status = ReservationStatus::Released;
     plan.next.release_reason = "cancelled";
     return plan;
@@ -256,7 +309,8 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
     case TxnOutcome::Kind::NotFound: co_return not_found("reservation");
     case TxnOutcome::Kind::Refused:  // a release never activates a span
     case TxnOutcome::Kind::Rejected:
-      co_return error_response(409, "reservation_confirmed", "a confirmed reservation cannot be cancelled here; it is paid");
+      co_return error_response(409, "reservation_confirmed",
+                               "this confirmed reservation is paid and its event type allows no cancellation");
     case TxnOutcome::Kind::Busy: co_return contention();
     case TxnOutcome::Kind::StoreError: co_return store_unavailable();
     case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);
@@ -264,7 +318,101 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
   }
   s.metrics.add("slotguard_releases_total", "reason=\"cancelled\"");
   s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", rid}, {"reason", "cancelled"}});
-  if (!out.reservation->checkout_session_id.empty()) co_await expire_checkout(s, out.reservation->checkout_session_id);
+  Reservation r = *out.reservation;
+  if (r.status == ReservationStatus::Refunded) {
+    // Queued in the same commit; this first try is only a head start on the sweep.
+    s.metrics.add("slotguard_refunds_total");
+    co_await execute_refund(s, r);
+    Loaded<Reservation> after = co_await load_reservation(s, rid);
+    if (after.record) r = std::move(*after.record);
+  } else if (!r.checkout_session_id.empty() && r.payment_intent_id.empty()) {
+    co_await expire_checkout(s, r.checkout_session_id);
+  }
+  co_return reservation_body(200, r);
+}
+
+// Moves a pending or confirmed reservation to another start of its event type in one
+// commit: the new span is taken and the old one freed together, or nothing changes.
+Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid) {
+  if (!valid_minted_id(rid)) co_return not_found("reservation");
+  HttpResponse error;
+  auto body = parse_object_body(req, error);
+  if (!body) co_return error;
+  const std::string* start_text = get_string(*body, "start");
+  auto start = start_text ? parse_rfc3339(*start_text) : std::nullopt;
+  if (!start) co_return validation_failed("start is required (an RFC 3339 timestamp)");
+  Loaded<Reservation> found = co_await load_reservation(s, rid);
+  if (!found.record) co_return found.error;
+  Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
+  if (!loaded.record) co_return loaded.error.status == 404 ? error_response(409, "reservation_not_movable", "its event type no longer exists") : loaded.error;
+  const EventType ev = *loaded.record;
+  const int64_t now = s.now();
+  const int64_t notice = ev.reschedule_notice_minutes();
+  if (found.record->start < now + notice * kMinuteMs)
+    co_return error_response(409, "reservation_not_movable", "it starts too soon to be moved (the event type's reschedule notice)");
+  SlotRule early = check_slot(ev, nullptr, *start, now, notice);
+  if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
+    co_return error_response(422, "slot_not_offered", slot_rule_message(early));
+
+  const std::string avail_key = keys::availability(ev.expert_id);
+  const int64_t new_start = *start;
+  Decide decide = [&ev, avail_key, new_start, notice](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current) return plan;
+    const Reservation& cur = *v.current;
+    if (!cur.active_at(v.now)) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kUnreadable + 1;  // not active: nothing to move
+      return plan;
+    }
+    if (cur.start == new_start) return plan;  // already there: a repeat of this request
+    const KvItem* hours_item = v.snapshot.find(avail_key);
+    const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
+    if (!hours.ok) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kUnreadable;
+      return plan;
+    }
+    if (SlotRule rule = check_slot(ev, hours.get(), new_start, v.now, notice); rule != SlotRule::Offered) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kNotOffered + static_cast<int>(rule);
+      return plan;
+    }
+    if (!v.span_free) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kSlotTaken;
+      return plan;
+    }
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = cur;
+    plan.next.start = new_start;
+    plan.next.end = new_start + (cur.end - cur.start);
+    return plan;
+  };
+  // (g++ 12 miscompiles braced lists inside co_await expressions: build them first.)
+  NewSpan move = moving_reservation(blocked_span(ev, new_start), seat_group(ev.id, new_start, found.record->seats));
+  std::vector<std::string> extra{avail_key};
+  TxnOutcome out = co_await run_reservation_txn(s, rid, std::move(move), std::move(extra), decide);
+  switch (out.kind) {
+    case TxnOutcome::Kind::NotFound: co_return not_found("reservation");
+    case TxnOutcome::Kind::Busy: co_return contention();
+    case TxnOutcome::Kind::StoreError: co_return store_unavailable();
+    case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);
+    case TxnOutcome::Kind::Refused:
+      s.metrics.add("slotguard_conflicts_total");
+      co_return error_response(409, "slot_unavailable", "the new time is not available; the booking keeps its time");
+    case TxnOutcome::Kind::Rejected:
+      if (out.plan.tag >= kNotOffered)
+        co_return error_response(422, "slot_not_offered", slot_rule_message(static_cast<SlotRule>(out.plan.tag - kNotOffered)));
+      if (out.plan.tag == kUnreadable) co_return store_unavailable();
+      if (out.plan.tag == kSlotTaken) {
+        s.metrics.add("slotguard_conflicts_total");
+        co_return error_response(409, "slot_unavailable", "the new time is not available; the booking keeps its time");
+      }
+      co_return error_response(409, "reservation_not_movable", "only a pending or confirmed reservation can be moved");
+    case TxnOutcome::Kind::Written: break;
+  }
+  s.log(LogLevel::Info, "reservation_rescheduled", Json{{"reservation_id", rid}});
   co_return reservation_body(200, *out.reservation);
 }
 

@@ -112,6 +112,25 @@ Co<HttpResponse> dispatch(Services& s, const HttpRequest& req) {
     if (m == "DELETE") co_return co_await cancel_reservation(s, seg[2]);
     co_return method_not_allowed("GET, DELETE");
   }
+  if (seg[1] == "reservations" && n == 4 && seg[3] == "reschedule") {
+    if (m == "POST") co_return co_await reschedule_reservation(s, req, seg[2]);
+    co_return method_not_allowed("POST");
+  }
+  if (seg[1] == "experts" && n == 4 && seg[3] == "availability") {
+    if (m == "PUT") co_return co_await put_availability(s, req, seg[2]);
+    if (m == "GET") co_return co_await get_availability(s, req, seg[2]);
+    if (m == "DELETE") co_return co_await delete_availability(s, req, seg[2]);
+    co_return method_not_allowed("GET, PUT, DELETE");
+  }
+  if (seg[1] == "experts" && n == 4 && seg[3] == "busy") {
+    if (m == "GET") co_return co_await list_busy(s, req, seg[2]);
+    co_return method_not_allowed("GET");
+  }
+  if (seg[1] == "experts" && n == 5 && seg[3] == "busy") {
+    if (m == "PUT") co_return co_await write_busy(s, req, seg[2], seg[4], false);
+    if (m == "DELETE") co_return co_await write_busy(s, req, seg[2], seg[4], true);
+    co_return method_not_allowed("PUT, DELETE");
+  }
   if (n == 3 && seg[1] == "stripe" && seg[2] == "webhook") {
     if (m == "POST") co_return co_await stripe_webhook(s, req);
     co_return method_not_allowed("POST");

@@ -1,5 +1,6 @@
 // GET /v1/events/{id}/slots?from=&to=: offered start times and whether each is free.
-// Reads the expert's ledger buckets for the range; never reveals who holds a slot.
+// Reads the expert's availability and ledger buckets for the range; never reveals who
+// holds a slot (seated events show how many places are left, not whose they are).
 #include <algorithm>
 
 #include "form_encoding.h"
@@ -32,13 +33,13 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
   if (!loaded.record) co_return loaded.error;
   const EventType* event = &*loaded.record;
 
+  const MaybeAvailability hours = co_await load_availability(s, event->expert_id);
+  if (!hours.ok) co_return store_unavailable();
+
   const int64_t now = s.now();
-  const int64_t step = event->slot_step_minutes * kMinuteMs;
-  // Candidates: aligned to the step counted from each UTC midnight, inside [from, to).
   std::vector<int64_t> starts;
-  for (int64_t day = *from - (((*from % kDayMs) + kDayMs) % kDayMs); day < *to; day += kDayMs)
-    for (int64_t t = day; t < day + kDayMs && t < *to; t += step)
-      if (t >= *from && check_slot(*event, t, now) == SlotRule::Offered) starts.push_back(t);
+  for (int64_t t : aligned_starts(*event, hours.get(), *from, *to))
+    if (check_slot(*event, hours.get(), t, now) == SlotRule::Offered) starts.push_back(t);
 
   Json slots = Json::array();
   if (!starts.empty()) {
@@ -66,9 +67,16 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
                                [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
                    entries->end());
     for (int64_t t : starts) {
-      slots.push_back({{"start", format_rfc3339(t)},
-                       {"end", format_rfc3339(t + event->duration_minutes * kMinuteMs)},
-                       {"available", !span_taken_by(*entries, blocked_span(*event, t), now, {})}});
+      const std::string group = seat_group(event->id, t, event->seats);
+      const Claim claim{{}, group, event->seats};
+      const Span span = blocked_span(*event, t);
+      Json slot = {{"start", format_rfc3339(t)},
+                   {"end", format_rfc3339(t + event->duration_minutes * kMinuteMs)},
+                   {"available", !span_taken_by(*entries, span, now, claim)}};
+      // Seated events say how many places are left (none when anything else blocks it).
+      if (event->seats > 1)
+        slot["seats_left"] = slot["available"].get<bool>() ? event->seats - seats_taken(*entries, span, now, claim) : 0;
+      slots.push_back(std::move(slot));
     }
   }
   co_return json_response(200, Json{{"event_id", event_id}, {"slots", std::move(slots)}});

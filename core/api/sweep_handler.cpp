@@ -105,7 +105,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
   for (const auto& item : refunds.page.items) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
     if (!r || !r->refund_queued() || r->refund_next_at > now) continue;
-    bool ok = co_await execute_refund(s, r->id, r->payment_intent_id, r->refund_attempts);
+    bool ok = co_await execute_refund(s, std::move(*r));
     ok ? ++n.refunds : ++n.failed;
   }
 

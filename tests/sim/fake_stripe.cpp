@@ -230,11 +230,33 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
       return {500, error_body("api_error", "", "injected failure")};
     }
     if (pi.empty()) return {400, error_body("invalid_request_error", "parameter_missing", "payment_intent")};
-    if (refunds.count(pi)) return {400, error_body("invalid_request_error", "charge_already_refunded", "already refunded")};
+    // As Stripe: a refund takes what is left of the charge, or `amount` of it; nothing
+    // left refuses with charge_already_refunded. Partial refunds may repeat.
+    int64_t charged = 0;
+    for (const auto& [sid, sess] : sessions_)
+      if (sess.payment_intent == pi) charged = sess.amount;
+    if (charged == 0) charged = 1;  // a PaymentIntent a test made up: one full refund of it
+    const int64_t left = charged - refunded_amount[pi];
+    const std::string asked = param(form, "amount");
+    const int64_t amount = asked.empty() ? left : std::atoll(asked.c_str());
+    if (left <= 0 || (charged > 0 && amount > left) || refunds.count(pi))
+      return {400, error_body("invalid_request_error", "charge_already_refunded", "already refunded")};
     std::string id = "re_fake_" + std::to_string(next_id_++);
-    refunds[pi] = id;
+    refunded_amount[pi] += amount;
+    if (refunded_amount[pi] >= charged) refunds[pi] = id;
     ++refunds_made[pi];
-    return {200, dump_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"status", "succeeded"}})};
+    refund_log_[pi].push_back({id, param(form, "metadata[reservation_id]"), amount});
+    return {200, dump_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"amount", amount}, {"status", "succeeded"}})};
+  }
+  if (req.method == "GET" && path == "/v1/refunds") {
+    std::vector<std::pair<std::string, std::string>> query;
+    const size_t q = req.url.find('?');
+    if (q != std::string::npos) parse_query(req.url.substr(q + 1), query);
+    Json data = Json::array();
+    for (const auto& r : refund_log_[param(query, "payment_intent")])
+      data.push_back({{"id", r.id}, {"object", "refund"}, {"amount", r.amount}, {"status", "succeeded"},
+                      {"metadata", {{"reservation_id", r.reservation_id}}}});
+    return {200, dump_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", false}})};
   }
   return {404, error_body("invalid_request_error", "resource_missing", "Unrecognized request URL")};
 }

@@ -70,6 +70,7 @@ class FakeStripe {
   // Refunds created, by PaymentIntent.
   std::map<std::string, std::string> refunds;  // pi -> refund id
   std::map<std::string, int> refunds_made;     // pi -> refunds created (Stripe allows one full refund)
+  std::map<std::string, int64_t> refunded_amount;  // pi -> minor units refunded so far
   int fail_refunds = 0;
   std::set<std::string> refunds_always_fail;  // PaymentIntents whose refunds always answer 500
 
@@ -85,6 +86,11 @@ class FakeStripe {
   std::vector<StripeCall> calls_;
   std::map<std::string, FakeSession> sessions_;
   std::map<std::string, Replay> idempotency_;
+  struct MadeRefund {
+    std::string id, reservation_id;
+    int64_t amount;
+  };
+  std::map<std::string, std::vector<MadeRefund>> refund_log_;  // pi -> refunds, for GET /v1/refunds
   std::set<std::string> in_flight_;
   uint64_t next_id_ = 1;
 };

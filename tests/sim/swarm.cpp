@@ -1,5 +1,8 @@
 #include "swarm.h"
 
+#include "availability.h"
+#include "slot_ledger.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <deque>
@@ -7,10 +10,12 @@
 #include <memory>
 #include <set>
 
+#include "availability.h"
 #include "domain.h"
 #include "engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
+#include "slot_ledger.h"
 #include "store_client.h"
 #include "store_keys.h"
 #include "store_service.h"
@@ -78,7 +83,7 @@ struct Rates {
   int64_t skew_ms;
 };
 
-enum class TaskKind { Booking, Webhook, Sweep, Cancel, Notify };
+enum class TaskKind { Booking, Webhook, Sweep, Cancel, Notify, Admin };
 
 struct Task {
   size_t instance;
@@ -112,9 +117,15 @@ struct Ghost {  // a request Stripe still executes after its client gave up
 struct EventDef {
   const char* id;
   int duration, before, after;
+  int seats;
+  int refund_before, refund_percent;  // the cancellation policy; refund_percent < 0: none
 };
 // One expert, event types whose spans (buffers included) overlap in many ways.
-const EventDef kEvents[] = {{"short", 30, 0, 10}, {"long", 60, 0, 0}, {"tiny", 15, 5, 0}};
+const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50},
+                            {"long", 60, 0, 0, 1, 0, -1},
+                            {"tiny", 15, 5, 0, 1, 0, 100},
+                            {"group", 30, 0, 0, 3, 30, 0}};
+const char* kZones[] = {"UTC", "Europe/Lisbon", "America/New_York"};
 const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
 
@@ -228,7 +239,10 @@ class Swarm {
                    {"buffer_after_minutes", e.after},
                    {"slot_step_minutes", 15},
                    {"price", {{"amount", 5000}, {"currency", "eur"}}},
-                   {"payment_method_types", {"card", "multibanco"}}};
+                   {"payment_method_types", {"card", "multibanco"}},
+                   {"seats", e.seats}};
+      if (e.refund_percent >= 0)
+        body["cancellation"] = {{"refund_before_minutes", e.refund_before}, {"refund_percent", e.refund_percent}};
       HttpResponse r = call_clean(request("PUT", std::string("/v1/events/") + e.id, body.dump(),
                                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
       if (r.status != 201) fail("setup: PUT event answered " + std::to_string(r.status));
@@ -244,11 +258,33 @@ class Swarm {
     auto commit = decode_commit_request(c.payload);
     if (!commit) return;
     dirty_ = true;
+    // The availability a commit was decided against is the one stored before it: a
+    // hold's commit checks its version.
+    const std::optional<Availability> hours = availability_;
     for (const auto& m : commit->mutations) {
+      if (m.key == "avail/ada") {
+        availability_ = m.op == KvMutation::Op::Delete ? std::nullopt : availability_from_storage(m.value);
+        continue;
+      }
       if (m.key.rfind("rsv/", 0) != 0) continue;
       if (m.op == KvMutation::Op::Delete) {
         reservations_.erase(m.key);
       } else if (auto rsv = reservation_from_storage(m.value)) {
+        // A hold made, or a booking moved, lies within the working hours in force.
+        auto before = reservations_.find(m.key);
+        const bool placed = before == reservations_.end() || before->second.start != rsv->start;
+        if (placed && hours && !offered_by(*hours, rsv->start, rsv->end))
+          fail("reservation " + rsv->id + " was placed outside the expert's availability");
+        // The hold limit: a new hold never joins as many unpaid holds of its guest as
+        // the limit allows. (A hold that already exists may be extended, by a voucher or
+        // a late checkout, after its guest made others: that is not a new hold.)
+        if (before == reservations_.end() && rsv->status == ReservationStatus::PendingPayment && surely_active(*rsv)) {
+          int64_t others = 0;
+          for (const auto& [k, r] : reservations_)
+            others += r.guest.email == rsv->guest.email && r.status == ReservationStatus::PendingPayment && surely_active(r);
+          if (others >= swarm_config().max_active_holds_per_guest)
+            fail("guest " + rsv->guest.email + " got hold " + rsv->id + " past the limit");
+        }
         reservations_[m.key] = *rsv;
       } else {
         fail("a committed reservation record does not decode: " + m.key);
@@ -464,6 +500,7 @@ class Swarm {
       case TaskKind::Sweep: last_sweep_ = res; trace("sweep answered " + std::to_string(res.status) + " " + res.body); break;
       case TaskKind::Cancel: trace("cancel answered " + std::to_string(res.status)); break;
       case TaskKind::Notify: trace("notify answered " + std::to_string(res.status) + " " + res.body); break;
+      case TaskKind::Admin: trace("admin answered " + std::to_string(res.status) + " " + res.body.substr(0, 160)); break;
     }
   }
 
@@ -507,7 +544,7 @@ class Swarm {
     ++b.attempts;
     Json body = {{"event_id", b.event_id}, {"start", b.start}, {"guest", {{"email", b.email}, {"name", "Guest"}}}};
     const size_t inst = rng_.below(instances_.size());
-    trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + b.start + ") on instance " + std::to_string(inst) +
+    trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + b.start + ", " + b.email + ") on instance " + std::to_string(inst) +
           (b.idempotency_key.empty() ? "" : " key " + b.idempotency_key));
     submit(inst, request("POST", "/v1/reservations", body.dump(), booking_headers(b)), TaskKind::Booking, index);
   }
@@ -625,6 +662,43 @@ class Swarm {
            TaskKind::Sweep, 0);
   }
 
+  // ------------------------------------------------------------------ what is offered
+
+  void admin(const std::string& method, const std::string& path, const std::string& body) {
+    trace(method + " " + path + " " + body);
+    submit(rng_.below(instances_.size()),
+           request(method, path, body, {{"Authorization", std::string("Bearer ") + kAdminToken}}), TaskKind::Admin, 0);
+  }
+
+  // Working hours change, busy blocks come and go, guests move their bookings.
+  void change_offering() {
+    const uint64_t pick = rng_.below(10);
+    if (pick < 2) {
+      if (rng_.chance(0.3)) return admin("DELETE", "/v1/experts/ada/availability", "");
+      // Mostly hours that keep some of the contested starts (09:45-11:00Z) bookable, so
+      // the races the swarm is for keep happening; sometimes hours that close them.
+      const int from_h = rng_.chance(0.8) ? 8 + static_cast<int>(rng_.below(3)) : static_cast<int>(rng_.below(12));
+      const int to_h = from_h + 1 + static_cast<int>(rng_.below(4));
+      auto hh = [](int h) { return std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00"; };
+      Json doc = {{"time_zone", kZones[rng_.chance(0.8) ? rng_.below(2) : rng_.below(std::size(kZones))]},
+                  {"weekly", {{"wed", Json::array({Json::array({hh(from_h), hh(std::min(to_h, 23))})})}}}};
+      return admin("PUT", "/v1/experts/ada/availability", doc.dump());
+    }
+    if (pick < 5) {
+      const std::string path = "/v1/experts/ada/busy/b" + std::to_string(rng_.below(3));
+      if (rng_.chance(0.3)) return admin("DELETE", path, "");
+      auto start = parse_rfc3339(kStarts[rng_.below(std::size(kStarts))]);
+      const int64_t end = *start + (15 + 15 * static_cast<int64_t>(rng_.below(4))) * kMinMs;
+      return admin("PUT", path, Json{{"start", format_rfc3339(*start)}, {"end", format_rfc3339(end)}}.dump());
+    }
+    if (linked_answers_.empty()) return;
+    const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
+    const std::string to = kStarts[rng_.below(std::size(kStarts))];
+    trace("guest moves " + b.rid + " to " + to);
+    submit(rng_.below(instances_.size()),
+           request("POST", "/v1/reservations/" + b.rid + "/reschedule", Json{{"start", to}}.dump(), {}), TaskKind::Admin, 0);
+  }
+
   void cancel() {
     if (linked_answers_.empty()) return;
     const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
@@ -731,6 +805,7 @@ class Swarm {
       run_ghost(rng_.below(ghosts_.size()));
     }
     if (hover_steps_ > 0) --hover_steps_;
+    if (rng_.chance(0.03)) change_offering();
     if (rng_.chance(rates_.crash)) crash();
     if (rng_.chance(0.02)) {
       webhooks_down_ = !webhooks_down_;  // the endpoint is unreachable for a while; Stripe keeps the events
@@ -813,18 +888,19 @@ class Swarm {
     std::vector<const Reservation*> active;
     for (const auto& [k, r] : reservations_)
       if (surely_active(r)) active.push_back(&r);
-    for (size_t i = 0; i < active.size(); ++i)
-      for (size_t j = i + 1; j < active.size(); ++j) {
+    for (size_t i = 0; i < active.size(); ++i) {
+      int64_t sharing = 1;
+      for (size_t j = 0; j < active.size(); ++j) {
         const Reservation &a = *active[i], &b = *active[j];
-        if (a.expert_id == b.expert_id && a.span_start < b.span_end && b.span_start < a.span_end)
+        if (i == j || a.expert_id != b.expert_id || !(a.span_start < b.span_end && b.span_start < a.span_end)) continue;
+        // Seated reservations of one event type and start share it, up to its seats.
+        const bool seat = a.seats > 1 && a.event_id == b.event_id && a.start == b.start;
+        if (!seat)
           return fail("double booking: " + a.id + " (" + status_name(a.status) + ") and " + b.id + " (" + status_name(b.status) + ")");
+        if (++sharing > a.seats) return fail("more reservations than seats at " + a.id);
       }
-    // The hold limit: never more unpaid holds of one guest that surely still stand.
-    std::map<std::string, int> holds_of;
-    for (const auto& [k, r] : reservations_)
-      if (r.status == ReservationStatus::PendingPayment && surely_active(r) &&
-          ++holds_of[r.guest.email] > swarm_config().max_active_holds_per_guest)
-        return fail("guest " + r.guest.email + " holds more than the limit (latest " + r.id + ")");
+    }
+    if (auto broken = ledger_mismatch(active); !broken.empty()) return fail(broken);
     std::map<std::string, const Reservation*> by_pi, by_id;
     for (const auto& [k, r] : reservations_) {
       by_id[r.id] = &r;
@@ -856,6 +932,31 @@ class Swarm {
     }
   }
 
+  // Every reservation that surely holds its time is in the ledger exactly at its span:
+  // a move never leaves it in both places, or in neither.
+  std::string ledger_mismatch(const std::vector<const Reservation*>& active) {
+    auto page = store_->list("slot/ada/", "slot/ada0", 100000, "");
+    if (!page) return {};
+    std::map<std::string, std::vector<std::pair<std::string, LedgerEntry>>> entries;  // rid -> (bucket, entry)
+    for (const auto& item : page->items) {
+      auto decoded = decode_bucket(item.value);
+      if (!decoded) return "a ledger bucket does not decode: " + item.key;
+      for (auto& e : *decoded) entries[e.rid].push_back({item.key, e});
+    }
+    for (const Reservation* r : active) {
+      const Span span{r->span_start, r->span_end};
+      std::set<std::string> want;
+      for (const auto& k : bucket_keys(r->expert_id, span)) want.insert(k);
+      for (const auto& [bucket, e] : entries[r->id]) {
+        if (e.start != span.start || e.end != span.end)
+          return "reservation " + r->id + " is in the ledger at a span it no longer has (a move kept both)";
+        want.erase(bucket);
+      }
+      if (!want.empty()) return "reservation " + r->id + " is missing from ledger bucket " + *want.begin();
+    }
+    return {};
+  }
+
   void check_end_state() {
     std::map<std::string, const Reservation*> by_id;
     for (const auto& [k, r] : reservations_) {
@@ -884,7 +985,16 @@ class Swarm {
       const bool linked = r.checkout_session_id == sid;
       if (s.status == "open") return fail("session " + sid + " is still open after every expiry");
       const bool paid = s.status == "complete" && s.payment_status == "paid";
-      const bool refunded = !s.payment_intent.empty() && stripe_.refunds.count(s.payment_intent);
+      const bool refunded = !s.payment_intent.empty() && stripe_.refunds_made.count(s.payment_intent) > 0;
+      // A guest who cancelled a confirmed booking gets what the policy says: the amount
+      // recorded, exactly once (none at 0 %).
+      if (paid && linked && r.release_reason == "cancelled" && r.payment_intent_id == s.payment_intent) {
+        const int64_t got = stripe_.refunded_amount.count(s.payment_intent) ? stripe_.refunded_amount.at(s.payment_intent) : 0;
+        if (got != r.refund_amount)
+          return fail("cancelled " + r.id + " was refunded " + std::to_string(got) + ", its policy said " +
+                      std::to_string(r.refund_amount));
+        continue;
+      }
       if (paid) {
         const bool booked = linked && r.status == ReservationStatus::Confirmed && r.payment_intent_id == s.payment_intent;
         if (booked == refunded)
@@ -916,6 +1026,7 @@ class Swarm {
   std::vector<StripeEvent> events_;
   std::vector<std::string> vouchers_;
   std::map<std::string, Reservation> reservations_;  // rsv/<id> -> record
+  std::optional<Availability> availability_;          // avail/ada as committed
   std::map<std::string, std::vector<std::string>> notified_;  // reservation -> types the app heard, in order
   HttpResponse last_sweep_;
   bool dirty_ = true;

@@ -119,13 +119,21 @@ bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
 std::string check_no_double_booking(World& w) {
   auto all = w.reservations();
   const int64_t now = w.host.now_ms();
-  for (size_t i = 0; i < all.size(); ++i)
-    for (size_t j = i + 1; j < all.size(); ++j) {
+  // Seated reservations of one event type and start may share it, up to its seats.
+  auto shared_seat = [](const Reservation& a, const Reservation& b) {
+    return a.seats > 1 && a.event_id == b.event_id && a.start == b.start;
+  };
+  for (size_t i = 0; i < all.size(); ++i) {
+    int64_t sharing = 1;
+    for (size_t j = 0; j < all.size(); ++j) {
       const auto &a = all[i], &b = all[j];
-      if (a.expert_id == b.expert_id && a.active_at(now) && b.active_at(now) && a.span_start < b.span_end &&
-          b.span_start < a.span_end)
-        return "double booking: " + a.id + " and " + b.id;
+      if (i == j || a.expert_id != b.expert_id || !a.active_at(now) || !b.active_at(now) ||
+          !(a.span_start < b.span_end && b.span_start < a.span_end))
+        continue;
+      if (!shared_seat(a, b)) return "double booking: " + a.id + " and " + b.id;
+      if (++sharing > a.seats) return "more than " + std::to_string(a.seats) + " seats taken at " + a.id;
     }
+  }
   return {};
 }
 

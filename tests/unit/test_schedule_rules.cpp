@@ -110,12 +110,12 @@ TEST_CASE("schedule: overlaps is half-open, touching spans do not overlap", "[sc
 TEST_CASE("schedule: check_slot aligns starts to the step from UTC midnight", "[schedule]") {
   SECTION("step 30") {
     EventType e = event(30, 30);
-    CHECK(check_slot(e, at("2030-01-02T00:00:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-02T00:30:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-02T23:30:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-02T00:15:00Z"), kNow) == SlotRule::Misaligned);
-    CHECK(check_slot(e, at("2030-01-02T10:29:59Z"), kNow) == SlotRule::Misaligned);
-    CHECK(check_slot(e, at("2030-01-02T10:00:00.001Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T00:00:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T00:30:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T23:30:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T00:15:00Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T10:29:59Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T10:00:00.001Z"), kNow) == SlotRule::Misaligned);
   }
   SECTION("step 45: 00:00, 00:45, 01:30, 02:15 ...") {
     EventType e = event(30, 45);
@@ -123,12 +123,12 @@ TEST_CASE("schedule: check_slot aligns starts to the step from UTC midnight", "[
                            "2030-01-02T02:15:00Z", "2030-01-02T03:00:00Z", "2030-01-02T23:15:00Z",
                            "2030-01-03T00:00:00Z", "2030-01-03T00:45:00Z"}) {
       INFO(ok);
-      CHECK(check_slot(e, at(ok), kNow) == SlotRule::Offered);
+      CHECK(check_slot(e, nullptr, at(ok), kNow) == SlotRule::Offered);
     }
     for (const char* bad : {"2030-01-02T00:30:00Z", "2030-01-02T01:00:00Z", "2030-01-02T01:15:00Z",
                             "2030-01-02T02:00:00Z", "2030-01-02T23:30:00Z", "2030-01-03T00:30:00Z"}) {
       INFO(bad);
-      CHECK(check_slot(e, at(bad), kNow) == SlotRule::Misaligned);
+      CHECK(check_slot(e, nullptr, at(bad), kNow) == SlotRule::Misaligned);
     }
   }
   SECTION("step 90: 00:00, 01:30, 03:00 ... 22:30, then midnight") {
@@ -136,29 +136,29 @@ TEST_CASE("schedule: check_slot aligns starts to the step from UTC midnight", "[
     for (const char* ok : {"2030-01-02T00:00:00Z", "2030-01-02T01:30:00Z", "2030-01-02T03:00:00Z",
                            "2030-01-02T22:30:00Z", "2030-01-03T00:00:00Z", "2030-01-03T01:30:00Z"}) {
       INFO(ok);
-      CHECK(check_slot(e, at(ok), kNow) == SlotRule::Offered);
+      CHECK(check_slot(e, nullptr, at(ok), kNow) == SlotRule::Offered);
     }
     for (const char* bad : {"2030-01-02T00:45:00Z", "2030-01-02T01:00:00Z", "2030-01-02T23:00:00Z",
                             "2030-01-02T23:30:00Z", "2030-01-03T00:30:00Z"}) {
       INFO(bad);
-      CHECK(check_slot(e, at(bad), kNow) == SlotRule::Misaligned);
+      CHECK(check_slot(e, nullptr, at(bad), kNow) == SlotRule::Misaligned);
     }
   }
   SECTION("a step that does not divide the day (50): the next day restarts at midnight") {
     // 45 and 90 divide 1440, so they cannot show the restart; 50 does not: 28 steps end
     // at 23:20, and continuing would give 00:10 the next day. Midnight counts instead.
     EventType e = event(30, 50);
-    CHECK(check_slot(e, at("2030-01-02T00:50:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-02T23:20:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-03T00:00:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-03T00:50:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-03T00:10:00Z"), kNow) == SlotRule::Misaligned);
-    CHECK(check_slot(e, at("2030-01-02T23:50:00Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T00:50:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T23:20:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-03T00:00:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-03T00:50:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-03T00:10:00Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-02T23:50:00Z"), kNow) == SlotRule::Misaligned);
   }
   SECTION("step 1440: only midnight") {
     EventType e = event(60, 1440);
-    CHECK(check_slot(e, at("2030-01-05T00:00:00Z"), kNow) == SlotRule::Offered);
-    CHECK(check_slot(e, at("2030-01-05T12:00:00Z"), kNow) == SlotRule::Misaligned);
+    CHECK(check_slot(e, nullptr, at("2030-01-05T00:00:00Z"), kNow) == SlotRule::Offered);
+    CHECK(check_slot(e, nullptr, at("2030-01-05T12:00:00Z"), kNow) == SlotRule::Misaligned);
   }
 }
 
@@ -167,23 +167,23 @@ TEST_CASE("schedule: check_slot enforces minimum notice and the horizon, boundar
   e.min_notice_minutes = 120;
   e.max_advance_days = 10;
 
-  CHECK(check_slot(e, kNow + 120 * kMin, kNow) == SlotRule::Offered);      // exactly the notice
-  CHECK(check_slot(e, kNow + 90 * kMin, kNow) == SlotRule::TooSoon);       // aligned, too soon
-  CHECK(check_slot(e, kNow + 120 * kMin, kNow + 1) == SlotRule::TooSoon);  // one ms later it is too soon
-  CHECK(check_slot(e, kNow - 30 * kMin, kNow) == SlotRule::TooSoon);       // the past
+  CHECK(check_slot(e, nullptr, kNow + 120 * kMin, kNow) == SlotRule::Offered);      // exactly the notice
+  CHECK(check_slot(e, nullptr, kNow + 90 * kMin, kNow) == SlotRule::TooSoon);       // aligned, too soon
+  CHECK(check_slot(e, nullptr, kNow + 120 * kMin, kNow + 1) == SlotRule::TooSoon);  // one ms later it is too soon
+  CHECK(check_slot(e, nullptr, kNow - 30 * kMin, kNow) == SlotRule::TooSoon);       // the past
 
-  CHECK(check_slot(e, kNow + 10 * kDayMs, kNow) == SlotRule::Offered);     // exactly the horizon
-  CHECK(check_slot(e, kNow + 10 * kDayMs + 30 * kMin, kNow) == SlotRule::TooFarAhead);
-  CHECK(check_slot(e, kNow + 10 * kDayMs, kNow - 1) == SlotRule::TooFarAhead);
+  CHECK(check_slot(e, nullptr, kNow + 10 * kDayMs, kNow) == SlotRule::Offered);     // exactly the horizon
+  CHECK(check_slot(e, nullptr, kNow + 10 * kDayMs + 30 * kMin, kNow) == SlotRule::TooFarAhead);
+  CHECK(check_slot(e, nullptr, kNow + 10 * kDayMs, kNow - 1) == SlotRule::TooFarAhead);
 
   // Zero notice: a slot starting right now is still offered, one step ago is not.
   e.min_notice_minutes = 0;
-  CHECK(check_slot(e, kNow, kNow) == SlotRule::Offered);
-  CHECK(check_slot(e, kNow - 30 * kMin, kNow) == SlotRule::TooSoon);
+  CHECK(check_slot(e, nullptr, kNow, kNow) == SlotRule::Offered);
+  CHECK(check_slot(e, nullptr, kNow - 30 * kMin, kNow) == SlotRule::TooSoon);
 
   // Misalignment is reported before notice and horizon.
-  CHECK(check_slot(e, kNow - 7 * kMin, kNow) == SlotRule::Misaligned);
-  CHECK(check_slot(e, kNow + 100 * kDayMs + 7 * kMin, kNow) == SlotRule::Misaligned);
+  CHECK(check_slot(e, nullptr, kNow - 7 * kMin, kNow) == SlotRule::Misaligned);
+  CHECK(check_slot(e, nullptr, kNow + 100 * kDayMs + 7 * kMin, kNow) == SlotRule::Misaligned);
 
   CHECK(std::string(slot_rule_message(SlotRule::TooSoon)).find("notice") != std::string::npos);
   CHECK(std::string(slot_rule_message(SlotRule::TooFarAhead)).find("horizon") != std::string::npos);
@@ -292,43 +292,43 @@ TEST_CASE("ledger: span_taken ignores self and expired entries, respects confirm
   const std::string k0 = keys::slot_bucket("ada", ten / kBucketMs), k1 = keys::slot_bucket("ada", ten / kBucketMs + 1);
 
   SECTION("empty and absent buckets are free") {
-    CHECK(span_taken({}, want, kNow, "me") == std::optional<bool>(false));
-    CHECK(span_taken({absent(k0), absent(k1)}, want, kNow, "me") == std::optional<bool>(false));
-    CHECK(span_taken({bucket_item(k0, {})}, want, kNow, "me") == std::optional<bool>(false));
+    CHECK(span_taken({}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
+    CHECK(span_taken({absent(k0), absent(k1)}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
+    CHECK(span_taken({bucket_item(k0, {})}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
   }
   SECTION("another active pending entry takes it") {
     auto b = bucket_item(k1, {{"other", ten + 15 * kMin, ten + 45 * kMin, kNow + 1}});
-    CHECK(span_taken({absent(k0), b}, want, kNow, "me") == std::optional<bool>(true));
-    CHECK(span_taken({absent(k0), b}, want, kNow, {}) == std::optional<bool>(true));
+    CHECK(span_taken({absent(k0), b}, want, kNow, Claim{"me"}) == std::optional<bool>(true));
+    CHECK(span_taken({absent(k0), b}, want, kNow, Claim{}) == std::optional<bool>(true));
   }
   SECTION("self is ignored") {
     auto b = bucket_item(k0, {{"me", ten, ten + 30 * kMin, 0}});
-    CHECK(span_taken({b}, want, kNow, "me") == std::optional<bool>(false));
-    CHECK(span_taken({b}, want, kNow, "someone") == std::optional<bool>(true));
+    CHECK(span_taken({b}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
+    CHECK(span_taken({b}, want, kNow, Claim{"someone"}) == std::optional<bool>(true));
   }
   SECTION("expired entries (expires <= now) are ignored") {
     auto at_now = bucket_item(k0, {{"other", ten, ten + 30 * kMin, kNow}});
     auto past = bucket_item(k0, {{"other", ten, ten + 30 * kMin, kNow - 1}});
     auto future = bucket_item(k0, {{"other", ten, ten + 30 * kMin, kNow + 1}});
-    CHECK(span_taken({at_now}, want, kNow, "me") == std::optional<bool>(false));
-    CHECK(span_taken({past}, want, kNow, "me") == std::optional<bool>(false));
-    CHECK(span_taken({future}, want, kNow, "me") == std::optional<bool>(true));
+    CHECK(span_taken({at_now}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
+    CHECK(span_taken({past}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
+    CHECK(span_taken({future}, want, kNow, Claim{"me"}) == std::optional<bool>(true));
   }
   SECTION("confirmed entries (expires 0) never expire") {
     auto b = bucket_item(k0, {{"paid", ten, ten + 30 * kMin, 0}});
-    CHECK(span_taken({b}, want, kNow + 1000 * kDayMs, "me") == std::optional<bool>(true));
+    CHECK(span_taken({b}, want, kNow + 1000 * kDayMs, Claim{"me"}) == std::optional<bool>(true));
   }
   SECTION("entries in a shared bucket that only touch do not take it") {
     // [09:45, 10:00) and [10:30, 10:45) share no instant with [10:00, 10:30).
     auto b = bucket_item(k0, {{"left", ten - 15 * kMin, ten, 0}, {"right", ten + 30 * kMin, ten + 45 * kMin, 0}});
-    CHECK(span_taken({b}, want, kNow, "me") == std::optional<bool>(false));
+    CHECK(span_taken({b}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
   }
   SECTION("an undecodable present bucket is an untrusted answer") {
     KvItem junk{k0, "garbage", 3};
-    CHECK_FALSE(span_taken({junk}, want, kNow, "me").has_value());
+    CHECK_FALSE(span_taken({junk}, want, kNow, Claim{"me"}).has_value());
     // An absent item's value is never looked at.
     KvItem ghost{k0, "garbage", 0};
-    CHECK(span_taken({ghost}, want, kNow, "me") == std::optional<bool>(false));
+    CHECK(span_taken({ghost}, want, kNow, Claim{"me"}) == std::optional<bool>(false));
   }
 }
 

@@ -1,0 +1,364 @@
+// What is offered and how a booking changes: working hours in the expert's time zone,
+// busy blocks from other calendars, seats, reschedule in one commit, cancellation
+// under a refund policy; with the races that matter (a hold against a busy block, two
+// reschedules swapping, the last seat) explored schedule by schedule.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "store_keys.h"
+#include "store_service.h"
+#include "time_rfc3339.h"
+#include "world.h"
+
+using namespace slotguard;
+using namespace slotguard::testing;
+using namespace std::string_literals;
+
+namespace {
+
+const std::string kBearer = std::string("Bearer ") + kAdminToken;
+const HeaderList kAdmin{{"Authorization", kBearer}};
+
+HttpResponse put_json(World& w, const std::string& path, const Json& body) {
+  return w.call(make_request("PUT", path, body.dump(), kAdmin));
+}
+
+HttpResponse put_event_with(World& w, const std::string& id, Json extra) {
+  Json body = {{"expert_id", "ada"}, {"title", "Session"}, {"duration_minutes", 60}, {"slot_step_minutes", 30},
+               {"price", {{"amount", 10000}, {"currency", "eur"}}}};
+  for (auto& [k, v] : extra.items()) body[k] = v;
+  return put_json(w, "/v1/events/" + id, body);
+}
+
+HttpResponse hold(World& w, const std::string& event, const std::string& start, const std::string& email) {
+  return w.call(World::create_request(event, start, email));
+}
+
+std::string rid_of(World& w, const HttpResponse& r) { return w.json_of(r)["reservation"]["id"]; }
+
+Json reservation(World& w, const std::string& rid) {
+  return w.json_of(w.call(make_request("GET", "/v1/reservations/" + rid)))["reservation"];
+}
+
+void pay(World& w, const std::string& rid, const std::string& event_id) {
+  const std::string session = reservation(w, rid)["checkout_session_id"];
+  w.stripe.pay(session);
+  REQUIRE(w.call(w.webhook(w.stripe.event_body(event_id, "checkout.session.completed", session))).status == 200);
+  REQUIRE(reservation(w, rid)["status"] == "confirmed");
+}
+
+HttpResponse reschedule(World& w, const std::string& rid, const std::string& start) {
+  return w.call(make_request("POST", "/v1/reservations/" + rid + "/reschedule", Json{{"start", start}}.dump()));
+}
+
+Json slots(World& w, const std::string& event, const std::string& from, const std::string& to) {
+  HttpResponse r = w.call(make_request("GET", "/v1/events/" + event + "/slots?from=" + from + "&to=" + to));
+  REQUIRE(r.status == 200);
+  return w.json_of(r)["slots"];
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- availability
+
+TEST_CASE("offering: working hours decide what is held and listed, in local time", "[offering][availability]") {
+  World w;
+  REQUIRE(put_event_with(w, "consult", {}).status == 201);
+  // No document: every aligned start, as before.
+  CHECK(hold(w, "consult", "2030-01-07T03:00:00Z", "night@example.com").status == 201);
+  HttpResponse set = put_json(w, "/v1/experts/ada/availability",
+                              Json::parse(R"({"time_zone": "America/New_York", "weekly": {"mon": [["09:00", "12:00"]]},
+                                             "overrides": [{"date": "2030-01-14", "intervals": []}]})"));
+  REQUIRE(set.status == 201);
+  CHECK(put_json(w, "/v1/experts/ada/availability", w.json_of(set)["availability"]).status == 200);
+  HttpResponse got = w.call(make_request("GET", "/v1/experts/ada/availability", "", kAdmin));
+  REQUIRE(got.status == 200);
+  CHECK(w.json_of(got)["availability"]["time_zone"] == "America/New_York");
+  CHECK(w.call(make_request("GET", "/v1/experts/ada/availability")).status == 401);
+
+  // Monday 2030-01-07, 09:00-12:00 EST = 14:00-17:00Z; a 60-minute session.
+  Json day = slots(w, "consult", "2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z");
+  std::vector<std::string> starts;
+  for (const auto& s : day) starts.push_back(s["start"]);
+  CHECK(starts == std::vector<std::string>{"2030-01-07T14:00:00Z", "2030-01-07T14:30:00Z", "2030-01-07T15:00:00Z",
+                                           "2030-01-07T15:30:00Z", "2030-01-07T16:00:00Z"});
+  HttpResponse outside = hold(w, "consult", "2030-01-07T16:30:00Z", "late@example.com");  // would end 12:30
+  CHECK(outside.status == 422);
+  CHECK(error_code(w, outside) == "slot_not_offered");
+  CHECK(hold(w, "consult", "2030-01-08T14:00:00Z", "tue@example.com").status == 422);  // Tuesday: no hours
+  CHECK(hold(w, "consult", "2030-01-14T14:00:00Z", "off@example.com").status == 422);  // the override: a day off
+  CHECK(hold(w, "consult", "2030-01-07T14:00:00Z", "ok@example.com").status == 201);
+  CHECK(slots(w, "consult", "2030-01-14T00:00:00Z", "2030-01-15T00:00:00Z").empty());
+
+  // Bad documents.
+  for (const char* bad : {R"({"time_zone": "Nowhere/Land"})", R"({"time_zone": "UTC", "weekly": {"mon": [["09:00", "24:00"]]}})",
+                          R"({"time_zone": "UTC", "weekly": {"mon": [["12:00", "09:00"]]}})",
+                          R"({"time_zone": "UTC", "overrides": [{"date": "2030-02-30", "intervals": []}]})"}) {
+    INFO(bad);
+    CHECK(put_json(w, "/v1/experts/ada/availability", Json::parse(bad)).status == 422);
+  }
+  // Deleting it brings back every aligned start.
+  REQUIRE(w.call(make_request("DELETE", "/v1/experts/ada/availability", "", kAdmin)).status == 200);
+  CHECK(w.call(make_request("GET", "/v1/experts/ada/availability", "", kAdmin)).status == 404);
+  CHECK(hold(w, "consult", "2030-01-08T03:00:00Z", "night2@example.com").status == 201);
+}
+
+TEST_CASE("offering: a half-hour zone aligns starts to local midnight", "[offering][availability]") {
+  World w;
+  REQUIRE(put_event_with(w, "consult", {{"slot_step_minutes", 60}}).status == 201);
+  REQUIRE(put_json(w, "/v1/experts/ada/availability",
+                   Json::parse(R"({"time_zone": "Asia/Kolkata", "weekly": {"mon": [["09:00", "11:00"]]}})")).status == 201);
+  Json day = slots(w, "consult", "2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z");
+  REQUIRE(day.size() == 2);
+  CHECK(day[0]["start"] == "2030-01-07T03:30:00Z");  // 09:00 IST
+  CHECK(day[1]["start"] == "2030-01-07T04:30:00Z");
+  CHECK(hold(w, "consult", "2030-01-07T04:00:00Z", "a@example.com").status == 422);  // 09:30 IST: misaligned
+}
+
+// ---------------------------------------------------------------- busy blocks
+
+TEST_CASE("offering: busy blocks take time like a confirmed booking and are listed", "[offering][busy]") {
+  World w;
+  REQUIRE(put_event_with(w, "consult", {}).status == 201);
+  const std::string booked = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "a@example.com"));
+  HttpResponse block = put_json(w, "/v1/experts/ada/busy/gcal-1", {{"start", "2030-01-07T10:30:00Z"}, {"end", "2030-01-07T12:00:00Z"}});
+  REQUIRE(block.status == 201);
+  CHECK(w.json_of(block)["overlapping_reservations"] == Json::array({booked}));  // stored anyway
+  CHECK(hold(w, "consult", "2030-01-07T11:00:00Z", "b@example.com").status == 409);
+  CHECK(hold(w, "consult", "2030-01-07T12:00:00Z", "b@example.com").status == 201);
+  Json listed = w.json_of(w.call(make_request("GET", "/v1/experts/ada/busy?from=2030-01-07T11:00:00Z&to=2030-01-08T00:00:00Z", "", kAdmin)));
+  REQUIRE(listed["busy"].size() == 1);
+  CHECK(listed["busy"][0]["id"] == "gcal-1");
+  // Replacing moves it: the old time is free, the new one taken.
+  HttpResponse moved = put_json(w, "/v1/experts/ada/busy/gcal-1", {{"start", "2030-01-07T15:00:00Z"}, {"end", "2030-01-07T16:00:00Z"}});
+  CHECK(moved.status == 200);
+  CHECK(w.json_of(moved)["overlapping_reservations"].empty());
+  CHECK(hold(w, "consult", "2030-01-07T11:00:00Z", "c@example.com").status == 201);  // the old time is free again
+  CHECK(hold(w, "consult", "2030-01-07T15:30:00Z", "d@example.com").status == 409);
+  REQUIRE(w.call(make_request("DELETE", "/v1/experts/ada/busy/gcal-1", "", kAdmin)).status == 200);
+  CHECK(w.call(make_request("DELETE", "/v1/experts/ada/busy/gcal-1", "", kAdmin)).status == 404);
+  CHECK(hold(w, "consult", "2030-01-07T15:30:00Z", "d@example.com").status == 201);
+  // Refusals.
+  CHECK(put_json(w, "/v1/experts/ada/busy/x", {{"start", "2030-01-07T10:00:00Z"}, {"end", "2030-01-07T10:00:00Z"}}).status == 422);
+  CHECK(put_json(w, "/v1/experts/ada/busy/x", {{"start", "2030-01-07T10:00:00Z"}, {"end", "2030-01-09T10:00:00Z"}}).status == 422);
+  CHECK(put_json(w, "/v1/experts/ada/busy/a%2Fb", {{"start", "2030-01-07T10:00:00Z"}, {"end", "2030-01-07T11:00:00Z"}}).status == 422);
+  CHECK(w.call(make_request("PUT", "/v1/experts/ada/busy/x", R"({"start":"2030-01-07T10:00:00Z","end":"2030-01-07T11:00:00Z"})")).status == 401);
+  CHECK(check_no_double_booking(w).empty());
+}
+
+TEST_CASE("offering: a hold and a busy block racing never both stand unannounced, every schedule", "[offering][busy][interleaving]") {
+  std::vector<size_t> prefix;
+  size_t schedules = 0;
+  for (;;) {
+    World w(3);
+    REQUIRE(put_event_with(w, "consult", {}).status == 201);
+    native::ScriptedChooser chooser(prefix);
+    TaskId h = w.sched.submit(World::create_request("consult", "2030-01-07T10:00:00Z", "a@example.com"));
+    TaskId b = w.sched.submit(make_request("PUT", "/v1/experts/ada/busy/cal", Json{{"start", "2030-01-07T10:30:00Z"}, {"end", "2030-01-07T11:00:00Z"}}.dump(), kAdmin));
+    w.sched.run(std::ref(chooser));
+    const HttpResponse* hr = w.engine.response(h);
+    const HttpResponse* br = w.engine.response(b);
+    REQUIRE(hr);
+    REQUIRE(br);
+    REQUIRE(br->status == 201);  // the outside event is always recorded
+    const Json overlapping = w.json_of(*br)["overlapping_reservations"];
+    INFO("schedule " << schedules);
+    if (hr->status == 201) CHECK(overlapping.size() == 1);  // the block came second and says so
+    else CHECK(hr->status == 409);                          // the block came first
+    if (hr->status != 201 && hr->status != 409) FAIL(hr->body);
+    ++schedules;
+    if (!native::next_schedule(chooser.taken(), chooser.widths(), prefix)) break;
+  }
+  CHECK(schedules > 10);
+}
+
+// ---------------------------------------------------------------- seats
+
+TEST_CASE("offering: a seated start takes `seats` guests, and nothing else overlaps it", "[offering][seats]") {
+  World w;
+  REQUIRE(put_event_with(w, "workshop", {{"seats", 3}, {"payment_method_types", {"card"}}}).status == 201);
+  REQUIRE(put_event_with(w, "consult", {}).status == 201);
+  for (int i = 0; i < 3; ++i) CHECK(hold(w, "workshop", "2030-01-07T10:00:00Z", "g" + std::to_string(i) + "@example.com").status == 201);
+  HttpResponse full = hold(w, "workshop", "2030-01-07T10:00:00Z", "g9@example.com");
+  CHECK(full.status == 409);
+  CHECK(hold(w, "workshop", "2030-01-07T10:30:00Z", "g8@example.com").status == 409);  // another start, overlapping
+  CHECK(hold(w, "consult", "2030-01-07T10:00:00Z", "g7@example.com").status == 409);   // another event type
+  Json around = slots(w, "workshop", "2030-01-07T09:00:00Z", "2030-01-07T12:00:00Z");
+  for (const auto& s : around) {
+    INFO(s.dump());
+    if (s["start"] == "2030-01-07T10:00:00Z") CHECK(s["seats_left"] == 0);
+    if (s["start"] == "2030-01-07T11:00:00Z") CHECK(s["seats_left"] == 3);
+  }
+  CHECK(check_no_double_booking(w).empty());
+  CHECK(put_event_with(w, "bad", {{"seats", 0}}).status == 422);
+  CHECK(put_event_with(w, "bad", {{"seats", 501}}).status == 422);
+}
+
+TEST_CASE("offering: the last seat, 10 seats and 30 guests under random schedules", "[offering][seats][interleaving]") {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    World w(seed);
+    REQUIRE(put_event_with(w, "workshop", {{"seats", 10}}).status == 201);
+    std::vector<TaskId> ids;
+    for (int i = 0; i < 30; ++i)
+      ids.push_back(w.sched.submit(World::create_request("workshop", "2030-01-07T10:00:00Z", "g" + std::to_string(i) + "@example.com")));
+    std::string violation;
+    w.sched.run(native::random_chooser(seed), [&] {
+      violation = check_no_double_booking(w);
+      return violation.empty();
+    });
+    INFO("seed " << seed << ": " << violation);
+    REQUIRE(violation.empty());
+    int created = 0;
+    for (TaskId id : ids) created += w.engine.response(id) && w.engine.response(id)->status == 201;
+    CHECK(created == 10);
+    CHECK(w.stripe.count("POST /v1/checkout/sessions") == 10);
+  }
+}
+
+// ---------------------------------------------------------------- reschedule
+
+TEST_CASE("offering: reschedule moves a booking in one commit, or changes nothing", "[offering][reschedule]") {
+  World w;
+  REQUIRE(put_event_with(w, "consult", {{"reschedule_min_notice_minutes", 120}}).status == 201);
+  const std::string a = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "a@example.com"));
+  const std::string b = rid_of(w, hold(w, "consult", "2030-01-07T12:00:00Z", "b@example.com"));
+  pay(w, b, "evt_b");
+  const std::string session = reservation(w, a)["checkout_session_id"];
+
+  HttpResponse moved = reschedule(w, a, "2030-01-07T14:00:00Z");
+  REQUIRE(moved.status == 200);
+  CHECK(w.json_of(moved)["reservation"]["start"] == "2030-01-07T14:00:00Z");
+  CHECK(w.json_of(moved)["reservation"]["checkout_session_id"] == session);  // checkout stays valid
+  CHECK(hold(w, "consult", "2030-01-07T10:00:00Z", "c@example.com").status == 201);  // the old time is free
+  CHECK(hold(w, "consult", "2030-01-07T14:30:00Z", "d@example.com").status == 409);  // the new one taken
+
+  // Into a taken time: 409, and the booking keeps its time.
+  HttpResponse clash = reschedule(w, b, "2030-01-07T13:30:00Z");
+  CHECK(clash.status == 409);
+  CHECK(error_code(w, clash) == "slot_unavailable");
+  CHECK(reservation(w, b)["start"] == "2030-01-07T12:00:00Z");
+  CHECK(reschedule(w, b, "2030-01-07T12:00:00Z").status == 200);  // where it is: nothing to do
+  // A confirmed booking moves too.
+  CHECK(reschedule(w, b, "2030-01-08T09:00:00Z").status == 200);
+  CHECK(reservation(w, b)["status"] == "confirmed");
+  // Misaligned, unknown, released, too late.
+  CHECK(reschedule(w, b, "2030-01-08T09:10:00Z").status == 422);
+  CHECK(reschedule(w, "rsv_nope", "2030-01-08T09:00:00Z").status == 404);
+  CHECK(w.call(make_request("POST", "/v1/reservations/" + b + "/reschedule", "{}")).status == 422);
+  REQUIRE(w.call(make_request("DELETE", "/v1/reservations/" + a)).status == 200);
+  CHECK(error_code(w, reschedule(w, a, "2030-01-09T09:00:00Z")) == "reservation_not_movable");
+  w.host.set_now(*parse_rfc3339("2030-01-08T07:30:00Z"));  // b starts at 09:00: 90 minutes ahead
+  CHECK(error_code(w, reschedule(w, b, "2030-01-09T09:00:00Z")) == "reservation_not_movable");
+  CHECK(check_no_double_booking(w).empty());
+}
+
+TEST_CASE("offering: two reschedules swapping into each other's times never lose or keep both", "[offering][reschedule][interleaving]") {
+  std::vector<size_t> prefix;
+  size_t schedules = 0;
+  for (;;) {
+    World w(5);
+    REQUIRE(put_event_with(w, "consult", {}).status == 201);
+    const std::string a = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "a@example.com"));
+    const std::string b = rid_of(w, hold(w, "consult", "2030-01-07T12:00:00Z", "b@example.com"));
+    native::ScriptedChooser chooser(prefix);
+    TaskId ta = w.sched.submit(make_request("POST", "/v1/reservations/" + a + "/reschedule", R"({"start":"2030-01-07T12:00:00Z"})"));
+    TaskId tb = w.sched.submit(make_request("POST", "/v1/reservations/" + b + "/reschedule", R"({"start":"2030-01-07T10:00:00Z"})"));
+    std::string violation;
+    w.sched.run(std::ref(chooser), [&] {
+      violation = check_no_double_booking(w);
+      return violation.empty();
+    });
+    INFO("schedule " << schedules << ": " << violation);
+    REQUIRE(violation.empty());
+    // Each kept exactly one time: its old one (409) or the new one (200). Both cannot
+    // move (each needs the other's time free), and neither loses its booking.
+    for (auto [task, rid, from, to] : {std::tuple{ta, a, "2030-01-07T10:00:00Z"s, "2030-01-07T12:00:00Z"s},
+                                       std::tuple{tb, b, "2030-01-07T12:00:00Z"s, "2030-01-07T10:00:00Z"s}}) {
+      const HttpResponse* r = w.engine.response(task);
+      REQUIRE(r);
+      const Json now = reservation(w, rid);
+      CHECK(now["status"] == "pending_payment");
+      CHECK(now["start"] == (r->status == 200 ? to : from));
+      CHECK((r->status == 200 || r->status == 409));
+    }
+    CHECK(!(w.engine.response(ta)->status == 200 && w.engine.response(tb)->status == 200));
+    ++schedules;
+    if (!native::next_schedule(chooser.taken(), chooser.widths(), prefix)) break;
+  }
+  CHECK(schedules > 10);
+}
+
+// ---------------------------------------------------------------- cancellation
+
+TEST_CASE("offering: cancelling a confirmed booking refunds it as its policy says", "[offering][cancel]") {
+  World w;
+  REQUIRE(put_event_with(w, "flex", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 50}}}}).status == 201);
+  REQUIRE(put_event_with(w, "strict", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 0}}}}).status == 201);
+  REQUIRE(put_event_with(w, "final", {}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string early = rid_of(w, hold(w, "flex", "2030-01-07T10:00:00Z", "a@example.com"));
+  const std::string late = rid_of(w, hold(w, "flex", "2030-01-06T08:00:00Z", "b@example.com"));
+  const std::string strict = rid_of(w, hold(w, "strict", "2030-01-06T09:00:00Z", "c@example.com"));
+  const std::string fixed = rid_of(w, hold(w, "final", "2030-01-08T10:00:00Z", "d@example.com"));
+  for (const auto& [rid, ev] : {std::pair{early, "e1"}, std::pair{late, "e2"}, std::pair{strict, "e3"}, std::pair{fixed, "e4"}})
+    pay(w, rid, ev);
+
+  // More than 24 h ahead: the whole price.
+  HttpResponse full = w.call(make_request("DELETE", "/v1/reservations/" + early));
+  REQUIRE(full.status == 200);
+  CHECK(w.json_of(full)["reservation"]["status"] == "refunded");
+  CHECK(w.json_of(full)["reservation"]["refund"]["amount"] == 10000);
+  CHECK(w.json_of(full)["reservation"]["release_reason"] == "cancelled");
+  // Within 24 h: half, sent to Stripe as an amount.
+  HttpResponse half = w.call(make_request("DELETE", "/v1/reservations/" + late));
+  CHECK(w.json_of(half)["reservation"]["refund"]["amount"] == 5000);
+  const std::string pi_late = reservation(w, late)["payment_intent_id"];
+  CHECK(w.stripe.refunded_amount[pi_late] == 5000);
+  // 0 %: cancelled, nothing refunded.
+  HttpResponse none = w.call(make_request("DELETE", "/v1/reservations/" + strict));
+  CHECK(w.json_of(none)["reservation"]["status"] == "released");
+  CHECK(w.stripe.refunds_made.count(reservation(w, strict)["payment_intent_id"].get<std::string>()) == 0);
+  // No policy: still 409.
+  CHECK(error_code(w, w.call(make_request("DELETE", "/v1/reservations/" + fixed))) == "reservation_confirmed");
+  // Every freed slot can be booked again.
+  CHECK(hold(w, "flex", "2030-01-07T10:00:00Z", "e@example.com").status == 201);
+  CHECK(hold(w, "strict", "2030-01-06T09:00:00Z", "f@example.com").status == 201);
+  // Repeating the cancel changes nothing and refunds nothing more.
+  CHECK(w.call(make_request("DELETE", "/v1/reservations/" + late)).status == 200);
+  CHECK(w.stripe.refunded_amount[pi_late] == 5000);
+}
+
+TEST_CASE("offering: a partial refund whose answer was lost is found, not made twice", "[offering][cancel]") {
+  World w;
+  REQUIRE(put_event_with(w, "flex", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 30}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-06T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "flex", "2030-01-07T08:00:00Z", "a@example.com"));
+  pay(w, rid, "e1");
+  const std::string pi = reservation(w, rid)["payment_intent_id"];
+  // The cancel reaches Stripe, which refunds; the answer never comes back.
+  TaskId id = w.engine.start(make_request("DELETE", "/v1/reservations/" + rid));
+  for (int guard = 0; guard < 200 && w.engine.pending(id); ++guard) {
+    HostCall c = *w.engine.pending(id);
+    HostReply reply = c.op == HostOp::HttpFetch ? w.stripe.serve(c) : native::serve_store_call(*w.store, c);
+    auto f = c.op == HostOp::HttpFetch ? decode_fetch_request(c.payload) : std::nullopt;
+    if (f && f->method == "POST" && f->url.find("/v1/refunds") != std::string::npos) reply = HostReply{1, "answer lost"};
+    REQUIRE(w.engine.resume(id, reply));
+  }
+  REQUIRE(w.engine.response(id));
+  w.engine.drop(id);
+  CHECK(w.stripe.refunded_amount[pi] == 3000);
+  CHECK(reservation(w, rid)["status"] == "refunded");
+  // The sweep retries with a new key; it looks first and finds the refund made.
+  w.host.advance(2 * 60'000);
+  w.sweep();
+  CHECK(w.stripe.refunds_made[pi] == 1);
+  CHECK(w.stripe.refunded_amount[pi] == 3000);
+  const Reservation after = [&] {
+    for (const auto& r : w.reservations())
+      if (r.id == rid) return r;
+    return Reservation{};
+  }();
+  CHECK_FALSE(after.refund_id.empty());
+  CHECK_FALSE(after.refund_queued());
+}

@@ -1,4 +1,4 @@
-/* The slotguard host ABI, version 1. The one place where both sides of the boundary
+/* The slotguard host ABI, version 2. The one place where both sides of the boundary
  * are declared: exports (the module's functions a host calls) and imports (the host's
  * functions the module calls). wasm/ABI.md explains ownership and lifetimes.
  *
@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define SG_ABI_VERSION 1u
+#define SG_ABI_VERSION 2u
 
 /* Status codes returned by exports (negative values never mean a task id). */
 typedef enum sg_status {

@@ -1,4 +1,4 @@
-// Serves the core's store host calls (JSON payloads) from a native KvStore. The
+// Serves the core's store host calls (binary payloads, wasm/ABI.md) from a native KvStore. The
 // same translation every host does; here it is written once for native use.
 #pragma once
 #include "kv_store.h"

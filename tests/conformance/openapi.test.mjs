@@ -96,7 +96,7 @@ describe('docs/openapi.yaml', () => {
     assert.match(validator.version, /^3\.1/);
   });
 
-  it('compiles every response schema', () => {
+  it('compiles every response schema and every component schema', () => {
     contract().compileAll();
   });
 
@@ -242,6 +242,37 @@ describe(`every documented operation, live (${WASM})`, () => {
 
     const id = held.json.reservation.id;
     await call('GET', `/v1/reservations/${id}`);
+    assert.equal((await call('POST', `/v1/reservations/${id}/reschedule`, { body: { start: slot(1, 10, 0) } })).status, 200);
+    await call('POST', `/v1/reservations/${id}/reschedule`, { body: {} });
+    await call('POST', `/v1/reservations/${id}/reschedule`, { body: { start: slot(1, 10, 10) } });
+    await call('POST', '/v1/reservations/rsv_00000000000000000000000000000000/reschedule', { body: { start: slot(1, 11, 0) } });
+
+    // An expert's working hours and busy blocks.
+    const hours = { time_zone: 'Europe/Lisbon', weekly: { mon: [['09:00', '17:00']] } };
+    const availability = `/v1/experts/${expert}/availability`;
+    assert.equal((await call('PUT', availability, { body: hours, headers: s.admin })).status, 201);
+    assert.equal((await call('PUT', availability, { body: hours, headers: s.admin })).status, 200);
+    await call('PUT', availability, { body: { ...hours, time_zone: 'Mars/Olympus' }, headers: s.admin });
+    await call('PUT', availability, { body: hours, headers: noAuth });
+    await call('PUT', availability, { body: '[', headers: s.admin });
+    await call('GET', availability, { headers: s.admin });
+    await call('GET', availability, { headers: noAuth });
+    assert.equal((await call('DELETE', availability, { headers: s.admin })).status, 200);
+    await call('DELETE', availability, { headers: noAuth });
+    await call('GET', availability, { headers: s.admin });
+    const block = `/v1/experts/${expert}/busy/outside-1`;
+    const span = { start: slot(1, 13, 0), end: slot(1, 14, 0) };
+    assert.equal((await call('PUT', block, { body: span, headers: s.admin })).status, 201);
+    assert.equal((await call('PUT', block, { body: span, headers: s.admin })).status, 200);
+    await call('PUT', block, { body: { start: span.end, end: span.start }, headers: s.admin });
+    await call('PUT', block, { body: span, headers: noAuth });
+    await call('GET', `/v1/experts/${expert}/busy?${range}`, { headers: s.admin });
+    await call('GET', `/v1/experts/${expert}/busy?from=x`, { headers: s.admin });
+    await call('GET', `/v1/experts/${expert}/busy?${range}`, { headers: noAuth });
+    assert.equal((await call('DELETE', block, { headers: s.admin })).status, 200);
+    await call('DELETE', block, { headers: s.admin });
+    await call('DELETE', block, { headers: noAuth });
+
     await call('GET', '/v1/reservations/rsv_00000000000000000000000000000000');
     assert.equal((await call('DELETE', `/v1/reservations/${id}`)).status, 200);
     await call('DELETE', `/v1/reservations/${id}`);
@@ -263,7 +294,8 @@ describe(`every documented operation, live (${WASM})`, () => {
 
     // Preflights: from the allowed origin (204 once the core knows CORS), and from another.
     for (const path of ['/v1/events', '/v1/events/live', '/v1/events/live/slots', '/v1/reservations', `/v1/reservations/${id}`,
-      '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify']) {
+      `/v1/reservations/${id}/reschedule`, `/v1/experts/${expert}/availability`, `/v1/experts/${expert}/busy`,
+      `/v1/experts/${expert}/busy/outside-1`, '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify']) {
       const preflight = { 'access-control-request-method': 'GET' };
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://app.example' } });
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://elsewhere.example' } });

@@ -64,10 +64,22 @@ export function storeTimeoutMs(env) {
   return n;
 }
 
-/** "d1" (default) or "durable_object". */
+/** "d1" (default), "durable_object" or "hyperdrive" (PostgreSQL through the HYPERDRIVE binding). */
 export function storeKind(env) {
   const kind = str(env, 'SLOTGUARD_STORE', 'd1').toLowerCase();
   if (kind === 'd1') return 'd1';
   if (kind === 'durable_object' || kind === 'durable-object' || kind === 'do') return 'durable_object';
-  throw new Error('SLOTGUARD_STORE must be "d1" or "durable_object"');
+  if (kind === 'hyperdrive') return 'hyperdrive';
+  throw new Error('SLOTGUARD_STORE must be "d1", "durable_object" or "hyperdrive"');
+}
+
+/**
+ * With the Durable Object store: "single" (default: one object holds every key) or
+ * "per-expert" (an object per expert, a directory, the sweep fanned out: per-expert.js).
+ */
+export function durableObjectMode(env) {
+  const mode = str(env, 'SLOTGUARD_DO_MODE', 'single').toLowerCase();
+  if (mode === 'single') return 'single';
+  if (mode === 'per-expert' || mode === 'per_expert') return 'per-expert';
+  throw new Error('SLOTGUARD_DO_MODE must be "single" or "per-expert"');
 }

@@ -1,12 +1,11 @@
 // The store of wasm/ABI.md on a Durable Object's SQLite storage.
 //
-// Mapping: ONE object holds every key of a deployment (its name is
+// Mapping: by default ONE object holds every key of a deployment (its name is
 // SLOTGUARD_DO_NAME, default "slotguard"). Every read, list and commit therefore runs
-// inside that one object, and no commit ever spans two objects: there is nothing to
-// coordinate between objects, so no cross-object transaction is needed. (Sharding by
-// expert is not possible without changing the core: a reservation commit also touches
-// keys that are not per expert, such as idempotency records and the hold index the
-// sweep lists.)
+// inside that one object, and no commit ever spans two objects. With
+// SLOTGUARD_DO_MODE = "per-expert" the same class holds one expert's keys per object
+// (per-expert.js): the Worker gives each request's task the store of ONE object, so
+// there too every commit stays inside one object.
 //
 // Atomicity: an object runs one event at a time, and each method below is fully
 // synchronous (no await between reading the versions and writing), so no other call

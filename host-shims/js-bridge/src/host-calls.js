@@ -1,7 +1,9 @@
-// Carries out the module's host calls against the adapters: parses the call's JSON,
-// awaits the store or fetch adapter, JSON-encodes the answer. A failing adapter becomes
+// Carries out the module's host calls against the adapters: decodes the call's bytes
+// (wire.js, ABI 2), awaits the store or fetch adapter, encodes the answer. A failing adapter becomes
 // host status 1 (2 for a timeout) with the error message as payload, as wasm/ABI.md
 // asks; the core then answers 503 without changing anything it has not committed.
+
+import { decodeRequest, encodeAnswer } from './wire.js';
 
 export const HOST_OK = 0;
 export const HOST_FAILED = 1;
@@ -26,7 +28,8 @@ function statusOf(error) {
  * @param {{read: Function, list: Function, commit: Function}} o.store
  * @param {(req: object) => Promise<{status: number, body: string}>} o.fetch
  * @param {(level: string, fields: object) => void} o.logHost
- * @returns {(op: string, payload: string) => Promise<{status: number, answer: string}>}
+ * @returns {(op: string, payload: Uint8Array) => Promise<{status: number, answer: Uint8Array|string}>}
+ *   the answer is bytes when status is HOST_OK, else the error's message
  */
 export function createHostCalls({ store, fetch, logHost }) {
   const ops = {
@@ -37,8 +40,8 @@ export function createHostCalls({ store, fetch, logHost }) {
   };
   return async function perform(op, payload) {
     try {
-      const answer = await ops[op](JSON.parse(payload));
-      return { status: HOST_OK, answer: JSON.stringify(answer) };
+      const answer = await ops[op](decodeRequest[op](payload));
+      return { status: HOST_OK, answer: encodeAnswer[op](answer) };
     } catch (error) {
       const status = statusOf(error);
       // Only the op and the adapter's message: payloads may carry guest data.

@@ -14,20 +14,22 @@ const RANDOM_CHUNK = 65536;
  * @param {object} o
  * @param {() => Uint8Array} o.memory  a fresh view of the module's memory (set after
  *   instantiation; it changes when memory grows)
- * @param {(task: number, op: string, payload: string) => void} o.submit
+ * @param {(task: number, op: string, payload: Uint8Array) => void} o.submit
  * @param {() => number} o.now  Unix milliseconds
  * @param {(view: Uint8Array) => void} o.getRandomValues  a CSPRNG
  * @param {(level: string, line: string) => void} o.log
  */
 export function createHostImports({ memory, submit, now, getRandomValues, log }) {
-  const text = (ptr, len) => decoder.decode(memory().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
+  const text = (ptr, len) => decoder.decode(memory().subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
+  // A host call's payload is binary (ABI 2): copied, since the module reuses its memory.
+  const bytes = (ptr, len) => memory().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
 
   // An exception thrown out of an import would unwind through C++ frames and leave the
   // instance corrupt, so every import catches; a submit that fails returns non-zero,
   // which the core treats as a failed host call.
   const submitter = (op) => (task, ptr, len) => {
     try {
-      submit(task, op, text(ptr, len));
+      submit(task, op, bytes(ptr, len));
       return 0;
     } catch {
       return 1;

@@ -63,6 +63,7 @@ export class Instance {
     this.raw = null;
     this.dead = false;
     this.tasks = new Map(); // task id -> resolve(response)
+    this.performs = new Map(); // task id -> its own host-call performer, when the run gave one
     this.submitted = new Map(); // task id -> {op, payload}, filled by imports during a call
   }
 
@@ -83,6 +84,7 @@ export class Instance {
     const waiting = [...this.tasks.values()];
     this.tasks.clear();
     this.submitted.clear();
+    this.performs.clear();
     for (const resolve of waiting) resolve(internalError());
     this.onDead(this, error);
   }
@@ -107,8 +109,12 @@ export class Instance {
     return result;
   }
 
-  /** Runs one request envelope to completion. Always resolves with a response. */
-  run(envelope) {
+  /**
+   * Runs one request envelope to completion. Always resolves with a response.
+   * `perform` (optional) carries out this task's host calls instead of the instance's
+   * own: the Worker's per-expert mode gives each request the store of its expert.
+   */
+  run(envelope, perform = null) {
     return new Promise((resolve) => {
       let task;
       try {
@@ -120,6 +126,7 @@ export class Instance {
       if (task === null) return resolve(unavailable('out_of_memory', 'the server is out of memory; retry shortly'));
       if (task < 0) return resolve(startFailure(task));
       this.tasks.set(task, resolve);
+      if (perform) this.performs.set(task, perform);
       this.advance(task);
     });
   }
@@ -132,7 +139,7 @@ export class Instance {
       const call = this.submitted.get(task);
       this.submitted.delete(task);
       if (state !== TASK_WAITING || !call) return this.abandon(task, `task in state ${state} without a host call`);
-      this.perform(call.op, call.payload).then(({ status, answer }) => this.resume(task, status, answer));
+      (this.performs.get(task) ?? this.perform)(call.op, call.payload).then(({ status, answer }) => this.resume(task, status, answer));
     } catch {
       // The trap already answered every task on this instance.
     }
@@ -142,7 +149,8 @@ export class Instance {
     // The instance died (or was replaced) while the host was working: nobody waits.
     if (this.dead || !this.tasks.has(task)) return;
     try {
-      const rc = this.withInput(encoder.encode(answer), (ptr, len) => this.call(this.raw.taskResume, task, status, ptr, len));
+      const bytes = typeof answer === 'string' ? encoder.encode(answer) : answer;
+      const rc = this.withInput(bytes, (ptr, len) => this.call(this.raw.taskResume, task, status, ptr, len));
       if (rc === null) return this.abandon(task, 'out of memory for a host answer');
       if (rc !== 0) return this.abandon(task, `sg_task_resume returned ${rc}`);
       this.advance(task);
@@ -159,6 +167,7 @@ export class Instance {
     this.call(this.raw.taskDrop, task);
     const resolve = this.tasks.get(task);
     this.tasks.delete(task);
+    this.performs.delete(task);
     this.submitted.delete(task); // a module that submitted and then finished: forget it
     let response;
     try {
@@ -175,6 +184,7 @@ export class Instance {
     this.services.logHost('error', { event: 'task_abandoned', reason });
     const resolve = this.tasks.get(task);
     this.tasks.delete(task);
+    this.performs.delete(task);
     this.submitted.delete(task);
     if (!this.dead) this.call(this.raw.taskDrop, task);
     resolve?.(internalError());

@@ -18,7 +18,14 @@ function lowerBound(sorted, key) {
 
 export function createMemoryStore() {
   const rows = new Map(); // key -> {value, version}
-  const sorted = []; // keys in bytewise order, for list
+  // The key index for list, kept lazily: a new key goes to `pending` (O(1)) and is
+  // merged into `sorted` at the next list; a deleted key stays in the index, skipped
+  // by list, until deleted keys are half of it. Inserting into a sorted array on every
+  // new key cost O(n) per write (a profile of holds had it at 14 % of the CPU).
+  let sorted = []; // keys in bytewise order (may include deleted ones)
+  let pending = []; // keys not yet merged into sorted
+  const indexed = new Set(); // every key in sorted or pending
+  let stale = 0; // keys in the index that are no longer in rows
   let counter = 0;
 
   function item(key) {
@@ -27,13 +34,37 @@ export function createMemoryStore() {
   }
 
   function set(key, value) {
-    if (!rows.has(key)) sorted.splice(lowerBound(sorted, key), 0, key);
+    if (!indexed.has(key)) {
+      indexed.add(key);
+      pending.push(key);
+    } else if (!rows.has(key)) {
+      stale--; // a deleted key set again: its index entry is live again
+    }
     rows.set(key, { value, version: ++counter });
   }
 
   function remove(key) {
-    if (!rows.delete(key)) return;
-    sorted.splice(lowerBound(sorted, key), 1);
+    if (rows.delete(key)) stale++;
+  }
+
+  /** Merges pending keys into the index and drops deleted ones when they pile up. */
+  function index() {
+    if (pending.length) {
+      pending.sort(compareBytewise);
+      const merged = new Array(sorted.length + pending.length);
+      let i = 0;
+      let j = 0;
+      let k = 0;
+      while (i < sorted.length && j < pending.length) merged[k++] = compareBytewise(sorted[i], pending[j]) <= 0 ? sorted[i++] : pending[j++];
+      while (i < sorted.length) merged[k++] = sorted[i++];
+      while (j < pending.length) merged[k++] = pending[j++];
+      sorted = merged;
+      pending = [];
+    }
+    if (stale > 64 && stale * 2 > sorted.length) {
+      sorted = sorted.filter((key) => rows.has(key) || (indexed.delete(key), false));
+      stale = 0;
+    }
   }
 
   // Methods are async to match every other adapter, but each body runs without an
@@ -44,6 +75,7 @@ export function createMemoryStore() {
       return { items: keys.map(item) };
     },
     async list(start, end, limit, after = '') {
+      index();
       // First key >= start and > after (the contract has no "no after": "" is just
       // the smallest string).
       let i = lowerBound(sorted, start);
@@ -52,6 +84,7 @@ export function createMemoryStore() {
       if (j > i) i = j;
       const items = [];
       for (; i < sorted.length && compareBytewise(sorted[i], end) < 0; i++) {
+        if (!rows.has(sorted[i])) continue; // deleted, not yet dropped from the index
         if (items.length >= limit) return { items, more: true };
         items.push(item(sorted[i]));
       }

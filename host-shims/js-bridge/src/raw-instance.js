@@ -2,7 +2,8 @@
 // functions plus a fresh view of linear memory. Checks the ABI version, so a host
 // never drives a module it does not understand.
 
-export const ABI_VERSION = 1;
+// 2: host calls are length-prefixed binary (wasm/ABI.md), no longer JSON.
+export const ABI_VERSION = 2;
 
 const EXPORTS = ['abiVersion', 'alloc', 'free', 'init', 'taskStart', 'taskResume', 'taskState',
   'outputPtr', 'outputLen', 'taskDrop', 'tasksInFlight'];

@@ -38,6 +38,15 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
     },
   };
   const perform = createHostCalls({ store, fetch, logHost });
+  // Requests that bring their own store (runRequest's `store` option) get a performer
+  // of their own, made once per store object.
+  const performers = new WeakMap();
+  const performerFor = (s) => {
+    if (!s || s === store) return null;
+    let p = performers.get(s);
+    if (!p) performers.set(s, (p = createHostCalls({ store: s, fetch, logHost })));
+    return p;
+  };
 
   let live = null; // the current Instance
   let starting = null; // Promise<Instance> while one is being created
@@ -89,9 +98,11 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
 
     /**
      * @param {{method: string, path: string, query?: string, headers?: any, body?: Uint8Array|string}} req
+     * @param {{store?: {read, list, commit}}} [options]  `store`: this request's store
+     *   calls go to it instead of the runner's (the Worker's per-expert Durable Objects)
      * @returns {Promise<{status: number, headers: [string, string][], body: Uint8Array}>}
      */
-    async runRequest(req) {
+    async runRequest(req, { store: own } = {}) {
       if (closed) return unavailable('shutting_down', 'the server is shutting down');
       inFlight++;
       try {
@@ -99,7 +110,7 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
         // Another request may have trapped it while this one waited: this request
         // never touched that instance, so it goes to the fresh one instead of a 500.
         for (let tries = 0; inst.dead && tries < 3; tries++) inst = await instance();
-        return await inst.run(encodeRequest(req));
+        return await inst.run(encodeRequest(req), performerFor(own));
       } finally {
         settle();
       }

@@ -136,6 +136,9 @@ export class Contract {
     for (const [name, resp] of Object.entries(this.doc.components?.responses ?? {}))
       for (const [type, media] of Object.entries(resp.content ?? {}))
         if (media.schema) this.schemaValidator(`#/components/responses/${name} ${type}`, media.schema);
+    // Schemas no response uses (the notifications' body) must compile too.
+    for (const name of Object.keys(this.doc.components?.schemas ?? {}))
+      this.schemaValidator(`#/components/schemas/${name}`, { $ref: `#/components/schemas/${name}` });
   }
 
   /**

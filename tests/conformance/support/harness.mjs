@@ -72,15 +72,19 @@ export function request(baseUrl, method, path, { body, headers = {}, agent: via 
 /**
  * Starts an emulator (unless `emulator: false`) and a host. Options go to
  * createSlotguard; `store: 'sqlite'` gets a database in a fresh temporary directory.
+ * `clock: () => ms` sets the time for the host and for the emulator (its objects and
+ * its webhook signatures), so a test can live on a date of its choosing.
  */
 export async function startStack(options = {}) {
   let emulator = null;
   let emulatorUrl = null;
+  const { emulator: _ignored, clock, ...hostOptions } = options;
   if (options.emulator !== false) {
-    emulator = createEmulator({ webhookSecret: WEBHOOK_SECRET, apiKey: STRIPE_KEY });
+    const clocks = clock ? { clock, signatureClock: clock } : {};
+    emulator = createEmulator({ webhookSecret: WEBHOOK_SECRET, apiKey: STRIPE_KEY, ...clocks });
     emulatorUrl = await emulator.start(0);
   }
-  const { emulator: _ignored, ...hostOptions } = options;
+  if (clock) hostOptions.now = clock;
   hostOptions.store ??= ON_POSTGRES ? 'postgres' : 'memory';
   // store: 'postgres' gets an empty database of its own, dropped by stop().
   let database = null;

@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// The speed bench of issue 11: one command, one process (plus two server children for
+// the HTTP rows), one run, every figure side by side with its target:
+//   - raw SQLite: one conditional insert per transaction (better-sqlite3, WAL,
+//     synchronous=NORMAL), 32 in flight: the store's own limit on this machine now;
+//   - the engine: embedded handle() of @slotguard/node, Stripe answered in-process,
+//     POST /v1/reservations on distinct free slots, SQLite and memory stores, 32 and
+//     1 in flight (holds/s);
+//   - CPU per hold: median process CPU time of one hold, memory store, one at a time;
+//   - HTTP: GET of one event and one reservation, and /slots for one day, on the Node
+//     host (SQLite) against a bare node:http server, 100 keep-alive connections
+//     (bench/lib/http-load.mjs), each server in a child process;
+//   - module sizes (raw, gzip -9) and compile+instantiate+init time of both builds.
+//
+//   node bench/speed.mjs [--seconds 3] [--wasm wasi] [--json out.json] [--only engine,cpu,http,module]
+// Measures and prints; never asserts timings. Compare within one run: on a shared
+// machine absolute figures move by tens of percent between runs.
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { createMemoryStore, createTaskRunner, emscriptenLoader, wasiLoader } from '../host-shims/js-bridge/src/index.js';
+import { DEFAULT_WASM_DIR } from '../host-shims/node/src/index.js';
+import { getRandomValues } from '../host-shims/node/src/random.js';
+import { startEngine } from './lib/engine-host.mjs';
+import { loadGet } from './lib/http-load.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '3' },
+    wasm: { type: 'string', default: 'wasi' },
+    json: { type: 'string' },
+    only: { type: 'string', default: 'sqlite,engine,cpu,http,module' },
+  },
+});
+const SECONDS = Number(opts.seconds);
+const ONLY = new Set(opts.only.split(','));
+const HERE = resolve(fileURLToPath(import.meta.url), '..');
+const WASM_DIR = process.env.SLOTGUARD_WASM_DIR || DEFAULT_WASM_DIR;
+const results = {};
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// ---- raw SQLite ------------------------------------------------------------------
+async function rawSqlite(inFlight = 32) {
+  const dir = mkdtempSync(join(tmpdir(), 'slotguard-raw-'));
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE kv (key BLOB PRIMARY KEY, value BLOB NOT NULL, version INTEGER NOT NULL) WITHOUT ROWID');
+  const insert = db.prepare('INSERT INTO kv (key, value, version) SELECT ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM kv WHERE key = ?)');
+  const txn = db.transaction((k, v) => insert.run(k, v, k).changes);
+  const value = Buffer.alloc(400, 'x');
+  let n = 0;
+  let inserted = 0;
+  const run = async (until) => {
+    while (performance.now() < until) {
+      await null; // each in-flight task yields between its transactions
+      const k = Buffer.from(`slot/${n++}`);
+      inserted += txn.immediate(k, value);
+    }
+  };
+  const warm = performance.now() + 300;
+  await Promise.all(Array.from({ length: inFlight }, () => run(warm)));
+  const before = inserted;
+  const t0 = performance.now();
+  const end = t0 + SECONDS * 1000;
+  await Promise.all(Array.from({ length: inFlight }, () => run(end)));
+  const rate = (inserted - before) / ((performance.now() - t0) / 1000);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rate;
+}
+
+// ---- the engine ------------------------------------------------------------------
+let eventSeq = 0;
+/** holds/s of `inFlight` concurrent POST /v1/reservations on distinct free slots. */
+async function engineRate(store, inFlight) {
+  const e = await startEngine({ store, wasm: opts.wasm });
+  try {
+    const eventId = `speed-${store}-${inFlight}-${++eventSeq}`;
+    await e.putEvent(eventId, `${eventId}-expert`);
+    let slot = 0;
+    let guest = 0;
+    const statuses = {};
+    let count = 0;
+    const run = async (until, counting) => {
+      while (performance.now() < until) {
+        const r = await e.hold(eventId, slot++, guest++);
+        if (counting) {
+          count++;
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, () => run(performance.now() + 500, false)));
+    const t0 = performance.now();
+    const end = t0 + SECONDS * 1000;
+    await Promise.all(Array.from({ length: inFlight }, () => run(end, true)));
+    return { rate: count / ((performance.now() - t0) / 1000), statuses };
+  } finally {
+    await e.stop();
+  }
+}
+
+/** Median CPU µs per hold, memory store, one request at a time. */
+async function cpuPerHold(holds = 600, warmup = 300) {
+  const e = await startEngine({ store: 'memory', wasm: opts.wasm });
+  try {
+    await e.putEvent('speed-cpu', 'speed-cpu-expert');
+    const samples = [];
+    const statuses = {};
+    for (let i = 0; i < warmup + holds; i++) {
+      const c0 = process.cpuUsage();
+      const r = await e.hold('speed-cpu', i, i);
+      const c = process.cpuUsage(c0);
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      if (i >= warmup) samples.push(c.user + c.system);
+    }
+    return { median: median(samples), statuses };
+  } finally {
+    await e.stop();
+  }
+}
+
+// ---- HTTP --------------------------------------------------------------------------
+function startChild(...args) {
+  const child = spawn(process.execPath, [join(HERE, 'lib/http-child.mjs'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  return new Promise((done, fail) => {
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) done({ ...JSON.parse(out.slice(0, nl)), stop: () => (process.off('exit', kill), child.kill('SIGTERM')) });
+    });
+    child.once('exit', (code) => fail(new Error(`http child ${args} exited ${code}`)));
+  });
+}
+
+async function httpRows() {
+  const seconds = SECONDS;
+  const bare = await startChild('bare');
+  const bare1 = await loadGet(bare.url, '/', { seconds });
+  const host = await startChild('slotguard', 'sqlite');
+  const event = await loadGet(host.url, host.paths.event, { seconds });
+  const reservation = await loadGet(host.url, host.paths.reservation, { seconds });
+  const slots = await loadGet(host.url, host.paths.slots, { seconds });
+  host.stop();
+  const bare2 = await loadGet(bare.url, '/', { seconds });
+  bare.stop();
+  return { bare: (bare1.rps + bare2.rps) / 2, bareRuns: [bare1.rps, bare2.rps], event, reservation, slots };
+}
+
+// ---- the module --------------------------------------------------------------------
+const CONFIG = { admin_token: 'bench-admin-token-0123456789', stripe_api_base: 'http://127.0.0.1:9' };
+async function readyMs(loader) {
+  const t0 = performance.now();
+  const runner = createTaskRunner({ loader, config: CONFIG, store: createMemoryStore(), fetch: async () => ({ status: 500, body: '' }), getRandomValues });
+  await runner.ready();
+  return performance.now() - t0;
+}
+
+async function moduleRows(runs = 30) {
+  const wasi = readFileSync(join(WASM_DIR, 'slotguard-wasi.wasm'));
+  const em = readFileSync(join(WASM_DIR, 'slotguard-emscripten.wasm'));
+  const { default: factory } = await import(pathToFileURL(join(WASM_DIR, 'slotguard-emscripten.mjs')).href);
+  const out = {};
+  for (const [name, bytes, cold, warm] of [
+    ['wasi', wasi, () => wasiLoader({ bytes: wasi }), async () => wasiLoader({ module: await WebAssembly.compile(wasi) })],
+    ['emscripten', em, () => emscriptenLoader({ factory, wasmBinary: em }), async () => emscriptenLoader({ factory, wasmModule: await WebAssembly.compile(em) })],
+  ]) {
+    const coldMs = [];
+    for (let i = 0; i < runs; i++) coldMs.push(await readyMs(cold()));
+    const pre = await warm();
+    const warmMs = [];
+    for (let i = 0; i < runs; i++) warmMs.push(await readyMs(pre));
+    out[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, coldMs: median(coldMs), warmMs: median(warmMs) };
+  }
+  return out;
+}
+
+// ---- run ---------------------------------------------------------------------------
+const t0 = Date.now();
+console.log(`slotguard speed bench: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, wasm ${opts.wasm} from ${WASM_DIR}, ${SECONDS} s per rate\n`);
+if (ONLY.has('sqlite') || ONLY.has('engine')) results.raw = await rawSqlite(32);
+if (ONLY.has('engine')) {
+  results.sqlite32 = await engineRate('sqlite', 32);
+  results.sqlite1 = await engineRate('sqlite', 1);
+  results.memory32 = await engineRate('memory', 32);
+  results.memory1 = await engineRate('memory', 1);
+  results.raw2 = await rawSqlite(32); // again after the engine: the machine drifts
+}
+if (ONLY.has('cpu')) results.cpu = await cpuPerHold();
+if (ONLY.has('http')) results.http = await httpRows();
+if (ONLY.has('module')) results.module = await moduleRows();
+
+// ---- the table ---------------------------------------------------------------------
+const rows = [];
+const fmt = (x, d = 0) => (x === undefined ? '-' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const pct = (x) => `${(100 * x).toFixed(1)} %`;
+const row = (what, value, target, ratio, met) => rows.push([what, value, target ?? '', ratio ?? '', met === undefined ? '' : met ? 'met' : 'NOT met']);
+const statusText = (s) => Object.entries(s).map(([k, v]) => `${k}×${v}`).join(' ');
+if (results.raw !== undefined) {
+  const raw = results.raw2 !== undefined ? (results.raw + results.raw2) / 2 : results.raw;
+  row('raw SQLite conditional insert, 32 in flight (tx/s)', `${fmt(results.raw)}${results.raw2 ? ` / ${fmt(results.raw2)}` : ''}`, 'the limit', 'mean ' + fmt(raw));
+  if (results.sqlite32) {
+    row(`engine SQLite, 32 in flight (holds/s) [${statusText(results.sqlite32.statuses)}]`, fmt(results.sqlite32.rate), '≥ 50 % of raw', pct(results.sqlite32.rate / raw), results.sqlite32.rate / raw >= 0.5);
+    row(`engine SQLite, 1 in flight (holds/s) [${statusText(results.sqlite1.statuses)}]`, fmt(results.sqlite1.rate), '', pct(results.sqlite1.rate / raw));
+    row(`engine memory, 32 in flight (holds/s) [${statusText(results.memory32.statuses)}]`, fmt(results.memory32.rate), '', pct(results.memory32.rate / raw));
+    row(`engine memory, 1 in flight (holds/s) [${statusText(results.memory1.statuses)}]`, fmt(results.memory1.rate), '', pct(results.memory1.rate / raw));
+  }
+}
+if (results.cpu) row(`CPU per hold, memory, 1 in flight (µs, median) [${statusText(results.cpu.statuses)}]`, fmt(results.cpu.median), '≤ 100 µs', `${(results.cpu.median / 100).toFixed(2)} × target`, results.cpu.median <= 100);
+if (results.http) {
+  const h = results.http;
+  row(`bare node:http GET (req/s; runs ${h.bareRuns.map((x) => fmt(x)).join(', ')})`, fmt(h.bare), 'baseline');
+  row(`Node host GET event (req/s) [${statusText(h.event.statuses)}]`, fmt(h.event.rps), '≥ 35 % of bare', pct(h.event.rps / h.bare), h.event.rps / h.bare >= 0.35);
+  row(`Node host GET reservation (req/s) [${statusText(h.reservation.statuses)}]`, fmt(h.reservation.rps), '≥ 35 % of bare', pct(h.reservation.rps / h.bare), h.reservation.rps / h.bare >= 0.35);
+  row(`Node host GET /slots one day (req/s) [${statusText(h.slots.statuses)}]`, fmt(h.slots.rps), '≥ 20 % of bare', pct(h.slots.rps / h.bare), h.slots.rps / h.bare >= 0.2);
+}
+if (results.module) {
+  const { wasi, emscripten } = results.module;
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  row('wasi module raw', kib(wasi.raw), '≤ 150 KiB', `${(wasi.raw / 1024 / 150).toFixed(2)} × target`, wasi.raw <= 150 * 1024);
+  row('wasi module gzip -9', kib(wasi.gzip), '≤ 60 KiB', `${(wasi.gzip / 1024 / 60).toFixed(2)} × target`, wasi.gzip <= 60 * 1024);
+  row('emscripten module raw (.wasm)', kib(emscripten.raw), '≤ wasi + 10 %', pct(emscripten.raw / wasi.raw), emscripten.raw <= wasi.raw * 1.1);
+  row('emscripten module gzip -9 (.wasm)', kib(emscripten.gzip), '≤ wasi + 10 %', pct(emscripten.gzip / wasi.gzip), emscripten.gzip <= wasi.gzip * 1.1);
+  row('wasi compile+instantiate+init from bytes (ms, median)', wasi.coldMs.toFixed(2), '≤ 1 ms', `${wasi.coldMs.toFixed(2)} × target`, wasi.coldMs <= 1);
+  row('wasi instantiate+init, precompiled (ms, median)', wasi.warmMs.toFixed(2), '', '');
+  row('emscripten compile+instantiate+init from bytes (ms)', emscripten.coldMs.toFixed(2), '≤ 1 ms', '', emscripten.coldMs <= 1);
+  row('emscripten instantiate+init, precompiled (ms)', emscripten.warmMs.toFixed(2), '', '');
+}
+const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ['what', 'measured', 'target', 'ratio', ''][i].length));
+const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+console.log(line(['what', 'measured', 'target', 'ratio', '']));
+console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+for (const r of rows) console.log(line(r));
+console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2));

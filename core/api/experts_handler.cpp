@@ -174,15 +174,10 @@ Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expe
   if (auto denied = require_admin(s, req)) co_return *denied;
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
-  std::optional<int64_t> from, to;
-  for (const auto& [k, v] : params) {
-    if (k == "from") from = parse_rfc3339(v);
-    if (k == "to") to = parse_rfc3339(v);
-  }
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
-  if (!from || !to) co_return validation_failed("from and to are required RFC 3339 timestamps");
-  if (*to <= *from) co_return validation_failed("to must be after from");
-  if (*to - *from > 92 * kDayMs) co_return validation_failed("the range may span at most 92 days");
+  TimeRange range;
+  if (auto bad = read_time_range(params, 92, range)) co_return *bad;
+  const std::optional<int64_t> from = range.from, to = range.to;
   // Blocks are indexed by start and last at most a day: one started a day before
   // `from` may still reach into the range.
   ListResult index = co_await s.store.list(keys::busy_index(expert_id, *from - kMaxBusyMs, ""),

@@ -13,7 +13,7 @@ namespace slotguard::api {
 namespace {
 
 constexpr size_t kMaxEventsListed = 200;
-constexpr int64_t kMaxListRangeMs = 92 * kDayMs;
+constexpr int64_t kMaxListRangeDays = 92;
 constexpr int64_t kDefaultLimit = 50;
 constexpr int64_t kMaxLimit = 100;
 // With a status filter a page of the index may hold few matches; read a few pages
@@ -72,12 +72,9 @@ std::optional<int64_t> parse_limit(std::string_view v) {
 std::optional<HttpResponse> read_list_query(const HttpRequest& req, ListQuery& q) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) return error_response(400, "invalid_query", "the query string is malformed");
-  std::optional<int64_t> from, to;
   std::string cursor;
   for (const auto& [k, v] : params) {
     if (k == "expert_id") q.expert_id = v;
-    else if (k == "from") from = parse_rfc3339(v);
-    else if (k == "to") to = parse_rfc3339(v);
     else if (k == "cursor") cursor = v;
     else if (k == "status") {
       q.status = parse_status(v);
@@ -89,11 +86,10 @@ std::optional<HttpResponse> read_list_query(const HttpRequest& req, ListQuery& q
     }
   }
   if (!valid_client_id(q.expert_id)) return validation_failed("expert_id is required");
-  if (!from || !to) return validation_failed("from and to are required RFC 3339 timestamps");
-  if (*to <= *from) return validation_failed("to must be after from");
-  if (*to - *from > kMaxListRangeMs) return validation_failed("the range may span at most 92 days");
-  q.from = *from;
-  q.to = *to;
+  TimeRange range;
+  if (auto bad = read_time_range(params, kMaxListRangeDays, range)) return bad;
+  q.from = range.from;
+  q.to = range.to;
   if (!cursor.empty()) {
     auto key = decode_cursor(cursor);
     const std::string lo = keys::expert_reservation(q.expert_id, q.from, "");

@@ -15,8 +15,27 @@ namespace slotguard::api {
 
 namespace {
 
-enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3, kUnreadable = 4, kNotOffered = 100 };
+enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3, kUnreadable = 4, kNotActive = 5, kNotOffered = 100 };
 // kNotOffered + SlotRule: the rule that refused the start.
+
+// Inside a hold's or a move's transaction: whether `start` is offered by the working
+// hours in the snapshot (read with the ledger, so the commit is checked against them).
+// 0 when it is, else the reject tag.
+int offering_refusal(const TxnView& v, const std::string& avail_key, const EventType& ev, int64_t start,
+                     int64_t notice_minutes = -1) {
+  const KvItem* hours_item = v.snapshot.find(avail_key);
+  const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
+  if (!hours.ok) return kUnreadable;
+  const SlotRule rule = check_slot(ev, hours.get(), start, v.now, notice_minutes);
+  return rule == SlotRule::Offered ? 0 : kNotOffered + static_cast<int>(rule);
+}
+
+TxnPlan rejected(int tag) {
+  TxnPlan plan;
+  plan.kind = TxnPlan::Kind::Reject;
+  plan.tag = tag;
+  return plan;
+}
 
 struct CreateRequest {
   std::string event_id;
@@ -176,18 +195,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   const EventType ev = *event;
   Decide decide = [&r, &ev, idem_key, idem_value, max_holds, avail_key](const TxnView& v) {
     TxnPlan plan;
-    const KvItem* hours_item = v.snapshot.find(avail_key);
-    const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
-    if (!hours.ok) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kUnreadable;
-      return plan;
-    }
-    if (SlotRule rule = check_slot(ev, hours.get(), r.start, v.now); rule != SlotRule::Offered) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kNotOffered + static_cast<int>(rule);
-      return plan;
-    }
+    if (int refused = offering_refusal(v, avail_key, ev, r.start)) return rejected(refused);
     if (!idem_key.empty()) {
       const KvItem* seen = v.snapshot.find(idem_key);
       if (seen && seen->present()) {
@@ -360,29 +368,10 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
     TxnPlan plan;
     if (!v.current) return plan;
     const Reservation& cur = *v.current;
-    if (!cur.active_at(v.now)) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kUnreadable + 1;  // not active: nothing to move
-      return plan;
-    }
+    if (!cur.active_at(v.now)) return rejected(kNotActive);  // nothing to move
     if (cur.start == new_start) return plan;  // already there: a repeat of this request
-    const KvItem* hours_item = v.snapshot.find(avail_key);
-    const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
-    if (!hours.ok) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kUnreadable;
-      return plan;
-    }
-    if (SlotRule rule = check_slot(ev, hours.get(), new_start, v.now, notice); rule != SlotRule::Offered) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kNotOffered + static_cast<int>(rule);
-      return plan;
-    }
-    if (!v.span_free) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kSlotTaken;
-      return plan;
-    }
+    if (int refused = offering_refusal(v, avail_key, ev, new_start, notice)) return rejected(refused);
+    if (!v.span_free) return rejected(kSlotTaken);
     plan.kind = TxnPlan::Kind::Write;
     plan.next = cur;
     plan.next.start = new_start;

@@ -1,5 +1,7 @@
 #include "responses.h"
 
+#include "time_rfc3339.h"
+
 #include "sha256.h"
 
 namespace slotguard::api {
@@ -25,6 +27,20 @@ HttpResponse not_found(std::string_view what) {
 }
 
 HttpResponse validation_failed(std::string_view message) { return error_response(422, "validation_failed", message); }
+
+std::optional<HttpResponse> read_time_range(const QueryParams& params, int64_t max_days, TimeRange& out) {
+  std::optional<int64_t> from, to;
+  for (const auto& [k, v] : params) {
+    if (k == "from") from = parse_rfc3339(v);
+    if (k == "to") to = parse_rfc3339(v);
+  }
+  if (!from || !to) return validation_failed("from and to are required RFC 3339 timestamps");
+  if (*to <= *from) return validation_failed("to must be after from");
+  if (*to - *from > max_days * kDayMs)
+    return validation_failed("the range may span at most " + std::to_string(max_days) + " days");
+  out = {*from, *to};
+  return std::nullopt;
+}
 
 HttpResponse reservation_body(int status, const Reservation& r) {
   Json body = {{"reservation", reservation_view(r)}};

@@ -1,7 +1,10 @@
 // Response helpers shared by the handlers: the error vocabulary in one place.
 #pragma once
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "domain.h"
 #include "http_types.h"
@@ -20,6 +23,14 @@ HttpResponse reservation_body(int status, const Reservation& r);
 
 // Parses a JSON object body; on failure `error` holds the 4xx to send.
 std::optional<Json> parse_object_body(const HttpRequest& req, HttpResponse& error);
+// `from` and `to` of a query (RFC 3339), `to` after `from`, at most max_days apart.
+// nullopt when they are; else the 422 to send.
+struct TimeRange {
+  int64_t from = 0, to = 0;
+};
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+std::optional<HttpResponse> read_time_range(const QueryParams& params, int64_t max_days, TimeRange& out);
+
 // Bearer token compared in constant time; nullopt when authorised.
 std::optional<HttpResponse> require_admin(Services& s, const HttpRequest& req);
 

@@ -14,21 +14,16 @@
 namespace slotguard::api {
 
 namespace {
-constexpr int64_t kMaxRangeMs = 7 * kDayMs;
+constexpr int64_t kMaxRangeDays = 7;
 constexpr size_t kListPage = 256;
 }  // namespace
 
 Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
-  std::optional<int64_t> from, to;
-  for (const auto& [k, v] : params) {
-    if (k == "from") from = parse_rfc3339(v);
-    if (k == "to") to = parse_rfc3339(v);
-  }
-  if (!from || !to) co_return validation_failed("from and to are required RFC 3339 timestamps");
-  if (*to <= *from) co_return validation_failed("to must be after from");
-  if (*to - *from > kMaxRangeMs) co_return validation_failed("the range may span at most 7 days");
+  TimeRange range;
+  if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
+  const std::optional<int64_t> from = range.from, to = range.to;
   Loaded<EventType> loaded = co_await load_event(s, event_id);
   if (!loaded.record) co_return loaded.error;
   const EventType* event = &*loaded.record;

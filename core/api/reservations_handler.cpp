@@ -193,29 +193,22 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   const int64_t max_holds = s.cfg.max_active_holds_per_guest;
   const std::string avail_key = keys::availability(event->expert_id);
   const EventType ev = *event;
-  Decide decide = [&r, &ev, idem_key, idem_value, max_holds, avail_key](const TxnView& v) {
-    TxnPlan plan;
+  const Config& cfg = s.cfg;
+  Decide decide = [&r, &ev, &cfg, idem_key, idem_value, max_holds, avail_key](const TxnView& v) {
     if (int refused = offering_refusal(v, avail_key, ev, r.start)) return rejected(refused);
     if (!idem_key.empty()) {
       const KvItem* seen = v.snapshot.find(idem_key);
-      if (seen && seen->present()) {
-        plan.kind = TxnPlan::Kind::Reject;
-        plan.tag = kIdempotencyRace;
-        return plan;
-      }
+      if (seen && seen->present()) return rejected(kIdempotencyRace);
     }
-    if (!v.span_free) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kSlotTaken;
-      return plan;
-    }
-    if (max_holds > 0 && v.guest_holds >= max_holds) {
-      plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kTooManyHolds;
-      return plan;
-    }
+    if (!v.span_free) return rejected(kSlotTaken);
+    if (max_holds > 0 && v.guest_holds >= max_holds) return rejected(kTooManyHolds);
+    TxnPlan plan;
     plan.kind = TxnPlan::Kind::Write;
     plan.next = r;
+    // The hold begins when it commits: a request whose snapshot came late (its task
+    // stalled) still holds for the whole checkout lifetime, never for less or not at all.
+    plan.next.created_at = v.now;
+    plan_hold_expiry(cfg, v.now, plan.next);
     if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
     return plan;
   };

@@ -318,3 +318,24 @@ TEST_CASE("defect: a long Stripe outage lets an unlinked hold lapse instead of e
   w.stripe.fail_creates_in_transport = 0;  // Stripe is back: the slot is free for anyone
   CHECK(w.call(World::create_request("consult", kSlot, "rival@example.com")).status == 201);
 }
+
+TEST_CASE("defect: a hold whose transaction ran late is planned from its commit, not from the request", "[defect][hold]") {
+  World w;
+  REQUIRE(w.put_event("consult", "ada", 30).status == 201);
+  TaskId id = w.engine.start(World::create_request("consult", kSlot, "late@example.com"));
+  // The first read (event, idempotency key) is answered; then the task stalls for 40
+  // minutes, longer than the checkout lifetime, before its transaction reads.
+  const HostCall* first = w.engine.pending(id);
+  REQUIRE(first);
+  HostCall call = *first;
+  REQUIRE(w.engine.resume(id, native::serve_store_call(*w.store, call)));
+  w.host.advance(40 * 60'000);
+  run_to_end(w, w.engine, id);
+  HttpResponse answered = take(w.engine, id);
+  REQUIRE(answered.status == 201);
+  const Reservation r = only_reservation(w);
+  CHECK(r.status == ReservationStatus::PendingPayment);
+  CHECK(r.active_at(w.host.now_ms()));  // it holds the slot it was answered for
+  CHECK(r.expires_at >= w.host.now_ms() + 30 * 60'000);
+  CHECK(r.created_at == w.host.now_ms());
+}

@@ -177,11 +177,11 @@ Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expe
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
   TimeRange range;
   if (auto bad = read_time_range(params, 92, range)) co_return *bad;
-  const std::optional<int64_t> from = range.from, to = range.to;
+  const int64_t from = range.from, to = range.to;
   // Blocks are indexed by start and last at most a day: one started a day before
   // `from` may still reach into the range.
-  ListResult index = co_await s.store.list(keys::busy_index(expert_id, *from - kMaxBusyMs, ""),
-                                           keys::busy_index(expert_id, *to, ""), kMaxBusyListed);
+  ListResult index = co_await s.store.list(keys::busy_index(expert_id, from - kMaxBusyMs, ""),
+                                           keys::busy_index(expert_id, to, ""), kMaxBusyListed);
   if (index.status != StoreStatus::Ok) co_return store_unavailable();
   std::vector<std::string> wanted;
   for (const auto& item : index.page.items) wanted.push_back(keys::busy_block(expert_id, item.value));
@@ -193,7 +193,7 @@ Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expe
       if (!records.items[i].present()) continue;
       auto b = busy_from_storage(records.items[i].value, index.page.items[i].value);
       if (!b) co_return store_unavailable();
-      if (b->end > *from && b->start < *to) out.push_back(busy_json(*b));
+      if (b->end > from && b->start < to) out.push_back(busy_json(*b));
     }
   }
   co_return json_response(200, Json{{"busy", std::move(out)}, {"more", index.page.more}});

@@ -23,7 +23,7 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
   if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
   TimeRange range;
   if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
-  const std::optional<int64_t> from = range.from, to = range.to;
+  const int64_t from = range.from, to = range.to;
   Loaded<EventType> loaded = co_await load_event(s, event_id);
   if (!loaded.record) co_return loaded.error;
   const EventType* event = &*loaded.record;
@@ -33,7 +33,7 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
 
   const int64_t now = s.now();
   std::vector<int64_t> starts;
-  for (int64_t t : aligned_starts(*event, hours.get(), *from, *to))
+  for (int64_t t : aligned_starts(*event, hours.get(), from, to))
     if (check_slot(*event, hours.get(), t, now) == SlotRule::Offered) starts.push_back(t);
 
   Json slots = Json::array();

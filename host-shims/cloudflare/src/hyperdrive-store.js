@@ -15,11 +15,10 @@
 // a short hop to it. The schema migration runs once per isolate, on the first call.
 import pg from 'pg';
 import {
-  DEADLOCK_ATTEMPTS,
   DEADLOCK_DETECTED,
-  NOT_READ_COMMITTED,
   PG_SQL,
   commitParams,
+  createPgCommitter,
   listAnswer,
   migrate,
   pgHostError,
@@ -41,8 +40,7 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
     throw new TypeError('the Hyperdrive binding HYPERDRIVE is missing');
   }
   let migrated = false;
-  // Set once a connection turned out to default to another isolation level.
-  let explicitTransaction = false;
+  const commitWith = createPgCommitter(hostError);
 
   /** Opens a connection, migrates on the isolate's first call, runs fn, closes. */
   async function withClient(op, fn) {
@@ -68,16 +66,9 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
     }
   }
 
-  async function runCommit(client, params) {
-    if (!explicitTransaction) {
-      try {
-        return (await client.query(PG_SQL.commit, params)).rows[0].ok;
-      } catch (error) {
-        if (error?.code !== NOT_READ_COMMITTED) throw error;
-        explicitTransaction = true;
-      }
-    }
-    // The function refused before it did anything: the same call at READ COMMITTED.
+  // The function refused at the connection's default isolation: the same call in an
+  // explicit READ COMMITTED transaction.
+  async function explicitCommit(client, params) {
     await client.query(PG_SQL.beginReadCommitted);
     try {
       const ok = (await client.query(PG_SQL.commit, params)).rows[0].ok;
@@ -97,14 +88,11 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
     async commit(checks, mutations) {
       // A malformed commit is refused here, before it reaches the database.
       const params = await commitParams(checks, mutations, bytes, statementTimeoutMs);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await withClient('commit', async (c) => ({ outcome: (await runCommit(c, params)) ? 'committed' : 'conflict' }));
-        } catch (error) {
-          if (error?.code === DEADLOCK_DETECTED && attempt < DEADLOCK_ATTEMPTS) continue;
-          throw error?.code === DEADLOCK_DETECTED ? hostError('commit', error) : error;
-        }
-      }
+      return commitWith((once) =>
+        withClient('commit', (c) =>
+          once(async () => (await c.query(PG_SQL.commit, params)).rows[0].ok, () => explicitCommit(c, params)),
+        ),
+      );
     },
   };
 }

@@ -219,3 +219,37 @@ export function pgHostError(storeName, op, error) {
  * PostgreSQL breaks by failing one side (40P01): the commit is tried again this often. */
 export const DEADLOCK_ATTEMPTS = 3;
 export const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * The commit as both PostgreSQL stores run it. slotguard_commit runs straight, or, once a
+ * connection turned out to default to a higher isolation level (the function refuses
+ * with NOT_READ_COMMITTED before it does anything, so running it again is safe), inside
+ * an explicit READ COMMITTED transaction from then on; a deadlock is tried again
+ * (DEADLOCK_ATTEMPTS). The store keeps its own connections: `attempt(once)` makes one
+ * try, calling once(direct, explicit) where it holds a connection, each of which runs
+ * the function one way and answers whether it committed.
+ */
+export function createPgCommitter(hostError) {
+  let explicitTransaction = false;
+  async function once(direct, explicit) {
+    if (!explicitTransaction) {
+      try {
+        return await direct();
+      } catch (error) {
+        if (error?.code !== NOT_READ_COMMITTED) throw error;
+        explicitTransaction = true;
+      }
+    }
+    return explicit();
+  }
+  return async function commit(attempt) {
+    for (let n = 1; ; n++) {
+      try {
+        return { outcome: (await attempt(once)) ? 'committed' : 'conflict' };
+      } catch (error) {
+        if (error?.code === DEADLOCK_DETECTED && n < DEADLOCK_ATTEMPTS) continue;
+        throw error instanceof HostCallError ? error : hostError('commit', error);
+      }
+    }
+  };
+}

@@ -9,11 +9,9 @@
 // raises it above every version in the table, so a restore cannot bring an old version
 // back (ABA).
 import {
-  DEADLOCK_ATTEMPTS,
-  DEADLOCK_DETECTED,
-  NOT_READ_COMMITTED,
   PG_SQL,
   commitParams,
+  createPgCommitter,
   listAnswer,
   migrate,
   pgHostError,
@@ -91,22 +89,11 @@ export async function createPostgresStore({
     throw new Error(`postgres store: schema migration failed: ${error.message}`);
   }
 
-  // Set once a connection of the pool turned out to default to another isolation level:
-  // a pool's connections share their settings, so the rest go straight to the fallback.
-  let explicitTransaction = false;
-  async function runCommit(params) {
-    const text = PG_SQL.commit;
-    if (!explicitTransaction) {
-      try {
-        return (await query(text, params)).rows[0].ok;
-      } catch (error) {
-        if (error?.code !== NOT_READ_COMMITTED) throw error;
-        explicitTransaction = true;
-      }
-    }
-    // The connection's default isolation is higher (the caller's pool, or the database's
-    // default_transaction_isolation): the same call in an explicit READ COMMITTED
-    // transaction. The function refused before it did anything, so running it again is safe.
+  const commitWith = createPgCommitter(hostError);
+  // The connection's default isolation is higher (the caller's pool, or the database's
+  // default_transaction_isolation): the same call in an explicit READ COMMITTED
+  // transaction, on a connection of its own.
+  async function explicitCommit(params) {
     const c = await pool.connect();
     let broken = null;
     // A connection lost between two statements is reported as an 'error' event (the
@@ -115,7 +102,7 @@ export async function createPostgresStore({
     c.on('error', onError);
     try {
       await c.query({ text: PG_SQL.beginReadCommitted, query_timeout: clientTimeoutMs });
-      const ok = (await c.query({ text, values: params, query_timeout: clientTimeoutMs })).rows[0].ok;
+      const ok = (await c.query({ text: PG_SQL.commit, values: params, query_timeout: clientTimeoutMs })).rows[0].ok;
       await c.query({ text: 'COMMIT', query_timeout: clientTimeoutMs });
       return ok;
     } catch (error) {
@@ -153,14 +140,9 @@ export async function createPostgresStore({
     async commit(checks, mutations) {
       // A malformed commit is refused here, before it reaches the database.
       const params = await commitParams(checks, mutations, bytes, statementTimeoutMs);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return { outcome: (await runCommit(params)) ? 'committed' : 'conflict' };
-        } catch (error) {
-          if (error?.code === DEADLOCK_DETECTED && attempt < DEADLOCK_ATTEMPTS) continue;
-          throw hostError('commit', error);
-        }
-      }
+      return commitWith((once) =>
+        once(async () => (await query(PG_SQL.commit, params)).rows[0].ok, () => explicitCommit(params)),
+      );
     },
     async close() {
       if (closed) return;

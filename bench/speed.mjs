@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The speed bench of issue 11: one command, one process (plus two server children for
-// the HTTP rows), one run, every figure side by side with its target:
+// the HTTP rows, and workerd processes for the workerd rows), one run, every figure
+// side by side with its target:
 //   - raw SQLite: one conditional insert per transaction (better-sqlite3, WAL,
 //     synchronous=NORMAL), 32 in flight: the store's own limit on this machine now;
 //   - the engine: embedded handle() of @slotguard/node, Stripe answered in-process,
@@ -10,9 +11,19 @@
 //   - HTTP: GET of one event and one reservation, and /slots for one day, on the Node
 //     host (SQLite) against a bare node:http server, 100 keep-alive connections
 //     (bench/lib/http-load.mjs), each server in a child process;
+//   - workerd: the Cloudflare Worker in local workerd (miniflare), GET of one event and
+//     one reservation with the Durable Object store (one object, the default mode) and
+//     with D1, against a hello-world Worker (bench/fixtures/hello-worker.js) started the
+//     same way (same miniflare, options and bindings), measured before and after, same
+//     client and 100 keep-alive connections on workerd's own socket. Target: a DO GET
+//     ≥ 60 % of hello-world; D1 is reported. Waits and retries while build/dist is
+//     being rebuilt (bench/lib/targets.mjs startWorkerdRetrying);
 //   - module sizes (raw, gzip -9) and compile+instantiate+init time of both builds.
 //
-//   node bench/speed.mjs [--seconds 3] [--wasm wasi] [--json out.json] [--only engine,cpu,http,module]
+//   node bench/speed.mjs [--seconds 3] [--wasm wasi] [--json out.json] [--only sqlite,engine,cpu,http,workerd,module]
+// (--wasm and SLOTGUARD_WASM_DIR do not apply to the workerd rows: they load
+// build/dist/slotguard-wasi.wasm, as tests/workerd/helpers.mjs does; SLOTGUARD_WASI_WASM
+// is refused there, its mirror of the tree having no bench/fixtures/.)
 // Measures and prints; never asserts timings. Compare within one run: on a shared
 // machine absolute figures move by tens of percent between runs.
 import Database from 'better-sqlite3';
@@ -27,7 +38,7 @@ import { gzipSync } from 'node:zlib';
 import { createMemoryStore, createTaskRunner, emscriptenLoader, wasiLoader } from '../host-shims/js-bridge/src/index.js';
 import { DEFAULT_WASM_DIR } from '../host-shims/node/src/index.js';
 import { getRandomValues } from '../host-shims/node/src/random.js';
-import { startEngine } from './lib/engine-host.mjs';
+import { MINUTE, benchEvent, firstDay, iso, startEngine } from './lib/engine-host.mjs';
 import { loadGet } from './lib/http-load.mjs';
 
 const { values: opts } = parseArgs({
@@ -35,7 +46,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '3' },
     wasm: { type: 'string', default: 'wasi' },
     json: { type: 'string' },
-    only: { type: 'string', default: 'sqlite,engine,cpu,http,module' },
+    only: { type: 'string', default: 'sqlite,engine,cpu,http,workerd,module' },
   },
 });
 const SECONDS = Number(opts.seconds);
@@ -158,6 +169,64 @@ async function httpRows() {
   return { bare: (bare1.rps + bare2.rps) / 2, bareRuns: [bare1.rps, bare2.rps], event, reservation, slots };
 }
 
+// ---- workerd ------------------------------------------------------------------------
+// The Worker of host-shims/cloudflare in local workerd (miniflare), each Worker started by
+// bench/lib/targets.mjs's startWorkerdTarget (tests/workerd/helpers.mjs): the hello-world
+// fixture with the very same options and bindings as the slotguard Worker, so the ratio
+// is what the module and the store add to workerd's own cost. The load client talks to
+// workerd's socket (miniflare's `ready` URL) directly.
+const HELLO_WORKER = 'bench/fixtures/hello-worker.js';
+const WORKERD_CONNECTIONS = 100;
+
+/** One event (benchEvent) and one reservation held on it; their GET paths, checked. */
+async function seedWorkerd(t) {
+  const expect = (r, ok, what) => {
+    if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${r.text.slice(0, 200)}`);
+    return r;
+  };
+  expect(await t.call('PUT', '/v1/events/speed-workerd', { headers: t.admin, body: benchEvent('speed-workerd-expert') }), [200, 201], 'PUT event');
+  const body = { event_id: 'speed-workerd', start: iso(firstDay() + 40 * 15 * MINUTE), guest: { email: 'g1@bench.example', name: 'Guest 1' } };
+  const held = expect(await t.call('POST', '/v1/reservations', { body }), [201], 'POST reservation');
+  const paths = { event: '/v1/events/speed-workerd', reservation: `/v1/reservations/${held.json.reservation.id}` };
+  for (const path of Object.values(paths)) expect(await t.call('GET', path), [200], `GET ${path}`);
+  return paths;
+}
+
+async function workerdRows() {
+  if (process.env.SLOTGUARD_WASI_WASM) throw new Error("the workerd rows do not take SLOTGUARD_WASI_WASM: tests/workerd/helpers.mjs's mirror of the tree has no bench/fixtures/");
+  const { startBenchEmulator, startWorkerdRetrying } = await import('./lib/targets.mjs');
+  const load = (t, path) => loadGet(t.url, path, { seconds: SECONDS, connections: WORKERD_CONNECTIONS });
+  const stripe = await startBenchEmulator(); // only the seeding hold calls it
+  const wasm = [];
+  try {
+    const hello = await startWorkerdRetrying({ store: 'durable_object', stripeUrl: stripe.url, script: HELLO_WORKER }, async (t) => {
+      const r = await t.call('GET', '/');
+      if (r.status !== 200) throw new Error(`hello-world GET: ${r.status}`);
+    });
+    try {
+      const hello1 = await load(hello.target, '/');
+      const stores = {};
+      for (const store of ['durable_object', 'd1']) {
+        const w = await startWorkerdRetrying({ store, stripeUrl: stripe.url }, seedWorkerd);
+        wasm.push(w.wasm);
+        try {
+          stores[store] = { event: await load(w.target, w.setupResult.event), reservation: await load(w.target, w.setupResult.reservation) };
+        } finally {
+          await w.target.stop();
+        }
+      }
+      const hello2 = await load(hello.target, '/');
+      const miniflare = (await import('miniflare/package.json', { with: { type: 'json' } })).default.version;
+      const sameWasm = wasm.every((x) => x.size === wasm[0].size && x.mtimeMs === wasm[0].mtimeMs);
+      return { hello: (hello1.rps + hello2.rps) / 2, helloRuns: [hello1, hello2], ...stores, miniflare, connections: WORKERD_CONNECTIONS, wasm, sameWasm };
+    } finally {
+      await hello.target.stop();
+    }
+  } finally {
+    await stripe.stop();
+  }
+}
+
 // ---- the module --------------------------------------------------------------------
 const CONFIG = { admin_token: 'bench-admin-token-0123456789', stripe_api_base: 'http://127.0.0.1:9' };
 async function readyMs(loader) {
@@ -199,6 +268,7 @@ if (ONLY.has('engine')) {
 }
 if (ONLY.has('cpu')) results.cpu = await cpuPerHold();
 if (ONLY.has('http')) results.http = await httpRows();
+if (ONLY.has('workerd')) results.workerd = await workerdRows();
 if (ONLY.has('module')) results.module = await moduleRows();
 
 // ---- the table ---------------------------------------------------------------------
@@ -225,6 +295,18 @@ if (results.http) {
   row(`Node host GET reservation (req/s) [${statusText(h.reservation.statuses)}]`, fmt(h.reservation.rps), '≥ 35 % of bare', pct(h.reservation.rps / h.bare), h.reservation.rps / h.bare >= 0.35);
   row(`Node host GET /slots one day (req/s) [${statusText(h.slots.statuses)}]`, fmt(h.slots.rps), '≥ 20 % of bare', pct(h.slots.rps / h.bare), h.slots.rps / h.bare >= 0.2);
 }
+if (results.workerd) {
+  const w = results.workerd;
+  const helloStatuses = statusText(Object.fromEntries(Object.keys({ ...w.helloRuns[0].statuses, ...w.helloRuns[1].statuses }).map((k) => [k, (w.helloRuns[0].statuses[k] ?? 0) + (w.helloRuns[1].statuses[k] ?? 0)])));
+  const helloClosed = w.helloRuns[0].closed + w.helloRuns[1].closed;
+  row(`workerd hello-world Worker GET (req/s; runs ${w.helloRuns.map((x) => fmt(x.rps)).join(', ')}) [${helloStatuses}${helloClosed ? `; ${helloClosed} connections closed early` : ''}]`, fmt(w.hello), 'baseline');
+  for (const [store, name, target] of [['durable_object', 'DO', 0.6], ['d1', 'D1', undefined]]) {
+    for (const what of ['event', 'reservation']) {
+      const r = w[store][what];
+      row(`workerd ${name} GET ${what} (req/s) [${statusText(r.statuses)}${r.closed ? `; ${r.closed} connections closed early` : ''}]`, fmt(r.rps), target ? `≥ ${100 * target} % of hello` : 'report', pct(r.rps / w.hello), target ? r.rps / w.hello >= target : undefined);
+    }
+  }
+}
 if (results.module) {
   const { wasi, emscripten } = results.module;
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
@@ -242,5 +324,9 @@ const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | '
 console.log(line(['what', 'measured', 'target', 'ratio', '']));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
+if (results.workerd) {
+  const w = results.workerd;
+  console.log(`\nworkerd: miniflare ${w.miniflare}, ${w.connections} keep-alive connections, wasi module of ${fmt(w.wasm[0].size)} bytes${w.sameWasm ? '' : ' (NOT the same module for DO and D1: build/dist changed between them)'}`);
+}
 console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2));

@@ -7,6 +7,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/domain.cpp
   ${SLOTGUARD_CORE_DIR}/engine.cpp
   ${SLOTGUARD_CORE_DIR}/envelope.cpp
+  ${SLOTGUARD_CORE_DIR}/event_cache.cpp
   ${SLOTGUARD_CORE_DIR}/fetch_client.cpp
   ${SLOTGUARD_CORE_DIR}/form_encoding.cpp
   ${SLOTGUARD_CORE_DIR}/guest_holds.cpp

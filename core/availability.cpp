@@ -19,9 +19,9 @@ bool fail(std::string* error, std::string message) {
 }
 
 // "HH:MM", 00:00..23:59 (24:00 is not a time of day).
-std::optional<int> parse_hhmm(const Json& j) {
-  if (!j.is_string()) return std::nullopt;
-  const std::string& s = j.get_ref<const std::string&>();
+std::optional<int> parse_hhmm(const JsonValue& j) {
+  if (!j.IsString()) return std::nullopt;
+  const std::string_view s = string_of(j);
   if (s.size() != 5 || s[2] != ':') return std::nullopt;
   for (size_t i : {0u, 1u, 3u, 4u})
     if (s[i] < '0' || s[i] > '9') return std::nullopt;
@@ -40,9 +40,9 @@ std::string hhmm(int minutes) {
 }
 
 // "YYYY-MM-DD" of a real date -> days since the epoch.
-std::optional<int64_t> parse_date(const Json& j) {
-  if (!j.is_string()) return std::nullopt;
-  const std::string& s = j.get_ref<const std::string&>();
+std::optional<int64_t> parse_date(const JsonValue* j) {
+  if (!j || !j->IsString()) return std::nullopt;
+  const std::string_view s = string_of(*j);
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   int v[3] = {0, 0, 0};
   const int pos[3][2] = {{0, 4}, {5, 2}, {8, 2}};
@@ -68,12 +68,14 @@ std::string format_date(int64_t days) {
   return s;
 }
 
-bool read_intervals(const Json& j, const std::string& where, std::vector<LocalInterval>& out, std::string* error) {
-  if (!j.is_array()) return fail(error, where + " must be a list of [\"HH:MM\", \"HH:MM\"] intervals");
-  if (j.size() > kMaxIntervalsPerDay) return fail(error, where + " may hold at most 12 intervals");
-  for (const auto& pair : j) {
-    if (!pair.is_array() || pair.size() != 2) return fail(error, where + " intervals must be [\"HH:MM\", \"HH:MM\"]");
-    auto a = parse_hhmm(pair[0]), b = parse_hhmm(pair[1]);
+// `j` is nullptr when the member is absent.
+bool read_intervals(const JsonValue* j, const std::string& where, std::vector<LocalInterval>& out, std::string* error) {
+  if (!j || !j->IsArray()) return fail(error, where + " must be a list of [\"HH:MM\", \"HH:MM\"] intervals");
+  if (j->Size() > kMaxIntervalsPerDay) return fail(error, where + " may hold at most 12 intervals");
+  for (const auto& pair : j->GetArray()) {
+    if (!pair.IsArray() || pair.Size() != 2) return fail(error, where + " intervals must be [\"HH:MM\", \"HH:MM\"]");
+    const JsonValue* ends = pair.Begin();
+    auto a = parse_hhmm(ends[0]), b = parse_hhmm(ends[1]);
     if (!a || !b) return fail(error, where + " times must be HH:MM from 00:00 to 23:59");
     if (*a >= *b) return fail(error, where + " intervals must end after they start");
     if (!out.empty() && *a < out.back().end_min)
@@ -83,66 +85,93 @@ bool read_intervals(const Json& j, const std::string& where, std::vector<LocalIn
   return true;
 }
 
-Json intervals_json(const std::vector<LocalInterval>& v) {
-  Json arr = Json::array();
-  for (const auto& i : v) arr.push_back(Json::array({hhmm(i.start_min), hhmm(i.end_min)}));
-  return arr;
+void write_intervals(JsonWriter& w, const std::vector<LocalInterval>& v) {
+  w.array();
+  for (const auto& i : v) w.array().value(hhmm(i.start_min)).value(hhmm(i.end_min)).end_array();
+  w.end_array();
+}
+
+// An object's members in key order, a repeated key once (with its last value), so that
+// which error a body earns does not depend on the order of its fields.
+std::vector<const JsonValue::Member*> members_by_key(const JsonValue& obj) {
+  std::vector<const JsonValue::Member*> out;
+  out.reserve(obj.MemberCount());
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) out.push_back(&*it);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto* a, const auto* b) { return string_of(a->name) < string_of(b->name); });
+  std::vector<const JsonValue::Member*> unique;
+  unique.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    if (i + 1 == out.size() || string_of(out[i]->name) != string_of(out[i + 1]->name)) unique.push_back(out[i]);
+  return unique;
 }
 
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 }  // namespace
 
-std::optional<Availability> availability_from_request(const Json& body, std::string* error) {
+std::optional<Availability> availability_from_request(const JsonValue& body, std::string* error) {
   Availability a;
-  const std::string* zone = get_string(body, "time_zone");
+  auto zone = get_string(body, "time_zone");
   if (!zone) return fail(error, "time_zone is required (an IANA name such as Europe/Lisbon)"), std::nullopt;
   auto rule = find_time_zone(*zone);
   if (!rule) return fail(error, "time_zone is not a known IANA time zone"), std::nullopt;
   a.time_zone = *zone;
   a.rule = *rule;
-  for (const auto& [key, value] : body.items())
-    if (key != "time_zone" && key != "weekly" && key != "overrides")
-      return fail(error, "unknown field " + key.substr(0, 40)), std::nullopt;
-  if (auto it = body.find("weekly"); it != body.end()) {
-    if (!it->is_object()) return fail(error, "weekly must be an object keyed mon..sun"), std::nullopt;
-    for (const auto& [day, intervals] : it->items()) {
+  // The first unknown key in key order is the one named.
+  const JsonValue* unknown = nullptr;
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    const std::string_view key = string_of(it->name);
+    if (key != "time_zone" && key != "weekly" && key != "overrides" && (!unknown || key < string_of(*unknown)))
+      unknown = &it->name;
+  }
+  if (unknown) return fail(error, "unknown field " + std::string(string_of(*unknown).substr(0, 40))), std::nullopt;
+  if (const JsonValue* weekly = get_member(body, "weekly")) {
+    if (!weekly->IsObject()) return fail(error, "weekly must be an object keyed mon..sun"), std::nullopt;
+    for (const auto* m : members_by_key(*weekly)) {
+      const std::string_view day = string_of(m->name);
       int index = -1;
       for (int d = 0; d < 7; ++d)
         if (day == kDayNames[d]) index = d;
       if (index < 0) return fail(error, "weekly keys must be mon, tue, wed, thu, fri, sat or sun"), std::nullopt;
-      if (!read_intervals(intervals, "weekly." + day, a.weekly[static_cast<size_t>(index)], error)) return std::nullopt;
+      if (!read_intervals(&m->value, "weekly." + std::string(day), a.weekly[static_cast<size_t>(index)], error))
+        return std::nullopt;
     }
   }
-  if (auto it = body.find("overrides"); it != body.end()) {
-    if (!it->is_array()) return fail(error, "overrides must be a list of {date, intervals}"), std::nullopt;
-    if (it->size() > kMaxOverrides) return fail(error, "overrides may hold at most 400 dates"), std::nullopt;
-    for (const auto& o : *it) {
-      if (!o.is_object()) return fail(error, "overrides must be a list of {date, intervals}"), std::nullopt;
-      auto date = parse_date(o.contains("date") ? o["date"] : Json());
+  if (const JsonValue* overrides = get_member(body, "overrides")) {
+    if (!overrides->IsArray()) return fail(error, "overrides must be a list of {date, intervals}"), std::nullopt;
+    if (overrides->Size() > kMaxOverrides) return fail(error, "overrides may hold at most 400 dates"), std::nullopt;
+    for (const auto& o : overrides->GetArray()) {
+      if (!o.IsObject()) return fail(error, "overrides must be a list of {date, intervals}"), std::nullopt;
+      auto date = parse_date(get_member(o, "date"));
       if (!date) return fail(error, "overrides[].date must be a real date, YYYY-MM-DD"), std::nullopt;
       if (a.overrides.count(*date)) return fail(error, "overrides[].date must not repeat"), std::nullopt;
       std::vector<LocalInterval> intervals;
-      if (!read_intervals(o.contains("intervals") ? o["intervals"] : Json(), "overrides[].intervals", intervals, error))
-        return std::nullopt;
+      if (!read_intervals(get_member(o, "intervals"), "overrides[].intervals", intervals, error)) return std::nullopt;
       a.overrides[*date] = std::move(intervals);
     }
   }
   return a;
 }
 
-Json availability_to_json(const Availability& a) {
-  Json weekly = Json::object();
-  for (int d = 0; d < 7; ++d) weekly[kDayNames[d]] = intervals_json(a.weekly[static_cast<size_t>(d)]);
-  Json overrides = Json::array();
-  for (const auto& [day, intervals] : a.overrides)
-    overrides.push_back(Json{{"date", format_date(day)}, {"intervals", intervals_json(intervals)}});
-  return Json{{"time_zone", a.time_zone}, {"weekly", std::move(weekly)}, {"overrides", std::move(overrides)}};
+void write_availability(JsonWriter& w, const Availability& a) {
+  w.object().field("time_zone", a.time_zone).key("weekly").object();
+  for (int d = 0; d < 7; ++d) {
+    w.key(kDayNames[d]);
+    write_intervals(w, a.weekly[static_cast<size_t>(d)]);
+  }
+  w.end_object().key("overrides").array();
+  for (const auto& [day, intervals] : a.overrides) {
+    w.object().field("date", format_date(day)).key("intervals");
+    write_intervals(w, intervals);
+    w.end_object();
+  }
+  w.end_array().end_object();
 }
 
 std::optional<Availability> availability_from_storage(std::string_view text) {
   auto j = parse_json(text, 8);
-  if (!j || !j->is_object()) return std::nullopt;
+  if (!j || !j->IsObject()) return std::nullopt;
   return availability_from_request(*j, nullptr);
 }
 

@@ -31,9 +31,9 @@ struct Availability {
 };
 
 // Validates a PUT body; on failure nullopt and a message naming the field.
-std::optional<Availability> availability_from_request(const Json& body, std::string* error);
+std::optional<Availability> availability_from_request(const JsonValue& body, std::string* error);
 // The document as GET answers it (and as it is stored): the request shape, normalised.
-Json availability_to_json(const Availability& a);
+void write_availability(JsonWriter& w, const Availability& a);
 std::optional<Availability> availability_from_storage(std::string_view text);
 
 // Whether [start_ms, end_ms) lies inside one interval of start's local day and start is

@@ -5,25 +5,27 @@
 namespace slotguard {
 namespace {
 
-bool read_string(const Json& j, const char* key, std::string& out, std::string* error) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return true;
-  if (!it->is_string()) {
+// Absent or null keeps the default.
+bool read_string(const JsonValue& j, const char* key, std::string& out, std::string* error) {
+  const JsonValue* v = get_member(j, key);
+  if (!v || v->IsNull()) return true;
+  if (!v->IsString()) {
     if (error) *error = std::string(key) + " must be a string";
     return false;
   }
-  out = it->get<std::string>();
+  out = string_of(*v);
   return true;
 }
 
-bool read_int(const Json& j, const char* key, int64_t lo, int64_t hi, int64_t& out, std::string* error) {
-  if (j.find(key) == j.end() || j[key].is_null()) return true;
-  auto v = get_int(j, key);
-  if (!v || *v < lo || *v > hi) {
+bool read_int(const JsonValue& j, const char* key, int64_t lo, int64_t hi, int64_t& out, std::string* error) {
+  const JsonValue* v = get_member(j, key);
+  if (!v || v->IsNull()) return true;
+  auto n = int_of(*v);
+  if (!n || *n < lo || *n > hi) {
     if (error) *error = std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
     return false;
   }
-  out = *v;
+  out = *n;
   return true;
 }
 
@@ -79,7 +81,7 @@ bool live_mode_key(std::string_view secret_key) {
 
 std::optional<Config> parse_config(std::string_view text, std::string* error) {
   auto j = parse_json(text, 4);
-  if (!j || !j->is_object()) {
+  if (!j || !j->IsObject()) {
     if (error) *error = "configuration is not a JSON object";
     return std::nullopt;
   }

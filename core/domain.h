@@ -116,11 +116,13 @@ bool valid_minted_id(std::string_view id);
 
 // Validates an event definition from a PUT body. On failure returns nullopt and sets
 // `error` to a message naming the field.
-std::optional<EventType> event_from_request(const Json& body, std::string_view path_id, std::string* error);
-Json event_to_json(const EventType& e);
+std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error);
+// The event as the API shows it (also what storage keeps).
+void write_event(JsonWriter& w, const EventType& e);
+std::string event_to_storage(const EventType& e);
 std::optional<EventType> event_from_storage(std::string_view text);
 
-Json reservation_view(const Reservation& r);  // API shape
+void write_reservation_view(JsonWriter& w, const Reservation& r);  // API shape
 std::string reservation_to_storage(const Reservation& r);
 std::optional<Reservation> reservation_from_storage(std::string_view text);
 

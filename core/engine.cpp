@@ -15,8 +15,8 @@ struct Engine::Running {
   std::optional<Co<HttpResponse>> co;
   std::optional<HttpResponse> response;
 
-  Running(HttpRequest req, const Config& cfg, HostEnv& env, Metrics& m)
-      : request(std::move(req)), services{ctx, cfg, env, m} {}
+  Running(HttpRequest req, const Config& cfg, HostEnv& env, Metrics& m, EventCache& events)
+      : request(std::move(req)), services{ctx, cfg, env, m, events} {}
 };
 
 Engine::Engine(Config cfg, HostEnv& env, RootHandler root)
@@ -43,7 +43,7 @@ TaskId Engine::next_free_id() {
 
 TaskId Engine::start(HttpRequest req) {
   const TaskId id = next_free_id();
-  auto t = std::make_unique<Running>(std::move(req), cfg_, env_, metrics_);
+  auto t = std::make_unique<Running>(std::move(req), cfg_, env_, metrics_, events_);
   t->co.emplace(root_(t->services, t->request));
   t->co->start();
   settle(*t);

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "config.h"
+#include "event_cache.h"
 #include "host_env.h"
 #include "http_types.h"
 #include "metrics.h"
@@ -58,6 +59,7 @@ class Engine {
   HostEnv& env_;
   RootHandler root_;
   Metrics metrics_;
+  EventCache events_;
   TaskId next_id_ = 1;
   std::unordered_map<TaskId, std::unique_ptr<Running>> tasks_;
 };

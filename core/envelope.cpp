@@ -27,21 +27,23 @@ std::string join(const std::string& head, std::string_view body) {
   return out;
 }
 
-bool read_headers(const Json& head, HeaderList& out) {
-  auto it = head.find("headers");
-  if (it == head.end()) return true;
-  if (!it->is_array()) return false;
-  for (const auto& h : *it) {
-    if (!h.is_array() || h.size() != 2 || !h[0].is_string() || !h[1].is_string()) return false;
-    out.emplace_back(h[0].get<std::string>(), h[1].get<std::string>());
+// `headers` is nullptr when absent.
+bool read_headers(const JsonValue* headers, HeaderList& out) {
+  if (!headers) return true;
+  if (!headers->IsArray()) return false;
+  for (const auto& h : headers->GetArray()) {
+    if (!h.IsArray() || h.Size() != 2) return false;
+    const JsonValue* pair = h.Begin();
+    if (!pair[0].IsString() || !pair[1].IsString()) return false;
+    out.emplace_back(string_of(pair[0]), string_of(pair[1]));
   }
   return true;
 }
 
-Json write_headers(const HeaderList& headers) {
-  Json arr = Json::array();
-  for (const auto& [k, v] : headers) arr.push_back(Json::array({k, v}));
-  return arr;
+void write_headers(JsonWriter& w, const HeaderList& headers) {
+  w.key("headers").array();
+  for (const auto& [k, v] : headers) w.array().value(k).value(v).end_array();
+  w.end_array();
 }
 
 }  // namespace
@@ -50,42 +52,58 @@ std::optional<HttpRequest> decode_request_envelope(std::string_view bytes) {
   std::string_view head_text, body;
   if (!split(bytes, head_text, body)) return std::nullopt;
   auto head = parse_json(head_text, 4);
-  if (!head || !head->is_object()) return std::nullopt;
+  if (!head || !head->IsObject()) return std::nullopt;
+  // A repeated key counts with its last value.
+  const JsonValue *method = nullptr, *path = nullptr, *query = nullptr, *headers = nullptr;
+  for (auto it = head->MemberBegin(); it != head->MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "method") method = &it->value;
+    else if (k == "path") path = &it->value;
+    else if (k == "query") query = &it->value;
+    else if (k == "headers") headers = &it->value;
+  }
+  if (!method || !method->IsString() || !path || !path->IsString()) return std::nullopt;
   HttpRequest req;
-  const std::string* method = get_string(*head, "method");
-  const std::string* path = get_string(*head, "path");
-  if (!method || !path) return std::nullopt;
-  req.method = *method;
-  req.path = *path;
-  if (const std::string* q = get_string(*head, "query")) req.query = *q;
-  if (!read_headers(*head, req.headers)) return std::nullopt;
+  req.method = string_of(*method);
+  req.path = string_of(*path);
+  if (query && query->IsString()) req.query = string_of(*query);
+  if (!read_headers(headers, req.headers)) return std::nullopt;
   req.body.assign(body.data(), body.size());
   return req;
 }
 
 std::string encode_request_envelope(const HttpRequest& req) {
-  Json head = {{"method", req.method}, {"path", req.path}, {"query", req.query},
-               {"headers", write_headers(req.headers)}};
-  return join(dump_json(head), req.body);
+  JsonWriter head;
+  head.object().field("method", req.method).field("path", req.path).field("query", req.query);
+  write_headers(head, req.headers);
+  return join(head.end_object().take(), req.body);
 }
 
 std::optional<HttpResponse> decode_response_envelope(std::string_view bytes) {
   std::string_view head_text, body;
   if (!split(bytes, head_text, body)) return std::nullopt;
   auto head = parse_json(head_text, 4);
-  if (!head || !head->is_object()) return std::nullopt;
-  auto status = get_int(*head, "status");
+  if (!head || !head->IsObject()) return std::nullopt;
+  std::optional<int64_t> status;
+  const JsonValue* headers = nullptr;
+  for (auto it = head->MemberBegin(); it != head->MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "status") status = int_of(it->value);
+    else if (k == "headers") headers = &it->value;
+  }
   if (!status) return std::nullopt;
   HttpResponse res;
   res.status = static_cast<int>(*status);
-  if (!read_headers(*head, res.headers)) return std::nullopt;
+  if (!read_headers(headers, res.headers)) return std::nullopt;
   res.body.assign(body.data(), body.size());
   return res;
 }
 
 std::string encode_response_envelope(const HttpResponse& res) {
-  Json head = {{"status", res.status}, {"headers", write_headers(res.headers)}};
-  return join(dump_json(head), res.body);
+  JsonWriter head;
+  head.object().field("status", res.status);
+  write_headers(head, res.headers);
+  return join(head.end_object().take(), res.body);
 }
 
 }  // namespace slotguard

@@ -4,22 +4,29 @@
 
 namespace slotguard {
 
+// [[reservation id, expires_at], ...]; malformed items are skipped.
 GuestHolds guest_holds_from_storage(std::string_view text) {
   GuestHolds g;
   if (text.empty()) return g;
   auto j = parse_json(text, 4);
-  if (!j || !j->is_array()) return g;
-  for (const auto& item : *j) {
-    if (!item.is_array() || item.size() != 2 || !item[0].is_string() || !item[1].is_number_integer()) continue;
-    g.holds.push_back({item[0].get<std::string>(), item[1].get<int64_t>()});
+  if (!j || !j->IsArray()) return g;
+  g.holds.reserve(j->Size());
+  for (const auto& item : j->GetArray()) {
+    if (!item.IsArray() || item.Size() != 2) continue;
+    const JsonValue* pair = item.Begin();
+    auto expires = int_of(pair[1]);
+    if (!pair[0].IsString() || !expires) continue;
+    g.holds.push_back({std::string(string_of(pair[0])), *expires});
   }
   return g;
 }
 
 std::string guest_holds_to_storage(const GuestHolds& g) {
-  Json j = Json::array();
-  for (const auto& h : g.holds) j.push_back(Json::array({h.reservation_id, h.expires_at}));
-  return dump_json(j);
+  JsonWriter w;
+  w.array();
+  for (const auto& h : g.holds) w.array().value(h.reservation_id).value(h.expires_at).end_array();
+  w.end_array();
+  return w.take();
 }
 
 int64_t other_active_holds(const GuestHolds& g, std::string_view reservation_id, int64_t now_ms) {

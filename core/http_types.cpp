@@ -19,17 +19,18 @@ const std::string* HttpRequest::header(std::string_view name) const {
   return nullptr;
 }
 
-HttpResponse json_response(int status, const Json& body) {
+HttpResponse json_response(int status, std::string json_text) {
   HttpResponse r;
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json");
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = dump_json(body);
+  r.body = std::move(json_text);
   return r;
 }
 
 HttpResponse error_response(int status, std::string_view code, std::string_view message) {
-  Json body = {{"error", {{"code", code}, {"message", message}}}};
+  JsonWriter body;
+  body.object().key("error").object().field("code", code).field("message", message).end_object().end_object();
   return json_response(status, body);
 }
 

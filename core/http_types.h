@@ -28,7 +28,8 @@ struct HttpResponse {
   std::string body;
 };
 
-HttpResponse json_response(int status, const Json& body);
+HttpResponse json_response(int status, std::string json_text);
+inline HttpResponse json_response(int status, JsonWriter& body) { return json_response(status, body.take()); }
 // {"error": {"code": code, "message": message}}
 HttpResponse error_response(int status, std::string_view code, std::string_view message);
 

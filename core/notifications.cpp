@@ -18,12 +18,17 @@ void add(Reservation& after, int64_t now_ms, const char* type, std::vector<KvMut
   n.seq = ++after.notify_seq;
   n.first_at = now_ms;
   n.next_at = now_ms;
-  Json data = {{"reservation", reservation_view(after)}};
-  if (std::string_view(type) == "reservation.released") data["reason"] = after.release_reason;
-  n.body = dump_json(Json{{"id", notification_id(after.id, n.seq)},
-                          {"type", type},
-                          {"created", now_ms / 1000},
-                          {"data", std::move(data)}});
+  JsonWriter body;
+  body.object()
+      .field("id", notification_id(after.id, n.seq))
+      .field("type", type)
+      .field("created", now_ms / 1000)
+      .key("data")
+      .object()
+      .key("reservation");
+  write_reservation_view(body, after);
+  if (std::string_view(type) == "reservation.released") body.field("reason", after.release_reason);
+  n.body = body.end_object().end_object().take();
   m.push_back({KvMutation::Op::Set, keys::notification(n.reservation_id, n.seq), notification_to_storage(n)});
   m.push_back({KvMutation::Op::Set, keys::notification_queue(n.next_at, n.reservation_id, n.seq), ""});
 }
@@ -58,23 +63,36 @@ int64_t notification_retry_delay_ms(int64_t attempts) {
 }
 
 std::string notification_to_storage(const Notification& n) {
-  return dump_json(Json{{"reservation_id", n.reservation_id},
-                        {"seq", n.seq},
-                        {"body", n.body},
-                        {"first_at", n.first_at},
-                        {"attempts", n.attempts},
-                        {"next_at", n.next_at}});
+  JsonWriter w;
+  w.object()
+      .field("reservation_id", n.reservation_id)
+      .field("seq", n.seq)
+      .field("body", n.body)
+      .field("first_at", n.first_at)
+      .field("attempts", n.attempts)
+      .field("next_at", n.next_at)
+      .end_object();
+  return w.take();
 }
 
 std::optional<Notification> notification_from_storage(std::string_view text) {
   auto j = parse_json(text, 4);
-  if (!j || !j->is_object()) return std::nullopt;
-  const std::string* rid = get_string(*j, "reservation_id");
-  const std::string* body = get_string(*j, "body");
-  auto seq = get_int(*j, "seq"), first = get_int(*j, "first_at"), attempts = get_int(*j, "attempts"),
-       next = get_int(*j, "next_at");
+  if (!j || !j->IsObject()) return std::nullopt;
+  // A repeated key counts with its last value.
+  const JsonValue *rid = nullptr, *body = nullptr;
+  std::optional<int64_t> seq, first, attempts, next;
+  for (auto it = j->MemberBegin(); it != j->MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    const JsonValue& v = it->value;
+    if (k == "reservation_id") rid = v.IsString() ? &v : nullptr;
+    else if (k == "body") body = v.IsString() ? &v : nullptr;
+    else if (k == "seq") seq = int_of(v);
+    else if (k == "first_at") first = int_of(v);
+    else if (k == "attempts") attempts = int_of(v);
+    else if (k == "next_at") next = int_of(v);
+  }
   if (!rid || !body || !seq || !first || !attempts || !next || *seq < 1 || *attempts < 0) return std::nullopt;
-  return Notification{*rid, *seq, *body, *first, *attempts, *next};
+  return Notification{std::string(string_of(*rid)), *seq, std::string(string_of(*body)), *first, *attempts, *next};
 }
 
 }  // namespace slotguard

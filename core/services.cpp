@@ -4,12 +4,18 @@
 
 namespace slotguard {
 
-void Services::log(LogLevel level, std::string_view event, Json fields) {
-  Json line = Json::object();
-  line["event"] = event;
-  if (fields.is_object())
-    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
-  env.log(level, dump_json(line));
+void Services::log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  JsonWriter line;
+  line.object().field("event", event);
+  for (const LogField& f : fields) {
+    line.key(f.key);
+    switch (f.kind) {
+      case LogField::Kind::String: line.value(f.text); break;
+      case LogField::Kind::Int: line.value(f.number); break;
+      case LogField::Kind::Bool: line.value(f.number != 0); break;
+    }
+  }
+  env.log(level, line.end_object().take());
 }
 
 std::string Services::random_id(std::string_view prefix, size_t bytes) {

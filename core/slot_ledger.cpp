@@ -38,37 +38,50 @@ std::string seat_group(std::string_view event_id, int64_t start_ms, int64_t seat
   return std::string(event_id) + "@" + std::to_string(start_ms);
 }
 
+// {"spans": [{"r": id, "s": start, "e": end, "x": expires[, "g": group, "n": seats]}]}.
+// A repeated key counts with its last value.
 std::optional<std::vector<LedgerEntry>> decode_bucket(std::string_view value) {
   auto j = parse_json(value, 4);
-  if (!j) return std::nullopt;
-  const Json* arr = get_array(*j, "spans");
-  if (!arr) return std::nullopt;
+  const JsonValue* spans = j ? get_array(*j, "spans") : nullptr;
+  if (!spans) return std::nullopt;
   std::vector<LedgerEntry> out;
-  for (const auto& e : *arr) {
-    const std::string* rid = get_string(e, "r");
-    auto s = get_int(e, "s"), en = get_int(e, "e"), x = get_int(e, "x");
+  out.reserve(spans->Size());
+  for (const auto& e : spans->GetArray()) {
+    if (!e.IsObject()) return std::nullopt;
+    const JsonValue *rid = nullptr, *g = nullptr;
+    std::optional<int64_t> s, en, x, n;
+    for (auto it = e.MemberBegin(); it != e.MemberEnd(); ++it) {
+      const std::string_view k = string_of(it->name);
+      const JsonValue& v = it->value;
+      if (k == "r") rid = v.IsString() ? &v : nullptr;
+      else if (k == "s") s = int_of(v);
+      else if (k == "e") en = int_of(v);
+      else if (k == "x") x = int_of(v);
+      else if (k == "g") g = v.IsString() ? &v : nullptr;
+      else if (k == "n") n = int_of(v);
+    }
     if (!rid || !s || !en || !x || *s >= *en) return std::nullopt;
-    LedgerEntry entry{*rid, *s, *en, *x, {}, 1};
+    LedgerEntry& entry = out.emplace_back(std::string(string_of(*rid)), *s, *en, *x);
     // Seat groups are written only for seated events; older entries have none.
-    if (const std::string* g = get_string(e, "g")) {
-      auto n = get_int(e, "n");
-      if (!n || *n < 2 || g->empty()) return std::nullopt;
-      entry.group = *g;
+    if (g) {
+      if (!n || *n < 2 || g->GetStringLength() == 0) return std::nullopt;
+      entry.group = string_of(*g);
       entry.seats = *n;
     }
-    out.push_back(std::move(entry));
   }
   return out;
 }
 
 std::string encode_bucket(const std::vector<LedgerEntry>& entries) {
-  Json arr = Json::array();
+  JsonWriter w;
+  w.object().key("spans").array();
   for (const auto& e : entries) {
-    Json j = {{"r", e.rid}, {"s", e.start}, {"e", e.end}, {"x", e.expires}};
-    if (!e.group.empty()) j["g"] = e.group, j["n"] = e.seats;
-    arr.push_back(std::move(j));
+    w.object().field("r", e.rid).field("s", e.start).field("e", e.end).field("x", e.expires);
+    if (!e.group.empty()) w.field("g", e.group).field("n", e.seats);
+    w.end_object();
   }
-  return dump_json(Json{{"spans", std::move(arr)}});
+  w.end_array().end_object();
+  return w.take();
 }
 
 std::optional<std::vector<LedgerEntry>> decode_buckets(const std::vector<KvItem>& buckets) {

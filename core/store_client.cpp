@@ -2,8 +2,6 @@
 
 #include <cstdint>
 
-#include "json.h"
-
 namespace slotguard {
 
 const KvItem* ReadResult::find(std::string_view key) const {

@@ -7,18 +7,24 @@ StripeResult parse_stripe_response(const FetchResponse& res) {
   if (!res.transport_ok) return out;
   out.http_status = res.status;
   auto body = parse_json(res.body, 32);
-  if (res.status >= 200 && res.status < 300 && body && body->is_object()) {
+  if (res.status >= 200 && res.status < 300 && body && body->IsObject()) {
     out.kind = StripeResult::Kind::Ok;
     out.object = std::move(*body);
     return out;
   }
   out.kind = StripeResult::Kind::ApiError;
-  if (body) {
-    if (const Json* err = get_object(*body, "error")) {
-      if (auto* s = get_string(*err, "type")) out.error_type = *s;
-      if (auto* s = get_string(*err, "code")) out.error_code = *s;
-      if (auto* s = get_string(*err, "message")) out.error_message = *s;
-      if (auto* s = get_string(*err, "param")) out.error_param = *s;
+  // {"error": {"type", "code", "message", "param"}}; a repeated key counts with its last value.
+  if (const JsonValue* err = body ? get_object(*body, "error") : nullptr) {
+    for (auto it = err->MemberBegin(); it != err->MemberEnd(); ++it) {
+      const std::string_view k = string_of(it->name);
+      std::string* field = k == "type" ? &out.error_type
+                           : k == "code" ? &out.error_code
+                           : k == "message" ? &out.error_message
+                           : k == "param" ? &out.error_param
+                                          : nullptr;
+      if (!field) continue;
+      if (it->value.IsString()) field->assign(it->value.GetString(), it->value.GetStringLength());
+      else field->clear();
     }
   }
   if (out.error_type.empty()) out.error_type = res.status >= 500 ? "api_error" : "invalid_response";

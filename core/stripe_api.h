@@ -19,7 +19,7 @@ inline constexpr const char* kStripeApiVersion = "2024-06-20";
 struct StripeResult {
   enum class Kind { Ok, ApiError, TransportError } kind = Kind::TransportError;
   int http_status = 0;
-  Json object;  // the parsed body when Ok
+  JsonDoc object;  // the parsed body when Ok
   std::string error_type, error_code, error_message, error_param;
   bool ok() const { return kind == Kind::Ok; }
   // The same call may succeed later: no answer (refused, timed out, lost), 409 (another

@@ -8,12 +8,13 @@
 
 #include "engine.h"
 #include "fake_stripe.h"
-#include "json.h"
 #include "kv_store.h"
 #include "scheduler.h"
 #include "sim_host.h"
+#include "test_json.h"
 
 using namespace slotguard;
+using testing::Json;
 
 namespace {
 
@@ -64,7 +65,7 @@ int main() {
   int winners = 0;
   for (const auto& [id, label] : guests) {
     const HttpResponse* r = engine.response(id);
-    auto j = parse_json(r->body, 16);
+    auto j = testing::read_json(r->body, 16);
     if (r->status == 201) {
       ++winners;
       std::printf("  %-22s -> %d held %s, checkout %s\n", label.c_str(), r->status,

@@ -76,7 +76,9 @@ int32_t sg_init(const uint8_t* config_json, uint32_t len) {
     // parse_config names the field and its bounds, never a value, so the text is safe
     // to log and to show: it cannot leak a secret from the configuration.
     g_init_error = error.empty() ? std::string("the configuration was refused") : std::move(error);
-    g_env.log(LogLevel::Error, dump_json(Json{{"event", "bad_config"}, {"error", g_init_error}}));
+    JsonWriter line;
+    line.object().field("event", "bad_config").field("error", g_init_error).end_object();
+    g_env.log(LogLevel::Error, line.take());
     return SG_ERR_BAD_CONFIG;
   }
   g_init_error.clear();

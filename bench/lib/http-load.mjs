@@ -6,7 +6,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /**
- * @returns {Promise<{rps: number, answers: number, statuses: object}>}
+ * @returns {Promise<{rps: number, answers: number, statuses: object, closed: number}>}
  */
 export function loadGet(url, path, { connections = 100, seconds = 3, warmupSeconds = 0.5 } = {}) {
   const { hostname, port } = new URL(url);
@@ -14,6 +14,7 @@ export function loadGet(url, path, { connections = 100, seconds = 3, warmupSecon
   let counting = false;
   let stopped = false;
   let answers = 0;
+  let closed = 0; // connections the server closed before the end: fewer in flight from then on
   const statuses = {};
   const sockets = [];
   return new Promise((resolve, reject) => {
@@ -25,6 +26,9 @@ export function loadGet(url, path, { connections = 100, seconds = 3, warmupSecon
       s.on('connect', () => s.write(request));
       s.on('error', (e) => {
         if (!stopped) reject(e);
+      });
+      s.on('close', () => {
+        if (!stopped) closed++;
       });
       s.on('data', (chunk) => {
         buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
@@ -54,7 +58,7 @@ export function loadGet(url, path, { connections = 100, seconds = 3, warmupSecon
         counting = false;
         stopped = true;
         for (const s of sockets) s.destroy();
-        resolve({ rps: answers / elapsed, answers, statuses });
+        resolve({ rps: answers / elapsed, answers, statuses, closed });
       }, seconds * 1000);
     }, warmupSeconds * 1000);
   });

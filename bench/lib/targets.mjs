@@ -5,7 +5,7 @@
 // conformance harness's node:http request() and its keep-alive agent.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,13 +138,15 @@ export async function startNodeTarget({ store, wasm = 'wasi', stripeUrl, process
  * The Worker of host-shims/cloudflare in workerd (tests/workerd/helpers.mjs), with
  * `store` ('d1' | 'durable_object'), the same admin token, Stripe key and checkout
  * minutes as the Node host, and the emulator at `stripeUrl`. `url` is workerd's own
- * socket (miniflare's `ready` URL); `mf` is there for dispatchFetch.
+ * socket (miniflare's `ready` URL); `mf` is there for dispatchFetch. `script` (a path
+ * from the repository root) runs another entry module the same way, e.g. a fixture.
  */
-export async function startWorkerdTarget({ store, stripeUrl }) {
+export async function startWorkerdTarget({ store, stripeUrl, script }) {
   const { startWorker } = await import('../../tests/workerd/helpers.mjs');
   const w = await startWorker({
     store,
     stripeBase: stripeUrl,
+    ...(script ? { script } : {}),
     bindings: {
       SLOTGUARD_LOG_LEVEL: 'error',
       SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -154,4 +156,52 @@ export async function startWorkerdTarget({ store, stripeUrl }) {
     },
   });
   return target({ host: 'workerd', store, url: w.url, process: 'workerd', mf: w.mf, worker: w, stop: () => w.close() });
+}
+
+/** The wasi module the workerd targets load (tests/workerd/helpers.mjs's WASM, or SLOTGUARD_WASI_WASM). */
+export const WORKERD_WASM = process.env.SLOTGUARD_WASI_WASM ? resolve(process.env.SLOTGUARD_WASI_WASM) : join(ROOT, 'build/dist/slotguard-wasi.wasm');
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * startWorkerdTarget(options), then `setup(target)` (e.g. seeding it), retried while
+ * build/dist is being rebuilt under it: waits until the wasi module exists and has not
+ * changed for `settleMs` (tests/workerd/helpers.mjs refuses to load without it, and
+ * a module that failed to import cannot be imported again), and on any failure of the
+ * start or the setup stops the Worker, waits `retryMs` and starts again, `attempts`
+ * times in all. Returns {target, setupResult, wasm: {size, mtimeMs}} of the module loaded.
+ */
+export async function startWorkerdRetrying(options, setup = async () => undefined, { attempts = 20, retryMs = 15_000, settleMs = 1000, log = console.error } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    let t;
+    try {
+      const wasm = await settledFile(WORKERD_WASM, settleMs);
+      t = await startWorkerdTarget(options);
+      const setupResult = await setup(t);
+      return { target: t, setupResult, wasm };
+    } catch (error) {
+      if (t) await t.stop().catch(() => {});
+      if (attempt >= attempts) throw error;
+      log(`workerd (${options.script ?? 'the Worker'}, ${options.store}) did not start (${String(error.message ?? error).split('\n')[0]}); build/dist may be mid-rebuild: retrying in ${retryMs / 1000} s (${attempt}/${attempts})`);
+      await sleep(retryMs);
+    }
+  }
+}
+
+/** Waits until `file` exists and its size and mtime stay the same for `settleMs`. */
+async function settledFile(file, settleMs) {
+  const stat = () => {
+    try {
+      const s = statSync(file);
+      return { size: s.size, mtimeMs: s.mtimeMs };
+    } catch {
+      return null;
+    }
+  };
+  for (let last = stat(); ; ) {
+    await sleep(last ? settleMs : 1000);
+    const now = stat();
+    if (now && last && now.size === last.size && now.mtimeMs === last.mtimeMs && now.size > 0) return now;
+    last = now;
+  }
 }

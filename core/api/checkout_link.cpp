@@ -1,5 +1,7 @@
 #include "checkout_link.h"
 
+#include <algorithm>
+
 #include "form_encoding.h"
 #include "planted_defects.h"
 #include "responses.h"
@@ -21,6 +23,20 @@ HttpResponse with_replay_header(HttpResponse r, bool replayed) {
 std::string stripe_error_name(const StripeResult& res) {
   if (res.kind == StripeResult::Kind::TransportError) return "no_answer";
   return res.error_code.empty() ? res.error_type : res.error_code;
+}
+
+// The created session's id and URL (each a string, else absent), in one pass over
+// Stripe's answer; a repeated key counts as its last occurrence.
+void read_created_session(const JsonValue& session, std::optional<std::string_view>& id,
+                          std::optional<std::string_view>& url) {
+  if (!session.IsObject()) return;
+  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    std::optional<std::string_view>* slot = k == "id" ? &id : k == "url" ? &url : nullptr;
+    if (!slot) continue;
+    if (it->value.IsString()) *slot = string_of(it->value);
+    else slot->reset();
+  }
 }
 
 Decide release_decision(std::string reason, bool only_unlinked) {
@@ -83,7 +99,7 @@ Co<TxnOutcome> release_unlinked(Services& s, std::string rid, std::string reason
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), release_decision(reason, true));
   if (out.kind == TxnOutcome::Kind::Written) {
     s.metrics.add("slotguard_releases_total", "reason=\"" + reason + "\"");
-    s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", rid}, {"reason", reason}});
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", reason}});
   }
   co_return out;
 }
@@ -92,7 +108,7 @@ Co<bool> expire_checkout(Services& s, std::string session_id) {
   StripeResult res = co_await s.stripe.post("/v1/checkout/sessions/" + percent_encode(session_id) + "/expire",
                                             FormBody(), "slotguard-expire-" + session_id);
   if (!res.ok())
-    s.log(LogLevel::Warn, "checkout_expire_failed", Json{{"session_id", session_id}, {"stripe_error", stripe_error_name(res)}});
+    s.log(LogLevel::Warn, "checkout_expire_failed", {{"session_id", session_id}, {"stripe_error", stripe_error_name(res)}});
   co_return res.ok();
 }
 
@@ -113,11 +129,11 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
 
   StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(held),
                                             checkout_idempotency_key(held.id, held.checkout_attempt));
-  const std::string* session_id = res.ok() ? get_string(res.object, "id") : nullptr;
-  const std::string* url = res.ok() ? get_string(res.object, "url") : nullptr;
+  std::optional<std::string_view> session_id, url;
+  if (res.ok()) read_created_session(res.object, session_id, url);
   if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id)) {
     s.log(LogLevel::Warn, "checkout_create_failed",
-          Json{{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
+          {{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
     if (SG_PLANTED(release_on_transient)) {
       TxnOutcome rel = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(),
                                                     release_decision("payment_provider_error", false));
@@ -142,7 +158,7 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
     co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
   }
 
-  const std::string sid = *session_id, link = *url;
+  const std::string sid(*session_id), link(*url);
   Decide decide = [sid, link](const TxnView& v) {
     TxnPlan plan;
     // Only a hold that is still live gets its session; one that lapsed while Stripe
@@ -163,7 +179,7 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
   const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());
   if (linked.kind == TxnOutcome::Kind::Written) {
     SG_ASSERT(now_r.checkout_session_id == sid && now_r.session_expires_at < now_r.expires_at);
-    s.log(LogLevel::Info, "checkout_linked", Json{{"reservation_id", held.id}, {"session_id", sid}});
+    s.log(LogLevel::Info, "checkout_linked", {{"reservation_id", held.id}, {"session_id", sid}});
     co_return with_replay_header(reservation_body(201, now_r), replayed);
   }
   if (live && now_r.checkout_session_id == sid) co_return with_replay_header(reservation_body(201, now_r), replayed);

@@ -6,6 +6,8 @@
 // block and a hold racing for the same time are decided by the same bucket checks as
 // two holds: they never both stand. A block that overlaps existing reservations is
 // stored anyway (the outside event happened) and the answer names them.
+#include <algorithm>
+
 #include "handlers.h"
 #include "records.h"
 #include "responses.h"
@@ -28,8 +30,8 @@ struct BusyBlock {
   int64_t start = 0, end = 0;
 };
 
-Json busy_json(const BusyBlock& b) {
-  return Json{{"id", b.id}, {"start", format_rfc3339(b.start)}, {"end", format_rfc3339(b.end)}};
+void write_busy_block(JsonWriter& w, const BusyBlock& b) {
+  w.object().field("id", b.id).field("start", format_rfc3339(b.start)).field("end", format_rfc3339(b.end)).end_object();
 }
 
 std::optional<BusyBlock> busy_from_storage(std::string_view text, std::string id) {
@@ -40,7 +42,22 @@ std::optional<BusyBlock> busy_from_storage(std::string_view text, std::string id
   return BusyBlock{std::move(id), *s, *e};
 }
 
-std::string busy_to_storage(const BusyBlock& b) { return dump_json(Json{{"start", b.start}, {"end", b.end}}); }
+std::string busy_to_storage(const BusyBlock& b) {
+  JsonWriter w;
+  return w.object().field("start", b.start).field("end", b.end).end_object().take();
+}
+
+// {"availability": <the stored document>}
+HttpResponse availability_body(int status, std::string_view document) {
+  JsonWriter body;
+  return json_response(status, body.object().key("availability").raw(document).end_object());
+}
+
+HttpResponse availability_body(int status, const Availability& a) {
+  JsonWriter document;
+  write_availability(document, a);
+  return availability_body(status, document.take());
+}
 
 }  // namespace
 
@@ -53,18 +70,21 @@ Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::stri
   std::string message;
   auto doc = availability_from_request(*body, &message);
   if (!doc) co_return validation_failed(message);
-  const Json shape = availability_to_json(*doc);
+  // Stored as GET answers it.
+  JsonWriter shape;
+  write_availability(shape, *doc);
+  const std::string stored = shape.take();
   const std::string key = keys::availability(expert_id);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     ReadResult snap = co_await s.store.read_one(key);
     if (snap.status != StoreStatus::Ok) co_return store_unavailable();
     std::vector<KvCheck> checks{{key, snap.items[0].version}};
-    std::vector<KvMutation> writes{{KvMutation::Op::Set, key, dump_json(shape)}};
+    std::vector<KvMutation> writes{{KvMutation::Op::Set, key, stored}};
     StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
     if (st == StoreStatus::Error) co_return store_unavailable();
     if (st == StoreStatus::Ok) {
-      s.log(LogLevel::Info, "availability_set", Json{{"expert_id", expert_id}});
-      co_return json_response(snap.items[0].present() ? 200 : 201, Json{{"availability", shape}});
+      s.log(LogLevel::Info, "availability_set", {{"expert_id", expert_id}});
+      co_return availability_body(snap.items[0].present() ? 200 : 201, stored);
     }
   }
   co_return contention();
@@ -76,7 +96,7 @@ Co<HttpResponse> get_availability(Services& s, const HttpRequest& req, std::stri
   MaybeAvailability hours = co_await load_availability(s, expert_id);
   if (!hours.ok) co_return store_unavailable();
   if (!hours.document) co_return not_found("availability");
-  co_return json_response(200, Json{{"availability", availability_to_json(*hours.document)}});
+  co_return availability_body(200, *hours.document);
 }
 
 Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::string expert_id) {
@@ -85,7 +105,8 @@ Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::s
   const std::string key = keys::availability(expert_id);
   std::vector<KvMutation> writes{{KvMutation::Op::Delete, key, {}}};
   if (co_await s.store.commit({}, std::move(writes)) != StoreStatus::Ok) co_return store_unavailable();
-  co_return json_response(200, Json{{"deleted", true}});
+  JsonWriter body;
+  co_return json_response(200, body.object().field("deleted", true).end_object());
 }
 
 // PUT creates or replaces a block; DELETE (`remove`) takes it out. One transaction
@@ -99,7 +120,7 @@ Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string exp
     HttpResponse error;
     auto body = parse_object_body(req, error);
     if (!body) co_return error;
-    const std::string *start = get_string(*body, "start"), *end = get_string(*body, "end");
+    auto start = get_string(*body, "start"), end = get_string(*body, "end");
     auto s_ms = start ? parse_rfc3339(*start) : std::nullopt, e_ms = end ? parse_rfc3339(*end) : std::nullopt;
     if (!s_ms || !e_ms) co_return validation_failed("start and end are required RFC 3339 timestamps");
     if (*e_ms <= *s_ms) co_return validation_failed("end must be after start");
@@ -144,16 +165,14 @@ Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string exp
       writes.push_back({KvMutation::Op::Set, keys::busy_index(expert_id, wanted.start, block_id), block_id});
     }
     // Reservations the block overlaps: stored anyway; the app decides what to do.
-    Json overlapping = Json::array();
+    std::vector<std::string> overlapping;
     if (!remove) {
       auto entries = decode_buckets(buckets);
       if (!entries) co_return store_unavailable();
-      std::vector<std::string> seen;
       for (const auto& e : *entries) {
         if (e.rid == self || e.rid.rfind("busy:", 0) == 0 || !e.active_at(now)) continue;
         if (!overlaps({e.start, e.end}, {wanted.start, wanted.end})) continue;
-        if (std::find(seen.begin(), seen.end(), e.rid) != seen.end()) continue;
-        seen.push_back(e.rid);
+        if (std::find(overlapping.begin(), overlapping.end(), e.rid) != overlapping.end()) continue;
         overlapping.push_back(e.rid);
       }
     }
@@ -163,9 +182,16 @@ Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string exp
       s.metrics.add("slotguard_store_commit_retries_total");
       continue;
     }
-    s.log(LogLevel::Info, remove ? "busy_removed" : "busy_set", Json{{"expert_id", expert_id}, {"block_id", block_id}});
-    if (remove) co_return json_response(200, Json{{"busy", busy_json(*old)}});
-    co_return json_response(old ? 200 : 201, Json{{"busy", busy_json(wanted)}, {"overlapping_reservations", overlapping}});
+    s.log(LogLevel::Info, remove ? "busy_removed" : "busy_set", {{"expert_id", expert_id}, {"block_id", block_id}});
+    JsonWriter body;
+    body.object().key("busy");
+    write_busy_block(body, remove ? *old : wanted);
+    if (!remove) {
+      body.key("overlapping_reservations").array();
+      for (const auto& rid : overlapping) body.value(rid);
+      body.end_array();
+    }
+    co_return json_response(remove ? 200 : old ? 200 : 201, body.end_object());
   }
   co_return contention();
 }
@@ -185,18 +211,20 @@ Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expe
   if (index.status != StoreStatus::Ok) co_return store_unavailable();
   std::vector<std::string> wanted;
   for (const auto& item : index.page.items) wanted.push_back(keys::busy_block(expert_id, item.value));
-  Json out = Json::array();
+  ReadResult records;
   if (!wanted.empty()) {
-    ReadResult records = co_await s.store.read(wanted);
+    records = co_await s.store.read(wanted);
     if (records.status != StoreStatus::Ok) co_return store_unavailable();
-    for (size_t i = 0; i < records.items.size(); ++i) {
-      if (!records.items[i].present()) continue;
-      auto b = busy_from_storage(records.items[i].value, index.page.items[i].value);
-      if (!b) co_return store_unavailable();
-      if (b->end > from && b->start < to) out.push_back(busy_json(*b));
-    }
   }
-  co_return json_response(200, Json{{"busy", std::move(out)}, {"more", index.page.more}});
+  JsonWriter body;
+  body.object().key("busy").array();
+  for (size_t i = 0; i < records.items.size(); ++i) {
+    if (!records.items[i].present()) continue;
+    auto b = busy_from_storage(records.items[i].value, index.page.items[i].value);
+    if (!b) co_return store_unavailable();
+    if (b->end > from && b->start < to) write_busy_block(body, *b);
+  }
+  co_return json_response(200, body.end_array().field("more", index.page.more).end_object());
 }
 
 }  // namespace slotguard::api

@@ -114,18 +114,20 @@ Co<HttpResponse> list_events(Services& s, const HttpRequest& req) {
   if (index.status != StoreStatus::Ok) co_return store_unavailable();
   std::vector<std::string> wanted;
   for (const auto& item : index.page.items) wanted.push_back(keys::event(item.value));
-  Json events = Json::array();
+  ReadResult records;
   if (!wanted.empty()) {
-    ReadResult records = co_await s.store.read(std::move(wanted));
+    records = co_await s.store.read(std::move(wanted));
     if (records.status != StoreStatus::Ok) co_return store_unavailable();
-    for (const auto& item : records.items) {
-      if (!item.present()) continue;  // removed since it was indexed
-      auto event = event_from_storage(item.value);
-      if (!event) co_return store_unavailable();
-      if (event->expert_id == expert_id) events.push_back(event_to_json(*event));
-    }
   }
-  co_return json_response(200, Json{{"events", std::move(events)}});
+  JsonWriter body;
+  body.object().key("events").array();
+  for (const auto& item : records.items) {
+    if (!item.present()) continue;  // removed since it was indexed
+    auto event = event_from_storage(item.value);
+    if (!event) co_return store_unavailable();
+    if (event->expert_id == expert_id) write_event(body, *event);
+  }
+  co_return json_response(200, body.end_array().end_object());
 }
 
 Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req) {
@@ -135,11 +137,13 @@ Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req) {
   const std::string lo = keys::expert_reservation(q.expert_id, q.from, "");
   const std::string hi = keys::expert_reservation(q.expert_id, q.to, "");
 
-  Json out = Json::array();
+  JsonWriter body;
+  body.object().key("reservations").array();
+  int64_t listed = 0;
   std::string after = q.after;
   bool more = true;
-  for (int page = 0; page < kMaxIndexPages && more && static_cast<int64_t>(out.size()) < q.limit; ++page) {
-    const size_t want = static_cast<size_t>(q.limit) - out.size();
+  for (int page = 0; page < kMaxIndexPages && more && listed < q.limit; ++page) {
+    const size_t want = static_cast<size_t>(q.limit - listed);
     ListResult index = co_await s.store.list(lo, hi, want, after);
     if (index.status != StoreStatus::Ok) co_return store_unavailable();
     more = index.page.more && !index.page.items.empty();
@@ -154,11 +158,14 @@ Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req) {
       auto r = reservation_from_storage(item.value);
       if (!r) co_return store_unavailable();
       if (q.status && r->status != *q.status) continue;
-      out.push_back(reservation_view(*r));
+      write_reservation_view(body, *r);
+      ++listed;
     }
   }
-  Json cursor = more ? Json(encode_cursor(after)) : Json(nullptr);
-  co_return json_response(200, Json{{"reservations", std::move(out)}, {"next_cursor", std::move(cursor)}});
+  body.end_array().key("next_cursor");
+  if (more) body.value(encode_cursor(after));
+  else body.value(nullptr);
+  co_return json_response(200, body.end_object());
 }
 
 }  // namespace slotguard::api

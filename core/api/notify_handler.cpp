@@ -11,6 +11,7 @@
 #include "store_keys.h"
 #include "webhook_signature.h"
 
+#include <algorithm>
 #include <set>
 
 namespace slotguard::api {
@@ -81,11 +82,13 @@ Co<bool> send(Services& s, const Notification& n, int64_t now) {
                  {"Slotguard-Signature", stripe_signature_header(s.cfg.notify_secrets.front(), now / 1000, n.body)}};
   FetchResponse res = co_await fetch(s.ctx, std::move(req));
   const bool ok = res.transport_ok && res.status >= 200 && res.status < 300;
-  if (!ok)
+  // No status when nothing answered.
+  if (!ok && res.transport_ok)
     s.log(LogLevel::Warn, "notification_attempt_failed",
-          Json{{"notification_id", notification_id(n.reservation_id, n.seq)},
-               {"status", res.transport_ok ? Json(res.status) : Json(nullptr)},
-               {"attempt", n.attempts + 1}});
+          {{"notification_id", notification_id(n.reservation_id, n.seq)}, {"status", res.status}, {"attempt", n.attempts + 1}});
+  else if (!ok)
+    s.log(LogLevel::Warn, "notification_attempt_failed",
+          {{"notification_id", notification_id(n.reservation_id, n.seq)}, {"attempt", n.attempts + 1}});
   co_return ok;
 }
 
@@ -121,7 +124,7 @@ Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e
       ++n.failed;
       s.metrics.add("slotguard_notifications_failed_total");
       s.log(LogLevel::Error, "notification_failed",
-            Json{{"notification_id", notification_id(note.reservation_id, note.seq)}, {"attempts", note.attempts}});
+            {{"notification_id", notification_id(note.reservation_id, note.seq)}, {"attempts", note.attempts}});
     }
     co_return true;
   }
@@ -173,7 +176,14 @@ Co<HttpResponse> deliver_notifications(Services& s, const HttpRequest& req) {
     }
     if (page.page.more && !reached_later) n.more = true;  // due entries beyond this page
   }
-  co_return json_response(200, Json{{"delivered", n.delivered}, {"failed", n.failed}, {"deferred", n.deferred}, {"more", n.more}});
+  JsonWriter body;
+  body.object()
+      .field("delivered", n.delivered)
+      .field("failed", n.failed)
+      .field("deferred", n.deferred)
+      .field("more", n.more)
+      .end_object();
+  co_return json_response(200, body);
 }
 
 }  // namespace slotguard::api

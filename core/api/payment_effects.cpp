@@ -1,5 +1,7 @@
 #include "payment_effects.h"
 
+#include <algorithm>
+
 #include "form_encoding.h"
 #include "planted_defects.h"
 #include "sg_assert.h"
@@ -17,8 +19,9 @@ constexpr int64_t kWebhookEventKeepMs = 7 * kDayMs;
 
 void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
                             std::vector<KvMutation>& m) {
-  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id),
-               dump_json(Json{{"type", ev.type}, {"reservation_id", rid}, {"outcome", outcome}})});
+  JsonWriter record;
+  record.object().field("type", ev.type).field("reservation_id", rid).field("outcome", outcome).end_object();
+  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id), record.take()});
   m.push_back({KvMutation::Op::Set, keys::webhook_event_purge(now + kWebhookEventKeepMs, ev.id), ev.id});
 }
 
@@ -59,7 +62,7 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
       res.kind = out.plan.tag == kDuplicate ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
       break;
     case TxnOutcome::Kind::Refused:
-      s.log(LogLevel::Warn, "payment_effect_refused", Json{{"reservation_id", rid}, {"stripe_event", ev.id}});
+      s.log(LogLevel::Warn, "payment_effect_refused", {{"reservation_id", rid}, {"stripe_event", ev.id}});
       res.kind = SG_PLANTED(refusal_as_duplicate) ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
       break;
     case TxnOutcome::Kind::NotFound: res.kind = EffectResult::Kind::NotFound; break;
@@ -71,18 +74,17 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
             out.kind == TxnOutcome::Kind::NoChange);
   if (out.kind == TxnOutcome::Kind::Written && out.reservation) {
     const Reservation& r = *out.reservation;
-    Json fields = {{"reservation_id", rid}, {"stripe_event", ev.id}};
     if (r.status == ReservationStatus::Confirmed) {
       s.metrics.add("slotguard_confirmations_total");
-      s.log(LogLevel::Info, "reservation_confirmed", fields);
+      s.log(LogLevel::Info, "reservation_confirmed", {{"reservation_id", rid}, {"stripe_event", ev.id}});
     } else if (r.status == ReservationStatus::Refunded) {
       s.metrics.add("slotguard_refunds_total");
-      s.log(LogLevel::Warn, "payment_refunded_slot_lost", fields);
+      s.log(LogLevel::Warn, "payment_refunded_slot_lost", {{"reservation_id", rid}, {"stripe_event", ev.id}});
       co_await execute_refund(s, r);
     } else if (r.status == ReservationStatus::Released) {
       s.metrics.add("slotguard_releases_total", "reason=\"" + r.release_reason + "\"");
-      fields["reason"] = r.release_reason;
-      s.log(LogLevel::Info, "reservation_released", fields);
+      s.log(LogLevel::Info, "reservation_released",
+            {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
     }
   }
   co_return res;
@@ -178,10 +180,10 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
   EffectResult applied = co_await run_effect(s, ev, rid, std::move(choose), &tag);
   if (tag != kOrphanPayment) {
     if (applied.outcome == "foreign_session")
-      s.log(LogLevel::Warn, "payment_not_for_reservation", Json{{"reservation_id", rid}, {"session_id", session.id}});
+      s.log(LogLevel::Warn, "payment_not_for_reservation", {{"reservation_id", rid}, {"session_id", session.id}});
     co_return applied;
   }
-  s.log(LogLevel::Warn, "orphan_session_paid", Json{{"reservation_id", rid}, {"session_id", session.id}});
+  s.log(LogLevel::Warn, "orphan_session_paid", {{"reservation_id", rid}, {"session_id", session.id}});
   if (!co_await refund_orphan_payment(s, rid, session.payment_intent)) {
     EffectResult res;
     res.kind = EffectResult::Kind::ProviderUnavailable;
@@ -255,6 +257,8 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   const std::string rid = r.id;
   const int64_t attempt = r.refund_attempts;
   StripeResult res;
+  bool found = false;                   // an earlier attempt's refund turned up in the lookup
+  std::optional<std::string> found_id;  // and its id, when it has one
   if (!r.payment_intent_id.empty()) {
     FormBody form;
     form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
@@ -267,16 +271,15 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     if (partial && attempt > 0) {
       res = co_await s.stripe.get("/v1/refunds?limit=100&payment_intent=" + r.payment_intent_id);
       settled = !res.ok();
-      const Json* data = res.ok() ? get_array(res.object, "data") : nullptr;
-      for (size_t i = 0; data && i < data->size() && !settled; ++i) {
-        const Json& refund = (*data)[i];
-        const Json* meta = get_object(refund, "metadata");
-        const std::string* owner = meta ? get_string(*meta, "reservation_id") : nullptr;
-        const std::string* status = get_string(refund, "status");
+      const JsonValue* data = res.ok() ? get_array(res.object, "data") : nullptr;
+      for (rapidjson::SizeType i = 0; data && i < data->Size() && !settled; ++i) {
+        const JsonValue& refund = (*data)[i];
+        const JsonValue* meta = get_object(refund, "metadata");
+        auto owner = meta ? get_string(*meta, "reservation_id") : std::nullopt;
+        auto status = get_string(refund, "status");
         if (owner && *owner == rid && (!status || *status != "failed")) {
-          Json made = refund;
-          res.object = std::move(made);
-          settled = true;
+          if (auto id = get_string(refund, "id")) found_id.emplace(*id);
+          found = settled = true;
         }
       }
     }
@@ -286,8 +289,11 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   }
   // Stripe answers a repeat refund of a fully refunded charge with this code: done.
   const bool already = res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded";
-  const std::string* refund_id = res.ok() ? get_string(res.object, "id") : nullptr;
-  const bool done = refund_id || already;
+  // The refund's id: the one found made, else Stripe's answer to the create.
+  std::optional<std::string> refund_id = std::move(found_id);
+  if (!found && res.ok())
+    if (auto id = get_string(res.object, "id")) refund_id.emplace(*id);
+  const bool done = refund_id.has_value() || already;
   const std::string rf = refund_id ? *refund_id : std::string("already_refunded");
   Decide decide = [done, rf, attempt](const TxnView& v) {
     TxnPlan plan;
@@ -305,10 +311,11 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   };
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
   if (!done) {
-    s.log(LogLevel::Warn, "refund_failed", Json{{"reservation_id", rid}, {"attempt", attempt}});
+    s.log(LogLevel::Warn, "refund_failed", {{"reservation_id", rid}, {"attempt", attempt}});
     if (out.kind == TxnOutcome::Kind::Written && out.reservation->refund_gave_up) {
       s.metrics.add("slotguard_refunds_abandoned_total");
-      s.log(LogLevel::Error, "refund_needs_attention", Json{{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
+      s.log(LogLevel::Error, "refund_needs_attention",
+            {{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
     }
     co_return false;
   }

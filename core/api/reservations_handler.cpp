@@ -1,4 +1,7 @@
 // /v1/reservations: hold a slot, then open checkout; read; cancel.
+#include <algorithm>
+#include <tuple>
+
 #include "checkout_link.h"
 #include "payment_effects.h"
 #include "handlers.h"
@@ -15,7 +18,18 @@ namespace slotguard::api {
 
 namespace {
 
-enum RejectTag { kSlotTaken = 1, kIdempotencyRace = 2, kTooManyHolds = 3, kUnreadable = 4, kNotActive = 5, kNotOffered = 100 };
+enum RejectTag {
+  kSlotTaken = 1,
+  kIdempotencyRace = 2,
+  kTooManyHolds = 3,
+  kUnreadable = 4,
+  kNotActive = 5,
+  kEventChanged = 6,  // the event type is not at the version the hold was planned with
+  kNotOffered = 100
+};
+// A hold planned against an event type that then changed starts over, reading it
+// afresh; after this many passes the request gets 503 contention.
+constexpr int kMaxEventPasses = 3;
 // kNotOffered + SlotRule: the rule that refused the start.
 
 // Inside a hold's or a move's transaction: whether `start` is offered by the working
@@ -45,45 +59,68 @@ struct CreateRequest {
   std::string success_url, cancel_url;
 };
 
-bool plausible_url(const std::string& u) {
+bool plausible_url(std::string_view u) {
   if (u.size() > 2048 || !is_valid_utf8(u)) return false;
-  return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+  return u.substr(0, 8) == "https://" || u.substr(0, 7) == "http://";
 }
 
-std::optional<CreateRequest> read_create(const Json& body, std::string& error) {
-  CreateRequest c;
-  const std::string* event_id = get_string(body, "event_id");
-  const std::string* start = get_string(body, "start");
-  const Json* guest = get_object(body, "guest");
-  if (!event_id || !valid_client_id(*event_id)) return error = "event_id is required (a string id)", std::nullopt;
-  if (!start) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
-  auto t = parse_rfc3339(*start);
+// One pass over the body's members. A repeated key counts as its last occurrence, as
+// in the fingerprint below: two bodies with one fingerprint always read the same.
+std::optional<CreateRequest> read_create(const JsonValue& body, std::string& error) {
+  const JsonValue *event_id = nullptr, *start = nullptr, *guest = nullptr, *methods = nullptr;
+  const JsonValue *success_url = nullptr, *cancel_url = nullptr;
+  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "event_id") event_id = &it->value;
+    else if (k == "start") start = &it->value;
+    else if (k == "guest") guest = &it->value;
+    else if (k == "payment_method_types") methods = &it->value;
+    else if (k == "success_url") success_url = &it->value;
+    else if (k == "cancel_url") cancel_url = &it->value;
+  }
+  if (!event_id || !event_id->IsString() || !valid_client_id(string_of(*event_id)))
+    return error = "event_id is required (a string id)", std::nullopt;
+  if (!start || !start->IsString()) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
+  auto t = parse_rfc3339(string_of(*start));
   if (!t) return error = "start must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", std::nullopt;
-  if (!guest) return error = "guest {email, name} is required", std::nullopt;
-  const std::string* email = get_string(*guest, "email");
-  const std::string* name = get_string(*guest, "name");
-  if (!email || !plausible_email(*email)) return error = "guest.email must be an e-mail address", std::nullopt;
-  if (!name || name->empty() || name->size() > 200) return error = "guest.name is required (1 to 200 bytes)", std::nullopt;
-  c.event_id = *event_id;
+  if (!guest || !guest->IsObject()) return error = "guest {email, name} is required", std::nullopt;
+  const JsonValue *email = nullptr, *name = nullptr;
+  for (auto it = guest->MemberBegin(); it != guest->MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "email") email = &it->value;
+    else if (k == "name") name = &it->value;
+  }
+  if (!email || !email->IsString() || !plausible_email(string_of(*email)))
+    return error = "guest.email must be an e-mail address", std::nullopt;
+  if (!name || !name->IsString() || name->GetStringLength() == 0 || name->GetStringLength() > 200)
+    return error = "guest.name is required (1 to 200 bytes)", std::nullopt;
+  CreateRequest c;
+  c.event_id = string_of(*event_id);
   c.start = *t;
-  c.guest = {*email, *name};
-  if (auto it = body.find("payment_method_types"); it != body.end()) {
-    if (!it->is_array() || it->empty() || it->size() > 2) return error = "payment_method_types must be a non-empty list", std::nullopt;
-    for (const auto& m : *it) {
-      if (!m.is_string()) return error = "payment_method_types must hold strings", std::nullopt;
+  c.guest = {std::string(string_of(*email)), std::string(string_of(*name))};
+  if (methods) {
+    if (!methods->IsArray() || methods->Empty() || methods->Size() > 2)
+      return error = "payment_method_types must be a non-empty list", std::nullopt;
+    for (const JsonValue& m : methods->GetArray()) {
+      if (!m.IsString()) return error = "payment_method_types must hold strings", std::nullopt;
       for (const auto& seen : c.methods)
-        if (seen == m.get_ref<const std::string&>()) return error = "payment_method_types must not repeat", std::nullopt;
-      c.methods.push_back(m.get<std::string>());
+        if (seen == string_of(m)) return error = "payment_method_types must not repeat", std::nullopt;
+      c.methods.emplace_back(string_of(m));
     }
   }
-  for (const char* key : {"success_url", "cancel_url"}) {
-    if (body.find(key) == body.end()) continue;
-    const std::string* u = get_string(body, key);
-    if (!u || !plausible_url(*u)) return error = std::string(key) + " must be an http(s) URL", std::nullopt;
-    (std::string_view(key) == "success_url" ? c.success_url : c.cancel_url) = *u;
+  for (auto [key, u, out] : {std::tuple{"success_url", success_url, &c.success_url},
+                             std::tuple{"cancel_url", cancel_url, &c.cancel_url}}) {
+    if (!u) continue;
+    if (!u->IsString() || !plausible_url(string_of(*u))) return error = std::string(key) + " must be an http(s) URL", std::nullopt;
+    *out = string_of(*u);
   }
   return c;
 }
+
+// A request's fingerprint: SHA-256 of the parsed body in canonical form
+// (canonical_json), so whitespace and key order do not make two requests different.
+// Idempotency records already stored hold fingerprints of this same form.
+std::string fingerprint_of(const JsonValue& body) { return to_hex(sha256(canonical_json(body))); }
 
 bool valid_idempotency_key(const std::string& k) {
   if (k.empty() || k.size() > 255) return false;
@@ -118,9 +155,9 @@ struct IdempotencyRecord {
 std::optional<IdempotencyRecord> read_idempotency(const KvItem& item) {
   auto j = parse_json(item.value, 4);
   if (!j) return std::nullopt;
-  const std::string *fp = get_string(*j, "fingerprint"), *rid = get_string(*j, "reservation_id");
+  auto fp = get_string(*j, "fingerprint"), rid = get_string(*j, "reservation_id");
   if (!fp || !rid) return std::nullopt;
-  return IdempotencyRecord{*fp, *rid};
+  return IdempotencyRecord{std::string(*fp), std::string(*rid)};
 }
 
 }  // namespace
@@ -139,122 +176,154 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
       co_return error_response(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
     idem_key = keys::idempotency(*k);
   }
-  // The parsed body, re-serialised with sorted keys: whitespace and key order do not
-  // make two requests different.
-  const std::string fingerprint = to_hex(sha256(dump_json(*body)));
+  // Only a request under a key is ever compared with another.
+  const std::string fingerprint = idem_key.empty() ? std::string() : fingerprint_of(*body);
+  body.reset();  // everything needed is read out of it
 
-  std::vector<std::string> first_keys{keys::event(in->event_id)};
-  if (!idem_key.empty()) first_keys.push_back(idem_key);
-  ReadResult first = co_await s.store.read(first_keys);
-  if (first.status != StoreStatus::Ok) co_return store_unavailable();
-  if (!idem_key.empty() && first.items[1].present()) {
-    auto rec = read_idempotency(first.items[1]);
-    if (!rec) co_return store_unavailable();
-    if (rec->fingerprint != fingerprint)
-      co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
-    co_return co_await replay(s, rec->rid);
-  }
-  if (!first.items[0].present()) co_return not_found("event");
-  auto event = event_from_storage(first.items[0].value);
-  if (!event) co_return store_unavailable();
-
-  const int64_t now = s.now();
-  // Alignment and working hours are judged inside the hold's transaction, against the
-  // availability it reads and checks; the clock-only rules can refuse right away.
-  SlotRule early = check_slot(*event, nullptr, in->start, now);
-  if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
-    co_return error_response(422, "slot_not_offered", slot_rule_message(early));
-  if (in->methods.empty()) in->methods = event->payment_method_types;
-  for (const auto& m : in->methods) {
-    bool offered = false;
-    for (const auto& e : event->payment_method_types) offered |= e == m;
-    if (!offered) co_return validation_failed("payment_method_types must be among the event's: " + m + " is not");
-  }
-
-  Reservation r;
-  r.id = s.random_id("rsv_");
-  r.event_id = event->id;
-  r.start = in->start;
-  r.end = in->start + event->duration_minutes * kMinuteMs;
-  r.guest = in->guest;
-  r.status = ReservationStatus::PendingPayment;
-  plan_hold_expiry(s.cfg, now, r);
-  r.title = event->title;
-  r.price = event->price;
-  r.payment_method_types = in->methods;
-  r.success_url = in->success_url.empty() ? s.cfg.default_success_url : in->success_url;
-  r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
-  r.created_at = now;
-  r.idempotency_key = idem_key;
-  r.seats = event->seats;
-  const Span span = blocked_span(*event, in->start);
-
-  const std::string idem_value = dump_json(Json{{"fingerprint", fingerprint}, {"reservation_id", r.id}});
-  const int64_t max_holds = s.cfg.max_active_holds_per_guest;
-  const std::string avail_key = keys::availability(event->expert_id);
-  const EventType ev = *event;
-  const Config& cfg = s.cfg;
-  Decide decide = [&r, &ev, &cfg, idem_key, idem_value, max_holds, avail_key](const TxnView& v) {
-    if (int refused = offering_refusal(v, avail_key, ev, r.start)) return rejected(refused);
-    if (!idem_key.empty()) {
-      const KvItem* seen = v.snapshot.find(idem_key);
-      if (seen && seen->present()) return rejected(kIdempotencyRace);
+  const std::string event_key = keys::event(in->event_id);
+  for (int pass = 1;; ++pass) {
+    // The first pass takes the event type from the instance's cache when it is there;
+    // the hold's commit then checks its version (see Decide below).
+    std::optional<EventType> event;
+    uint64_t event_version = 0;
+    if (const EventCache::Entry* cached = pass == 1 ? s.events.find(in->event_id) : nullptr) {
+      event = cached->event;
+      event_version = cached->version;
     }
-    if (!v.span_free) return rejected(kSlotTaken);
-    if (max_holds > 0 && v.guest_holds >= max_holds) return rejected(kTooManyHolds);
-    TxnPlan plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = r;
-    // The hold begins when it commits: a request whose snapshot came late (its task
-    // stalled) still holds for the whole checkout lifetime, never for less or not at all.
-    plan.next.created_at = v.now;
-    plan_hold_expiry(cfg, v.now, plan.next);
-    if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
-    return plan;
-  };
-  std::vector<std::string> extra{avail_key};
-  if (!idem_key.empty()) extra.push_back(idem_key);
-  NewSpan where;
-  where.expert_id = event->expert_id;
-  where.span = span;
-  where.guest_email = r.guest.email;
-  where.group = seat_group(event->id, r.start, event->seats);
-  where.seats = event->seats;
-  TxnOutcome held = co_await run_reservation_txn(s, r.id, std::move(where), std::move(extra), decide);
-
-  switch (held.kind) {
-    case TxnOutcome::Kind::Written: break;
-    case TxnOutcome::Kind::Busy: co_return contention();
-    case TxnOutcome::Kind::Rejected:
-      if (held.plan.tag == kIdempotencyRace) {
-        // Another request with this key won the race: answer as its replay.
-        ReadResult again = co_await s.store.read_one(idem_key);
-        if (again.status != StoreStatus::Ok || !again.items[0].present()) co_return store_unavailable();
-        auto rec = read_idempotency(again.items[0]);
+    std::vector<std::string> first_keys;
+    if (!idem_key.empty()) first_keys.push_back(idem_key);
+    if (!event) first_keys.push_back(event_key);
+    if (!first_keys.empty()) {
+      ReadResult first = co_await s.store.read(first_keys);
+      if (first.status != StoreStatus::Ok) co_return store_unavailable();
+      // A retry replays what its key answered, before anything about the event is judged.
+      if (!idem_key.empty() && first.items[0].present()) {
+        auto rec = read_idempotency(first.items[0]);
         if (!rec) co_return store_unavailable();
         if (rec->fingerprint != fingerprint)
           co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
         co_return co_await replay(s, rec->rid);
       }
-      if (held.plan.tag >= kNotOffered)
-        co_return error_response(422, "slot_not_offered",
-                                 slot_rule_message(static_cast<SlotRule>(held.plan.tag - kNotOffered)));
-      if (held.plan.tag == kUnreadable) co_return store_unavailable();
-      if (held.plan.tag == kTooManyHolds) {
-        s.metrics.add("slotguard_holds_refused_total", "reason=\"too_many_holds\"");
-        co_return error_response(429, "too_many_holds",
-                                 "this guest already holds " + std::to_string(max_holds) +
-                                     " unpaid reservations with this expert; pay for or cancel one first");
+      if (!event) {
+        const KvItem& item = first.items.back();
+        if (!item.present()) co_return not_found("event");
+        event = event_from_storage(item.value);
+        if (!event) co_return store_unavailable();
+        event_version = item.version;
+        s.events.put(*event, event_version);
       }
-      [[fallthrough]];
-    case TxnOutcome::Kind::Refused:
-      s.metrics.add("slotguard_conflicts_total");
-      co_return error_response(409, "slot_unavailable", "this time is no longer available; choose another slot");
-    default: co_return store_unavailable();
+    }
+
+    const int64_t now = s.now();
+    // Alignment and working hours are judged inside the hold's transaction, against the
+    // availability it reads and checks; the clock-only rules can refuse right away.
+    SlotRule early = check_slot(*event, nullptr, in->start, now);
+    if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
+      co_return error_response(422, "slot_not_offered", slot_rule_message(early));
+    if (in->methods.empty()) in->methods = event->payment_method_types;
+    for (const auto& m : in->methods) {
+      bool offered = false;
+      for (const auto& e : event->payment_method_types) offered |= e == m;
+      if (!offered) co_return validation_failed("payment_method_types must be among the event's: " + m + " is not");
+    }
+
+    Reservation r;
+    r.id = s.random_id("rsv_");
+    r.event_id = event->id;
+    r.start = in->start;
+    r.end = in->start + event->duration_minutes * kMinuteMs;
+    r.guest = in->guest;
+    r.status = ReservationStatus::PendingPayment;
+    plan_hold_expiry(s.cfg, now, r);
+    r.title = event->title;
+    r.price = event->price;
+    r.payment_method_types = in->methods;
+    r.success_url = in->success_url.empty() ? s.cfg.default_success_url : in->success_url;
+    r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
+    r.created_at = now;
+    r.idempotency_key = idem_key;
+    r.seats = event->seats;
+    const Span span = blocked_span(*event, in->start);
+
+    std::string idem_value;
+    if (!idem_key.empty()) {
+      JsonWriter record;
+      idem_value = record.object().field("fingerprint", fingerprint).field("reservation_id", r.id).end_object().take();
+    }
+    const int64_t max_holds = s.cfg.max_active_holds_per_guest;
+    const std::string avail_key = keys::availability(event->expert_id);
+    const EventType ev = *event;
+    const Config& cfg = s.cfg;
+    Decide decide = [&r, &ev, &cfg, &event_key, event_version, idem_key, idem_value, max_holds,
+                     avail_key](const TxnView& v) {
+      const KvItem* event_now = v.snapshot.find(event_key);
+      if (!event_now || event_now->version != event_version) return rejected(kEventChanged);
+      if (int refused = offering_refusal(v, avail_key, ev, r.start)) return rejected(refused);
+      if (!idem_key.empty()) {
+        const KvItem* seen = v.snapshot.find(idem_key);
+        if (seen && seen->present()) return rejected(kIdempotencyRace);
+      }
+      if (!v.span_free) return rejected(kSlotTaken);
+      if (max_holds > 0 && v.guest_holds >= max_holds) return rejected(kTooManyHolds);
+      TxnPlan plan;
+      plan.kind = TxnPlan::Kind::Write;
+      plan.next = r;
+      // The hold begins when it commits: a request whose snapshot came late (its task
+      // stalled) still holds for the whole checkout lifetime, never for less or not at all.
+      plan.next.created_at = v.now;
+      plan_hold_expiry(cfg, v.now, plan.next);
+      if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
+      return plan;
+    };
+    std::vector<std::string> extra{avail_key, event_key};
+    if (!idem_key.empty()) extra.push_back(idem_key);
+    NewSpan where;
+    where.expert_id = event->expert_id;
+    where.span = span;
+    where.guest_email = r.guest.email;
+    where.group = seat_group(event->id, r.start, event->seats);
+    where.seats = event->seats;
+    TxnOutcome held = co_await run_reservation_txn(s, r.id, std::move(where), std::move(extra), decide);
+
+    switch (held.kind) {
+      case TxnOutcome::Kind::Written: break;
+      case TxnOutcome::Kind::Busy: co_return contention();
+      case TxnOutcome::Kind::Rejected:
+        if (held.plan.tag == kEventChanged) {
+          s.events.forget(in->event_id);
+          if (pass < kMaxEventPasses) continue;
+          co_return contention();
+        }
+        if (held.plan.tag == kIdempotencyRace) {
+          // Another request with this key won the race: answer as its replay.
+          ReadResult again = co_await s.store.read_one(idem_key);
+          if (again.status != StoreStatus::Ok || !again.items[0].present()) co_return store_unavailable();
+          auto rec = read_idempotency(again.items[0]);
+          if (!rec) co_return store_unavailable();
+          if (rec->fingerprint != fingerprint)
+            co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
+          co_return co_await replay(s, rec->rid);
+        }
+        if (held.plan.tag >= kNotOffered)
+          co_return error_response(422, "slot_not_offered",
+                                   slot_rule_message(static_cast<SlotRule>(held.plan.tag - kNotOffered)));
+        if (held.plan.tag == kUnreadable) co_return store_unavailable();
+        if (held.plan.tag == kTooManyHolds) {
+          s.metrics.add("slotguard_holds_refused_total", "reason=\"too_many_holds\"");
+          co_return error_response(429, "too_many_holds",
+                                   "this guest already holds " + std::to_string(max_holds) +
+                                       " unpaid reservations with this expert; pay for or cancel one first");
+        }
+        [[fallthrough]];
+      case TxnOutcome::Kind::Refused:
+        s.metrics.add("slotguard_conflicts_total");
+        co_return error_response(409, "slot_unavailable", "this time is no longer available; choose another slot");
+      default: co_return store_unavailable();
+    }
+    s.metrics.add("slotguard_holds_created_total");
+    s.log(LogLevel::Info, "hold_created", {{"reservation_id", r.id}, {"event_id", r.event_id}});
+    co_return co_await open_checkout(s, std::move(*held.reservation), false);
   }
-  s.metrics.add("slotguard_holds_created_total");
-  s.log(LogLevel::Info, "hold_created", Json{{"reservation_id", r.id}, {"event_id", r.event_id}});
-  co_return co_await open_checkout(s, std::move(*held.reservation), false);
 }
 
 Co<HttpResponse> get_reservation(Services& s, std::string rid) {
@@ -318,7 +387,7 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
     case TxnOutcome::Kind::Written: break;
   }
   s.metrics.add("slotguard_releases_total", "reason=\"cancelled\"");
-  s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", rid}, {"reason", "cancelled"}});
+  s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", "cancelled"}});
   Reservation r = *out.reservation;
   if (r.status == ReservationStatus::Refunded) {
     // Queued in the same commit; this first try is only a head start on the sweep.
@@ -339,7 +408,7 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
   HttpResponse error;
   auto body = parse_object_body(req, error);
   if (!body) co_return error;
-  const std::string* start_text = get_string(*body, "start");
+  auto start_text = get_string(*body, "start");
   auto start = start_text ? parse_rfc3339(*start_text) : std::nullopt;
   if (!start) co_return validation_failed("start is required (an RFC 3339 timestamp)");
   Loaded<Reservation> found = co_await load_reservation(s, rid);
@@ -394,7 +463,7 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
       co_return error_response(409, "reservation_not_movable", "only a pending or confirmed reservation can be moved");
     case TxnOutcome::Kind::Written: break;
   }
-  s.log(LogLevel::Info, "reservation_rescheduled", Json{{"reservation_id", rid}});
+  s.log(LogLevel::Info, "reservation_rescheduled", {{"reservation_id", rid}});
   co_return reservation_body(200, *out.reservation);
 }
 

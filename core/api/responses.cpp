@@ -43,12 +43,14 @@ std::optional<HttpResponse> read_time_range(const QueryParams& params, int64_t m
 }
 
 HttpResponse reservation_body(int status, const Reservation& r) {
-  Json body = {{"reservation", reservation_view(r)}};
-  if (!r.checkout_url.empty() && r.status == ReservationStatus::PendingPayment) body["checkout_url"] = r.checkout_url;
-  return json_response(status, body);
+  JsonWriter body;
+  body.object().key("reservation");
+  write_reservation_view(body, r);
+  if (!r.checkout_url.empty() && r.status == ReservationStatus::PendingPayment) body.field("checkout_url", r.checkout_url);
+  return json_response(status, body.end_object());
 }
 
-std::optional<Json> parse_object_body(const HttpRequest& req, HttpResponse& error) {
+std::optional<JsonDoc> parse_object_body(const HttpRequest& req, HttpResponse& error) {
   if (req.body.size() > kMaxBodyBytes) {
     error = error_response(413, "payload_too_large", "the body exceeds 64 KiB");
     return std::nullopt;
@@ -58,7 +60,7 @@ std::optional<Json> parse_object_body(const HttpRequest& req, HttpResponse& erro
     error = error_response(400, "invalid_json", "the body is not valid UTF-8 JSON (or nests deeper than 16 levels)");
     return std::nullopt;
   }
-  if (!j->is_object()) {
+  if (!j->IsObject()) {
     error = error_response(400, "invalid_json", "the body must be a JSON object");
     return std::nullopt;
   }

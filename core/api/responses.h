@@ -22,7 +22,7 @@ HttpResponse validation_failed(std::string_view message);
 HttpResponse reservation_body(int status, const Reservation& r);
 
 // Parses a JSON object body; on failure `error` holds the 4xx to send.
-std::optional<Json> parse_object_body(const HttpRequest& req, HttpResponse& error);
+std::optional<JsonDoc> parse_object_body(const HttpRequest& req, HttpResponse& error);
 // `from` and `to` of a query (RFC 3339), `to` after `from`, at most max_days apart.
 // nullopt when they are; else the 422 to send.
 struct TimeRange {

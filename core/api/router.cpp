@@ -78,7 +78,8 @@ Co<HttpResponse> dispatch(Services& s, const HttpRequest& req) {
 
   if (n == 1 && seg[0] == "healthz") {
     if (m != "GET") co_return method_not_allowed("GET");
-    co_return json_response(200, Json{{"status", "ok"}});
+    JsonWriter body;
+    co_return json_response(200, body.object().field("status", "ok").end_object());
   }
   if (n == 1 && seg[0] == "metrics") {
     if (m != "GET") co_return method_not_allowed("GET");

@@ -36,7 +36,7 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
   for (int64_t t : aligned_starts(*event, hours.get(), from, to))
     if (check_slot(*event, hours.get(), t, now) == SlotRule::Offered) starts.push_back(t);
 
-  Json slots = Json::array();
+  std::vector<LedgerEntry> entries;  // what holds the range, one entry per reservation
   if (!starts.empty()) {
     Span whole{blocked_span(*event, starts.front()).start, blocked_span(*event, starts.back()).end};
     std::string lo = keys::slot_bucket(event->expert_id, first_bucket(whole));
@@ -53,28 +53,30 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
     }
     // Decode every bucket once; a span is spread over several buckets, so drop the
     // repeats before checking each candidate against what is left.
-    auto entries = decode_buckets(buckets);
-    if (!entries) co_return store_unavailable();
-    std::sort(entries->begin(), entries->end(), [](const LedgerEntry& a, const LedgerEntry& b) {
-      return a.rid < b.rid;
-    });
-    entries->erase(std::unique(entries->begin(), entries->end(),
-                               [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
-                   entries->end());
-    for (int64_t t : starts) {
-      const std::string group = seat_group(event->id, t, event->seats);
-      const Claim claim{{}, group, event->seats};
-      const Span span = blocked_span(*event, t);
-      Json slot = {{"start", format_rfc3339(t)},
-                   {"end", format_rfc3339(t + event->duration_minutes * kMinuteMs)},
-                   {"available", !span_taken_by(*entries, span, now, claim)}};
-      // Seated events say how many places are left (none when anything else blocks it).
-      if (event->seats > 1)
-        slot["seats_left"] = slot["available"].get<bool>() ? event->seats - seats_taken(*entries, span, now, claim) : 0;
-      slots.push_back(std::move(slot));
-    }
+    auto decoded = decode_buckets(buckets);
+    if (!decoded) co_return store_unavailable();
+    entries = std::move(*decoded);
+    std::sort(entries.begin(), entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid < b.rid; });
+    entries.erase(std::unique(entries.begin(), entries.end(),
+                              [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
+                  entries.end());
   }
-  co_return json_response(200, Json{{"event_id", event_id}, {"slots", std::move(slots)}});
+  JsonWriter body;
+  body.object().field("event_id", event_id).key("slots").array();
+  for (int64_t t : starts) {
+    const std::string group = seat_group(event->id, t, event->seats);
+    const Claim claim{{}, group, event->seats};
+    const Span span = blocked_span(*event, t);
+    const bool available = !span_taken_by(entries, span, now, claim);
+    body.object()
+        .field("start", format_rfc3339(t))
+        .field("end", format_rfc3339(t + event->duration_minutes * kMinuteMs))
+        .field("available", available);
+    // Seated events say how many places are left (none when anything else blocks it).
+    if (event->seats > 1) body.field("seats_left", available ? event->seats - seats_taken(entries, span, now, claim) : 0);
+    body.end_object();
+  }
+  co_return json_response(200, body.end_array().end_object());
 }
 
 }  // namespace slotguard::api

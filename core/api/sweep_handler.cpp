@@ -42,9 +42,9 @@ Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
 Co<bool> close_orphan_session(Services& s, Reservation r) {
   StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(r),
                                             checkout_idempotency_key(r.id, r.checkout_attempt));
-  const std::string* sid = res.ok() ? get_string(res.object, "id") : nullptr;
+  auto sid = res.ok() ? get_string(res.object, "id") : std::nullopt;
   if (!sid) co_return false;
-  co_return co_await expire_checkout(s, *sid);
+  co_return co_await expire_checkout(s, std::string(*sid));
 }
 
 struct SweepCounts {
@@ -73,7 +73,7 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     ++n.released;
     const Reservation& r = *out.reservation;
     s.metrics.add("slotguard_releases_total", "reason=\"hold_expired\"");
-    s.log(LogLevel::Info, "reservation_released", Json{{"reservation_id", r.id}, {"reason", "hold_expired"}});
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", r.id}, {"reason", "hold_expired"}});
     if (!r.checkout_session_id.empty())
       co_await expire_checkout(s, r.checkout_session_id);
     else
@@ -114,12 +114,16 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
   if (!co_await purge_due(s, now, purged)) co_return store_unavailable();
   n.more |= purged.more;
 
-  co_return json_response(200, Json{{"released", n.released},
-                                    {"linked", n.linked},
-                                    {"refunds_retried", n.refunds},
-                                    {"failed", n.failed},
-                                    {"purged", purged.reservations + purged.webhook_events},
-                                    {"more", n.more}});
+  JsonWriter body;
+  body.object()
+      .field("released", n.released)
+      .field("linked", n.linked)
+      .field("refunds_retried", n.refunds)
+      .field("failed", n.failed)
+      .field("purged", purged.reservations + purged.webhook_events)
+      .field("more", n.more)
+      .end_object();
+  co_return json_response(200, body);
 }
 
 }  // namespace slotguard::api

@@ -10,19 +10,89 @@ namespace slotguard::api {
 
 namespace {
 
-std::string string_at(const Json& obj, const char* key) {
-  const std::string* s = get_string(obj, key);
-  return s ? *s : std::string();
+// A string member's value; empty when absent or not a string.
+std::string_view string_or_empty(const JsonValue* v) { return v && v->IsString() ? string_of(*v) : std::string_view(); }
+
+std::optional<bool> bool_of(const JsonValue* v) {
+  if (!v || !v->IsBool()) return std::nullopt;
+  return v->GetBool();
+}
+
+// What the event says, read in one pass over each object it needs (a repeated key
+// counts as its last occurrence). Session fields are read only for checkout.session.*
+// events.
+struct EventFields {
+  std::string id, type;
+  const JsonValue* object = nullptr;  // data.object, when an object
+  std::optional<bool> livemode;
+};
+
+EventFields read_event(const JsonValue& event) {
+  EventFields f;
+  if (!event.IsObject()) return f;
+  const JsonValue *id = nullptr, *type = nullptr, *data = nullptr, *livemode = nullptr;
+  for (auto it = event.MemberBegin(); it != event.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "id") id = &it->value;
+    else if (k == "type") type = &it->value;
+    else if (k == "data") data = &it->value;
+    else if (k == "livemode") livemode = &it->value;
+  }
+  f.id = string_or_empty(id);
+  f.type = string_or_empty(type);
+  f.livemode = bool_of(livemode);
+  if (data && data->IsObject()) {
+    const JsonValue* object = nullptr;
+    for (auto it = data->MemberBegin(); it != data->MemberEnd(); ++it)
+      if (string_of(it->name) == "object") object = &it->value;
+    if (object && object->IsObject()) f.object = object;
+  }
+  return f;
+}
+
+struct SessionFields {
+  SessionFacts facts;
+  std::string client_reference_id, payment_status;
+};
+
+SessionFields read_session(const JsonValue& session) {
+  const JsonValue *id = nullptr, *pi = nullptr, *metadata = nullptr, *amount = nullptr, *currency = nullptr;
+  const JsonValue *livemode = nullptr, *client_ref = nullptr, *paid = nullptr;
+  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "id") id = &it->value;
+    else if (k == "payment_intent") pi = &it->value;
+    else if (k == "metadata") metadata = &it->value;
+    else if (k == "amount_total") amount = &it->value;
+    else if (k == "currency") currency = &it->value;
+    else if (k == "livemode") livemode = &it->value;
+    else if (k == "client_reference_id") client_ref = &it->value;
+    else if (k == "payment_status") paid = &it->value;
+  }
+  SessionFields f;
+  f.facts.id = string_or_empty(id);
+  f.facts.payment_intent = string_or_empty(pi);
+  if (metadata && metadata->IsObject()) {
+    const JsonValue* rid = nullptr;
+    for (auto it = metadata->MemberBegin(); it != metadata->MemberEnd(); ++it)
+      if (string_of(it->name) == "reservation_id") rid = &it->value;
+    f.facts.metadata_reservation_id = string_or_empty(rid);
+  }
+  if (amount) f.facts.amount_total = int_of(*amount);
+  f.facts.currency = string_or_empty(currency);
+  f.facts.livemode = bool_of(livemode);
+  f.client_reference_id = string_or_empty(client_ref);
+  f.payment_status = string_or_empty(paid);
+  return f;
 }
 
 // The reservation an event is about: our own id travels in the session's metadata
 // and client_reference_id, so events that beat the link still find it.
-Co<std::string> find_reservation(Services& s, const Json& session) {
-  std::string rid;
-  if (const Json* md = get_object(session, "metadata")) rid = string_at(*md, "reservation_id");
-  if (rid.empty()) rid = string_at(session, "client_reference_id");
-  if (!rid.empty() || string_at(session, "id").empty()) co_return rid;
-  ReadResult idx = co_await s.store.read_one(keys::session_index(string_at(session, "id")));
+Co<std::string> find_reservation(Services& s, const SessionFields& session) {
+  std::string rid = session.facts.metadata_reservation_id;
+  if (rid.empty()) rid = session.client_reference_id;
+  if (!rid.empty() || session.facts.id.empty()) co_return rid;
+  ReadResult idx = co_await s.store.read_one(keys::session_index(session.facts.id));
   if (idx.status == StoreStatus::Ok && idx.items[0].present()) rid = idx.items[0].value;
   co_return rid;
 }
@@ -34,21 +104,17 @@ Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
   if (pi_id.empty()) co_return fallback;
   StripeResult pi = co_await s.stripe.get("/v1/payment_intents/" + pi_id);
   if (!pi.ok()) co_return fallback;
-  const Json* next = get_object(pi.object, "next_action");
-  const Json* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
+  const JsonValue* next = get_object(pi.object, "next_action");
+  const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
   auto expires = details ? get_int(*details, "expires_at") : std::nullopt;
   if (!expires || *expires <= 0) co_return fallback;
   co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
 }
 
-std::optional<bool> livemode_of(const Json& obj) {
-  auto it = obj.find("livemode");
-  if (it == obj.end() || !it->is_boolean()) return std::nullopt;
-  return it->get<bool>();
-}
-
 HttpResponse received(const std::string& outcome, bool duplicate) {
-  return json_response(200, Json{{"received", true}, {"outcome", outcome}, {"duplicate", duplicate}});
+  JsonWriter body;
+  body.object().field("received", true).field("outcome", outcome).field("duplicate", duplicate).end_object();
+  return json_response(200, body);
 }
 
 // Label values stay within [a-z0-9._] so the metrics text can never be broken.
@@ -80,12 +146,19 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
     co_return error_response(400, "invalid_signature", signature_check_message(check));
   }
   auto event = parse_json(req.body, 64);
-  const Json* data = event ? get_object(*event, "data") : nullptr;
-  const Json* obj = data ? get_object(*data, "object") : nullptr;
-  const std::string id = event ? string_at(*event, "id") : std::string();
-  const std::string type = event ? string_at(*event, "type") : std::string();
-  if (!obj || !safe_id(id) || type.empty() || type.size() > 100)
+  const EventFields fields = event ? read_event(*event) : EventFields{};
+  const std::string& id = fields.id;
+  const std::string& type = fields.type;
+  if (!fields.object || !safe_id(id) || type.empty() || type.size() > 100)
     co_return error_response(400, "invalid_event", "the body is not a Stripe event (id, type, data.object)");
+  const std::string prefix = "checkout.session.";
+  const bool about_session = type.rfind(prefix, 0) == 0;
+  SessionFields session;
+  if (about_session) {
+    session = read_session(*fields.object);
+    if (!session.facts.livemode) session.facts.livemode = fields.livemode;
+  }
+  event.reset();  // everything needed is read out of it
 
   EventRef ev{id, type};
   // A cheap early answer for redeliveries, before any Stripe lookup. (The effect's own
@@ -97,21 +170,13 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
     co_return received("duplicate", true);
   }
   EffectResult res;
-  const std::string prefix = "checkout.session.";
-  if (type.rfind(prefix, 0) != 0) {
+  if (!about_session) {
     res = co_await record_event(s, ev, "unsupported_type");
   } else {
-    SessionFacts facts;
-    facts.id = string_at(*obj, "id");
-    facts.payment_intent = string_at(*obj, "payment_intent");
-    if (const Json* md = get_object(*obj, "metadata")) facts.metadata_reservation_id = string_at(*md, "reservation_id");
-    facts.amount_total = get_int(*obj, "amount_total");
-    facts.currency = string_at(*obj, "currency");
-    facts.livemode = livemode_of(*obj);
-    if (!facts.livemode) facts.livemode = livemode_of(*event);
-    const std::string rid = co_await find_reservation(s, *obj);
+    const SessionFacts& facts = session.facts;
+    const std::string rid = co_await find_reservation(s, session);
     const std::string what = type.substr(prefix.size());
-    const std::string paid = string_at(*obj, "payment_status");
+    const std::string& paid = session.payment_status;
     if (rid.empty()) {
       res = co_await record_event(s, ev, "unknown_session");
     } else if ((what == "completed" && (paid == "paid" || paid == "no_payment_required")) ||

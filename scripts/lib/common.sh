@@ -8,7 +8,7 @@ cd "$ROOT"
 # postgresql-15: scripts/lib/postgres.sh starts a throwaway server for the tests).
 DEBIAN_PACKAGES=(
   cmake g++ make pkg-config
-  nlohmann-json3-dev catch2 libsqlite3-dev
+  rapidjson-dev nlohmann-json3-dev catch2 libsqlite3-dev
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
   libclang-rt-14-dev
   emscripten binaryen wabt

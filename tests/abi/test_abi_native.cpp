@@ -9,12 +9,13 @@
 #include "config.h"
 #include "envelope.h"
 #include "fake_stripe.h"
-#include "json.h"
 #include "kv_store.h"
 #include "slotguard_abi.h"
 #include "store_service.h"
+#include "test_json.h"
 
 using namespace slotguard;
+using slotguard::testing::read_json;
 
 namespace {
 
@@ -117,7 +118,7 @@ TEST_CASE("abi: a refused configuration leaves its reason readable through the e
   // The module logs the same reason, and the secret appears in no log line.
   const auto& logs = w.env.logs();
   const auto bad = std::count_if(logs.begin(), logs.end(), [](const std::string& line) {
-    auto j = parse_json(line);
+    auto j = read_json(line, 16);
     return j && j->value("event", "") == "bad_config" && j->contains("error");
   });
   CHECK(bad == 3);

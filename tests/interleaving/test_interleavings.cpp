@@ -66,7 +66,7 @@ RunResult run_once(World& w, const std::vector<Contender>& who, const native::Ch
     const HttpResponse* r = w.engine.response(id);
     if (!r) return {"a task never finished", res.steps};
     if (r->status == 201) {
-      auto j = parse_json(r->body, 16);
+      auto j = read_json(r->body, 16);
       winners.insert((*j)["reservation"]["id"].get<std::string>());
     } else if (r->status != 409) {
       return {"unexpected status " + std::to_string(r->status) + ": " + r->body, res.steps};

@@ -1,16 +1,20 @@
 #include "fake_stripe.h"
 
 #include "form_encoding.h"
-#include "json.h"
+#include "test_json.h"
 
 namespace slotguard::native {
 
 namespace {
 
+using testing::Json;
+using testing::read_json;
+using testing::write_json;
+
 std::string error_body(const char* type, const char* code, const char* message, const char* param = nullptr) {
   Json err = {{"type", type}, {"code", code}, {"message", message}};
   if (param) err["param"] = param;
-  return dump_json(Json{{"error", err}});
+  return write_json(Json{{"error", err}});
 }
 
 std::string param(const std::vector<std::pair<std::string, std::string>>& form, const std::string& key) {
@@ -57,7 +61,7 @@ std::string FakeStripe::session_json(const FakeSession& s) const {
             {"expires_at", s.expires_at},
             {"livemode", false},
             {"payment_intent", s.payment_intent.empty() ? Json(nullptr) : Json(s.payment_intent)}};
-  return dump_json(j);
+  return write_json(j);
 }
 
 std::string FakeStripe::pay(const std::string& session_id) {
@@ -85,8 +89,8 @@ void FakeStripe::settle_voucher(const std::string& session_id, bool succeeded) {
 
 std::string FakeStripe::event_body(const std::string& event_id, const std::string& type,
                                    const std::string& session_id) const {
-  auto object = parse_json(session_json(sessions_.at(session_id)), 8);
-  return dump_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"livemode", false}, {"data", {{"object", *object}}}});
+  auto object = read_json(session_json(sessions_.at(session_id)), 8);
+  return write_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"livemode", false}, {"data", {{"object", *object}}}});
 }
 
 std::string FakeStripe::idempotency_key_of(const HostCall& call) {
@@ -219,7 +223,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
       if (s.voucher_expires_at)
         j["next_action"] = {{"type", "multibanco_display_details"},
                             {"multibanco_display_details", {{"expires_at", s.voucher_expires_at}}}};
-      return {200, dump_json(j)};
+      return {200, write_json(j)};
     }
     return {404, error_body("invalid_request_error", "resource_missing", "No such payment_intent")};
   }
@@ -246,7 +250,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     if (refunded_amount[pi] >= charged) refunds[pi] = id;
     ++refunds_made[pi];
     refund_log_[pi].push_back({id, param(form, "metadata[reservation_id]"), amount});
-    return {200, dump_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"amount", amount}, {"status", "succeeded"}})};
+    return {200, write_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"amount", amount}, {"status", "succeeded"}})};
   }
   if (req.method == "GET" && path == "/v1/refunds") {
     std::vector<std::pair<std::string, std::string>> query;
@@ -256,7 +260,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     for (const auto& r : refund_log_[param(query, "payment_intent")])
       data.push_back({{"id", r.id}, {"object", "refund"}, {"amount", r.amount}, {"status", "succeeded"},
                       {"metadata", {{"reservation_id", r.reservation_id}}}});
-    return {200, dump_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", false}})};
+    return {200, write_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", false}})};
   }
   return {404, error_body("invalid_request_error", "resource_missing", "Unrecognized request URL")};
 }

@@ -19,6 +19,7 @@
 #include "store_client.h"
 #include "store_keys.h"
 #include "store_service.h"
+#include "test_json.h"
 #include "time_rfc3339.h"
 #include "webhook_signature.h"
 
@@ -28,6 +29,10 @@ namespace {
 
 using native::FakeStripe;
 using native::StripeFault;
+using testing::Json;
+using testing::json_object;
+using testing::json_string;
+using testing::read_json;
 
 constexpr const char* kAdminToken = "swarm-admin-token-0123456789";
 constexpr const char* kWebhookSecret = "whsec_swarm_secret";
@@ -389,12 +394,12 @@ class Swarm {
       return {0, encode_fetch_reply(500, "down")};
     }
     auto f = decode_fetch_request(c.payload);
-    auto body = f ? parse_json(f->body, 16) : std::nullopt;
-    const std::string* id = body ? get_string(*body, "id") : nullptr;
-    const std::string* type = body ? get_string(*body, "type") : nullptr;
-    const Json* data = body ? get_object(*body, "data") : nullptr;
-    const Json* r = data ? get_object(*data, "reservation") : nullptr;
-    const std::string* rid = r ? get_string(*r, "id") : nullptr;
+    auto body = f ? read_json(f->body, 16) : std::nullopt;
+    const std::string* id = body ? json_string(*body, "id") : nullptr;
+    const std::string* type = body ? json_string(*body, "type") : nullptr;
+    const Json* data = body ? json_object(*body, "data") : nullptr;
+    const Json* r = data ? json_object(*data, "reservation") : nullptr;
+    const std::string* rid = r ? json_string(*r, "id") : nullptr;
     if (!id || !type || !rid) {
       fail("a notification without id, type or reservation: " + (f ? f->body : std::string()));
       return {0, encode_fetch_reply(400, "bad")};
@@ -510,12 +515,12 @@ class Swarm {
     trace("booking #" + std::to_string(t.ref) + " answered " + std::to_string(res.status));
     if (res.status == 409) ++report_.conflicts;
     if (res.status != 201) return;
-    auto j = parse_json(res.body, 16);
-    const Json* r = j ? get_object(*j, "reservation") : nullptr;
-    const std::string* rid = r ? get_string(*r, "id") : nullptr;
-    const std::string* sid = r ? get_string(*r, "checkout_session_id") : nullptr;
-    const std::string* url = j ? get_string(*j, "checkout_url") : nullptr;
-    const std::string* status = r ? get_string(*r, "status") : nullptr;
+    auto j = read_json(res.body, 16);
+    const Json* r = j ? json_object(*j, "reservation") : nullptr;
+    const std::string* rid = r ? json_string(*r, "id") : nullptr;
+    const std::string* sid = r ? json_string(*r, "checkout_session_id") : nullptr;
+    const std::string* url = j ? json_string(*j, "checkout_url") : nullptr;
+    const std::string* status = r ? json_string(*r, "status") : nullptr;
     if (!rid || !status) return fail("a 201 without a reservation: " + res.body);
     // A replay answers the reservation as it is now; a pending one always comes with
     // its checkout.
@@ -574,10 +579,10 @@ class Swarm {
   }
 
   static std::string session_of_event(const StripeEvent& e) {
-    auto j = parse_json(e.body, 16);
-    const Json* data = j ? get_object(*j, "data") : nullptr;
-    const Json* obj = data ? get_object(*data, "object") : nullptr;
-    const std::string* id = obj ? get_string(*obj, "id") : nullptr;
+    auto j = read_json(e.body, 16);
+    const Json* data = j ? json_object(*j, "data") : nullptr;
+    const Json* obj = data ? json_object(*data, "object") : nullptr;
+    const std::string* id = obj ? json_string(*obj, "id") : nullptr;
     return id ? *id : std::string();
   }
 
@@ -857,7 +862,7 @@ class Swarm {
       for (int s = 0; s < 20 && !quiet && report_.ok(); ++s) {
         sweep(rng_.below(instances_.size()));
         drain(false);
-        auto j = parse_json(last_sweep_.body, 4);
+        auto j = read_json(last_sweep_.body, 4);
         if (last_sweep_.status != 200 || !j) return fail("the sweep answered " + std::to_string(last_sweep_.status) + " while healed");
         quiet = (*j)["released"] == 0 && (*j)["linked"] == 0 && (*j)["refunds_retried"] == 0 && (*j)["more"] == false;
         // A refund that failed earlier waits out its back-off: let time pass for it.

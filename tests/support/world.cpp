@@ -85,7 +85,7 @@ std::vector<Reservation> World::reservations() {
 }
 
 Json World::json_of(const HttpResponse& r) {
-  auto j = parse_json(r.body, 64);
+  auto j = read_json(r.body, 64);
   return j ? *j : Json();
 }
 
@@ -97,8 +97,8 @@ const std::string* header(const HttpResponse& r, const std::string& name) {
 
 std::string error_code(World& w, const HttpResponse& r) {
   Json j = w.json_of(r);
-  const Json* err = get_object(j, "error");
-  const std::string* c = err ? get_string(*err, "code") : nullptr;
+  const Json* err = json_object(j, "error");
+  const std::string* c = err ? json_string(*err, "code") : nullptr;
   return c ? *c : std::string();
 }
 

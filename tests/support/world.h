@@ -10,6 +10,7 @@
 #include "kv_store.h"
 #include "scheduler.h"
 #include "sim_host.h"
+#include "test_json.h"
 
 namespace slotguard::testing {
 

@@ -71,10 +71,10 @@ struct Fixture {
     HttpResponse r = w.call(std::move(req));
     CHECK(r.status == status);
     Json j = w.json_of(r);
-    const Json* err = get_object(j, "error");
+    const Json* err = json_object(j, "error");
     REQUIRE(err != nullptr);
-    const std::string* got_code = get_string(*err, "code");
-    const std::string* message = get_string(*err, "message");
+    const std::string* got_code = json_string(*err, "code");
+    const std::string* message = json_string(*err, "message");
     REQUIRE(got_code != nullptr);
     REQUIRE(message != nullptr);
     CHECK(*got_code == code);
@@ -759,9 +759,9 @@ TEST_CASE("fuzz: random bodies, methods, paths and queries never crash, never 5x
     by_class[res.status / 100] += 1;
     if (res.status >= 400) {
       Json j = w.json_of(res);
-      const Json* err = get_object(j, "error");
+      const Json* err = json_object(j, "error");
       REQUIRE(err != nullptr);
-      CHECK(get_string(*err, "code") != nullptr);
+      CHECK(json_string(*err, "code") != nullptr);
       REQUIRE(same_store(state, w.store->list("", "\xff", 1'000'000, "")->items));
       CHECK(w.stripe.calls().size() == stripe_before);
     } else {

@@ -285,7 +285,7 @@ TEST_CASE("defect: log lines stay JSON whatever text reaches them", "[defect][lo
   REQUIRE_FALSE(w.host.logs().empty());
   for (const auto& line : w.host.logs()) {
     INFO(line);
-    auto j = parse_json(line, 8);
+    auto j = read_json(line, 8);
     REQUIRE(j);
     CHECK(j->is_object());
     CHECK(line.find('\n') == std::string::npos);

@@ -42,7 +42,7 @@ std::optional<Reservation> stored(World& w, const std::string& rid) {
 std::string rid_of(World& w, const HttpResponse& r) {
   Json j = w.json_of(r);
   if (!j.is_object() || !j.contains("reservation")) return {};
-  const std::string* id = get_string(j["reservation"], "id");
+  const std::string* id = json_string(j["reservation"], "id");
   return id ? *id : std::string();
 }
 

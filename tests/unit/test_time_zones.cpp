@@ -7,10 +7,15 @@
 #include <ctime>
 
 #include "availability.h"
+#include "json.h"
+#include "test_json.h"
 #include "time_rfc3339.h"
 #include "tz_rules.h"
 
 using namespace slotguard;
+using slotguard::testing::Json;
+using slotguard::testing::read_json;
+using slotguard::testing::write_json;
 
 namespace {
 
@@ -30,9 +35,25 @@ long system_offset_s(const char* zone, int64_t utc_ms) {
   return local.tm_gmtoff;
 }
 
+// A request body as the core parses it.
+JsonDoc body(const char* text) {
+  auto doc = parse_json(text);
+  REQUIRE(doc);
+  return std::move(*doc);
+}
+
+// The document as the core writes it, read back by the tests' own parser.
+Json written(const Availability& a) {
+  JsonWriter w;
+  write_availability(w, a);
+  auto j = read_json(w.take());
+  REQUIRE(j);
+  return *j;
+}
+
 Availability lisbon_nine_to_five() {
   auto a = availability_from_request(
-      Json::parse(R"({"time_zone": "Europe/Lisbon", "weekly": {"sun": [["00:00", "23:59"]], "mon": [["09:00", "17:00"]]}})"),
+      body(R"({"time_zone": "Europe/Lisbon", "weekly": {"sun": [["00:00", "23:59"]], "mon": [["09:00", "17:00"]]}})"),
       nullptr);
   REQUIRE(a);
   return *a;
@@ -133,7 +154,7 @@ TEST_CASE("availability: a skipped local time is never offered, a repeated one o
 }
 
 TEST_CASE("availability: overrides replace the weekly hours of their date", "[availability]") {
-  auto a = availability_from_request(Json::parse(R"({"time_zone": "America/New_York",
+  auto a = availability_from_request(body(R"({"time_zone": "America/New_York",
       "weekly": {"thu": [["09:00", "12:00"], ["13:00", "17:30"]]},
       "overrides": [{"date": "2026-12-24", "intervals": []}, {"date": "2026-12-27", "intervals": [["10:00", "13:00"]]}]})"),
                                      nullptr);
@@ -143,19 +164,19 @@ TEST_CASE("availability: overrides replace the weekly hours of their date", "[av
   CHECK(offered_by(*a, at("2026-12-27T15:00:00Z"), at("2026-12-27T18:00:00Z")));  // Sun 10:00-13:00
   CHECK_FALSE(offered_by(*a, at("2026-12-17T16:30:00Z"), at("2026-12-17T18:30:00Z")));  // across the lunch gap
   // The stored shape is the normalised request.
-  Json j = availability_to_json(*a);
+  Json j = written(*a);
   CHECK(j["weekly"]["thu"] == Json::parse(R"([["09:00", "12:00"], ["13:00", "17:30"]])"));
   CHECK(j["weekly"]["mon"].empty());
   CHECK(j["overrides"][1] == Json::parse(R"({"date": "2026-12-27", "intervals": [["10:00", "13:00"]]})"));
-  auto again = availability_from_storage(dump_json(j));
+  auto again = availability_from_storage(write_json(j));
   REQUIRE(again);
-  CHECK(availability_to_json(*again) == j);
+  CHECK(written(*again) == j);
 }
 
 TEST_CASE("availability: bad documents are refused with the field named", "[availability]") {
   auto refused = [](const char* text) {
     std::string error;
-    CHECK_FALSE(availability_from_request(Json::parse(text), &error));
+    CHECK_FALSE(availability_from_request(body(text), &error));
     return error;
   };
   CHECK(refused(R"({"weekly": {}})").find("time_zone") != std::string::npos);

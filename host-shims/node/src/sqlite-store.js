@@ -179,7 +179,14 @@ export function createSqliteStore({ path = DEFAULT_DB_PATH, busyTimeoutMs = 5000
     lists = [];
     commits = [];
     if (c.length) flushCommits(c);
-    if (r.length || l.length) {
+    if (r.length === 1 && l.length === 0 && r[0].keys.length === 1) {
+      // One key alone: a single SELECT is its own snapshot, no transaction needed.
+      try {
+        r[0].resolve({ items: readOne(r[0].keys) });
+      } catch (error) {
+        r[0].reject(error);
+      }
+    } else if (r.length || l.length) {
       inTransaction(BEGIN_READ, [...r, ...l], (q) => (q.keys ? { items: readOne(q.keys) } : listOne(q.start, q.end, q.limit, q.after)));
     }
   }

@@ -43,19 +43,22 @@ HostReply answer_stripe(const HostCall& call) {
       if (k == name) return v;
     return std::string();
   };
-  Json session = {{"id", "cs_consumer_1"},
-                  {"object", "checkout.session"},
-                  {"status", "open"},
-                  {"payment_status", "unpaid"},
-                  {"url", "https://checkout.example/cs_consumer_1"},
-                  {"client_reference_id", param("client_reference_id")},
-                  {"metadata", {{"reservation_id", param("client_reference_id")}}},
-                  {"amount_total", std::stoll(param("line_items[0][price_data][unit_amount]"))},
-                  {"currency", param("line_items[0][price_data][currency]")},
-                  {"expires_at", std::stoll(param("expires_at"))},
-                  {"livemode", false},
-                  {"payment_intent", nullptr}};
-  return {0, encode_fetch_reply(200, session.dump())};
+  JsonWriter session;
+  session.object()
+      .field("id", "cs_consumer_1")
+      .field("object", "checkout.session")
+      .field("status", "open")
+      .field("payment_status", "unpaid")
+      .field("url", "https://checkout.example/cs_consumer_1")
+      .field("client_reference_id", param("client_reference_id"));
+  session.key("metadata").object().field("reservation_id", param("client_reference_id")).end_object();
+  session.field("amount_total", std::stoll(param("line_items[0][price_data][unit_amount]")))
+      .field("currency", param("line_items[0][price_data][currency]"))
+      .field("expires_at", std::stoll(param("expires_at")))
+      .field("livemode", false)
+      .field("payment_intent", nullptr)
+      .end_object();
+  return {0, encode_fetch_reply(200, session.take())};
 }
 
 const HttpResponse* run(Engine& engine, native::KvStore& store, HttpRequest req) {
@@ -67,11 +70,11 @@ const HttpResponse* run(Engine& engine, native::KvStore& store, HttpRequest req)
   return engine.response(id);
 }
 
-HttpRequest request(const char* method, std::string path, const Json& body, HeaderList headers = {}) {
+HttpRequest request(const char* method, std::string path, std::string body, HeaderList headers = {}) {
   HttpRequest r;
   r.method = method;
   r.path = std::move(path);
-  r.body = body.dump();
+  r.body = std::move(body);
   r.headers = std::move(headers);
   r.headers.emplace_back("Content-Type", "application/json");
   return r;
@@ -87,9 +90,11 @@ int main() {
   cfg.stripe_secret_key = "sk_test_consumer";
   Engine engine(cfg, host);
 
-  Json event = {{"expert_id", "ana"}, {"title", "Intro call"}, {"duration_minutes", 30},
-                {"price", {{"amount", 5000}, {"currency", "eur"}}}};
-  const HttpResponse* put = run(engine, *store, request("PUT", "/v1/events/intro-call", event,
+  JsonWriter event;
+  event.object().field("expert_id", "ana").field("title", "Intro call").field("duration_minutes", 30);
+  event.key("price").object().field("amount", 5000).field("currency", "eur").end_object();
+  event.end_object();
+  const HttpResponse* put = run(engine, *store, request("PUT", "/v1/events/intro-call", event.take(),
                                                        {{"Authorization", "Bearer " + cfg.admin_token}}));
   if (!put || put->status / 100 != 2) {
     std::printf("creating the event failed: %d %s\n", put ? put->status : 0, put ? put->body.c_str() : "");
@@ -102,9 +107,11 @@ int main() {
   std::time_t t = static_cast<std::time_t>(start_ms / 1000);
   char start[32];
   std::strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  Json hold = {{"event_id", "intro-call"}, {"start", start},
-               {"guest", {{"email", "guest@example.com"}, {"name", "Guest"}}}};
-  const HttpResponse* held = run(engine, *store, request("POST", "/v1/reservations", hold));
+  JsonWriter hold;
+  hold.object().field("event_id", "intro-call").field("start", std::string_view(start));
+  hold.key("guest").object().field("email", "guest@example.com").field("name", "Guest").end_object();
+  hold.end_object();
+  const HttpResponse* held = run(engine, *store, request("POST", "/v1/reservations", hold.take()));
   std::printf("%d %s\n", held ? held->status : 0, held ? held->body.c_str() : "");
   return held && held->status == 201 ? 0 : 1;
 }

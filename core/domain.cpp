@@ -269,13 +269,21 @@ void write_reservation_view(JsonWriter& w, const Reservation& r) {
   w.end_object();
 }
 
+// Fields at their default (an empty string, a zero count, false, one seat) are left
+// out: the reader restores the default, every reader since these fields existed does,
+// and a record that is a third smaller is a third fewer bytes for the store to write.
 std::string reservation_to_storage(const Reservation& r) {
   JsonWriter w;
-  w.object()
-      .field("id", r.id)
-      .field("event_id", r.event_id)
-      .field("expert_id", r.expert_id)
-      .field("start", r.start)
+  auto text = [&w](const char* key, const std::string& v) {
+    if (!v.empty()) w.field(key, v);
+  };
+  auto count = [&w](const char* key, int64_t v, int64_t default_value = 0) {
+    if (v != default_value) w.field(key, v);
+  };
+  w.object().field("id", r.id);
+  text("event_id", r.event_id);
+  text("expert_id", r.expert_id);
+  w.field("start", r.start)
       .field("end", r.end)
       .field("span_start", r.span_start)
       .field("span_end", r.span_end)
@@ -285,31 +293,29 @@ std::string reservation_to_storage(const Reservation& r) {
       .field("name", r.guest.name)
       .end_object()
       .field("status", status_name(r.status))
-      .field("release_reason", r.release_reason)
       .field("expires_at", r.expires_at)
-      .field("session_expires_at", r.session_expires_at)
-      .field("checkout_session_id", r.checkout_session_id)
-      .field("checkout_url", r.checkout_url)
-      .field("payment_intent_id", r.payment_intent_id)
-      .field("refund_id", r.refund_id)
-      .field("checkout_attempt", r.checkout_attempt)
-      .field("refund_attempts", r.refund_attempts)
-      .field("refund_next_at", r.refund_next_at)
-      .field("refund_gave_up", r.refund_gave_up)
-      .field("title", r.title);
+      .field("session_expires_at", r.session_expires_at);
+  text("release_reason", r.release_reason);
+  text("checkout_session_id", r.checkout_session_id);
+  text("checkout_url", r.checkout_url);
+  text("payment_intent_id", r.payment_intent_id);
+  text("refund_id", r.refund_id);
+  count("checkout_attempt", r.checkout_attempt);
+  count("refund_attempts", r.refund_attempts);
+  count("refund_next_at", r.refund_next_at);
+  if (r.refund_gave_up) w.field("refund_gave_up", true);
+  text("title", r.title);
   write_price(w, r.price);
   w.key("payment_method_types");
   write_strings(w, r.payment_method_types);
-  w.field("success_url", r.success_url)
-      .field("cancel_url", r.cancel_url)
-      .field("created_at", r.created_at)
-      .field("updated_at", r.updated_at)
-      .field("notify_seq", r.notify_seq)
-      .field("refund_amount", r.refund_amount)
-      .field("seats", r.seats)
-      .field("idempotency_key", r.idempotency_key)
-      .end_object();
-  return w.take();
+  text("success_url", r.success_url);
+  text("cancel_url", r.cancel_url);
+  w.field("created_at", r.created_at).field("updated_at", r.updated_at);
+  count("notify_seq", r.notify_seq);
+  count("refund_amount", r.refund_amount);
+  count("seats", r.seats, 1);
+  text("idempotency_key", r.idempotency_key);
+  return w.end_object().take();
 }
 
 std::optional<Reservation> reservation_from_storage(std::string_view text) {

@@ -18,6 +18,13 @@ void Services::log(LogLevel level, std::string_view event, std::initializer_list
   env.log(level, line.end_object().take());
 }
 
+std::string Services::time_ordered_id(std::string_view prefix) {
+  const auto ms = static_cast<uint64_t>(now());
+  uint8_t time_bytes[6];
+  for (int i = 0; i < 6; ++i) time_bytes[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
+  return random_id(std::string(prefix) + to_hex(time_bytes, sizeof time_bytes));
+}
+
 std::string Services::random_id(std::string_view prefix, size_t bytes) {
   uint8_t buf[32];
   if (bytes > sizeof buf) bytes = sizeof buf;

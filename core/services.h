@@ -46,6 +46,11 @@ struct Services {
   // the line. Fields name reservations and Stripe objects by id only, never guest data.
   void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
   std::string random_id(std::string_view prefix, size_t bytes = 16);
+  // prefix + the time in ms (12 hex digits) + 16 random bytes: ids minted later sort
+  // later, so new records land next to each other in every store's B-tree (one page
+  // written per few records, not one per record); the random part keeps them
+  // unguessable.
+  std::string time_ordered_id(std::string_view prefix);
 };
 
 }  // namespace slotguard

@@ -228,7 +228,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
     }
 
     Reservation r;
-    r.id = s.random_id("rsv_");
+    r.id = s.time_ordered_id("rsv_");
     r.event_id = event->id;
     r.start = in->start;
     r.end = in->start + event->duration_minutes * kMinuteMs;

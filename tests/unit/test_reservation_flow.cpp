@@ -161,7 +161,8 @@ void check_happy_path(World& w) {
   const Json& view = body["reservation"];
   const std::string rid = view["id"].get<std::string>();
   CHECK(rid.rfind("rsv_", 0) == 0);
-  CHECK(rid.size() == 4 + 32);
+  CHECK(rid.size() == 4 + 12 + 32);  // the time in ms, then 16 random bytes, in hex
+  CHECK(static_cast<int64_t>(std::stoull(rid.substr(4, 12), nullptr, 16)) == w.host.now_ms());
   CHECK(view["event_id"] == "consult");
   CHECK(view["expert_id"] == "ada");
   CHECK(view["start"] == "2030-01-02T10:00:00Z");

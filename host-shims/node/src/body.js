@@ -19,7 +19,15 @@ export class BodyTooLargeError extends Error {
  * ordinary oversized upload still gets its 413.
  * @param {import('node:http').IncomingMessage} req
  */
+const EMPTY = new Uint8Array(0);
+
 export function readBody(req, limit, drainBase = limit) {
+  // No Content-Length (or 0) and no Transfer-Encoding: HTTP/1.1 says there is no body
+  // (a GET, mostly). Answer at once; node:http discards the empty stream itself.
+  const length = req.headers['content-length'];
+  if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    return Promise.resolve(EMPTY);
+  }
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     let tooLarge = Number.isFinite(declared) && declared > limit;

@@ -60,9 +60,8 @@ export function createNodeHandler({ handle, bodyLimit, drainLimit, admit = null,
         return res.destroy(); // the client went away mid-body: nobody to answer
       }
       const answer = await handle({ method: req.method, path, query, headers, body });
-      res.statusCode = answer.status;
-      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      res.setHeader('content-length', answer.body.byteLength);
+      // One writeHead with every header: cheaper than a setHeader per header.
+      res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.byteLength });
       res.end(answer.body);
     } catch (error) {
       log({ level: 'error', source: 'host', event: 'http_handler_failed', error: String(error?.message ?? error) });

@@ -30,4 +30,12 @@ struct MaybeAvailability {
 MaybeAvailability availability_of(const KvItem& item);
 Co<MaybeAvailability> load_availability(Services& s, std::string expert_id);
 
+// An event type and its expert's availability, in one read when the instance already
+// knows the event's expert (two otherwise).
+struct EventWithHours {
+  Loaded<EventType> event;
+  MaybeAvailability hours;
+};
+Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id);
+
 }  // namespace slotguard::api

@@ -24,11 +24,10 @@ Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string even
   TimeRange range;
   if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
   const int64_t from = range.from, to = range.to;
-  Loaded<EventType> loaded = co_await load_event(s, event_id);
-  if (!loaded.record) co_return loaded.error;
-  const EventType* event = &*loaded.record;
-
-  const MaybeAvailability hours = co_await load_availability(s, event->expert_id);
+  const EventWithHours found = co_await load_event_with_hours(s, event_id);
+  if (!found.event.record) co_return found.event.error;
+  const EventType* event = &*found.event.record;
+  const MaybeAvailability& hours = found.hours;
   if (!hours.ok) co_return store_unavailable();
 
   const int64_t now = s.now();

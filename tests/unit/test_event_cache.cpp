@@ -102,3 +102,22 @@ TEST_CASE("event cache: the event changing between a hold's read and its commit 
     else CHECK((price == 5000 || price == 9000));
   }
 }
+
+TEST_CASE("event cache: reads of an event and its slots always show the stored version", "[event-cache]") {
+  World w;
+  OtherInstance other(w);
+  REQUIRE(w.call(put_priced_event("shown", 5000, 30)).status == 201);
+  const std::string slots_path = "/v1/events/shown/slots?from=2030-01-03T10:00:00Z&to=2030-01-03T11:00:00Z";
+  auto first_end = [&](const HttpResponse& r) {
+    const Json body = w.json_of(r);
+    REQUIRE(body["slots"].is_array());
+    REQUIRE(!body["slots"].empty());
+    return body["slots"][0]["end"].get<std::string>();
+  };
+  CHECK(first_end(w.call(make_request("GET", slots_path))) == "2030-01-03T10:30:00Z");
+  REQUIRE(other.call(put_priced_event("shown", 6000, 60)).status == 200);
+  CHECK(first_end(w.call(make_request("GET", slots_path))) == "2030-01-03T11:00:00Z");
+  const Json event = w.json_of(w.call(make_request("GET", "/v1/events/shown")));
+  CHECK(event["event"]["price"]["amount"] == 6000);
+  CHECK(event["event"]["duration_minutes"] == 60);
+}

@@ -37,7 +37,8 @@ std::optional<FetchRequest> decode_fetch_request(std::string_view payload) {
     if (!r.str(k) || !r.str(v)) return std::nullopt;
     out.headers.emplace_back(std::string(k), std::string(v));
   }
-  if (!r.str(b) || !r.u32(timeout) || !r.done()) return std::nullopt;
+  // The core never asks for more than INT32_MAX ms (encode clamps): more is not its.
+  if (!r.str(b) || !r.u32(timeout) || !r.done() || timeout > INT32_MAX) return std::nullopt;
   out.body.assign(b.data(), b.size());
   out.timeout_ms = timeout;
   return out;

@@ -111,17 +111,30 @@ native::SimHost& abi_env() {
   return env;
 }
 
-void abi_init(const char* config = kConfig) {
-  // A fresh host per input: its log would otherwise grow for the whole run, and an
-  // input that leaves memory behind costs libFuzzer a full leak scan.
+// A fresh host (clock, random source, empty log, no queued call) and a fresh module
+// engine under the default configuration (sg_init).
+void abi_init() {
   abi_env() = native::SimHost(0xab1);
   native::abi_host().env = &abi_env();
   native::abi_host().calls.clear();
   native::abi_host().refuse_next = 0;
   abi_env().set_now(seeded().now_ms);
-  FUZZ_REQUIRE(sg_init(reinterpret_cast<const uint8_t*>(config), static_cast<uint32_t>(std::strlen(config))) == SG_OK,
+  FUZZ_REQUIRE(sg_init(reinterpret_cast<const uint8_t*>(kConfig), static_cast<uint32_t>(std::strlen(kConfig))) == SG_OK,
                "the default configuration was refused");
 }
+
+// An input that drives the module holds one of these. The module and its host are
+// fresh when it begins (abi_init() ran in LLVMFuzzerInitialize or at the end of the
+// input before) and made fresh again when it ends, so whatever the input left there
+// (an engine with its counters and tasks, log lines, queued calls) is freed within the
+// input: libFuzzer runs an input again, and may scan the heap for leaks, whenever it
+// ends with more allocations than frees.
+struct AbiScope {
+  AbiScope() = default;
+  AbiScope(const AbiScope&) = delete;
+  AbiScope& operator=(const AbiScope&) = delete;
+  ~AbiScope() { abi_init(); }
+};
 
 HttpResponse abi_output(int32_t task) {
   FUZZ_REQUIRE(sg_task_state(task) == SG_TASK_DONE, "the task is unfinished although no host call is queued");
@@ -169,13 +182,15 @@ void abi_run(testing::World& w, const HttpRequest& req, const std::vector<Reply>
 
 bool same_headers(const HeaderList& a, const HeaderList& b) { return a == b; }
 
-void round_trip_request_envelope(std::string_view bytes) {
+// Returns whether `bytes` decode.
+bool round_trip_request_envelope(std::string_view bytes) {
   auto req = decode_request_envelope(bytes);
-  if (!req) return;
+  if (!req) return false;
   auto again = decode_request_envelope(encode_request_envelope(*req));
   FUZZ_REQUIRE(again && again->method == req->method && again->path == req->path && again->query == req->query &&
                    same_headers(again->headers, req->headers) && again->body == req->body,
                "a request envelope does not survive encode/decode");
+  return true;
 }
 
 void round_trip_response_envelope(std::string_view bytes) {
@@ -252,7 +267,7 @@ void fuzz_config(std::string_view text) {
   } else {
     FUZZ_REQUIRE(!error.empty(), "a refused configuration without a message");
   }
-  abi_init();
+  AbiScope scope;  // the sg_init under test runs on a fresh host and module
   const std::string copy(text);
   const int32_t rc = sg_init(reinterpret_cast<const uint8_t*>(copy.data()), static_cast<uint32_t>(copy.size()));
   FUZZ_REQUIRE((rc == SG_OK) == cfg.has_value(), "sg_init and parse_config disagree");
@@ -271,6 +286,12 @@ void fuzz_config(std::string_view text) {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  prepare_world();
+  abi_init();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -279,11 +300,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t n = static_cast<size_t>(leading_int(mode.substr(mode.empty() ? 0 : 1), 1000));
   switch (m) {
     case 'e': {
-      round_trip_request_envelope(rest);
-      abi_init();
+      const bool decodes = round_trip_request_envelope(rest);
+      AbiScope scope;
       const int32_t task =
           sg_task_start(reinterpret_cast<const uint8_t*>(rest.data()), static_cast<uint32_t>(rest.size()));
-      FUZZ_REQUIRE((task > 0) == decode_request_envelope(rest).has_value(),
+      FUZZ_REQUIRE((task > 0) == decodes,
                    "sg_task_start and decode_request_envelope disagree");
       if (task > 0) {
         auto w = seeded_world();
@@ -295,7 +316,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 'o': round_trip_response_envelope(rest); break;
     case 'c': fuzz_config(rest); break;
     case 't': {
-      abi_init();
+      AbiScope scope;
       auto w = seeded_world();
       abi_run(*w, build_request(*w, n), read_replies(rest));
       break;

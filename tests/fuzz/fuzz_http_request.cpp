@@ -55,6 +55,11 @@ void run_concurrently(testing::World& w, const std::vector<std::string_view>& pa
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  prepare_world();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;
   const std::string text = expand_tokens(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -2,9 +2,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "json.h"
 #include "kv_store.h"
+#include "snapshot_store.h"
 #include "store_keys.h"
 
 namespace slotguard::fuzz {
@@ -19,9 +21,9 @@ void fail(const char* file, int line, const std::string& what) {
 
 namespace {
 
-std::string string_field(const Json& j, const char* a, const char* b) {
-  const Json* obj = get_object(j, a);
-  const std::string* s = obj ? get_string(*obj, b) : nullptr;
+std::string string_field(const testing::Json& j, const char* a, const char* b) {
+  const testing::Json* obj = testing::json_object(j, a);
+  const std::string* s = obj ? testing::json_string(*obj, b) : nullptr;
   return s ? *s : std::string();
 }
 
@@ -32,7 +34,7 @@ struct Booked {
 Booked book(World& w, const char* event, const char* start, const char* email, const std::string& key = {}) {
   HttpResponse r = w.call(World::create_request(event, start, email, key));
   FUZZ_REQUIRE(r.status == 201, "seeding: booking " + std::string(start) + " answered " + std::to_string(r.status));
-  Json j = w.json_of(r);
+  testing::Json j = w.json_of(r);
   return {string_field(j, "reservation", "id"), string_field(j, "reservation", "checkout_session_id")};
 }
 
@@ -91,10 +93,10 @@ Seeded build_seeded() {
 
   s.items = testing::snapshot(w);
   FUZZ_REQUIRE(!s.items.empty(), "seeding: empty store");
+  size_t reservations = 0;
   for (const KvItem& it : s.items)
-    if (it.key.rfind(kReservationPrefix, 0) == 0)
-      if (auto r = reservation_from_storage(it.value)) s.parsed.emplace(it.value, *r);
-  FUZZ_REQUIRE(s.parsed.size() == 7, "seeding: expected seven reservations (A-F, U), found " + std::to_string(s.parsed.size()));
+    if (it.key.rfind(kReservationPrefix, 0) == 0 && reservation_from_storage(it.value)) ++reservations;
+  FUZZ_REQUIRE(reservations == 7, "seeding: expected seven reservations (A-F, U), found " + std::to_string(reservations));
   s.stripe = w.stripe;
   s.now_ms = w.host.now_ms();
   s.tokens = {{"@rA", a.rid},  {"@sA", a.session},  {"@rB", b.rid},  {"@sB", b.session}, {"@pB", pb},
@@ -116,17 +118,171 @@ const Seeded& seeded() {
   return s;
 }
 
-std::unique_ptr<World> seeded_world() {
-  const Seeded& s = seeded();
-  auto w = std::make_unique<World>(0x5eedf00dULL);
-  w->host.set_now(s.now_ms);
-  w->stripe = s.stripe;
+namespace {
+
+constexpr uint64_t kWorldSeed = 0x5eedf00dULL;
+
+// The memory store every input used to get: the seeded items copied in one commit.
+std::unique_ptr<native::KvStore> fresh_memory_store() {
   std::vector<KvMutation> copy;
-  copy.reserve(s.items.size());
-  for (const KvItem& it : s.items) copy.push_back({KvMutation::Op::Set, it.key, it.value});
-  auto done = w->store->commit({}, copy);
+  copy.reserve(seeded().items.size());
+  for (const KvItem& it : seeded().items) copy.push_back({KvMutation::Op::Set, it.key, it.value});
+  auto store = native::make_memory_store();
+  auto done = store->commit({}, copy);
   FUZZ_REQUIRE(done && *done == CommitOutcome::Committed, "copying the seeded store failed");
-  return w;
+  return store;
+}
+
+bool same_answer(const std::optional<std::vector<KvItem>>& a, const std::optional<std::vector<KvItem>>& b) {
+  return a.has_value() == b.has_value() && (!a || testing::same_store(*a, *b));
+}
+
+// SLOTGUARD_FUZZ_CROSSCHECK: the snapshot store and a fresh memory store side by side.
+class CrossCheckStore final : public native::KvStore {
+ public:
+  explicit CrossCheckStore(std::unique_ptr<SnapshotStore> primary) : held_(std::move(primary)), primary_(*held_) {}
+  void renew() { mirror_ = fresh_memory_store(); }
+
+  std::optional<std::vector<KvItem>> read(const std::vector<std::string>& keys) override {
+    auto a = primary_.read(keys);
+    FUZZ_REQUIRE(same_answer(a, mirror_->read(keys)), "crosscheck: read differs from the memory store");
+    return a;
+  }
+  std::optional<KvListResult> list(std::string_view start, std::string_view end, size_t limit,
+                                   std::string_view after) override {
+    auto a = primary_.list(start, end, limit, after);
+    auto b = mirror_->list(start, end, limit, after);
+    FUZZ_REQUIRE(a.has_value() == b.has_value() && (!a || (a->more == b->more && testing::same_store(a->items, b->items))),
+                 "crosscheck: list differs from the memory store");
+    return a;
+  }
+  std::optional<CommitOutcome> commit(const std::vector<KvCheck>& checks,
+                                      const std::vector<KvMutation>& mutations) override {
+    auto a = primary_.commit(checks, mutations);
+    FUZZ_REQUIRE(a == mirror_->commit(checks, mutations), "crosscheck: commit differs from the memory store");
+    return a;
+  }
+
+ private:
+  std::unique_ptr<SnapshotStore> held_;
+  SnapshotStore& primary_;
+  std::unique_ptr<native::KvStore> mirror_;
+};
+
+bool same_sessions(std::map<std::string, native::FakeSession>& a, std::map<std::string, native::FakeSession>& b) {
+  if (a.size() != b.size()) return false;
+  for (auto i = a.begin(), j = b.begin(); i != a.end(); ++i, ++j) {
+    const native::FakeSession &x = i->second, &y = j->second;
+    if (i->first != j->first || x.id != y.id || x.reservation_id != y.reservation_id || x.status != y.status ||
+        x.payment_status != y.payment_status || x.payment_intent != y.payment_intent || x.url != y.url ||
+        x.currency != y.currency || x.customer_email != y.customer_email || x.amount != y.amount ||
+        x.expires_at != y.expires_at || x.voucher_expires_at != y.voucher_expires_at || x.methods != y.methods)
+      return false;
+  }
+  return true;
+}
+
+// Whether the fake Stripe may differ from the seeded one. Everything it keeps changes
+// only in serve() (which records every call it performs) or through the public
+// members and the session helpers (pay, pay_with_voucher, settle_voucher,
+// expire_due), all compared here; begin_in_flight, which no target uses, is not.
+bool stripe_untouched(native::FakeStripe& now, native::FakeStripe& seed) {
+  return now.calls().size() == seed.calls().size() && now.refunds == seed.refunds &&
+         now.refunds_made == seed.refunds_made && now.refunded_amount == seed.refunded_amount &&
+         now.fail_refunds == seed.fail_refunds && now.refunds_always_fail == seed.refunds_always_fail &&
+         now.fail_creates_with_500 == seed.fail_creates_with_500 &&
+         now.fail_creates_with_400 == seed.fail_creates_with_400 &&
+         now.fail_creates_in_transport == seed.fail_creates_in_transport && !now.clock == !seed.clock &&
+         same_sessions(now.sessions(), seed.sessions());
+}
+
+struct Lender {
+  SnapshotStore* store = nullptr;
+  CrossCheckStore* cross = nullptr;
+  std::unique_ptr<World> world;
+  native::FakeStripe stripe;  // the seeded fake Stripe, to compare and restore from
+  bool lent = false;
+  // The watch, checked against full snapshots under SLOTGUARD_FUZZ_CROSSCHECK.
+  std::vector<KvItem> watched;
+
+  Lender() {
+    const Seeded& s = seeded();
+    // What a new memory store holds after copying the seeded items in one commit.
+    std::vector<KvItem> base = s.items;
+    for (KvItem& it : base) it.version = 1;
+    auto primary = std::make_unique<SnapshotStore>(base, 1, kReservationPrefix, reservation_from_storage);
+    store = primary.get();
+    std::unique_ptr<native::KvStore> served;
+    if (std::getenv("SLOTGUARD_FUZZ_CROSSCHECK")) {
+      auto c = std::make_unique<CrossCheckStore>(std::move(primary));
+      cross = c.get();
+      served = std::move(c);
+    } else {
+      served = std::move(primary);
+    }
+    world = std::make_unique<World>(kWorldSeed, std::move(served));
+    stripe = s.stripe;
+    reset();
+  }
+
+  // Puts the world in the seeded state.
+  void reset() {
+    const Seeded& s = seeded();
+    World& w = *world;
+    FUZZ_REQUIRE(w.engine.in_flight() == 0, "a task outlived its input");
+    // A new engine (counters, task ids) and scheduler, in place: the scheduler and the
+    // tests' helpers hold references to these members.
+    std::destroy_at(&w.sched);
+    std::destroy_at(&w.engine);
+    std::construct_at(&w.engine, testing::test_config(), w.host, nullptr);
+    std::construct_at(&w.sched, w.engine, *w.store, w.stripe);
+    w.host = native::SimHost(kWorldSeed);
+    w.host.set_now(s.now_ms);
+    if (cross || !stripe_untouched(w.stripe, stripe)) w.stripe = stripe;
+    store->restore();
+    if (cross) cross->renew();
+  }
+};
+
+Lender& lender() {
+  // Never destroyed: the world outlives every input, and exit needs no teardown.
+  static Lender* l = new Lender();
+  return *l;
+}
+
+}  // namespace
+
+void prepare_world() { (void)lender(); }
+
+WorldLease::WorldLease() {
+  Lender& l = lender();
+  FUZZ_REQUIRE(!l.lent, "the seeded world is already lent");
+  FUZZ_REQUIRE(l.store->at_baseline(), "the seeded world was not restored");
+  l.lent = true;
+  world_ = l.world.get();
+}
+
+WorldLease::~WorldLease() {
+  Lender& l = lender();
+  l.reset();
+  l.lent = false;
+}
+
+void watch_store(World& w) {
+  Lender& l = lender();
+  FUZZ_REQUIRE(&w == l.world.get(), "watch_store needs the leased world");
+  l.store->watch();
+  if (l.cross) l.watched = testing::snapshot(w);
+}
+
+bool store_unchanged(World& w) {
+  Lender& l = lender();
+  FUZZ_REQUIRE(&w == l.world.get(), "store_unchanged needs the leased world");
+  const bool same = l.store->unchanged();
+  if (l.cross)
+    FUZZ_REQUIRE(same == testing::same_store(l.watched, testing::snapshot(w)),
+                 "crosscheck: the store watch disagrees with full snapshots");
+  return same;
 }
 
 std::string expand_tokens(std::string_view text) {
@@ -134,20 +290,24 @@ std::string expand_tokens(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 64);
   for (size_t i = 0; i < text.size();) {
-    bool replaced = false;
-    if (text[i] == '@') {
-      // Longest token first, so "@token" is never read as a shorter one.
-      const std::pair<std::string, std::string>* best = nullptr;
-      for (const auto& t : tokens)
-        if (text.compare(i, t.first.size(), t.first) == 0 && (!best || t.first.size() > best->first.size()))
-          best = &t;
-      if (best) {
-        out += best->second;
-        i += best->first.size();
-        replaced = true;
-      }
+    // Copy up to the next '@' in one go.
+    const size_t at = text.find('@', i);
+    if (at == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
     }
-    if (!replaced) out.push_back(text[i++]);
+    out.append(text.substr(i, at - i));
+    i = at;
+    // Longest token first, so "@token" is never read as a shorter one.
+    const std::pair<std::string, std::string>* best = nullptr;
+    for (const auto& t : tokens)
+      if (text.compare(i, t.first.size(), t.first) == 0 && (!best || t.first.size() > best->first.size())) best = &t;
+    if (best) {
+      out += best->second;
+      i += best->first.size();
+    } else {
+      out.push_back(text[i++]);
+    }
   }
   return out;
 }
@@ -242,37 +402,33 @@ void check_response(const HttpResponse& r) {
                    "a response header carries CR, LF or NUL: " + k);
     if (iequals(k, "content-type") && v.find("json") != std::string::npos) json = true;
   }
-  std::optional<Json> body;
+  std::optional<testing::Json> body;
   if (json || r.status >= 400) {
-    body = parse_json(r.body, 64);
+    body = testing::read_json(r.body, 64);
     FUZZ_REQUIRE(body.has_value(), "status " + std::to_string(r.status) + " with a body that is not JSON: " + r.body);
   }
   if (r.status >= 400) {
-    const Json* err = get_object(*body, "error");
-    const std::string* code = err ? get_string(*err, "code") : nullptr;
-    const std::string* message = err ? get_string(*err, "message") : nullptr;
+    const testing::Json* err = testing::json_object(*body, "error");
+    const std::string* code = err ? testing::json_string(*err, "code") : nullptr;
+    const std::string* message = err ? testing::json_string(*err, "message") : nullptr;
     FUZZ_REQUIRE(code && !code->empty() && message,
                  "error status " + std::to_string(r.status) + " without {error: {code, message}}: " + r.body);
   }
 }
 
 void check_world(World& w) {
-  // Reservation keys are ASCII after the prefix, so this end bounds them all.
-  auto page = w.store->list(kReservationPrefix, kReservationPrefix + "\x7f", 1'000'000, "");
-  FUZZ_REQUIRE(page && !page->more, "listing the reservations failed");
-  const auto& cache = seeded().parsed;
-  std::vector<Reservation> active;
+  Lender& l = lender();
+  FUZZ_REQUIRE(&w == l.world.get(), "check_world needs the leased world");
   const int64_t now = w.host.now_ms();
-  for (const KvItem& it : page->items) {
-    auto hit = cache.find(it.value);
-    std::optional<Reservation> r = hit != cache.end() ? std::optional<Reservation>(hit->second)
-                                                      : reservation_from_storage(it.value);
-    FUZZ_REQUIRE(r.has_value(), "a stored reservation does not parse: " + it.key);
-    if (r->active_at(now)) active.push_back(std::move(*r));
-  }
+  static std::vector<const Reservation*> active;
+  active.clear();
+  l.store->for_each_parsed([&](const std::string& key, const Reservation* r) {
+    FUZZ_REQUIRE(r != nullptr, "a stored reservation does not parse: " + key);
+    if (r->active_at(now)) active.push_back(r);
+  });
   for (size_t i = 0; i < active.size(); ++i)
     for (size_t j = i + 1; j < active.size(); ++j) {
-      const Reservation &a = active[i], &b = active[j];
+      const Reservation &a = *active[i], &b = *active[j];
       FUZZ_REQUIRE(!(a.expert_id == b.expert_id && a.span_start < b.span_end && b.span_start < a.span_end),
                    "double booking: " + a.id + " and " + b.id);
     }

@@ -1,5 +1,5 @@
-// Shared pieces of the libFuzzer targets: a seeded world built once and copied per
-// input, token expansion so short inputs can name seeded records, a bounded task
+// Shared pieces of the libFuzzer targets: a seeded world built once and restored after
+// every input, token expansion so short inputs can name seeded records, a bounded task
 // driver, and the properties every response must have.
 #pragma once
 #include <cstddef>
@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,16 +37,47 @@ struct Seeded {
   int64_t now_ms = 0;          // the clock when seeding finished
   // "@rA" -> reservation A's id, and so on (the list is in tests/fuzz/README.md).
   std::vector<std::pair<std::string, std::string>> tokens;
-  // The seeded reservation records, parsed once, by their stored text: most inputs
-  // change one record at most, and parsing every record after every request would
-  // otherwise take most of each execution.
-  std::unordered_map<std::string, Reservation> parsed;
 };
 const Seeded& seeded();
 
-// A fresh world holding a copy of the seeded state. Its random source differs from
-// the one used for seeding, so new reservation ids never collide with seeded ones.
-std::unique_ptr<testing::World> seeded_world();
+// The seeded world, lent to one input. There is one world per process: a lease hands
+// it out in the seeded state and, when it ends, puts it back exactly as a fresh copy
+// would be (the store's writes undone, the fake Stripe, clock and random source reset,
+// a new engine and scheduler), so every input sees the same world and a crash
+// reproduces from its input alone. Restoring costs what the input wrote, not the
+// size of the world. One lease at a time.
+//
+// The state is that of a new World (random seed 0x5eedf00d, so new reservation ids
+// never collide with seeded ones) holding a copy of the seeded store in one commit
+// (every seeded key at version 1), the seeded fake Stripe and the seeded clock.
+//
+// SLOTGUARD_FUZZ_CROSSCHECK=1 checks this machinery while fuzzing: every store call is
+// also made on a memory store (host-shims/native) built afresh for each input from the
+// seeded items, and the answers must agree; the store watch is checked against full
+// snapshots as well.
+class WorldLease {
+ public:
+  WorldLease();
+  ~WorldLease();
+  WorldLease(const WorldLease&) = delete;
+  WorldLease& operator=(const WorldLease&) = delete;
+  testing::World& operator*() const { return *world_; }
+  testing::World* operator->() const { return world_; }
+
+ private:
+  testing::World* world_;
+};
+inline WorldLease seeded_world() { return WorldLease(); }
+// Builds the seeded world now. Targets call it from LLVMFuzzerInitialize, so seeding
+// is not counted as the first input's coverage (libFuzzer clears the counters before
+// every input) and no input pays for it.
+void prepare_world();
+
+// "Did this stretch write anything?" for the leased world: watch_store() starts a
+// stretch, store_unchanged() answers as comparing testing::snapshot() before and after
+// would (every key, value and version), without copying the store.
+void watch_store(testing::World& w);
+bool store_unchanged(testing::World& w);
 
 // Replaces every seeded token (@rA, @sA, @pB, @admin, ...) with its value.
 std::string expand_tokens(std::string_view text);
@@ -78,7 +108,8 @@ HttpResponse run(testing::World& w, HttpRequest req, const Override& override = 
 // body {"error": {"code": "...", "message": "..."}}.
 void check_response(const HttpResponse& r);
 // The ledger never lets two active reservations of one expert overlap (the invariant
-// of testing::check_no_double_booking, over the seeded parse cache).
+// of testing::check_no_double_booking). Each stored record is parsed once, when it is
+// first seen after being written.
 void check_world(testing::World& w);
 
 }  // namespace slotguard::fuzz

@@ -39,14 +39,14 @@ constexpr int64_t kAdvance[10] = {0,
 enum class Sign { Valid, Raw, None, WrongSecret, Stale };
 
 std::string error_code_of(const HttpResponse& r) {
-  auto j = parse_json(r.body, 64);
-  const Json* err = j ? get_object(*j, "error") : nullptr;
-  const std::string* code = err ? get_string(*err, "code") : nullptr;
+  auto j = testing::read_json(r.body, 64);
+  const testing::Json* err = j ? testing::json_object(*j, "error") : nullptr;
+  const std::string* code = err ? testing::json_string(*err, "code") : nullptr;
   return code ? *code : std::string();
 }
 
 bool said_duplicate(const HttpResponse& r) {
-  auto j = parse_json(r.body, 64);
+  auto j = testing::read_json(r.body, 64);
   if (!j || !j->is_object()) return false;
   auto it = j->find("duplicate");
   return it != j->end() && it->is_boolean() && it->get<bool>();
@@ -89,7 +89,7 @@ void deliver(testing::World& w, std::string_view part) {
   }
   const std::string body(rest);
 
-  const auto before = testing::snapshot(w);
+  watch_store(w);
   HttpResponse first = run(w, delivery(w, sign, raw_header, body));
   check_response(first);
   check_world(w);
@@ -98,21 +98,26 @@ void deliver(testing::World& w, std::string_view part) {
     FUZZ_REQUIRE(!refused, "a correctly signed delivery was refused: " + first.body);
   if (sign == Sign::None || sign == Sign::WrongSecret || sign == Sign::Stale) {
     FUZZ_REQUIRE(refused, "a delivery without a valid signature was accepted: " + first.body);
-    FUZZ_REQUIRE(testing::same_store(before, testing::snapshot(w)), "a refused delivery wrote to the store");
+    FUZZ_REQUIRE(store_unchanged(w), "a refused delivery wrote to the store");
   }
   if (!twice) return;
-  const auto between = testing::snapshot(w);
+  watch_store(w);
   HttpResponse second = run(w, delivery(w, sign, raw_header, body));
   check_response(second);
   check_world(w);
   if (first.status == 200) {
     FUZZ_REQUIRE(second.status == 200 && said_duplicate(second),
                  "a redelivered event was not answered as a duplicate: " + second.body);
-    FUZZ_REQUIRE(testing::same_store(between, testing::snapshot(w)), "a duplicate delivery wrote to the store");
+    FUZZ_REQUIRE(store_unchanged(w), "a duplicate delivery wrote to the store");
   }
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  prepare_world();
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 64 * 1024) return 0;

@@ -613,6 +613,11 @@ TEST_CASE("wire: fetch requests round trip", "[wire][fetch]") {
   CHECK(back->body == req.body);
   CHECK(back->timeout_ms == 2500);
   CHECK_FALSE(decode_fetch_request(R"({"method":"GET","url":"u","headers":[["a"]],"body":""})").has_value());
+  // A timeout past INT32_MAX is nothing the core encodes: refused, so decode and
+  // encode agree on every payload decode accepts.
+  std::string beyond = encode_fetch_request(req);
+  beyond.replace(beyond.size() - 4, 4, std::string("\x00\x00\x00\x80", 4));
+  CHECK_FALSE(decode_fetch_request(beyond).has_value());
   CHECK_FALSE(decode_fetch_request(R"({"method":"GET","url":"u","body":""})").has_value());
 }
 

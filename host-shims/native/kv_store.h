@@ -22,6 +22,29 @@ class KvStore {
                                               const std::vector<KvMutation>& mutations) = 0;
 };
 
+// The contract's list over an ordered map of entries with `value` and `version`
+// (std::map<std::string, Entry, std::less<>>): the memory store's, and that of any
+// test store built on such a map.
+template <class Map>
+KvListResult list_ordered(const Map& data, std::string_view start, std::string_view end, size_t limit,
+                          std::string_view after) {
+  KvListResult result;
+  // Both bounds are lower bounds: start is inclusive, after is exclusive, so begin at
+  // whichever is the tighter of the two.
+  auto it = data.lower_bound(start);
+  if (after >= start) it = data.upper_bound(after);
+  // std::string ordering uses char_traits<char>::compare, which is memcmp-like
+  // (unsigned bytes), so this matches the contract's bytewise order.
+  for (; it != data.end() && std::string_view(it->first) < end; ++it) {
+    if (result.items.size() == limit) {
+      result.more = true;
+      break;
+    }
+    result.items.push_back(KvItem{it->first, it->second.value, it->second.version});
+  }
+  return result;
+}
+
 std::unique_ptr<KvStore> make_memory_store();
 // Opens (creating if needed) a SQLite database in WAL mode. Returns nullptr on failure.
 std::unique_ptr<KvStore> make_sqlite_store(const std::string& path);

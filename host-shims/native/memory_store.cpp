@@ -41,21 +41,7 @@ class MemoryStore final : public KvStore {
   std::optional<KvListResult> list(std::string_view start, std::string_view end, size_t limit,
                                    std::string_view after) override {
     std::lock_guard<std::mutex> lock(mu_);
-    KvListResult result;
-    // Both bounds are lower bounds: start is inclusive, after is exclusive, so begin at
-    // whichever is the tighter of the two.
-    auto it = data_.lower_bound(start);
-    if (after >= start) it = data_.upper_bound(after);
-    // std::string ordering uses char_traits<char>::compare, which is memcmp-like
-    // (unsigned bytes), so this matches the contract's bytewise order.
-    for (; it != data_.end() && std::string_view(it->first) < end; ++it) {
-      if (result.items.size() == limit) {
-        result.more = true;
-        break;
-      }
-      result.items.push_back(KvItem{it->first, it->second.value, it->second.version});
-    }
-    return result;
+    return list_ordered(data_, start, end, limit, after);
   }
 
   std::optional<CommitOutcome> commit(const std::vector<KvCheck>& checks,

@@ -35,17 +35,7 @@ std::optional<std::vector<KvItem>> SnapshotStore::read(const std::vector<std::st
 
 std::optional<KvListResult> SnapshotStore::list(std::string_view start, std::string_view end, size_t limit,
                                                  std::string_view after) {
-  KvListResult result;
-  auto it = data_.lower_bound(start);
-  if (after >= start) it = data_.upper_bound(after);
-  for (; it != data_.end() && std::string_view(it->first) < end; ++it) {
-    if (result.items.size() == limit) {
-      result.more = true;
-      break;
-    }
-    result.items.push_back(KvItem{it->first, it->second.value, it->second.version});
-  }
-  return result;
+  return native::list_ordered(data_, start, end, limit, after);
 }
 
 std::optional<CommitOutcome> SnapshotStore::commit(const std::vector<KvCheck>& checks,

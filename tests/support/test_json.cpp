@@ -1,31 +1,11 @@
 #include "test_json.h"
 
+#include "json.h"  // the core's depth check, shared
+
 namespace slotguard::testing {
 
-namespace {
-bool depth_within(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
-}  // namespace
-
 std::optional<Json> read_json(std::string_view text, int max_depth) {
-  if (text.find('\0') != std::string_view::npos || !depth_within(text, max_depth)) return std::nullopt;
+  if (text.find('\0') != std::string_view::npos || !json_depth_within(text, max_depth)) return std::nullopt;
   Json j = Json::parse(text.begin(), text.end(), nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;

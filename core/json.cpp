@@ -36,10 +36,9 @@ std::optional<JsonDoc> parse_json(std::string_view text, int max_depth) {
   JsonDoc doc;
   // Iterative: no recursion on input. Encoding validated: every string the core keeps
   // is UTF-8. Trailing text after the value is an error (RapidJSON's default).
-  // Full precision: a number written back (canonical_json, a copied value) reads as the
-  // same double.
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+  // Normal precision: the core reads no fractions, and RapidJSON 1.1's full-precision
+  // path passes zero to clz on a zero with a large negative exponent ("0E-74").
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   doc.Parse<kFlags>(text.data(), text.size());
   if (doc.HasParseError()) return std::nullopt;
   return doc;

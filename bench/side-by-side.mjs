@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Why this file exists: issue 9, section 5 asks for the seed and slotguard measured side
-// by side, every figure from one run of one command. This is that command. It starts
+// Why this file exists: the seed and slotguard measured side by side, every figure
+// from one run of one command. This is that command. It starts
 // what it needs (a throwaway PostgreSQL 15 through scripts/lib/postgres.sh, a Stripe
 // emulator per target, the hosts), runs the same three scenarios against each target
 // in turn, and prints one table per scenario:

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The speed bench of issue 11: one command, one process (plus two server children for
+// The speed bench: one command, one process (plus two server children for
 // the HTTP rows, and workerd processes for the workerd rows), one run, every figure
 // side by side with its target:
 //   - raw SQLite: one conditional insert per transaction (better-sqlite3, WAL,
@@ -205,6 +205,7 @@ async function workerdRows() {
     });
     try {
       const hello1 = await load(hello.target, '/');
+      const viaObject = await load(hello.target, '/via-object');
       const stores = {};
       for (const store of ['durable_object', 'd1']) {
         const w = await startWorkerdRetrying({ store, stripeUrl: stripe.url }, seedWorkerd);
@@ -218,7 +219,7 @@ async function workerdRows() {
       const hello2 = await load(hello.target, '/');
       const miniflare = (await import('miniflare/package.json', { with: { type: 'json' } })).default.version;
       const sameWasm = wasm.every((x) => x.size === wasm[0].size && x.mtimeMs === wasm[0].mtimeMs);
-      return { hello: (hello1.rps + hello2.rps) / 2, helloRuns: [hello1, hello2], ...stores, miniflare, connections: WORKERD_CONNECTIONS, wasm, sameWasm };
+      return { hello: (hello1.rps + hello2.rps) / 2, helloRuns: [hello1, hello2], viaObject, ...stores, miniflare, connections: WORKERD_CONNECTIONS, wasm, sameWasm };
     } finally {
       await hello.target.stop();
     }
@@ -300,6 +301,8 @@ if (results.workerd) {
   const helloStatuses = statusText(Object.fromEntries(Object.keys({ ...w.helloRuns[0].statuses, ...w.helloRuns[1].statuses }).map((k) => [k, (w.helloRuns[0].statuses[k] ?? 0) + (w.helloRuns[1].statuses[k] ?? 0)])));
   const helloClosed = w.helloRuns[0].closed + w.helloRuns[1].closed;
   row(`workerd hello-world Worker GET (req/s; runs ${w.helloRuns.map((x) => fmt(x.rps)).join(', ')}) [${helloStatuses}${helloClosed ? `; ${helloClosed} connections closed early` : ''}]`, fmt(w.hello), 'baseline');
+  // The same answer made by a Durable Object: what one hop through an object costs.
+  row(`workerd hello-world through a Durable Object (req/s) [${statusText(w.viaObject.statuses)}]`, fmt(w.viaObject.rps), 'ceiling of a DO GET', pct(w.viaObject.rps / w.hello));
   for (const [store, name, target] of [['durable_object', 'DO', 0.6], ['d1', 'D1', undefined]]) {
     for (const what of ['event', 'reservation']) {
       const r = w[store][what];

@@ -1,5 +1,4 @@
-// Why this file exists: bench/side-by-side.mjs (the seed against slotguard, issue 9
-// section 5) is too long for ./scripts/test, so nothing there would notice when it
+// Why this file exists: bench/side-by-side.mjs (the seed against slotguard) is too long for ./scripts/test, so nothing there would notice when it
 // stops running. This runs its smoke mode (--quick: 20 guests per scenario) once, in
 // well under a minute, and checks only what slotguard guarantees: every slotguard
 // target that started answers every request and leaves no double booking, no payable

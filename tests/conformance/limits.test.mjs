@@ -1,11 +1,10 @@
-// The Node host's abuse limits and its configuration pass-through (issue 10, sections 4
-// and 5): a token bucket per client address on POST /v1/reservations (429 rate_limited
+// The Node host's abuse limits and its configuration pass-through: a token bucket per client address on POST /v1/reservations (429 rate_limited
 // + Retry-After; X-Forwarded-For only behind a trusted proxy), a cap on requests in
 // flight (503 overloaded + Retry-After), a body limit per route (413
 // payload_too_large), and configuration the core refuses reported with the core's own
 // message, from createSlotguard and from the CLI.
 //
-// Tests marked [needs the new core] use rules the core gained with issue 10 (the live
+// Tests marked [needs the new core] use rules the core gained with the outbox (the live
 // key check, the new fields): they pass once build/dist holds a module built from it.
 //
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/conformance/limits.test.mjs

@@ -1,4 +1,4 @@
-// What is offered and how a booking changes (issue 12), through the HTTP API of a Node
+// What is offered and how a booking changes, through the HTTP API of a Node
 // host with the Stripe emulator: an expert's working hours in their time zone, busy
 // blocks from other calendars, seated events, reschedule, cancellation with a refund
 // policy. Every answer is checked against docs/openapi.yaml by the harness. The time

@@ -1,4 +1,4 @@
-// Signed notifications delivered end to end (issue 10, section 1): the Node host with
+// Signed notifications delivered end to end: the Node host with
 // a notify URL, the Stripe emulator, and a receiver (node:http) standing in for the
 // app, which verifies each delivery with verifyNotification and records it. The core
 // writes each notification in the same commit as the change (its outbox) and delivers
@@ -14,7 +14,7 @@
 //   - a host killed (SIGKILL) between the commit and the delivery delivers after a
 //     restart on the same SQLite file.
 //
-// All of it needs the core with the outbox (issue 10): build/dist must hold a module
+// All of it needs the core with the outbox: build/dist must hold a module
 // built from it.
 //
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/e2e/notifications.test.mjs

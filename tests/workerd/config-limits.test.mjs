@@ -1,11 +1,11 @@
-// The Worker's side of issue 10 in workerd: bindings named as the Node host's
+// The Worker's side of the configuration in workerd: bindings named as the Node host's
 // variables reach the core's configuration as they are (validated once, in the core);
 // a configuration the core refuses is answered 500 with the core's reason and logged
 // once; Cloudflare's rate-limiting binding guards POST /v1/reservations; bodies have a
 // limit per route; store calls have a deadline; and a write is followed by a
 // notification run (ctx.waitUntil) that delivers to SLOTGUARD_NOTIFY_URL.
 //
-// Tests marked [needs the new core] use rules and routes the core gained with issue 10
+// Tests marked [needs the new core] use rules and routes the core gained with the outbox
 // (the new fields, the live key check, POST /v1/maintenance/notify): they pass once
 // build/dist/slotguard-wasi.wasm is built from it.
 //

@@ -186,9 +186,11 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
     // the hold's commit then checks its version (see Decide below).
     std::optional<EventType> event;
     uint64_t event_version = 0;
+    bool from_cache = false;
     if (const EventCache::Entry* cached = pass == 1 ? s.events.find(in->event_id) : nullptr) {
       event = cached->event;
       event_version = cached->version;
+      from_cache = true;
     }
     std::vector<std::string> first_keys;
     if (!idem_key.empty()) first_keys.push_back(idem_key);
@@ -217,15 +219,25 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
     const int64_t now = s.now();
     // Alignment and working hours are judged inside the hold's transaction, against the
     // availability it reads and checks; the clock-only rules can refuse right away.
+    // A refusal is only ever judged against the event as stored: one judged against the
+    // remembered copy is judged again after a fresh read.
     SlotRule early = check_slot(*event, nullptr, in->start, now);
-    if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
-      co_return error_response(422, "slot_not_offered", slot_rule_message(early));
-    if (in->methods.empty()) in->methods = event->payment_method_types;
-    for (const auto& m : in->methods) {
+    const std::vector<std::string>& methods = in->methods.empty() ? event->payment_method_types : in->methods;
+    const std::string* refused_method = nullptr;
+    for (const auto& m : methods) {
       bool offered = false;
       for (const auto& e : event->payment_method_types) offered |= e == m;
-      if (!offered) co_return validation_failed("payment_method_types must be among the event's: " + m + " is not");
+      if (!offered && !refused_method) refused_method = &m;
     }
+    const bool early_refusal = early == SlotRule::TooSoon || early == SlotRule::TooFarAhead || refused_method;
+    if (early_refusal && from_cache) {
+      s.events.forget(in->event_id);
+      continue;
+    }
+    if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
+      co_return error_response(422, "slot_not_offered", slot_rule_message(early));
+    if (refused_method)
+      co_return validation_failed("payment_method_types must be among the event's: " + *refused_method + " is not");
 
     Reservation r;
     r.id = s.time_ordered_id("rsv_");
@@ -237,7 +249,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
     plan_hold_expiry(s.cfg, now, r);
     r.title = event->title;
     r.price = event->price;
-    r.payment_method_types = in->methods;
+    r.payment_method_types = methods;
     r.success_url = in->success_url.empty() ? s.cfg.default_success_url : in->success_url;
     r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
     r.created_at = now;

@@ -121,3 +121,33 @@ TEST_CASE("event cache: reads of an event and its slots always show the stored v
   CHECK(event["event"]["price"]["amount"] == 6000);
   CHECK(event["event"]["duration_minutes"] == 60);
 }
+
+TEST_CASE("event cache: nothing is refused on the strength of the remembered copy alone", "[event-cache]") {
+  World w;
+  OtherInstance other(w);
+  auto card_only = make_request("PUT", "/v1/events/methods",
+                                write_json(Json{{"expert_id", "exp-cache"},
+                                                {"title", "Methods"},
+                                                {"duration_minutes", 30},
+                                                {"slot_step_minutes", 30},
+                                                {"price", {{"amount", 5000}, {"currency", "eur"}}},
+                                                {"payment_method_types", {"card"}}}),
+                                {{"Authorization", kBearer}});
+  REQUIRE(w.call(card_only).status == 201);
+  REQUIRE(w.call(World::create_request("methods", "2030-01-03T10:00:00Z", "a@example.com")).status == 201);
+  // Another instance adds Multibanco; this one still remembers card only.
+  auto both = card_only;
+  both.body = write_json(Json{{"expert_id", "exp-cache"},
+                              {"title", "Methods"},
+                              {"duration_minutes", 30},
+                              {"slot_step_minutes", 30},
+                              {"price", {{"amount", 5000}, {"currency", "eur"}}},
+                              {"payment_method_types", {"card", "multibanco"}}});
+  REQUIRE(other.call(both).status == 200);
+  Json body = {{"event_id", "methods"},
+               {"start", "2030-01-03T11:00:00Z"},
+               {"guest", {{"email", "b@example.com"}, {"name", "B"}}},
+               {"payment_method_types", {"multibanco"}}};
+  auto res = w.call(make_request("POST", "/v1/reservations", write_json(body), {{"Content-Type", "application/json"}}));
+  CHECK(res.status == 201);
+}

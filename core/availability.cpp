@@ -4,6 +4,7 @@
 
 #include "civil_date.h"
 #include "domain.h"
+#include "utf8.h"
 
 namespace slotguard {
 
@@ -125,7 +126,10 @@ std::optional<Availability> availability_from_request(const JsonValue& body, std
     if (key != "time_zone" && key != "weekly" && key != "overrides" && (!unknown || key < string_of(*unknown)))
       unknown = &it->name;
   }
-  if (unknown) return fail(error, "unknown field " + std::string(string_of(*unknown).substr(0, 40))), std::nullopt;
+  if (unknown) {
+    const std::string_view name = string_of(*unknown);
+    return fail(error, "unknown field " + std::string(name.substr(0, utf8_prefix(name, 40)))), std::nullopt;
+  }
   if (const JsonValue* weekly = get_member(body, "weekly")) {
     if (!weekly->IsObject()) return fail(error, "weekly must be an object keyed mon..sun"), std::nullopt;
     for (const auto* m : members_by_key(*weekly)) {

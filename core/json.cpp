@@ -6,6 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "utf8.h"
+
 namespace slotguard {
 
 bool json_depth_within(std::string_view text, int max_depth) {
@@ -28,6 +30,22 @@ bool json_depth_within(std::string_view text, int max_depth) {
   return true;
 }
 
+namespace {
+
+bool strings_are_utf8(const JsonValue& v) {
+  if (v.IsString()) return is_valid_utf8(string_of(v));
+  if (v.IsArray()) {
+    for (const JsonValue& item : v.GetArray())
+      if (!strings_are_utf8(item)) return false;
+  } else if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it)
+      if (!is_valid_utf8(string_of(it->name)) || !strings_are_utf8(it->value)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<JsonDoc> parse_json(std::string_view text, int max_depth) {
   // JSON text never contains a NUL byte; RapidJSON's string reader would stop at one,
   // so refuse it rather than silently ignore what follows.
@@ -41,6 +59,9 @@ std::optional<JsonDoc> parse_json(std::string_view text, int max_depth) {
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   doc.Parse<kFlags>(text.data(), text.size());
   if (doc.HasParseError()) return std::nullopt;
+  // The flag checks the raw bytes; a \u escape of a lone surrogate (\udc00) still
+  // decodes to bytes that are not UTF-8. Only text with an escape needs the second look.
+  if (text.find("\\u") != std::string_view::npos && !strings_are_utf8(doc)) return std::nullopt;
   return doc;
 }
 
@@ -206,6 +227,22 @@ std::string canonical_json(const JsonValue& v) {
   std::string out;
   canonical_into(out, v);
   return out;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  if (!is_valid_utf8(k)) {
+    const std::string fixed = replace_invalid_utf8(k);
+    return ok(w_.Key(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true));
+  }
+  return ok(w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())));
+}
+
+JsonWriter& JsonWriter::value(std::string_view v) {
+  if (!is_valid_utf8(v)) {
+    const std::string fixed = replace_invalid_utf8(v);
+    return ok(w_.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true));
+  }
+  return ok(w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size())));
 }
 
 std::string JsonWriter::take() {

@@ -52,7 +52,11 @@ std::optional<int64_t> int_of(const JsonValue& v);
 // sorted bytewise (of repeated keys the last), no whitespace, only the quote, the
 // backslash and control characters escaped (\b \f \n \r \t, else lower-case \u00xx),
 // numbers as nlohmann wrote them: the same bytes as the core's JSON before RapidJSON,
-// so fingerprints of idempotency records stored then stay valid.
+// so fingerprints of idempotency records stored then stay valid. One exception: a
+// number with a fraction or an exponent is read at RapidJSON's normal precision and
+// may differ from the old reading in its last digit (no field the core reads is one;
+// only a retry across the upgrade, with such a number in a field the core ignores,
+// gets 422 idempotency_key_reused instead of its replay).
 std::string canonical_json(const JsonValue& v);
 
 // Writes one JSON text front to back. Strings are escaped by RapidJSON; the core only
@@ -68,9 +72,10 @@ class JsonWriter {
   JsonWriter& end_object() { return ok(w_.EndObject()); }
   JsonWriter& array() { return ok(w_.StartArray()); }
   JsonWriter& end_array() { return ok(w_.EndArray()); }
-  JsonWriter& key(std::string_view k) { return ok(w_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()))); }
-
-  JsonWriter& value(std::string_view v) { return ok(w_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()))); }
+  // Bytes that are not UTF-8 (which the core never means to write) go out as U+FFFD,
+  // so no answer or stored record is ever unreadable JSON.
+  JsonWriter& key(std::string_view k);
+  JsonWriter& value(std::string_view v);
   JsonWriter& value(const std::string& v) { return value(std::string_view(v)); }
   JsonWriter& value(const char* v) { return value(std::string_view(v)); }
   template <class T>

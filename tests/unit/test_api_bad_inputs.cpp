@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "json.h"
 #include "store_keys.h"
+#include "utf8.h"
 #include "world.h"
 
 using namespace slotguard;
@@ -789,4 +791,40 @@ TEST_CASE("fuzz: random bodies, methods, paths and queries never crash, never 5x
       CHECK(w.stripe.sessions().count(r.checkout_session_id) == 1);
     }
   }
+}
+
+TEST_CASE("bad input: escapes that decode to no character are refused; nothing unreadable is written",
+          "[api][bad][utf8]") {
+  // A lone surrogate escape decodes to bytes that are not UTF-8: refused like raw ones.
+  CHECK_FALSE(parse_json(R"({"name":"Bob \udc00"})").has_value());
+  CHECK_FALSE(parse_json(R"({"\ud800":1})").has_value());
+  CHECK_FALSE(parse_json(R"(["\ud800x"])").has_value());
+  auto pair = parse_json(R"({"name":"\ud83d\ude00"})");  // a surrogate pair is one character
+  REQUIRE(pair.has_value());
+  CHECK(*get_string(*pair, "name") == "\xF0\x9F\x98\x80");
+
+  World w;
+  w.put_event("consult", "ada", 30);
+  const auto before = snapshot(w);
+  auto res = w.call(make_request(
+      "POST", "/v1/reservations",
+      R"({"event_id":"consult","start":"2030-01-02T10:00:00Z","guest":{"email":"a@example.com","name":"Bob \udc00"}})",
+      {{"Content-Type", "application/json"}}));
+  CHECK(res.status == 400);
+  CHECK(error_code(w, res) == "invalid_json");
+  CHECK(same_store(before, snapshot(w)));
+
+  // The writer never emits bytes that are not UTF-8, whatever it is handed.
+  JsonWriter out;
+  const std::string text = out.object().field("cut", std::string("ab\xE2\x82", 4)).end_object().take();
+  CHECK(is_valid_utf8(text));
+  CHECK(text == "{\"cut\":\"ab\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+
+  // An unknown field named in an error is cut at a character boundary.
+  const std::string key = std::string(39, 'a') + "\xE2\x82\xAC";
+  auto hours = w.call(make_request("PUT", "/v1/experts/ada/availability",
+                                   "{\"time_zone\":\"Europe/Lisbon\",\"" + key + "\":1}",
+                                   {{"Authorization", std::string("Bearer ") + kAdminToken}}));
+  CHECK(hours.status == 422);
+  CHECK(is_valid_utf8(hours.body));
 }

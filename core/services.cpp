@@ -13,6 +13,7 @@ void Services::log(LogLevel level, std::string_view event, std::initializer_list
       case LogField::Kind::String: line.value(f.text); break;
       case LogField::Kind::Int: line.value(f.number); break;
       case LogField::Kind::Bool: line.value(f.number != 0); break;
+      case LogField::Kind::Null: line.value(nullptr); break;
     }
   }
   env.log(level, line.end_object().take());

@@ -1,6 +1,7 @@
 // What a running task can reach: its host calls, the configuration, the clock and
 // logs, and the instance's counters.
 #pragma once
+#include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -17,9 +18,9 @@
 
 namespace slotguard {
 
-// One field of a log line: a key and a string, integer or boolean value.
+// One field of a log line: a key and a string, integer, boolean or null value.
 struct LogField {
-  enum class Kind { String, Int, Bool } kind;
+  enum class Kind { String, Int, Bool, Null } kind;
   std::string_view key;
   std::string_view text;
   int64_t number = 0;
@@ -30,6 +31,7 @@ struct LogField {
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   LogField(std::string_view k, T v) : kind(Kind::Int), key(k), number(static_cast<int64_t>(v)) {}
   LogField(std::string_view k, bool v) : kind(Kind::Bool), key(k), number(v ? 1 : 0) {}
+  LogField(std::string_view k, std::nullptr_t) : kind(Kind::Null), key(k) {}
 };
 
 struct Services {

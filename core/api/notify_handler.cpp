@@ -82,13 +82,13 @@ Co<bool> send(Services& s, const Notification& n, int64_t now) {
                  {"Slotguard-Signature", stripe_signature_header(s.cfg.notify_secrets.front(), now / 1000, n.body)}};
   FetchResponse res = co_await fetch(s.ctx, std::move(req));
   const bool ok = res.transport_ok && res.status >= 200 && res.status < 300;
-  // No status when nothing answered.
+  // The status is null when nothing answered.
   if (!ok && res.transport_ok)
     s.log(LogLevel::Warn, "notification_attempt_failed",
           {{"notification_id", notification_id(n.reservation_id, n.seq)}, {"status", res.status}, {"attempt", n.attempts + 1}});
   else if (!ok)
     s.log(LogLevel::Warn, "notification_attempt_failed",
-          {{"notification_id", notification_id(n.reservation_id, n.seq)}, {"attempt", n.attempts + 1}});
+          {{"notification_id", notification_id(n.reservation_id, n.seq)}, {"status", nullptr}, {"attempt", n.attempts + 1}});
   co_return ok;
 }
 

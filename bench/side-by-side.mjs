@@ -54,6 +54,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ADMIN_TOKEN, STRIPE_KEY, WEBHOOK_SECRET, eventBody } from '../tests/conformance/support/harness.mjs';
+import { prng } from '../tests/support/cli-hosts.mjs'; // seeded: the same draw for every target
 import { DAY, MINUTE, burst, formatStatuses, iso, midnightPlus, summarize, table } from './lib/load.mjs';
 import { request, startBenchEmulator, startNodeTarget, useConnections } from './lib/targets.mjs';
 
@@ -75,18 +76,6 @@ const { values: opts } = parseArgs({
 });
 
 // ---- scenarios ---------------------------------------------------------------------
-
-/** mulberry32: the same draw on every run and for every target. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY_MS = midnightPlus(2); // the day every scenario books, two days ahead
 const at = (minutesFromMidnight) => iso(DAY_MS + minutesFromMidnight * MINUTE);

@@ -19,18 +19,15 @@
 //
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/e2e/crash.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
-import { WASM, request } from '../conformance/support/harness.mjs';
+import { WASM } from '../conformance/support/harness.mjs';
+import { prng, send, startCliHost, startSpreader, stopHost, waitFor } from '../support/cli-hosts.mjs';
 
-const CLI = fileURLToPath(new URL('../../host-shims/node/src/cli.js', import.meta.url));
 const ADMIN_TOKEN = 'crash-admin-token-0123456789abcdef';
 const WEBHOOK_SECRET = 'whsec_crash_test_secret';
 const STRIPE_KEY = 'sk_test_crash';
@@ -51,19 +48,6 @@ const KILL_AFTER = 90; // answers before the kill
 const BEFORE_LIMIT = 1000; // never reached: the kill ends the first storm
 const AFTER_REQUESTS = 120; // the storm on the restarted host
 const KEYED_EVERY = 4; // every 4th guest sends an Idempotency-Key, twice at once
-const WAIT_LIMIT_MS = 120_000; // bound on every wait for a condition
-
-/** mulberry32: the same choices on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -102,111 +86,21 @@ function planner(seed) {
   };
 }
 
-/** One HTTP request; resolves {status, json, text} or {error} (never rejects). */
-function send(baseUrl, method, path, { body, headers = {} } = {}) {
-  // No keep-alive: a socket pooled to the killed host must not be reused.
-  return request(baseUrl, method, path, { body, headers, agent: false }).catch((error) => ({ error: String(error) }));
-}
-
-/** Polls `check` until it returns a truthy value; throws after WAIT_LIMIT_MS. */
-async function waitFor(what, check, intervalMs = 50) {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/**
- * The webhook endpoint the emulator knows: forwards each delivery, raw, to whichever
- * host is running, and answers 502 while none is (so the emulator retries).
- */
-function startForwarder() {
-  let target = null;
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      if (!target) {
-        res.writeHead(502).end();
-        return;
-      }
-      const headers = { ...req.headers };
-      delete headers.host;
-      delete headers.connection;
-      const up = http.request(`${target}/v1/stripe/webhook`, { method: 'POST', headers, agent: false }, (answer) => {
-        const out = [];
-        answer.on('data', (c) => out.push(c));
-        answer.on('end', () => res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(Buffer.concat(out)));
-        answer.on('error', () => res.destroyed || res.writeHead(502).end());
-      });
-      up.on('error', () => res.headersSent || res.writeHead(502).end());
-      up.end(Buffer.concat(chunks));
-    });
+/** Starts the CLI on the SQLite file `dbPath`; resolves once it listens. */
+function startHost(name, dbPath, emulatorUrl) {
+  return startCliHost(name, {
+    SLOTGUARD_DB: dbPath,
+    SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    STRIPE_SECRET_KEY: STRIPE_KEY,
+    STRIPE_API_BASE: emulatorUrl,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/`,
-        setTarget: (url) => (target = url),
-        close: () =>
-          new Promise((r) => {
-            server.close(() => r());
-            server.closeAllConnections?.();
-          }),
-      }),
-    );
-  });
-}
-
-/** Starts the CLI on `dbPath`; resolves once it listens. */
-async function startHost(dbPath, emulatorUrl) {
-  const child = spawn(process.execPath, [CLI], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SLOTGUARD_DB: dbPath,
-      SLOTGUARD_WASM: WASM,
-      SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_API_BASE: emulatorUrl,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SLOTGUARD_SWEEP_INTERVAL_MS: '0', // the test sweeps
-      SLOTGUARD_RATE_LIMIT_PER_MINUTE: '0', // the storm's guests all come from 127.0.0.1
-      SLOTGUARD_MAX_IN_FLIGHT: '0',
-      SLOTGUARD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const host = { child, url: null, exited: null, output: [] };
-  const keep = (stream, name) => {
-    let rest = '';
-    stream.on('data', (c) => {
-      const lines = (rest + c).split('\n');
-      rest = lines.pop();
-      for (const line of lines) {
-        host.output.push(`${name}: ${line}`);
-        if (host.output.length > 400) host.output.shift();
-        const m = /^slotguard listening on (http:\/\/\S+)/.exec(line);
-        if (m) host.url = m[1];
-      }
-    });
-  };
-  keep(child.stdout, 'stdout');
-  keep(child.stderr, 'stderr');
-  host.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((host.exited = { code, signal }))));
-  await waitFor('the host to listen', () => host.url || host.exited);
-  if (!host.url) throw new Error(`the host did not start: ${JSON.stringify(host.exited)}\n${host.output.join('\n')}`);
-  return host;
 }
 
 describe(`crash in the middle of a booking storm (${WASM}, SQLite, host in a child process)`, () => {
   let dir;
   let emulator;
-  let forwarder;
+  let forwarder; // the emulator's webhook endpoint: relays to the running host, 502 while none runs
   let host = null;
   let emulatorUrl;
   // Every answer of POST /v1/reservations: {plan, status, json, text} or {plan, error},
@@ -231,17 +125,13 @@ describe(`crash in the middle of a booking storm (${WASM}, SQLite, host in a chi
       onInternalError: (error) => console.error('[stripe-emulator]', error),
     });
     emulatorUrl = await emulator.start(0);
-    forwarder = await startForwarder();
+    forwarder = await startSpreader(() => (host && !host.exited ? [host] : []));
     emulator.setWebhookEndpoint(forwarder.url, WEBHOOK_SECRET);
-    host = await startHost(join(dir, 'slotguard.db'), emulatorUrl);
-    forwarder.setTarget(host.url);
+    host = await startHost('first', join(dir, 'slotguard.db'), emulatorUrl);
   });
 
   after(async () => {
-    if (host && !host.exited) {
-      host.child.kill('SIGTERM');
-      await host.exit;
-    }
+    await stopHost(host);
     await emulator?.stop();
     await forwarder?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -327,8 +217,7 @@ describe(`crash in the middle of a booking storm (${WASM}, SQLite, host in a chi
 
     // ---- restart on the same file ---------------------------------------------------
     incarnation = 2;
-    host = await startHost(join(dir, 'slotguard.db'), emulatorUrl);
-    forwarder.setTarget(host.url);
+    host = await startHost('restarted', join(dir, 'slotguard.db'), emulatorUrl);
     assert.equal((await call('GET', '/healthz')).status, 200);
 
     // Guests with a key whose answer was lost retry with the same key and body: the

@@ -19,17 +19,16 @@
 //
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/e2e/notifications.test.mjs
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { verifyNotification } from '../../host-shims/node/src/index.js';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
 import { request } from '../conformance/support/harness.mjs';
 import { DAY, MINUTE, WASM, putConsultation, startE2EStack } from './support/stack.mjs';
+import { startCliHost, stopHost, waitFor } from '../support/cli-hosts.mjs';
 
 const NOTIFY_SECRET = 'ntfsec_e2e_notifications_0123456789';
 const OLD_SECRET = 'ntfsec_e2e_previous_secret_012345';
@@ -112,16 +111,6 @@ function startReceiver() {
     deliveredOf: (rid) => attempts.filter((a) => a.rid === rid && typeof a.status === 'number' && a.status < 300),
   };
   return receiver;
-}
-
-async function waitFor(what, predicate, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe(`notifications delivered to the app (${WASM}, in process)`, () => {
@@ -299,40 +288,19 @@ describe(`notifications delivered to the app (${WASM}, in process)`, () => {
 
 // ---- a host killed between the commit and the delivery -------------------------------
 
-const CLI = fileURLToPath(new URL('../../host-shims/node/src/cli.js', import.meta.url));
 const ADMIN_TOKEN = 'ntf-crash-admin-token-0123456789';
 const STRIPE_KEY = 'sk_test_ntf_crash';
 
-function startHost(dbPath, emulatorUrl, notifyUrl) {
-  const child = spawn(process.execPath, [CLI], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SLOTGUARD_DB: dbPath,
-      SLOTGUARD_WASM: WASM,
-      SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
-      STRIPE_SECRET_KEY: STRIPE_KEY,
-      STRIPE_API_BASE: emulatorUrl,
-      SLOTGUARD_NOTIFY_URL: notifyUrl,
-      SLOTGUARD_NOTIFY_SECRET: `${NOTIFY_SECRET},${OLD_SECRET}`,
-      SLOTGUARD_NOTIFY_INTERVAL_MS: '200',
-      SLOTGUARD_SWEEP_INTERVAL_MS: '0',
-      SLOTGUARD_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const host = { child, url: null, exited: null, output: '' };
-  child.stdout.on('data', (c) => (host.output += c));
-  child.stderr.on('data', (c) => {
-    host.output += c;
-    const m = /slotguard listening on (http:\/\/\S+)/.exec(host.output);
-    if (m) host.url = m[1];
-  });
-  host.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((host.exited = { code, signal }))));
-  return waitFor('the host to listen', () => host.url || host.exited, 60_000).then(() => {
-    if (!host.url) throw new Error(`the host did not start: ${JSON.stringify(host.exited)}\n${host.output}`);
-    return host;
+/** Starts the CLI on the SQLite file `dbPath`, delivering notifications to `notifyUrl`. */
+function startHost(name, dbPath, emulatorUrl, notifyUrl) {
+  return startCliHost(name, {
+    SLOTGUARD_DB: dbPath,
+    SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    STRIPE_SECRET_KEY: STRIPE_KEY,
+    STRIPE_API_BASE: emulatorUrl,
+    SLOTGUARD_NOTIFY_URL: notifyUrl,
+    SLOTGUARD_NOTIFY_SECRET: `${NOTIFY_SECRET},${OLD_SECRET}`,
+    SLOTGUARD_NOTIFY_INTERVAL_MS: '200',
   });
 }
 
@@ -352,10 +320,7 @@ describe(`notifications survive a host killed between commit and delivery (${WAS
   });
 
   after(async () => {
-    if (host && !host.exited) {
-      host.child.kill('SIGKILL');
-      await host.exit;
-    }
+    await stopHost(host, 'SIGKILL');
     await emulator?.stop();
     await receiver?.down();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -366,7 +331,7 @@ describe(`notifications survive a host killed between commit and delivery (${WAS
     // The first delivery reaches the app, which never answers: the host is killed
     // while it waits, so the outbox still holds the notification.
     receiver.setBehaviour(() => 'hang');
-    host = await startHost(dbPath, emulatorUrl, receiver.url);
+    host = await startHost('first', dbPath, emulatorUrl, receiver.url);
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const put = await request(host.url, 'PUT', `/v1/events/${EVENT_ID}`, {
       headers: admin,
@@ -382,13 +347,12 @@ describe(`notifications survive a host killed between commit and delivery (${WAS
 
     const hung = await waitFor('the first delivery attempt', () => receiver.attempts.find((a) => a.rid === rid));
     assert.equal(hung.status, 'hang');
-    host.child.kill('SIGKILL');
-    await host.exit;
+    await stopHost(host, 'SIGKILL');
     assert.equal(receiver.deliveredOf(rid).length, 0);
 
     receiver.setBehaviour(() => 200);
-    host = await startHost(dbPath, emulatorUrl, receiver.url);
-    await waitFor('the delivery after the restart', () => receiver.deliveredOf(rid).length > 0, 90_000);
+    host = await startHost('restarted', dbPath, emulatorUrl, receiver.url);
+    await waitFor('the delivery after the restart', () => receiver.deliveredOf(rid).length > 0, { limitMs: 90_000 });
     const [done] = receiver.deliveredOf(rid);
     assert.equal(done.type, 'reservation.held');
     assert.equal(done.id, hung.id, 'the same id as the attempt the crash interrupted');
@@ -396,7 +360,6 @@ describe(`notifications survive a host killed between commit and delivery (${WAS
     assert.equal(done.event.data.reservation.id, rid);
     assert.equal(done.event.data.reservation.status, 'pending_payment');
 
-    host.child.kill('SIGTERM');
-    await host.exit;
+    await stopHost(host);
   });
 });

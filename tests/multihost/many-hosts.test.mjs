@@ -23,7 +23,8 @@ import { after, before, describe, it } from 'node:test';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
 import { WASM, eventBody, request, slot } from '../conformance/support/harness.mjs';
 import { SKIP_WITHOUT_PG, freshDatabase } from '../conformance/support/postgres.mjs';
-import { reservationIds, send, startHost, startSpreader, stopHost, waitFor } from './support/cluster.mjs';
+import { prng, send, startSpreader, stopHost, waitFor } from '../support/cli-hosts.mjs';
+import { reservationIds, startHost } from './support/cluster.mjs';
 
 const HOSTS = 4;
 const ADMIN_TOKEN = 'multihost-admin-token-0123456789abcdef';
@@ -43,18 +44,6 @@ const EVENTS = {
 const WORKERS = 48; // guests in flight at once in a storm
 const STORM = 240; // guests per storm
 const KILL_AFTER = 60; // answers of the second storm before the kill
-
-/** mulberry32: the same plan on every run. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -105,7 +94,7 @@ describe(`many hosts, one database (${WASM}, PostgreSQL, ${HOSTS} host processes
   });
 
   after(async () => {
-    await Promise.all(hosts.map(stopHost));
+    await Promise.all(hosts.map((h) => stopHost(h)));
     await emulator?.stop();
     await spreader?.close();
     await db?.drop();

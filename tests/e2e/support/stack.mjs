@@ -11,6 +11,7 @@ import http from 'node:http';
 import { createMemoryStore, createSlotguard } from '../../../host-shims/node/src/index.js';
 import { createEmulator } from '../../../host-shims/stripe-emulator/src/index.js';
 import { WASM, agent, request } from '../../conformance/support/harness.mjs';
+import { forward } from '../../support/cli-hosts.mjs';
 
 export { WASM };
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -21,7 +22,7 @@ export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 
 /**
- * A reverse proxy in front of the host's webhook endpoint: forwards method, headers and
+ * A reverse proxy in front of the host's webhook endpoint: forwards the POST's headers and
  * the raw body unchanged, answers the emulator with the host's exact status and body,
  * and records {event_id, type, status, json} for every delivery.
  */
@@ -30,7 +31,7 @@ function startTap(targetUrl) {
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
       let event = {};
       try {
@@ -41,28 +42,14 @@ function startTap(targetUrl) {
       const headers = { ...req.headers };
       delete headers.host;
       delete headers.connection;
-      const upstream = http.request(targetUrl, { method: req.method, headers, agent }, (up) => {
-        const out = [];
-        up.on('data', (c) => out.push(c));
-        up.on('end', () => {
-          const text = Buffer.concat(out).toString('utf8');
-          let json;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          records.push({ event_id: event.id, type: event.type, status: up.statusCode, json, text });
-          res.writeHead(up.statusCode, { 'content-type': up.headers['content-type'] ?? 'application/json' });
-          res.end(text);
-        });
-      });
-      upstream.on('error', (error) => {
-        records.push({ event_id: event.id, type: event.type, status: 599, error: String(error) });
-        res.writeHead(502);
-        res.end();
-      });
-      upstream.end(body);
+      const up = await forward(targetUrl, body, headers, agent);
+      if (up.status === 599) {
+        records.push({ event_id: event.id, type: event.type, status: 599, error: up.error });
+        res.writeHead(502).end();
+        return;
+      }
+      records.push({ event_id: event.id, type: event.type, status: up.status, json: up.json, text: up.text });
+      res.writeHead(up.status, { 'content-type': up.contentType ?? 'application/json' }).end(up.text);
     });
   });
   return new Promise((resolve) => {

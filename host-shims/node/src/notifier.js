@@ -6,37 +6,26 @@
 // overlap; a kick during a run makes one more run after it. A 404 means the core has
 // no notify endpoint: the notifier then stays quiet.
 
+import { maintenanceHeaders, runBatches } from './maintenance.js';
+
 export const NOTIFY_PATH = '/v1/maintenance/notify';
-const MAX_BATCHES = 10; // a run that keeps saying `more` stops here; the next tick goes on
 
 export function startNotifier({ intervalMs, adminToken, handle, log }) {
-  const headers = [['authorization', `Bearer ${adminToken}`], ['content-type', 'application/json']];
+  const headers = maintenanceHeaders(adminToken);
   let current = null;
   let again = false;
   let soon = null;
   let stopped = false;
   let missing = false;
 
-  async function runBatches() {
-    for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const res = await handle({ method: 'POST', path: NOTIFY_PATH, headers, body: '{}' });
-      if (res.status === 404) {
-        missing = true;
-        log({ level: 'warn', source: 'host', event: 'notify_unavailable', status: 404 });
-        return;
-      }
-      if (res.status !== 200) {
-        log({ level: 'warn', source: 'host', event: 'notify_failed', status: res.status });
-        return;
-      }
-      let summary = {};
-      try {
-        summary = JSON.parse(Buffer.from(res.body).toString('utf8'));
-      } catch {
-        // the counts are only for the log
-      }
+  async function runOnce() {
+    const onSummary = (summary) => {
       if (summary.delivered || summary.failed) log({ level: 'debug', source: 'host', event: 'notify_done', ...summary });
-      if (!summary.more || stopped) return;
+    };
+    const outcome = await runBatches({ path: NOTIFY_PATH, headers, handle, log, name: 'notify', onSummary, stopped: () => stopped });
+    if (outcome === 'missing') {
+      missing = true;
+      log({ level: 'warn', source: 'host', event: 'notify_unavailable', status: 404 });
     }
   }
 
@@ -49,7 +38,7 @@ export function startNotifier({ intervalMs, adminToken, handle, log }) {
     current = (async () => {
       do {
         again = false;
-        await runBatches();
+        await runOnce();
       } while (again && !stopped && !missing);
     })()
       .catch((error) => log({ level: 'error', source: 'host', event: 'notify_failed', error: String(error?.message ?? error) }))

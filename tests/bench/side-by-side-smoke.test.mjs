@@ -1,9 +1,10 @@
-// Why this file exists: bench/side-by-side.mjs (the seed against slotguard) is too long for ./scripts/test, so nothing there would notice when it
-// stops running. This runs its smoke mode (--quick: 20 guests per scenario) once, in
-// well under a minute, and checks only what slotguard guarantees: every slotguard
-// target that started answers every request and leaves no double booking, no payable
-// session for a slot nobody holds, and no session payable past its hold. The seed's
-// figures and all timings are printed, never asserted. Not part of ./scripts/test:
+// Why this file exists: bench/side-by-side.mjs (the seed against slotguard) is too long
+// for ./scripts/test, and a benchmark nobody runs stops working unnoticed. This runs its
+// smoke mode (--quick: 20 guests per scenario) once, in well under a minute, and checks
+// only what slotguard guarantees: every slotguard target that started answers every
+// request and leaves no double booking, no payable session for a slot nobody holds, and
+// no session payable past its hold. The seed's figures and all timings are printed,
+// never asserted. ./scripts/test runs it; alone:
 //
 //   node --test tests/bench/
 //

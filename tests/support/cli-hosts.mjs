@@ -100,25 +100,10 @@ export function send(baseUrl, method, path, { body, headers = {} } = {}) {
  * contentType} or {status: 599, error}.
  */
 export function forward(url, body, headers, agent = false) {
-  return new Promise((resolve) => {
-    const up = http.request(url, { method: 'POST', headers, agent }, (answer) => {
-      const out = [];
-      answer.on('data', (c) => out.push(c));
-      answer.on('end', () => {
-        const text = Buffer.concat(out).toString('utf8');
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: answer.statusCode, text, json, contentType: answer.headers['content-type'] });
-      });
-      answer.on('error', (error) => resolve({ status: 599, error: String(error) }));
-    });
-    up.on('error', (error) => resolve({ status: 599, error: String(error) }));
-    up.end(body);
-  });
+  return request(url, 'POST', '', { body, headers, agent }).then(
+    (answer) => ({ status: answer.status, text: answer.text, json: answer.json, contentType: answer.headers['content-type'] }),
+    (error) => ({ status: 599, error: String(error) }),
+  );
 }
 
 /**

@@ -2,7 +2,8 @@
 #   find_package(slotguard 0.2 REQUIRED)              -> slotguard::core
 #   find_package(slotguard 0.2 REQUIRED COMPONENTS native) -> also slotguard::native
 # Two components, so that a user who brings its own store never needs SQLite:
-#   core    the reservation core (headers under include/slotguard, include/slotguard/api)
+#   core    the reservation core (headers under include/slotguard/<part>/, included as
+#           "slotguard/<part>/<file>.h" from the one root include/)
 #   native  the memory and SQLite stores (include/slotguard/native), needs SQLite3
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -11,26 +12,25 @@ set(SLOTGUARD_INSTALL_INCLUDE ${CMAKE_INSTALL_INCLUDEDIR}/slotguard)
 set(SLOTGUARD_INSTALL_CMAKE ${CMAKE_INSTALL_LIBDIR}/cmake/slotguard)
 
 # The targets name their include directories as source paths, which an exported target
-# must not carry. The headers include one another by file name ("json.h",
-# "handlers.h"), so the installed tree keeps the same two directories.
+# must not carry. The headers include one another from one root ("slotguard/base/json.h"),
+# so the installed tree keeps that root: include/ holds slotguard/<part>/.
 set_target_properties(slotguard_core PROPERTIES
   EXPORT_NAME core
   INTERFACE_INCLUDE_DIRECTORIES
-    "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/core;${PROJECT_SOURCE_DIR}/core/api>;$<INSTALL_INTERFACE:${SLOTGUARD_INSTALL_INCLUDE};${SLOTGUARD_INSTALL_INCLUDE}/api>")
+    "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/core>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
 set_target_properties(slotguard_native PROPERTIES
   EXPORT_NAME native
   INTERFACE_INCLUDE_DIRECTORIES
     "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/host-shims/native>;$<INSTALL_INTERFACE:${SLOTGUARD_INSTALL_INCLUDE}/native>")
 
-file(GLOB SLOTGUARD_CORE_HEADERS ${PROJECT_SOURCE_DIR}/core/*.h)
-file(GLOB SLOTGUARD_API_HEADERS ${PROJECT_SOURCE_DIR}/core/api/*.h)
 # abi_host.h belongs to the wasm ABI's native test harness, not to the stores.
 set(SLOTGUARD_NATIVE_HEADERS
   ${PROJECT_SOURCE_DIR}/host-shims/native/kv_store.h
   ${PROJECT_SOURCE_DIR}/host-shims/native/store_service.h)
 
-install(FILES ${SLOTGUARD_CORE_HEADERS} DESTINATION ${SLOTGUARD_INSTALL_INCLUDE} COMPONENT core)
-install(FILES ${SLOTGUARD_API_HEADERS} DESTINATION ${SLOTGUARD_INSTALL_INCLUDE}/api COMPONENT core)
+# Every part's headers, but not the simulation's test hooks (planted_defects.h).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/slotguard/ DESTINATION ${SLOTGUARD_INSTALL_INCLUDE} COMPONENT core
+  FILES_MATCHING PATTERN "*.h" PATTERN "planted_defects.h" EXCLUDE)
 install(FILES ${SLOTGUARD_NATIVE_HEADERS} DESTINATION ${SLOTGUARD_INSTALL_INCLUDE}/native COMPONENT native)
 
 install(TARGETS slotguard_core EXPORT slotguard-core

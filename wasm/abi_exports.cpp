@@ -6,10 +6,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "config.h"
-#include "engine.h"
-#include "envelope.h"
-#include "json.h"
+#include "slotguard/host/config.h"
+#include "slotguard/host/engine.h"
+#include "slotguard/host/envelope.h"
+#include "slotguard/base/json.h"
 #include "slotguard_abi.h"
 
 using namespace slotguard;

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store_types.h"
+#include "slotguard/host/store_types.h"
 
 namespace slotguard::native {
 

@@ -1,6 +1,6 @@
 #include "store_service.h"
 
-#include "store_client.h"
+#include "slotguard/host/store_client.h"
 
 namespace slotguard::native {
 

@@ -2,7 +2,7 @@
 // same translation every host does; here it is written once for native use.
 #pragma once
 #include "kv_store.h"
-#include "task.h"
+#include "slotguard/base/task.h"
 
 namespace slotguard::native {
 

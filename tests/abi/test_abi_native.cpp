@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include "abi_host.h"
-#include "config.h"
-#include "envelope.h"
+#include "slotguard/host/config.h"
+#include "slotguard/host/envelope.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 #include "slotguard_abi.h"

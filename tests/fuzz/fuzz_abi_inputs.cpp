@@ -22,14 +22,14 @@
 #include <cstring>
 
 #include "abi_host.h"
-#include "config.h"
-#include "envelope.h"
-#include "fetch_client.h"
+#include "slotguard/host/config.h"
+#include "slotguard/host/envelope.h"
+#include "slotguard/host/fetch_client.h"
 #include "fuzz_support.h"
 #include "slotguard_abi.h"
-#include "store_client.h"
+#include "slotguard/host/store_client.h"
 #include "store_service.h"
-#include "utf8.h"
+#include "slotguard/base/utf8.h"
 
 using namespace slotguard;
 using namespace slotguard::fuzz;

@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "fuzz_support.h"
-#include "time_rfc3339.h"
+#include "slotguard/time/time_rfc3339.h"
 
 using namespace slotguard;
 using namespace slotguard::fuzz;

@@ -20,9 +20,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "fetch_client.h"
+#include "slotguard/host/fetch_client.h"
 #include "fuzz_support.h"
-#include "stripe_api.h"
+#include "slotguard/payments/stripe/stripe_api.h"
 
 using namespace slotguard;
 using namespace slotguard::fuzz;

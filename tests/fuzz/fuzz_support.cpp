@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <memory>
 
-#include "json.h"
+#include "slotguard/base/json.h"
 #include "kv_store.h"
 #include "snapshot_store.h"
-#include "store_keys.h"
+#include "slotguard/ledger/store_keys.h"
 
 namespace slotguard::fuzz {
 

@@ -11,12 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "domain.h"
-#include "engine.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/host/engine.h"
 #include "fake_stripe.h"
-#include "http_types.h"
+#include "slotguard/base/http_types.h"
 #include "sim_host.h"
-#include "store_types.h"
+#include "slotguard/host/store_types.h"
 #include "world.h"
 
 namespace slotguard::fuzz {

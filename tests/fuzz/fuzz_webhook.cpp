@@ -18,7 +18,7 @@
 #include <cstdint>
 
 #include "fuzz_support.h"
-#include "webhook_signature.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
 
 using namespace slotguard;
 using namespace slotguard::fuzz;

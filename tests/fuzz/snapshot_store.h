@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "domain.h"
+#include "slotguard/booking/domain.h"
 #include "kv_store.h"
-#include "store_types.h"
+#include "slotguard/host/store_types.h"
 
 namespace slotguard::fuzz {
 

@@ -8,9 +8,9 @@
 
 #include <set>
 
-#include "services.h"
-#include "store_client.h"
-#include "store_keys.h"
+#include "slotguard/host/services.h"
+#include "slotguard/host/store_client.h"
+#include "slotguard/ledger/store_keys.h"
 #include "world.h"
 
 using namespace slotguard;

@@ -9,8 +9,8 @@
 #include <map>
 #include <set>
 
-#include "payment_effects.h"
-#include "store_keys.h"
+#include "slotguard/payments/payment_effects.h"
+#include "slotguard/ledger/store_keys.h"
 #include "world.h"
 
 using namespace slotguard;

@@ -1,6 +1,6 @@
 #include "fake_stripe.h"
 
-#include "form_encoding.h"
+#include "slotguard/payments/stripe/form_encoding.h"
 #include "test_json.h"
 
 namespace slotguard::native {

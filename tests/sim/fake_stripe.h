@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "fetch_client.h"
-#include "task.h"
+#include "slotguard/host/fetch_client.h"
+#include "slotguard/base/task.h"
 
 namespace slotguard::native {
 

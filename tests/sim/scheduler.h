@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "engine.h"
+#include "slotguard/host/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "host_env.h"
+#include "slotguard/host/host_env.h"
 
 namespace slotguard::native {
 

@@ -1,7 +1,7 @@
 #include "swarm.h"
 
-#include "availability.h"
-#include "slot_ledger.h"
+#include "slotguard/booking/availability.h"
+#include "slotguard/ledger/slot_ledger.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,18 +10,18 @@
 #include <memory>
 #include <set>
 
-#include "availability.h"
-#include "domain.h"
-#include "engine.h"
+#include "slotguard/booking/availability.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/host/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
-#include "slot_ledger.h"
-#include "store_client.h"
-#include "store_keys.h"
+#include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/host/store_client.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
 #include "test_json.h"
-#include "time_rfc3339.h"
-#include "webhook_signature.h"
+#include "slotguard/time/time_rfc3339.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
 
 namespace slotguard::sim {
 

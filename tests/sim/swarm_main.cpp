@@ -16,7 +16,7 @@
 
 #include <unistd.h>  // write(): async-signal-safe output from the signal handler
 
-#include "planted_defects.h"
+#include "slotguard/base/planted_defects.h"
 #include "swarm.h"
 
 namespace {

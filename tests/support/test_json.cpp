@@ -1,6 +1,6 @@
 #include "test_json.h"
 
-#include "json.h"  // the core's depth check, shared
+#include "slotguard/base/json.h"  // the core's depth check, shared
 
 namespace slotguard::testing {
 

@@ -1,6 +1,6 @@
 // JSON as the tests and the simulation see it: nlohmann's DOM, for building request
 // bodies and Stripe answers and for picking apart what the core answered. The core
-// itself reads and writes JSON with RapidJSON (core/json.h); keeping the tests on a
+// itself reads and writes JSON with RapidJSON (core/slotguard/base/json.h); keeping the tests on a
 // different library means every answer is checked by a second parser.
 #pragma once
 #ifndef JSON_NOEXCEPTION

@@ -1,8 +1,8 @@
 #include "world.h"
 
-#include "domain.h"
-#include "store_keys.h"
-#include "webhook_signature.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/ledger/store_keys.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
 
 namespace slotguard::testing {
 

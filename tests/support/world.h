@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "domain.h"
-#include "engine.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/host/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 #include "scheduler.h"

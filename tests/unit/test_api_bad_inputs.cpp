@@ -11,9 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "json.h"
-#include "store_keys.h"
-#include "utf8.h"
+#include "slotguard/base/json.h"
+#include "slotguard/ledger/store_keys.h"
+#include "slotguard/base/utf8.h"
 #include "world.h"
 
 using namespace slotguard;

@@ -6,10 +6,10 @@
 
 #include <deque>
 
-#include "notifications.h"
-#include "store_keys.h"
+#include "slotguard/booking/notifications.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
-#include "webhook_signature.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
 #include "world.h"
 
 using namespace slotguard;

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "envelope.h"
-#include "slot_ledger.h"
-#include "fetch_client.h"
-#include "store_client.h"
-#include "store_keys.h"
+#include "slotguard/host/envelope.h"
+#include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/host/fetch_client.h"
+#include "slotguard/host/store_client.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
-#include "stripe_api.h"
+#include "slotguard/payments/stripe/stripe_api.h"
 #include "world.h"
 
 using namespace slotguard;

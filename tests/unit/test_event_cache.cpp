@@ -1,4 +1,4 @@
-// An instance remembers the event types it read (core/event_cache.h) and its holds
+// An instance remembers the event types it read (core/slotguard/booking/event_cache.h) and its holds
 // skip reading them; each hold's commit checks the event's version instead. These
 // tests change an event type through another instance on the same store and show
 // that no hold is ever decided against the old version.

@@ -5,11 +5,11 @@
 // slot or money.
 #include <catch2/catch.hpp>
 
-#include "checkout_link.h"
-#include "payment_effects.h"
-#include "store_keys.h"
+#include "slotguard/payments/checkout_link.h"
+#include "slotguard/payments/payment_effects.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
-#include "webhook_signature.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
 #include "world.h"
 
 using namespace slotguard;

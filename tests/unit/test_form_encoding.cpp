@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "form_encoding.h"
+#include "slotguard/payments/stripe/form_encoding.h"
 
 using slotguard::FormBody;
 using slotguard::parse_query;

@@ -6,9 +6,9 @@
 
 #include <set>
 
-#include "store_keys.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
-#include "time_rfc3339.h"
+#include "slotguard/time/time_rfc3339.h"
 #include "world.h"
 
 using namespace slotguard;

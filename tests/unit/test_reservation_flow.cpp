@@ -14,14 +14,14 @@
 #include <utility>
 #include <vector>
 
-#include "config.h"
-#include "fetch_client.h"
-#include "form_encoding.h"
-#include "slot_ledger.h"
-#include "store_keys.h"
+#include "slotguard/host/config.h"
+#include "slotguard/host/fetch_client.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/ledger/store_keys.h"
 #include "store_service.h"
-#include "stripe_api.h"
-#include "time_rfc3339.h"
+#include "slotguard/payments/stripe/stripe_api.h"
+#include "slotguard/time/time_rfc3339.h"
 #include "world.h"
 
 using namespace slotguard;

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "domain.h"
-#include "schedule_rules.h"
-#include "slot_ledger.h"
-#include "store_keys.h"
-#include "time_rfc3339.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/booking/schedule_rules.h"
+#include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/ledger/store_keys.h"
+#include "slotguard/time/time_rfc3339.h"
 
 using namespace slotguard;
 

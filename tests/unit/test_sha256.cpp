@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sha256.h"
+#include "slotguard/base/sha256.h"
 
 using slotguard::constant_time_equal;
 using slotguard::hmac_sha256;

@@ -1,4 +1,4 @@
-// The store contract (core/store_types.h) exercised against every native backend.
+// The store contract (core/slotguard/host/store_types.h) exercised against every native backend.
 // Each contract TEST_CASE GENERATEs over backend names, so the memory store and the
 // SQLite store run the very same assertions; SQLite-only cases (persistence, separate
 // connections) follow at the end.
@@ -21,7 +21,7 @@
 #include <sqlite3.h>
 
 #include "kv_store.h"
-#include "store_types.h"
+#include "slotguard/host/store_types.h"
 
 using slotguard::CommitOutcome;
 using slotguard::KvCheck;

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "time_rfc3339.h"
+#include "slotguard/time/time_rfc3339.h"
 
 using slotguard::format_rfc3339;
 using slotguard::parse_rfc3339;

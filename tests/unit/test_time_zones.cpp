@@ -1,4 +1,4 @@
-// Time zones: the compiled-in rules (core/tz_data.cpp) against the system's own tzdata
+// Time zones: the compiled-in rules (core/slotguard/time/tz_data.cpp) against the system's own tzdata
 // for every zone and every hour of 2026-2028, the transitions people will book across,
 // and availability's wall-clock rules on both sides of them.
 #include <catch2/catch.hpp>
@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "availability.h"
-#include "json.h"
+#include "slotguard/booking/availability.h"
+#include "slotguard/base/json.h"
 #include "test_json.h"
-#include "time_rfc3339.h"
-#include "tz_rules.h"
+#include "slotguard/time/time_rfc3339.h"
+#include "slotguard/time/tz_rules.h"
 
 using namespace slotguard;
 using slotguard::testing::Json;

@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <string>
 
-#include "utf8.h"
+#include "slotguard/base/utf8.h"
 
 using slotguard::is_valid_utf8;
 

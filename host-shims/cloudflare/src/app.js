@@ -336,7 +336,7 @@ export function createWorker({ wasmModule, stores = {} }) {
       return byExpert(validExpertId(expert) ? expert : null);
     }
     if (seg[1] === 'stripe' && seg[2] === 'webhook' && seg.length === 3) {
-      // Our reservation id travels in the Checkout Session (core/stripe_api.cpp):
+      // Our reservation id travels in the Checkout Session (core/slotguard/payments/stripe/stripe_api.cpp):
       // metadata.reservation_id and client_reference_id. The signature is checked by
       // the core in the object; routing on an unverified body only picks the object.
       const object = jsonOf(body)?.data?.object;

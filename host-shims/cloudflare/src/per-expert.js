@@ -6,7 +6,7 @@
 // Why it keeps the store contract: the core's task for one request makes all of its
 // store calls to ONE object (the runner is given that object's store for the task), so
 // every commit is a commit inside one object, atomic there exactly as in the
-// single-object mode. Every key a reservation's commits touch (core/store_keys.h: its
+// single-object mode. Every key a reservation's commits touch (core/slotguard/ledger/store_keys.h: its
 // slot ledger, its hold/unlinked/refund/purge index entries, its cs/ and pi/ indexes,
 // the idempotency record of the POST that made it, the webhook events applied to it,
 // its outbox) is written by requests about that reservation, so all of them land in
@@ -30,7 +30,7 @@
 const DIR_EVENT = 'dir/event/';
 const DIR_RSV = 'dir/rsv/';
 const DIR_EXPERT = 'dir/expert/';
-// The core's rules (core/domain.cpp): client ids [A-Za-z0-9_-]{1,64}; ids it minted
+// The core's rules (core/slotguard/booking/domain.cpp): client ids [A-Za-z0-9_-]{1,64}; ids it minted
 // {1,100}; reservation ids are "rsv_" + hex.
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const RESERVATION_ID = /^rsv_[0-9a-f]{8,64}$/;

@@ -3,7 +3,7 @@
 // adapters' answers. Length-prefixed binary instead of JSON, because JSON encoding and
 // decoding on both sides of the boundary cost more per hold than the hold's own work
 // (docs/benchmarks.md). Integers are little-endian; strings are u32 byte length + UTF-8.
-// The C++ side is core/store_client.cpp (wire::Writer / wire::Reader).
+// The C++ side is core/slotguard/host/store_client.cpp (wire::Writer / wire::Reader).
 
 const encoder = new TextEncoder();
 // Not fatal: the module writes valid UTF-8; anything else is replaced, as JSON did.

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "engine.h"
-#include "fetch_client.h"
-#include "form_encoding.h"
-#include "json.h"
+#include "slotguard/host/engine.h"
+#include "slotguard/host/fetch_client.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/base/json.h"
 #include "kv_store.h"
 #include "store_service.h"
 

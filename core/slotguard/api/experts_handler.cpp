@@ -1,0 +1,230 @@
+// /v1/experts/{expert_id}/...: what the app tells slotguard about an expert's time.
+//   PUT|GET|DELETE .../availability   working hours in the expert's time zone
+//   PUT|DELETE .../busy/{block_id}     an event in the expert's other calendars
+//   GET .../busy?from=&to=             the busy blocks starting in a range
+// A busy block is an entry of the slot ledger (slot_ledger.h) that never expires, so a
+// block and a hold racing for the same time are decided by the same bucket checks as
+// two holds: they never both stand. A block that overlaps existing reservations is
+// stored anyway (the outside event happened) and the answer names them.
+#include <algorithm>
+
+#include "slotguard/api/handlers.h"
+#include "slotguard/api/records.h"
+#include "slotguard/api/responses.h"
+#include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/ledger/store_keys.h"
+#include "slotguard/time/time_rfc3339.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+
+namespace slotguard::api {
+
+namespace {
+
+constexpr int kMaxAttempts = 8;
+// Longer absences are availability overrides; a block this long touches 96 buckets.
+constexpr int64_t kMaxBusyMs = kDayMs;
+constexpr size_t kMaxBusyListed = 500;
+
+struct BusyBlock {
+  std::string id;
+  int64_t start = 0, end = 0;
+};
+
+void write_busy_block(JsonWriter& w, const BusyBlock& b) {
+  w.object().field("id", b.id).field("start", format_rfc3339(b.start)).field("end", format_rfc3339(b.end)).end_object();
+}
+
+std::optional<BusyBlock> busy_from_storage(std::string_view text, std::string id) {
+  auto j = parse_json(text, 4);
+  if (!j) return std::nullopt;
+  auto s = get_int(*j, "start"), e = get_int(*j, "end");
+  if (!s || !e || *s >= *e) return std::nullopt;
+  return BusyBlock{std::move(id), *s, *e};
+}
+
+std::string busy_to_storage(const BusyBlock& b) {
+  JsonWriter w;
+  return w.object().field("start", b.start).field("end", b.end).end_object().take();
+}
+
+// {"availability": <the stored document>}
+HttpResponse availability_body(int status, std::string_view document) {
+  JsonWriter body;
+  return json_response(status, body.object().key("availability").raw(document).end_object());
+}
+
+HttpResponse availability_body(int status, const Availability& a) {
+  JsonWriter document;
+  write_availability(document, a);
+  return availability_body(status, document.take());
+}
+
+}  // namespace
+
+Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::string expert_id) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
+  HttpResponse error;
+  auto body = parse_object_body(req, error);
+  if (!body) co_return error;
+  std::string message;
+  auto doc = availability_from_request(*body, &message);
+  if (!doc) co_return validation_failed(message);
+  // Stored as GET answers it.
+  JsonWriter shape;
+  write_availability(shape, *doc);
+  const std::string stored = shape.take();
+  const std::string key = keys::availability(expert_id);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ReadResult snap = co_await s.store.read_one(key);
+    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
+    std::vector<KvCheck> checks{{key, snap.items[0].version}};
+    std::vector<KvMutation> writes{{KvMutation::Op::Set, key, stored}};
+    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+    if (st == StoreStatus::Error) co_return store_unavailable();
+    if (st == StoreStatus::Ok) {
+      s.log(LogLevel::Info, "availability_set", {{"expert_id", expert_id}});
+      co_return availability_body(snap.items[0].present() ? 200 : 201, stored);
+    }
+  }
+  co_return contention();
+}
+
+Co<HttpResponse> get_availability(Services& s, const HttpRequest& req, std::string expert_id) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  if (!valid_client_id(expert_id)) co_return not_found("availability");
+  MaybeAvailability hours = co_await load_availability(s, expert_id);
+  if (!hours.ok) co_return store_unavailable();
+  if (!hours.document) co_return not_found("availability");
+  co_return availability_body(200, *hours.document);
+}
+
+Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::string expert_id) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  if (!valid_client_id(expert_id)) co_return not_found("availability");
+  const std::string key = keys::availability(expert_id);
+  std::vector<KvMutation> writes{{KvMutation::Op::Delete, key, {}}};
+  if (co_await s.store.commit({}, std::move(writes)) != StoreStatus::Ok) co_return store_unavailable();
+  JsonWriter body;
+  co_return json_response(200, body.object().field("deleted", true).end_object());
+}
+
+// PUT creates or replaces a block; DELETE (`remove`) takes it out. One transaction
+// over the block's record and the ledger buckets of its old and new spans.
+Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id, bool remove) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  if (!valid_client_id(expert_id) || !valid_client_id(block_id))
+    co_return remove ? not_found("busy_block") : validation_failed("expert and block ids must match [A-Za-z0-9_-]{1,64}");
+  BusyBlock wanted{block_id, 0, 0};
+  if (!remove) {
+    HttpResponse error;
+    auto body = parse_object_body(req, error);
+    if (!body) co_return error;
+    auto start = get_string(*body, "start"), end = get_string(*body, "end");
+    auto s_ms = start ? parse_rfc3339(*start) : std::nullopt, e_ms = end ? parse_rfc3339(*end) : std::nullopt;
+    if (!s_ms || !e_ms) co_return validation_failed("start and end are required RFC 3339 timestamps");
+    if (*e_ms <= *s_ms) co_return validation_failed("end must be after start");
+    if (*e_ms - *s_ms > kMaxBusyMs)
+      co_return validation_failed("a busy block may span at most 24 hours; use availability overrides for longer absences");
+    wanted.start = *s_ms;
+    wanted.end = *e_ms;
+  }
+  const std::string record_key = keys::busy_block(expert_id, block_id);
+  const std::string self = busy_entry_id(block_id);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ReadResult first = co_await s.store.read_one(record_key);
+    if (first.status != StoreStatus::Ok) co_return store_unavailable();
+    std::optional<BusyBlock> old;
+    if (first.items[0].present()) {
+      old = busy_from_storage(first.items[0].value, block_id);
+      if (!old) co_return store_unavailable();
+    }
+    if (remove && !old) co_return not_found("busy_block");
+    std::vector<std::string> bucket_list;
+    if (old && !remove) bucket_list = bucket_keys_of_both(expert_id, {old->start, old->end}, {wanted.start, wanted.end});
+    else if (old) bucket_list = bucket_keys(expert_id, {old->start, old->end});
+    else bucket_list = bucket_keys(expert_id, {wanted.start, wanted.end});
+    std::vector<std::string> read_keys{record_key};
+    read_keys.insert(read_keys.end(), bucket_list.begin(), bucket_list.end());
+    ReadResult snap = co_await s.store.read(read_keys);
+    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
+    if (snap.items[0].version != first.items[0].version) continue;  // changed between the reads
+    std::vector<KvItem> buckets(snap.items.begin() + 1, snap.items.end());
+    const int64_t now = s.now();
+
+    std::vector<KvCheck> checks{{record_key, snap.items[0].version}};
+    std::vector<KvMutation> writes;
+    std::optional<LedgerEntry> entry;
+    if (!remove) entry = LedgerEntry{self, wanted.start, wanted.end, 0};
+    if (!plan_ledger_update(buckets, self, entry, now, checks, writes, LedgerWrite::MayOverlap)) co_return store_unavailable();
+    if (old) writes.push_back({KvMutation::Op::Delete, keys::busy_index(expert_id, old->start, block_id), {}});
+    if (remove) {
+      writes.push_back({KvMutation::Op::Delete, record_key, {}});
+    } else {
+      writes.push_back({KvMutation::Op::Set, record_key, busy_to_storage(wanted)});
+      writes.push_back({KvMutation::Op::Set, keys::busy_index(expert_id, wanted.start, block_id), block_id});
+    }
+    // Reservations the block overlaps: stored anyway; the app decides what to do.
+    std::vector<std::string> overlapping;
+    if (!remove) {
+      auto entries = decode_buckets(buckets);
+      if (!entries) co_return store_unavailable();
+      for (const auto& e : *entries) {
+        if (e.rid == self || e.rid.rfind("busy:", 0) == 0 || !e.active_at(now)) continue;
+        if (!overlaps({e.start, e.end}, {wanted.start, wanted.end})) continue;
+        if (std::find(overlapping.begin(), overlapping.end(), e.rid) != overlapping.end()) continue;
+        overlapping.push_back(e.rid);
+      }
+    }
+    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+    if (st == StoreStatus::Error) co_return store_unavailable();
+    if (st == StoreStatus::Conflict) {
+      s.metrics.add("slotguard_store_commit_retries_total");
+      continue;
+    }
+    s.log(LogLevel::Info, remove ? "busy_removed" : "busy_set", {{"expert_id", expert_id}, {"block_id", block_id}});
+    JsonWriter body;
+    body.object().key("busy");
+    write_busy_block(body, remove ? *old : wanted);
+    if (!remove) {
+      body.key("overlapping_reservations").array();
+      for (const auto& rid : overlapping) body.value(rid);
+      body.end_array();
+    }
+    co_return json_response(remove ? 200 : old ? 200 : 201, body.end_object());
+  }
+  co_return contention();
+}
+
+Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expert_id) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
+  if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
+  TimeRange range;
+  if (auto bad = read_time_range(params, 92, range)) co_return *bad;
+  const int64_t from = range.from, to = range.to;
+  // Blocks are indexed by start and last at most a day: one started a day before
+  // `from` may still reach into the range.
+  ListResult index = co_await s.store.list(keys::busy_index(expert_id, from - kMaxBusyMs, ""),
+                                           keys::busy_index(expert_id, to, ""), kMaxBusyListed);
+  if (index.status != StoreStatus::Ok) co_return store_unavailable();
+  std::vector<std::string> wanted;
+  for (const auto& item : index.page.items) wanted.push_back(keys::busy_block(expert_id, item.value));
+  ReadResult records;
+  if (!wanted.empty()) {
+    records = co_await s.store.read(wanted);
+    if (records.status != StoreStatus::Ok) co_return store_unavailable();
+  }
+  JsonWriter body;
+  body.object().key("busy").array();
+  for (size_t i = 0; i < records.items.size(); ++i) {
+    if (!records.items[i].present()) continue;
+    auto b = busy_from_storage(records.items[i].value, index.page.items[i].value);
+    if (!b) co_return store_unavailable();
+    if (b->end > from && b->start < to) write_busy_block(body, *b);
+  }
+  co_return json_response(200, body.end_array().field("more", index.page.more).end_object());
+}
+
+}  // namespace slotguard::api

@@ -1,0 +1,41 @@
+// Point reads of records by id, with the answer a handler sends when the record is
+// missing (404) or unreadable (503): written once for every handler.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "slotguard/booking/availability.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/base/http_types.h"
+#include "slotguard/host/services.h"
+
+namespace slotguard::api {
+
+template <class T>
+struct Loaded {
+  std::optional<T> record;
+  HttpResponse error;  // what to answer when record is empty
+};
+
+Co<Loaded<EventType>> load_event(Services& s, std::string event_id);
+Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid);
+
+// An expert's availability may be absent: then every aligned start is offered.
+// ok = false when the store failed or the stored document cannot be read.
+struct MaybeAvailability {
+  bool ok = false;
+  std::optional<Availability> document;
+  const Availability* get() const { return document ? &*document : nullptr; }
+};
+MaybeAvailability availability_of(const KvItem& item);
+Co<MaybeAvailability> load_availability(Services& s, std::string expert_id);
+
+// An event type and its expert's availability, in one read when the instance already
+// knows the event's expert (two otherwise).
+struct EventWithHours {
+  Loaded<EventType> event;
+  MaybeAvailability hours;
+};
+Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id);
+
+}  // namespace slotguard::api

@@ -1,0 +1,129 @@
+// POST /v1/maintenance/sweep (admin): the janitor. Releases holds past their expiry
+// and closes their Checkout Sessions, finishes or undoes holds whose session creation
+// never completed, and retries refunds Stripe has not confirmed. Every step is a
+// conditional transaction or an idempotent Stripe call, so sweeps may overlap each
+// other and live traffic. Each run does bounded work and says whether more remains.
+// Last, it removes what retention lets go (retention.h).
+#include "slotguard/payments/checkout_link.h"
+#include "slotguard/api/handlers.h"
+#include "slotguard/payments/payment_effects.h"
+#include "slotguard/api/records.h"
+#include "slotguard/api/responses.h"
+#include "slotguard/api/retention.h"
+#include "slotguard/ledger/store_keys.h"
+
+namespace slotguard::api {
+
+namespace {
+
+constexpr size_t kBatch = 100;
+// A hold younger than this may still be creating its session in another request.
+constexpr int64_t kUnlinkedAfterMs = 2 * kMinuteMs;
+
+Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
+  Decide decide = [](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current || v.current->status != ReservationStatus::PendingPayment || v.current->expires_at > v.now)
+      return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    plan.next.status = ReservationStatus::Released;
+    plan.next.release_reason = "hold_expired";
+    return plan;
+  };
+  co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+}
+
+// A released hold that never linked a session: ask Stripe, under the latest attempt's
+// idempotency key and parameters, whether a session was created whose answer was
+// lost; if so, close it. If none was, Stripe refuses the stale expires_at and nothing
+// is payable. (Earlier attempts ended in a 5xx that Stripe keeps under their keys, so
+// they created nothing.)
+Co<bool> close_orphan_session(Services& s, Reservation r) {
+  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(r),
+                                            checkout_idempotency_key(r.id, r.checkout_attempt));
+  auto sid = res.ok() ? get_string(res.object, "id") : std::nullopt;
+  if (!sid) co_return false;
+  co_return co_await expire_checkout(s, std::string(*sid));
+}
+
+struct SweepCounts {
+  int released = 0, linked = 0, refunds = 0, failed = 0;
+  bool more = false;
+};
+
+}  // namespace
+
+Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
+  if (auto denied = require_admin(s, req)) co_return *denied;
+  const int64_t now = s.now();
+  SweepCounts n;
+
+  // 1. Holds past their expiry.
+  ListResult expired = co_await s.store.list(std::string(keys::kHoldPrefix),
+                                             std::string(keys::kHoldPrefix) + keys::padded(now + 1, 13), kBatch);
+  if (expired.status != StoreStatus::Ok) co_return store_unavailable();
+  n.more |= expired.page.more;
+  for (const auto& item : expired.page.items) {
+    TxnOutcome out = co_await release_if_expired(s, item.value);
+    if (out.kind != TxnOutcome::Kind::Written) {
+      n.failed += out.kind == TxnOutcome::Kind::NoChange ? 0 : 1;
+      continue;
+    }
+    ++n.released;
+    const Reservation& r = *out.reservation;
+    s.metrics.add("slotguard_releases_total", "reason=\"hold_expired\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", r.id}, {"reason", "hold_expired"}});
+    if (!r.checkout_session_id.empty())
+      co_await expire_checkout(s, r.checkout_session_id);
+    else
+      co_await close_orphan_session(s, r);
+  }
+
+  // 2. Live holds whose session never got linked (the creating request died).
+  ListResult unlinked = co_await s.store.list(std::string(keys::kUnlinkedPrefix),
+                                              std::string(keys::kUnlinkedPrefix) + keys::padded(now - kUnlinkedAfterMs, 13), kBatch);
+  if (unlinked.status != StoreStatus::Ok) co_return store_unavailable();
+  n.more |= unlinked.page.more;
+  for (const auto& item : unlinked.page.items) {
+    std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
+    if (!r || r->status != ReservationStatus::PendingPayment || !r->checkout_session_id.empty()) continue;
+    HttpResponse res = co_await open_checkout(s, std::move(*r), false);
+    // 201: linked now; 503: Stripe did not answer and the hold stays for the next
+    // sweep; anything else released it.
+    const char* outcome = res.status == 201 ? "linked" : res.status == 503 ? "kept" : "released";
+    s.metrics.add("slotguard_unlinked_holds_total", std::string("outcome=\"") + outcome + "\"");
+    res.status == 201 ? ++n.linked : ++n.failed;
+  }
+
+  // 3. Refunds decided but not confirmed by Stripe, due now. A failure moves its entry
+  // later (back-off), so failing refunds never hide the ones behind them.
+  ListResult refunds = co_await s.store.list(std::string(keys::kRefundQueuePrefix),
+                                             std::string(keys::kRefundQueuePrefix) + keys::padded(now + 1, 13), kBatch);
+  if (refunds.status != StoreStatus::Ok) co_return store_unavailable();
+  n.more |= refunds.page.more;
+  for (const auto& item : refunds.page.items) {
+    std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
+    if (!r || !r->refund_queued() || r->refund_next_at > now) continue;
+    bool ok = co_await execute_refund(s, std::move(*r));
+    ok ? ++n.refunds : ++n.failed;
+  }
+
+  // 4. Retention.
+  PurgeCounts purged;
+  if (!co_await purge_due(s, now, purged)) co_return store_unavailable();
+  n.more |= purged.more;
+
+  JsonWriter body;
+  body.object()
+      .field("released", n.released)
+      .field("linked", n.linked)
+      .field("refunds_retried", n.refunds)
+      .field("failed", n.failed)
+      .field("purged", purged.reservations + purged.webhook_events)
+      .field("more", n.more)
+      .end_object();
+  co_return json_response(200, body);
+}
+
+}  // namespace slotguard::api

@@ -1,0 +1,131 @@
+// Event types and reservations: the records the core stores, their validation, and
+// the JSON shapes they take in storage and in API responses.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slotguard/base/json.h"
+
+namespace slotguard {
+
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
+
+struct Price {
+  int64_t amount = 0;  // minor units
+  std::string currency;  // ISO 4217, lower case
+};
+
+struct EventType {
+  std::string id;
+  std::string expert_id;
+  std::string title;
+  int64_t duration_minutes = 30;
+  int64_t buffer_before_minutes = 0;
+  int64_t buffer_after_minutes = 0;
+  int64_t slot_step_minutes = 30;
+  int64_t min_notice_minutes = 0;
+  int64_t max_advance_days = 60;
+  Price price;
+  std::vector<std::string> payment_method_types{"card"};
+  // Up to `seats` reservations may share one start (a workshop); 1 for a one-to-one.
+  int64_t seats = 1;
+  // How late a booking may still be moved; -1: the same as min_notice_minutes.
+  int64_t reschedule_min_notice_minutes = -1;
+  // A confirmed booking may be cancelled by its guest only with a policy: a full refund
+  // more than refund_before_minutes ahead of the start, refund_percent within them.
+  bool cancellable = false;
+  int64_t refund_before_minutes = 0;
+  int64_t refund_percent = 0;
+
+  int64_t reschedule_notice_minutes() const {
+    return reschedule_min_notice_minutes >= 0 ? reschedule_min_notice_minutes : min_notice_minutes;
+  }
+};
+
+enum class ReservationStatus { PendingPayment, Confirmed, Released, Refunded };
+const char* status_name(ReservationStatus s);
+std::optional<ReservationStatus> parse_status(std::string_view s);
+
+struct Guest {
+  std::string email;
+  std::string name;
+};
+
+struct Reservation {
+  std::string id;
+  std::string event_id;
+  std::string expert_id;
+  int64_t start = 0, end = 0;            // the appointment
+  int64_t span_start = 0, span_end = 0;  // widened by the event's buffers: what conflicts
+  Guest guest;
+  ReservationStatus status = ReservationStatus::PendingPayment;
+  std::string release_reason;  // set when released
+  int64_t expires_at = 0;      // pending holds only
+  int64_t session_expires_at = 0;  // what Stripe is told; always before expires_at
+  std::string checkout_session_id;
+  std::string checkout_url;
+  std::string payment_intent_id;
+  std::string refund_id;  // set once Stripe confirmed the refund of a lost slot
+  int64_t refund_amount = 0;  // minor units refunded (or to refund); 0 before any refund decision
+  int64_t seats = 1;          // of its event type when booked: the size of its seat group
+  // Which Checkout Session create this hold is on. Stripe keeps a 5xx answer under its
+  // idempotency key and replays it, so a retry after one needs a new key: the key
+  // carries this number, and a new attempt re-plans the session's expiry.
+  int64_t checkout_attempt = 0;
+  // Refunds Stripe has not confirmed yet are retried with back-off; after
+  // kMaxRefundAttempts failures the refund stops being retried and needs a person.
+  int64_t refund_attempts = 0;
+  int64_t refund_next_at = 0;  // when the sweep tries again
+  bool refund_gave_up = false;
+  // Snapshot of what the Checkout Session is created with, so a retried create sends
+  // identical parameters under the same idempotency key.
+  std::string title;
+  Price price;
+  std::vector<std::string> payment_method_types;
+  std::string success_url, cancel_url;
+  int64_t created_at = 0, updated_at = 0;
+  // Notifications written for this reservation so far (see notifications.h): the next
+  // one takes notify_seq + 1, so the outbox keeps them in order.
+  int64_t notify_seq = 0;
+  // The store key of the Idempotency-Key that created it, if any: retention removes it
+  // with the record.
+  std::string idempotency_key;
+
+  bool refund_queued() const { return status == ReservationStatus::Refunded && refund_id.empty() && !refund_gave_up; }
+
+  // Retention may remove it: nothing about it will change any more.
+  bool finished() const {
+    return status == ReservationStatus::Released || (status == ReservationStatus::Refunded && !refund_queued());
+  }
+
+  // Active = blocks the slot: confirmed, or pending and not yet expired.
+  bool active_at(int64_t now_ms) const {
+    return status == ReservationStatus::Confirmed ||
+           (status == ReservationStatus::PendingPayment && expires_at > now_ms);
+  }
+};
+
+// Identifiers chosen by clients (event ids, expert ids): [A-Za-z0-9_-]{1,64}.
+bool valid_client_id(std::string_view id);
+// Identifiers the core or Stripe minted (reservation, session, event ids): [A-Za-z0-9_-]{1,100}.
+bool valid_minted_id(std::string_view id);
+
+// Validates an event definition from a PUT body. On failure returns nullopt and sets
+// `error` to a message naming the field.
+std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error);
+// The event as the API shows it (also what storage keeps).
+void write_event(JsonWriter& w, const EventType& e);
+std::string event_to_storage(const EventType& e);
+std::optional<EventType> event_from_storage(std::string_view text);
+
+void write_reservation_view(JsonWriter& w, const Reservation& r);  // API shape
+std::string reservation_to_storage(const Reservation& r);
+std::optional<Reservation> reservation_from_storage(std::string_view text);
+
+bool plausible_email(std::string_view email);
+
+}  // namespace slotguard

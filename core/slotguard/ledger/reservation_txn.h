@@ -1,0 +1,89 @@
+// One optimistic transaction over a reservation and the slots it blocks.
+//
+// Every state change of a reservation goes through run_reservation_txn: it reads the
+// reservation, its ledger buckets, the guest's hold list and any extra keys in one
+// snapshot, lets a pure decision function choose the next state, and commits the
+// reservation, the ledger, every index, the notifications the change calls for and the
+// decision's extra writes together, conditional on every version it read. A failed check re-reads and decides again, a bounded number of
+// times. This is the only place that writes reservations, so the ledger and the
+// records cannot drift apart.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slotguard/booking/domain.h"
+#include "slotguard/booking/schedule_rules.h"
+#include "slotguard/host/services.h"
+
+namespace slotguard {
+
+// A failed check means another commit on the same keys succeeded meanwhile. Guests
+// racing for a seated start may each lose once per seat taken before theirs, so a
+// seated claim gets one more attempt per seat.
+inline constexpr int kMaxCommitAttempts = 8;
+
+struct TxnView {
+  const std::optional<Reservation>& current;
+  const ReadResult& snapshot;  // includes the extra keys asked for
+  bool span_free;              // no other active reservation overlaps this span
+  int64_t now;
+  // The guest's other unpaid holds with this expert that still block a slot (0 when
+  // the limit is off): the hold limit is decided against it, atomically.
+  int64_t guest_holds;
+};
+
+struct TxnPlan {
+  // ExtrasOnly: the reservation stays as it is, but extra_mutations commit (checked
+  // against everything read), e.g. recording a webhook event that changes nothing.
+  enum class Kind { NoChange, Write, ExtrasOnly, Reject } kind = Kind::NoChange;
+  Reservation next;                       // for Write
+  std::vector<KvMutation> extra_mutations;
+  int tag = 0;                            // free for the caller: why it rejected, etc.
+};
+
+using Decide = std::function<TxnPlan(const TxnView&)>;
+
+struct TxnOutcome {
+  // Rejected: the decision said no. Refused: the decision wanted to activate a span
+  // that the ledger shows taken (possible when instances' clocks disagree about a
+  // lapse); nothing was written and the caller must not report success.
+  enum class Kind { Written, NoChange, Rejected, Refused, NotFound, Busy, StoreError } kind = Kind::StoreError;
+  std::optional<Reservation> reservation;  // after the transaction (or as last read)
+  TxnPlan plan;
+  int attempts = 0;
+};
+
+// The span and expert are given for a reservation being created; for an existing one
+// they are read from the record (they never change) and `expert_id` stays empty.
+// `group` and `seats` are the seat claim (slot_ledger.h). An existing reservation may
+// move (a reschedule): `moving_to` is the span it moves to and `moving_group` its new
+// seat group; the transaction then reads the buckets of both spans, checks the new one
+// and moves the ledger entry in the same commit, so the move happens whole or not at all.
+// (A plain struct, not std::optional: g++ 12 mis-copies optional coroutine arguments.)
+struct NewSpan {
+  std::string expert_id;
+  Span span;
+  std::string guest_email;  // whose hold it is: the guest's hold list is read with it
+  std::string group;
+  int64_t seats = 1;
+  Span moving_to{};
+  std::string moving_group;
+  bool given() const { return !expert_id.empty(); }
+  bool moving() const { return moving_to.end > moving_to.start; }
+};
+
+inline NewSpan existing_reservation() { return NewSpan(); }
+inline NewSpan moving_reservation(Span to, std::string group) {
+  NewSpan n;
+  n.moving_to = to;
+  n.moving_group = std::move(group);
+  return n;
+}
+inline std::vector<std::string> no_keys() { return {}; }
+
+Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
+                                   std::vector<std::string> extra_keys, Decide decide);
+
+}  // namespace slotguard

@@ -1,0 +1,193 @@
+#include "slotguard/payments/checkout_link.h"
+
+#include <algorithm>
+
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/base/planted_defects.h"
+#include "slotguard/api/responses.h"
+#include "slotguard/base/sg_assert.h"
+#include "slotguard/ledger/store_keys.h"
+
+namespace slotguard::api {
+
+namespace {
+
+// Instances' clocks and Stripe's may disagree by this much; expiries keep it spare.
+constexpr int64_t kClockSlackMs = 30'000;
+
+HttpResponse with_replay_header(HttpResponse r, bool replayed) {
+  if (replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
+  return r;
+}
+
+std::string stripe_error_name(const StripeResult& res) {
+  if (res.kind == StripeResult::Kind::TransportError) return "no_answer";
+  return res.error_code.empty() ? res.error_type : res.error_code;
+}
+
+// The created session's id and URL (each a string, else absent), in one pass over
+// Stripe's answer; a repeated key counts as its last occurrence.
+void read_created_session(const JsonValue& session, std::optional<std::string_view>& id,
+                          std::optional<std::string_view>& url) {
+  if (!session.IsObject()) return;
+  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    std::optional<std::string_view>* slot = k == "id" ? &id : k == "url" ? &url : nullptr;
+    if (!slot) continue;
+    if (it->value.IsString()) *slot = string_of(it->value);
+    else slot->reset();
+  }
+}
+
+Decide release_decision(std::string reason, bool only_unlinked) {
+  return [reason, only_unlinked](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current || v.current->status != ReservationStatus::PendingPayment) return plan;
+    if (only_unlinked && !v.current->checkout_session_id.empty()) return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    plan.next.status = ReservationStatus::Released;
+    plan.next.release_reason = reason;
+    return plan;
+  };
+}
+
+// Moves a live, unlinked hold on to its next create attempt (a new idempotency key).
+// With `replan_expiry`, the session and the hold get later expiries from now, so
+// Stripe accepts the session and the hold still outlives it.
+Co<TxnOutcome> next_attempt(Services& s, std::string rid, int64_t seen_attempt, bool replan_expiry) {
+  const Config& cfg = s.cfg;
+  Decide decide = [seen_attempt, replan_expiry, &cfg](const TxnView& v) {
+    TxnPlan plan;
+    const auto& cur = v.current;
+    if (!cur || cur->status != ReservationStatus::PendingPayment || !cur->active_at(v.now) ||
+        !cur->checkout_session_id.empty() || cur->checkout_attempt != seen_attempt)
+      return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *cur;
+    plan.next.checkout_attempt = seen_attempt + 1;
+    if (replan_expiry) {
+      Reservation later = *cur;
+      plan_hold_expiry(cfg, v.now, later);
+      plan.next.session_expires_at = std::max(cur->session_expires_at, later.session_expires_at);
+      plan.next.expires_at = std::max(cur->expires_at, later.expires_at);
+    }
+    return plan;
+  };
+  co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+}
+
+// A hold whose state moved on while this request worked: answer from what it is now.
+HttpResponse answer_from_state(const Reservation& r, int64_t now, bool replayed) {
+  if (r.status == ReservationStatus::PendingPayment && r.active_at(now) && !r.checkout_session_id.empty())
+    return with_replay_header(reservation_body(201, r), replayed);
+  if (r.status == ReservationStatus::PendingPayment && r.active_at(now)) return provider_unavailable();
+  return error_response(409, "reservation_released", "the hold was released before checkout could open");
+}
+
+}  // namespace
+
+void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
+  // Stripe needs expires_at at least 30 minutes after it creates the session; the
+  // extra minute covers the hold-to-create gap. The hold outlives the session by the
+  // grace period, so no session is ever payable for a slot that is not held.
+  r.session_expires_at = ((now + (cfg.checkout_minutes + 1) * kMinuteMs) / 1000 + 1) * 1000;
+  r.expires_at = r.session_expires_at + cfg.hold_grace_minutes * kMinuteMs;
+}
+
+Co<TxnOutcome> release_unlinked(Services& s, std::string rid, std::string reason) {
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), release_decision(reason, true));
+  if (out.kind == TxnOutcome::Kind::Written) {
+    s.metrics.add("slotguard_releases_total", "reason=\"" + reason + "\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", reason}});
+  }
+  co_return out;
+}
+
+Co<bool> expire_checkout(Services& s, std::string session_id) {
+  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions/" + percent_encode(session_id) + "/expire",
+                                            FormBody(), "slotguard-expire-" + session_id);
+  if (!res.ok())
+    s.log(LogLevel::Warn, "checkout_expire_failed", {{"session_id", session_id}, {"stripe_error", stripe_error_name(res)}});
+  co_return res.ok();
+}
+
+Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
+  if (!held.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, held), replayed);
+
+  // A create that comes later than planned (a replay, the sweep) would send an expiry
+  // Stripe refuses as too close: start a new attempt with later expiries first.
+  if (held.session_expires_at < s.now() + kStripeMinSessionLeadMs + kClockSlackMs) {
+    if (s.now() - held.created_at > kMaxCheckoutOpenDelayMs) co_return provider_unavailable();
+    TxnOutcome renewed = co_await next_attempt(s, held.id, held.checkout_attempt, true);
+    if (renewed.kind == TxnOutcome::Kind::Busy) co_return contention();
+    if (renewed.kind != TxnOutcome::Kind::Written && renewed.kind != TxnOutcome::Kind::NoChange)
+      co_return store_unavailable();
+    if (renewed.kind == TxnOutcome::Kind::NoChange) co_return answer_from_state(*renewed.reservation, s.now(), replayed);
+    held = *renewed.reservation;
+  }
+
+  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(held),
+                                            checkout_idempotency_key(held.id, held.checkout_attempt));
+  std::optional<std::string_view> session_id, url;
+  if (res.ok()) read_created_session(res.object, session_id, url);
+  if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id)) {
+    s.log(LogLevel::Warn, "checkout_create_failed",
+          {{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
+    if (SG_PLANTED(release_on_transient)) {
+      TxnOutcome rel = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(),
+                                                    release_decision("payment_provider_error", false));
+      (void)rel;
+      co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session");
+    }
+    if (res.transient() || res.expiry_refused()) {
+      // Another request may be creating this very session (409), or Stripe may have
+      // created it and lost the answer: the hold stays for the replay or the sweep.
+      // After a 5xx, Stripe replays that answer to the same key: move to a new one
+      // (as after an expiry that reached Stripe too late; the next try re-plans it).
+      if (res.key_spent() || res.expiry_refused()) {
+        TxnOutcome moved = co_await next_attempt(s, held.id, held.checkout_attempt, false);
+        (void)moved;  // if this fails, the next try sees the old key's 5xx and tries again
+      }
+      s.metrics.add("slotguard_checkout_deferred_total");
+      co_return provider_unavailable();
+    }
+    TxnOutcome rel = co_await release_unlinked(s, held.id, "payment_provider_error");
+    if (rel.kind == TxnOutcome::Kind::NoChange && rel.reservation && !rel.reservation->checkout_session_id.empty())
+      co_return answer_from_state(*rel.reservation, s.now(), replayed);  // a twin linked it meanwhile
+    co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
+  }
+
+  const std::string sid(*session_id), link(*url);
+  Decide decide = [sid, link](const TxnView& v) {
+    TxnPlan plan;
+    // Only a hold that is still live gets its session; one that lapsed while Stripe
+    // answered may already belong to someone else.
+    if (!v.current || v.current->status != ReservationStatus::PendingPayment || !v.current->active_at(v.now) ||
+        !v.current->checkout_session_id.empty())
+      return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    plan.next.checkout_session_id = sid;
+    plan.next.checkout_url = link;
+    return plan;
+  };
+  TxnOutcome linked = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
+  if (linked.kind == TxnOutcome::Kind::Busy) co_return contention();
+  if (linked.kind != TxnOutcome::Kind::Written && linked.kind != TxnOutcome::Kind::NoChange) co_return store_unavailable();
+  const Reservation& now_r = *linked.reservation;
+  const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());
+  if (linked.kind == TxnOutcome::Kind::Written) {
+    SG_ASSERT(now_r.checkout_session_id == sid && now_r.session_expires_at < now_r.expires_at);
+    s.log(LogLevel::Info, "checkout_linked", {{"reservation_id", held.id}, {"session_id", sid}});
+    co_return with_replay_header(reservation_body(201, now_r), replayed);
+  }
+  if (live && now_r.checkout_session_id == sid) co_return with_replay_header(reservation_body(201, now_r), replayed);
+  // Released or lapsed while Stripe was answering, or another attempt linked its own
+  // session first: this session is nobody's, so close it.
+  co_await expire_checkout(s, sid);
+  if (live && !now_r.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, now_r), replayed);
+  co_return error_response(409, "reservation_released", "the hold was released before checkout could open");
+}
+
+}  // namespace slotguard::api

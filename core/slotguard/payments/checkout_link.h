@@ -1,0 +1,45 @@
+// Opening and closing the Checkout Session of a held reservation. Shared by the
+// create flow, idempotent replays, cancellation and the sweep.
+//
+// The rules that keep a guest's slot and money safe while Stripe misbehaves:
+//   - a hold with a session linked is never released here (only expiry, the guest,
+//     or a Stripe event about that session may end it);
+//   - a transient answer (no answer, 409 key in flight, 429, 5xx) never releases a
+//     hold: the caller answers 503 and the replay or the sweep finishes the link;
+//   - a session is only linked while its hold is live, and always expires before it.
+#pragma once
+#include "slotguard/booking/domain.h"
+#include "slotguard/base/http_types.h"
+#include "slotguard/ledger/reservation_txn.h"
+#include "slotguard/host/services.h"
+
+namespace slotguard::api {
+
+// Stripe refuses a Checkout Session whose expires_at is less than 30 minutes away.
+inline constexpr int64_t kStripeMinSessionLeadMs = 30 * kMinuteMs;
+// A hold that could not open its checkout within this long after it was taken is not
+// extended again: during a long Stripe outage it lapses instead of blocking the slot.
+inline constexpr int64_t kMaxCheckoutOpenDelayMs = 10 * kMinuteMs;
+
+// Sets a new hold's session expiry and hold expiry from `now` (see the .cpp).
+void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r);
+
+// Creates (or, under the same idempotency key, re-fetches) the session for a pending
+// hold and links it. Answers:
+//   201 with the reservation and checkout URL (linked now, or earlier by a twin);
+//   503 payment_provider_unavailable + Retry-After on a transient Stripe answer (the
+//       hold stays; a replay with the same Idempotency-Key or the sweep finishes it);
+//   502 payment_provider_error when Stripe refuses for good (the unlinked hold is released);
+//   409 reservation_released when the hold ended while Stripe was answering;
+//   503 store_unavailable / contention when the store fails or is too busy.
+Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed);
+
+// Asks Stripe to expire an open session. Failure is logged, not fatal: a payment
+// that slips through is confirmed or refunded when its webhook arrives.
+Co<bool> expire_checkout(Services& s, std::string session_id);
+
+// Releases a pending reservation that has no session linked, with a reason; NoChange
+// if it is not pending or already has a session.
+Co<TxnOutcome> release_unlinked(Services& s, std::string rid, std::string reason);
+
+}  // namespace slotguard::api

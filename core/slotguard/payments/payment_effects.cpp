@@ -1,0 +1,325 @@
+#include "slotguard/payments/payment_effects.h"
+
+#include <algorithm>
+
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/base/planted_defects.h"
+#include "slotguard/base/sg_assert.h"
+#include "slotguard/ledger/store_keys.h"
+
+namespace slotguard::api {
+
+namespace {
+
+enum Tag { kDuplicate = 1, kOrphanPayment = 2 };
+
+// Stripe retries a delivery for up to three days; a record kept four days longer
+// still answers every retry as a duplicate, then retention removes it.
+constexpr int64_t kWebhookEventKeepMs = 7 * kDayMs;
+
+void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
+                            std::vector<KvMutation>& m) {
+  JsonWriter record;
+  record.object().field("type", ev.type).field("reservation_id", rid).field("outcome", outcome).end_object();
+  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id), record.take()});
+  m.push_back({KvMutation::Op::Set, keys::webhook_event_purge(now + kWebhookEventKeepMs, ev.id), ev.id});
+}
+
+bool already_seen(const TxnView& v, const EventRef& ev) {
+  const KvItem* seen = v.snapshot.find(keys::webhook_event(ev.id));
+  return seen && seen->present();
+}
+
+// Shared shape of every effect: check for a duplicate, let `choose` decide, record
+// the event with the outcome it names. `choose` may also Reject with kOrphanPayment.
+using Choose = std::function<TxnPlan(const TxnView&, std::string& outcome)>;
+
+Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose choose, int* reject_tag) {
+  std::string outcome;
+  Decide decide = [&ev, &rid, &outcome, choose](const TxnView& v) {
+    TxnPlan plan;
+    if (already_seen(v, ev)) {
+      plan.kind = TxnPlan::Kind::Reject;
+      plan.tag = kDuplicate;
+      return plan;
+    }
+    outcome.clear();
+    plan = choose(v, outcome);
+    if (plan.kind == TxnPlan::Kind::Reject) return plan;
+    if (plan.kind == TxnPlan::Kind::NoChange) plan.kind = TxnPlan::Kind::ExtrasOnly;
+    record_event_mutations(ev, rid, outcome, v.now, plan.extra_mutations);
+    return plan;
+  };
+  std::vector<std::string> extra{keys::webhook_event(ev.id)};
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), std::move(extra), decide);
+  EffectResult res;
+  res.outcome = outcome;
+  switch (out.kind) {
+    case TxnOutcome::Kind::Written:
+    case TxnOutcome::Kind::NoChange: res.kind = EffectResult::Kind::Applied; break;
+    case TxnOutcome::Kind::Rejected:
+      *reject_tag = out.plan.tag;
+      res.kind = out.plan.tag == kDuplicate ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
+      break;
+    case TxnOutcome::Kind::Refused:
+      s.log(LogLevel::Warn, "payment_effect_refused", {{"reservation_id", rid}, {"stripe_event", ev.id}});
+      res.kind = SG_PLANTED(refusal_as_duplicate) ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
+      break;
+    case TxnOutcome::Kind::NotFound: res.kind = EffectResult::Kind::NotFound; break;
+    case TxnOutcome::Kind::Busy: res.kind = EffectResult::Kind::Busy; break;
+    case TxnOutcome::Kind::StoreError: res.kind = EffectResult::Kind::StoreError; break;
+  }
+  // Only a committed transaction may be reported as applied.
+  SG_ASSERT(res.kind != EffectResult::Kind::Applied || out.kind == TxnOutcome::Kind::Written ||
+            out.kind == TxnOutcome::Kind::NoChange);
+  if (out.kind == TxnOutcome::Kind::Written && out.reservation) {
+    const Reservation& r = *out.reservation;
+    if (r.status == ReservationStatus::Confirmed) {
+      s.metrics.add("slotguard_confirmations_total");
+      s.log(LogLevel::Info, "reservation_confirmed", {{"reservation_id", rid}, {"stripe_event", ev.id}});
+    } else if (r.status == ReservationStatus::Refunded) {
+      s.metrics.add("slotguard_refunds_total");
+      s.log(LogLevel::Warn, "payment_refunded_slot_lost", {{"reservation_id", rid}, {"stripe_event", ev.id}});
+      co_await execute_refund(s, r);
+    } else if (r.status == ReservationStatus::Released) {
+      s.metrics.add("slotguard_releases_total", "reason=\"" + r.release_reason + "\"");
+      s.log(LogLevel::Info, "reservation_released",
+            {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
+    }
+  }
+  co_return res;
+}
+
+void link_ids(Reservation& r, const std::string& session_id, const std::string& pi_id) {
+  if (r.checkout_session_id.empty()) r.checkout_session_id = session_id;
+  if (!pi_id.empty()) r.payment_intent_id = pi_id;
+}
+
+// The session is this reservation's: the linked one, or before the link one that
+// slotguard created for it.
+bool is_own_session(const Reservation& r, const SessionFacts& f) {
+  if (!r.checkout_session_id.empty()) return r.checkout_session_id == f.id;
+  return f.metadata_reservation_id == r.id;
+}
+
+// Whether this paid session may confirm (or be refunded as) this reservation: the
+// session slotguard linked, or, before the link, one slotguard created for it; and it
+// charged what the reservation costs, in the Stripe mode this instance runs in.
+bool pays_for(const Reservation& r, const SessionFacts& f, bool live) {
+  if (!is_own_session(r, f)) return false;
+  if (!f.amount_total || *f.amount_total != r.price.amount) return false;
+  if (f.currency != r.price.currency) return false;
+  if (f.livemode && *f.livemode != live) return false;
+  return true;
+}
+
+Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) {
+  if (pi_id.empty()) co_return true;  // nothing was charged
+  FormBody form;
+  form.add("payment_intent", pi_id).add("metadata[reservation_id]", rid);
+  // Stripe replays a saved 5xx to the same key, so each minute's redelivery of the
+  // event tries under a key of its own; a second full refund is refused anyway.
+  StripeResult res = co_await s.stripe.post("/v1/refunds", std::move(form),
+                                            "slotguard-refund-orphan-" + pi_id + "-" + std::to_string(s.now() / kMinuteMs));
+  co_return res.ok() || (res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded");
+}
+
+}  // namespace
+
+int64_t refund_backoff_ms(int64_t failures) {
+  constexpr int64_t kMaxBackoffMs = 6 * 60 * kMinuteMs;
+  int64_t ms = kMinuteMs;
+  for (int64_t i = 1; i < failures && ms < kMaxBackoffMs; ++i) ms *= 2;
+  return std::min(ms, kMaxBackoffMs);
+}
+
+Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, SessionFacts session) {
+  const bool live = live_mode_key(s.cfg.stripe_secret_key);
+  Choose choose = [session, live](const TxnView& v, std::string& outcome) {
+    TxnPlan plan;
+    const Reservation& cur = *v.current;
+    using S = ReservationStatus;
+    if (!pays_for(cur, session, live)) {
+      if (session.metadata_reservation_id == cur.id && cur.checkout_session_id != session.id) {
+        // A session slotguard created for this hold (under an earlier attempt whose
+        // answer was lost) that another session beat: its money goes back first.
+        plan.kind = TxnPlan::Kind::Reject;
+        plan.tag = kOrphanPayment;
+        outcome = "orphan_session";
+        return plan;
+      }
+      outcome = "foreign_session";
+      return plan;
+    }
+    if (cur.status == S::Confirmed || cur.status == S::Refunded) {
+      outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
+      return plan;
+    }
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = cur;
+    link_ids(plan.next, session.id, session.payment_intent);
+    plan.next.release_reason.clear();
+    // The guest gets the booking when no other active reservation holds the span
+    // (their own hold, live or lapsed, does not count). A guest who cancelled, or
+    // whose slot went to someone else, gets the money back.
+    const bool cancelled = cur.status == S::Released && cur.release_reason == "cancelled";
+    const bool may_confirm = SG_PLANTED(refusal_as_duplicate) ? cur.active_at(v.now) || v.span_free : v.span_free;
+    if (!cancelled && may_confirm) {
+      plan.next.status = S::Confirmed;
+      outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
+    } else {
+      plan.next.status = S::Refunded;
+      plan.next.release_reason = cancelled ? "cancelled" : "slot_lost";
+      plan.next.refund_next_at = v.now;
+      plan.next.refund_amount = cur.price.amount;
+      outcome = "refunded";
+    }
+    return plan;
+  };
+  int tag = 0;
+  EffectResult applied = co_await run_effect(s, ev, rid, std::move(choose), &tag);
+  if (tag != kOrphanPayment) {
+    if (applied.outcome == "foreign_session")
+      s.log(LogLevel::Warn, "payment_not_for_reservation", {{"reservation_id", rid}, {"session_id", session.id}});
+    co_return applied;
+  }
+  s.log(LogLevel::Warn, "orphan_session_paid", {{"reservation_id", rid}, {"session_id", session.id}});
+  if (!co_await refund_orphan_payment(s, rid, session.payment_intent)) {
+    EffectResult res;
+    res.kind = EffectResult::Kind::ProviderUnavailable;
+    res.outcome = "orphan_refund_failed";
+    co_return res;
+  }
+  s.metrics.add("slotguard_orphan_refunds_total");
+  co_return co_await record_event(s, ev, "orphan_refunded", rid);
+}
+
+Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, SessionFacts session, int64_t hold_until) {
+  Choose choose = [session, hold_until](const TxnView& v, std::string& outcome) {
+    TxnPlan plan;
+    const Reservation& cur = *v.current;
+    if (cur.status != ReservationStatus::PendingPayment || !is_own_session(cur, session)) {
+      outcome = "ignored";
+      return plan;
+    }
+    if (!cur.active_at(v.now) && !v.span_free) {
+      // The hold lapsed and the slot is taken: if the voucher is paid anyway, the
+      // payment event refunds it.
+      outcome = "hold_lost";
+      return plan;
+    }
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = cur;
+    link_ids(plan.next, session.id, session.payment_intent);
+    if (hold_until > plan.next.expires_at) plan.next.expires_at = hold_until;
+    outcome = "held_for_voucher";
+    return plan;
+  };
+  int tag = 0;
+  co_return co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose), &tag);
+}
+
+Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, std::string reason) {
+  Choose choose = [session, reason](const TxnView& v, std::string& outcome) {
+    TxnPlan plan;
+    const Reservation& cur = *v.current;
+    if (cur.status != ReservationStatus::PendingPayment || !is_own_session(cur, session)) {
+      outcome = "ignored";
+      return plan;
+    }
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = cur;
+    if (plan.next.checkout_session_id.empty()) plan.next.checkout_session_id = session.id;
+    plan.next.status = ReservationStatus::Released;
+    plan.next.release_reason = reason;
+    outcome = "released";
+    return plan;
+  };
+  int tag = 0;
+  co_return co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose), &tag);
+}
+
+Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid) {
+  const std::string key = keys::webhook_event(ev.id);
+  std::vector<KvCheck> checks{{key, 0}};
+  std::vector<KvMutation> writes;
+  record_event_mutations(ev, rid, outcome, s.now(), writes);
+  StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+  EffectResult res;
+  res.outcome = outcome;
+  res.kind = st == StoreStatus::Ok         ? EffectResult::Kind::Applied
+             : st == StoreStatus::Conflict ? EffectResult::Kind::Duplicate
+                                           : EffectResult::Kind::StoreError;
+  co_return res;
+}
+
+Co<bool> execute_refund(Services& s, Reservation r) {
+  const std::string rid = r.id;
+  const int64_t attempt = r.refund_attempts;
+  StripeResult res;
+  bool found = false;                   // an earlier attempt's refund turned up in the lookup
+  std::optional<std::string> found_id;  // and its id, when it has one
+  if (!r.payment_intent_id.empty()) {
+    FormBody form;
+    form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
+    // A cancellation policy may return only part of the price. Stripe refuses a second
+    // full refund of a charge, but not a second partial one: before retrying one whose
+    // earlier answer may have been lost, look for it.
+    const bool partial = r.refund_amount > 0 && r.refund_amount < r.price.amount;
+    if (partial) form.add("amount", std::to_string(r.refund_amount));
+    bool settled = false;  // found already made, or the lookup failed (try again later)
+    if (partial && attempt > 0) {
+      res = co_await s.stripe.get("/v1/refunds?limit=100&payment_intent=" + r.payment_intent_id);
+      settled = !res.ok();
+      const JsonValue* data = res.ok() ? get_array(res.object, "data") : nullptr;
+      for (rapidjson::SizeType i = 0; data && i < data->Size() && !settled; ++i) {
+        const JsonValue& refund = (*data)[i];
+        const JsonValue* meta = get_object(refund, "metadata");
+        auto owner = meta ? get_string(*meta, "reservation_id") : std::nullopt;
+        auto status = get_string(refund, "status");
+        if (owner && *owner == rid && (!status || *status != "failed")) {
+          if (auto id = get_string(refund, "id")) found_id.emplace(*id);
+          found = settled = true;
+        }
+      }
+    }
+    std::string key = "slotguard-refund-" + rid;
+    if (attempt > 0) key += "-" + std::to_string(attempt);
+    if (!settled) res = co_await s.stripe.post("/v1/refunds", std::move(form), std::move(key));
+  }
+  // Stripe answers a repeat refund of a fully refunded charge with this code: done.
+  const bool already = res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded";
+  // The refund's id: the one found made, else Stripe's answer to the create.
+  std::optional<std::string> refund_id = std::move(found_id);
+  if (!found && res.ok())
+    if (auto id = get_string(res.object, "id")) refund_id.emplace(*id);
+  const bool done = refund_id.has_value() || already;
+  const std::string rf = refund_id ? *refund_id : std::string("already_refunded");
+  Decide decide = [done, rf, attempt](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current || !v.current->refund_queued() || v.current->refund_attempts != attempt) return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    if (done) {
+      plan.next.refund_id = rf;
+      return plan;
+    }
+    plan.next.refund_attempts = attempt + 1;
+    plan.next.refund_next_at = v.now + refund_backoff_ms(attempt + 1);
+    if (plan.next.refund_attempts >= kMaxRefundAttempts) plan.next.refund_gave_up = true;
+    return plan;
+  };
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+  if (!done) {
+    s.log(LogLevel::Warn, "refund_failed", {{"reservation_id", rid}, {"attempt", attempt}});
+    if (out.kind == TxnOutcome::Kind::Written && out.reservation->refund_gave_up) {
+      s.metrics.add("slotguard_refunds_abandoned_total");
+      s.log(LogLevel::Error, "refund_needs_attention",
+            {{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
+    }
+    co_return false;
+  }
+  co_return out.kind == TxnOutcome::Kind::Written || out.kind == TxnOutcome::Kind::NoChange;
+}
+
+}  // namespace slotguard::api

@@ -41,6 +41,8 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/responses.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/retention.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/router.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/routes.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/request_scope.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/slots_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/sweep_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/webhook_handler.cpp

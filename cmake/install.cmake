@@ -23,14 +23,15 @@ set_target_properties(slotguard_native PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES
     "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/host-shims/native>;$<INSTALL_INTERFACE:${SLOTGUARD_INSTALL_INCLUDE}/native>")
 
-# abi_host.h belongs to the wasm ABI's native test harness, not to the stores.
+# The native stores' headers: the store port and the translation of store host calls.
 set(SLOTGUARD_NATIVE_HEADERS
   ${PROJECT_SOURCE_DIR}/host-shims/native/kv_store.h
   ${PROJECT_SOURCE_DIR}/host-shims/native/store_service.h)
 
-# Every part's headers, but not the simulation's test hooks (planted_defects.h).
+# Every part's headers and the lists they include (*.def: metric names, release reasons,
+# ...), but not the simulation's test hooks (planted_defects.h and its list).
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/slotguard/ DESTINATION ${SLOTGUARD_INSTALL_INCLUDE} COMPONENT core
-  FILES_MATCHING PATTERN "*.h" PATTERN "planted_defects.h" EXCLUDE)
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.def" PATTERN "planted_defects.*" EXCLUDE)
 install(FILES ${SLOTGUARD_NATIVE_HEADERS} DESTINATION ${SLOTGUARD_INSTALL_INCLUDE}/native COMPONENT native)
 
 install(TARGETS slotguard_core EXPORT slotguard-core

@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "slotguard/api/routes.h"
 #include "slotguard/host/config.h"
 #include "slotguard/host/engine.h"
 #include "slotguard/host/envelope.h"
@@ -31,6 +32,8 @@ std::unordered_map<int32_t, std::string> g_outputs;  // response envelopes of fi
 // Why the last sg_init refused its configuration. Kept in the module (not only logged)
 // so a host can put the reason in the error it raises when it cannot start.
 std::string g_init_error;
+// The answer of the last sg_describe or sg_describe_request.
+std::string g_answer;
 
 int32_t submit(int32_t task, const HostCall& call) {
   const auto* p = reinterpret_cast<const uint8_t*>(call.payload.data());
@@ -137,5 +140,25 @@ void sg_task_drop(int32_t task) {
 }
 
 uint32_t sg_tasks_in_flight(void) { return g_engine ? static_cast<uint32_t>(g_engine->in_flight()) : 0; }
+
+int32_t sg_describe(uint32_t what) {
+  switch (what) {
+    case SG_DESCRIBE_CONFIG: g_answer = settings_schema_json(); return SG_OK;
+    case SG_DESCRIBE_ROUTES: g_answer = api::routes_json(); return SG_OK;
+  }
+  return SG_ERR_BAD_REQUEST;
+}
+
+int32_t sg_describe_request(const uint8_t* envelope, uint32_t len) {
+  if (!g_engine) return SG_ERR_NOT_INITIALISED;
+  auto req = decode_request_envelope(view(envelope, len));
+  if (!req) return SG_ERR_BAD_REQUEST;
+  g_answer = api::describe_request(*req, g_engine->config(), g_env.now_ms());
+  return SG_OK;
+}
+
+const uint8_t* sg_answer_ptr(void) { return reinterpret_cast<const uint8_t*>(g_answer.data()); }
+
+uint32_t sg_answer_len(void) { return static_cast<uint32_t>(g_answer.size()); }
 
 }  // extern "C"

@@ -1,15 +1,16 @@
-/* The slotguard host ABI, version 2. The one place where both sides of the boundary
+/* The slotguard host ABI, version 3. The one place where both sides of the boundary
  * are declared: exports (the module's functions a host calls) and imports (the host's
  * functions the module calls). wasm/ABI.md explains ownership and lifetimes.
  *
  * In a wasm build the imports come from the module "slotguard". In a native build the
- * same declarations are ordinary functions that host-shims/native defines. */
+ * same declarations are ordinary functions that the test harness tests/abi/abi_host.cpp
+ * defines. */
 #ifndef SLOTGUARD_ABI_H
 #define SLOTGUARD_ABI_H
 
 #include <stdint.h>
 
-#define SG_ABI_VERSION 2u
+#define SG_ABI_VERSION 3u
 
 /* Status codes returned by exports (negative values never mean a task id). */
 typedef enum sg_status {
@@ -22,6 +23,12 @@ typedef enum sg_status {
   SG_ERR_NOT_DONE = -6,      /* output of a task that has not finished */
   SG_ERR_OUT_OF_MEMORY = -7,
 } sg_status;
+
+/* What sg_describe answers about the module itself (JSON, see wasm/ABI.md). */
+typedef enum sg_describe_what {
+  SG_DESCRIBE_CONFIG = 1, /* the configuration schema: every setting sg_init takes */
+  SG_DESCRIBE_ROUTES = 2, /* the route table: name, method, pattern, auth, scope */
+} sg_describe_what;
 
 /* Task states returned by sg_task_state. */
 typedef enum sg_task_phase {
@@ -94,6 +101,19 @@ SG_EXPORT(sg_task_output_len) uint32_t sg_task_output_len(int32_t task);
 SG_EXPORT(sg_task_drop) void sg_task_drop(int32_t task);
 /* Tasks alive in this instance. */
 SG_EXPORT(sg_tasks_in_flight) uint32_t sg_tasks_in_flight(void);
+/* Describes the module (an sg_describe_what) as JSON in the answer buffer. Needs no
+ * sg_init, so a host can read the configuration schema before it builds the
+ * configuration. SG_OK, or SG_ERR_BAD_REQUEST for an unknown `what`. */
+SG_EXPORT(sg_describe) int32_t sg_describe(uint32_t what);
+/* How to route and limit a request (a request envelope; the body may be empty when the
+ * host has not read it yet): its route, normalised path, body limit, whether the hold
+ * rate limit applies, and its scope (whose data it touches), as JSON in the answer
+ * buffer. SG_OK, SG_ERR_NOT_INITIALISED or SG_ERR_BAD_REQUEST. */
+SG_EXPORT(sg_describe_request) int32_t sg_describe_request(const uint8_t* envelope, uint32_t len);
+/* The answer of the last sg_describe or sg_describe_request: pointer and length, owned
+ * by the module, valid until the next of those calls. */
+SG_EXPORT(sg_answer_ptr) const uint8_t* sg_answer_ptr(void);
+SG_EXPORT(sg_answer_len) uint32_t sg_answer_len(void);
 
 /* ---- imports ---- */
 /* Host calls submit work and return at once; the host later calls sg_task_resume.

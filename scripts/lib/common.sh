@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
   cmake g++ make pkg-config
   rapidjson-dev nlohmann-json3-dev catch2 libsqlite3-dev
   clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
-  libclang-rt-14-dev
+  libclang-rt-14-dev clang-tidy-14
   emscripten binaryen wabt
   nodejs npm python3
   chromium

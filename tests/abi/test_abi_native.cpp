@@ -1,6 +1,6 @@
 // ABI conformance, natively: the exports of wasm/slotguard_abi.h driven exactly as a
 // JavaScript host drives them (envelopes in, queued host calls served, resumes, output
-// envelopes out), with the imports defined by host-shims/native/abi_host.cpp.
+// envelopes out), with the imports defined by abi_host.cpp here.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

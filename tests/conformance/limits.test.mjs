@@ -48,6 +48,28 @@ describe(`rate limit on POST /v1/reservations (${WASM})`, () => {
     }
   });
 
+  it('every spelling of the path is the same route to the limits: /v1//reservations/ cannot get past a 429', async () => {
+    const s = await startStack({ emulator: false, rateLimitPerMinute: 2 });
+    try {
+      for (const path of ['/v1/reservations', '/v1//reservations']) {
+        assert.equal((await s.call('POST', path, { body: {}, ...fresh, contract: false })).status, 422, path);
+      }
+      for (const path of ['/v1/reservations/', '/v1//reservations', '/v1/reservations//', '/v1/reservations']) {
+        assertError(await s.call('POST', path, { body: {}, ...fresh, contract: false }), 429, 'rate_limited');
+      }
+      // The body limit follows the route too: a hold's 16 KiB, not the host's 1 MiB.
+      const big = { guest: { email: 'a@b.example', name: 'x'.repeat(20 * 1024) } };
+      const off = await startStack({ emulator: false, rateLimitPerMinute: 0 });
+      try {
+        assertError(await off.call('POST', '/v1//reservations/', { body: big, ...fresh, contract: false }), 413, 'payload_too_large');
+      } finally {
+        await off.stop();
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('X-Forwarded-For is ignored unless trustProxy is on', async () => {
     const s = await startStack({ emulator: false, rateLimitPerMinute: 2 });
     try {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createMemoryStore } from '../../host-shims/node/src/index.js';
+import { trapForTest } from '../../host-shims/node/src/test-hooks.js';
 import { WASM, eventBody, guest, slot, startStack } from './support/harness.mjs';
 
 /** A memory store whose reads can be held at a gate, to keep requests in flight. */
@@ -74,7 +75,7 @@ describe(`trap recovery (${WASM})`, () => {
     await store.waitHeld(5);
     assert.equal(s.host.stats().tasks, 5);
 
-    assert.equal(await s.host._trapForTest(), true, 'the module really trapped');
+    assert.equal(await trapForTest(s.host), true, 'the module really trapped');
     const answers = await Promise.all(inFlight);
     for (const a of answers) {
       assert.equal(a.status, 500, a.text);
@@ -102,7 +103,7 @@ describe(`trap recovery (${WASM})`, () => {
   });
 
   it('survives repeated traps', async () => {
-    for (let i = 0; i < 3; i++) assert.equal(await s.host._trapForTest(), true);
+    for (let i = 0; i < 3; i++) assert.equal(await trapForTest(s.host), true);
     assert.equal((await s.call('GET', '/v1/events/intro')).status, 200);
   });
 });

@@ -190,8 +190,8 @@ TEST_CASE("interleaving: non-overlapping slots of one expert rarely retry", "[in
     }
     w.sched.run(native::random_chooser(seed));
     for (TaskId id : ids) REQUIRE(w.engine.response(id)->status == 201);
-    retries += w.engine.metrics().get("slotguard_store_commit_retries_total");
-    holds += w.engine.metrics().get("slotguard_holds_created_total");
+    retries += w.engine.metrics().get(Metric::store_commit_retries_total);
+    holds += w.engine.metrics().get(Metric::holds_created_total);
   }
   INFO("retries " << retries << " over " << holds << " holds");
   CHECK(holds == 480);

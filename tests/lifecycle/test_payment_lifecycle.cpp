@@ -284,7 +284,7 @@ TEST_CASE("lifecycle: refunds that keep failing never starve the others, and end
     w.host.advance(6 * 60 * kMinuteMs);
     REQUIRE(w.sweep().status == 200);
   }
-  CHECK(w.engine.metrics().get("slotguard_refunds_abandoned_total") == 100);
+  CHECK(w.engine.metrics().get(Metric::refunds_abandoned_total) == 100);
   const Reservation bad = load(w, "rsv_bad_100");
   CHECK(bad.refund_gave_up);
   CHECK(bad.refund_attempts == api::kMaxRefundAttempts);

@@ -187,7 +187,8 @@ class Swarm {
     for (int i = 0; i < opt_.workload_steps && report_.ok(); ++i) workload_step();
     if (report_.ok()) heal();
     if (report_.ok()) check_end_state();
-    for (const auto& in : instances_) report_.ledger_refusals += in.engine->metrics().get("slotguard_ledger_refusals_total");
+    for (const auto& in : instances_)
+      report_.ledger_refusals += in.engine->metrics().get(Metric::ledger_refusals_total);
     return std::move(report_);
   }
 
@@ -729,7 +730,7 @@ class Swarm {
         bookings_[tasks_[i].ref].last_status = 599;  // the client saw the connection drop
       tasks_.erase(tasks_.begin() + static_cast<long>(i));
     }
-    report_.ledger_refusals += instances_[inst].engine->metrics().get("slotguard_ledger_refusals_total");
+    report_.ledger_refusals += instances_[inst].engine->metrics().get(Metric::ledger_refusals_total);
     instances_[inst].engine.reset();
     instances_[inst].clock = std::make_unique<InstanceClock>(&now_, rng_.range(0, rates_.skew_ms), rng_.next());
     instances_[inst].engine = std::make_unique<Engine>(swarm_config(), *instances_[inst].clock);

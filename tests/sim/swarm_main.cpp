@@ -6,7 +6,7 @@
 //   SLOTGUARD_SEED=42 slotguard_swarm            replays seed 42 and prints its trace
 //
 // The build with planted defects (slotguard_swarm_planted) also takes
-//   --plant release_on_transient|refusal_as_duplicate|check_then_insert --expect-failure
+//   --plant NAME --expect-failure      (NAME from core/slotguard/base/planted_defects.def)
 // and succeeds only if some seed in the range finds the planted defect.
 #include <chrono>
 #include <csignal>
@@ -46,7 +46,25 @@ void usage() {
                " --plant NAME [--expect-failure]"
 #endif
                "\n       SLOTGUARD_SEED=N slotguard_swarm   (replay one seed)\n");
+#ifdef SLOTGUARD_PLANTED_DEFECTS
+  std::fprintf(stderr, "NAME is one of:\n");
+  for (const auto& d : slotguard::kPlantedDefects)
+    std::fprintf(stderr, "  %-22.*s %.*s\n", static_cast<int>(d.name.size()), d.name.data(),
+                 static_cast<int>(d.what.size()), d.what.data());
+#endif
 }
+
+#ifdef SLOTGUARD_PLANTED_DEFECTS
+// Turns on the defect the command line names; false if no defect has that name.
+bool plant_by_name(const std::string& name) {
+  for (const auto& d : slotguard::kPlantedDefects) {
+    if (d.name != name) continue;
+    slotguard::plant(d.defect);
+    return true;
+  }
+  return false;
+}
+#endif
 
 }  // namespace
 
@@ -79,11 +97,9 @@ int main(int argc, char** argv) {
     }
   }
 #ifdef SLOTGUARD_PLANTED_DEFECTS
-  if (plant == "release_on_transient") slotguard::planted.release_on_transient = true;
-  else if (plant == "refusal_as_duplicate") slotguard::planted.refusal_as_duplicate = true;
-  else if (plant == "check_then_insert") slotguard::planted.check_then_insert = true;
-  else {
-    std::fprintf(stderr, "swarm: --plant needs one of release_on_transient, refusal_as_duplicate, check_then_insert\n");
+  if (!plant_by_name(plant)) {
+    std::fprintf(stderr, "swarm: --plant needs the name of a planted defect\n");
+    usage();
     return 2;
   }
 #else

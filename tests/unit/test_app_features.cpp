@@ -157,7 +157,7 @@ TEST_CASE("notify: each change is delivered once, signed, with what GET answered
   CHECK(confirmed["type"] == "reservation.confirmed");
   CHECK(confirmed["data"]["reservation"] == get_json(w, "/v1/reservations/" + rid, false)["reservation"]);
   CHECK(notify(w, rx)["delivered"] == 0);  // nothing twice
-  CHECK(w.engine.metrics().get("slotguard_notifications_delivered_total") == 2);
+  CHECK(w.engine.metrics().get(Metric::notifications_delivered_total) == 2);
 }
 
 TEST_CASE("notify: a receiver that is down, then answers 500 twice, gets the same id until it takes it", "[notify]") {
@@ -182,7 +182,7 @@ TEST_CASE("notify: a receiver that is down, then answers 500 twice, gets the sam
   REQUIRE(rx.got.size() == 4);
   for (const auto& g : rx.got) CHECK(Json::parse(g.body)["id"] == "ntf_" + rid + "_1");
   CHECK(rx.got[0].body == rx.got[3].body);  // the same bytes every time
-  CHECK(w.engine.metrics().get("slotguard_notification_attempts_failed_total") == 3);
+  CHECK(w.engine.metrics().get(Metric::notification_attempts_failed_total) == 3);
   CHECK(outbox_size(w) == 0);
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("notify: a notification nobody takes is given up after the retry windo
   }
   CHECK(outbox_size(w) == 0);
   CHECK(keys_with_prefix(w, "ntfq/") == 0);
-  CHECK(w.engine.metrics().get("slotguard_notifications_failed_total") == 1);
+  CHECK(w.engine.metrics().get(Metric::notifications_failed_total) == 1);
   CHECK(rx.accepted_ids().empty());
 }
 
@@ -344,7 +344,7 @@ TEST_CASE("guest limit: a third unpaid hold with one expert is refused until one
   HttpResponse third = w.call(World::create_request("consult", "2030-01-02T11:00:00Z", "GUEST@example.com"));
   CHECK(third.status == 429);
   CHECK(error_code(w, third) == "too_many_holds");
-  CHECK(w.engine.metrics().get("slotguard_holds_refused_total", "reason=\"too_many_holds\"") == 1);
+  CHECK(w.engine.metrics().get(Metric::holds_refused_total, "reason=\"too_many_holds\"") == 1);
   // Another expert, another guest: unaffected.
   hold(w, "2030-01-02T11:00:00Z", "guest@example.com", "other");
   hold(w, "2030-01-02T11:00:00Z", "someone@example.com");
@@ -421,8 +421,8 @@ TEST_CASE("retention: released reservations and old webhook records go; confirme
   CHECK(w.json_of(w.sweep())["purged"] == 1);
   CHECK(keys_with_prefix(w, "whevt/") == 0);
   CHECK(keys_with_prefix(w, "whevtq/") == 0);
-  CHECK(w.engine.metrics().get("slotguard_purged_total", "kind=\"reservation\"") == 1);
-  CHECK(w.engine.metrics().get("slotguard_purged_total", "kind=\"webhook_event\"") == 1);
+  CHECK(w.engine.metrics().get(Metric::purged_total, "kind=\"reservation\"") == 1);
+  CHECK(w.engine.metrics().get(Metric::purged_total, "kind=\"webhook_event\"") == 1);
 }
 
 // ---------------------------------------------------------------- CORS

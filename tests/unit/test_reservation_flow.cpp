@@ -426,7 +426,7 @@ TEST_CASE("flow: a transient Stripe failure answers 503 and keeps the hold for t
     CHECK(held.checkout_session_id.empty());
     // After a 500 Stripe replays that answer to the same key: the next try uses a new one.
     CHECK(held.checkout_attempt == (mode == 0 ? 1 : 0));
-    CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"payment_provider_error\"") == 0);
+    CHECK(w.engine.metrics().get(Metric::releases_total, "reason=\"payment_provider_error\"") == 0);
 
     // Someone else cannot take the held slot meanwhile.
     HttpResponse rival = w.call(book("consult", "2030-01-02T10:00:00Z", "rival@example.com", "order-11"));
@@ -454,7 +454,7 @@ TEST_CASE("flow: a final Stripe refusal answers 502, releases the hold and frees
   REQUIRE(all.size() == 1);
   CHECK(all[0].status == ReservationStatus::Released);
   CHECK(all[0].release_reason == "payment_provider_error");
-  CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"payment_provider_error\"") == 1);
+  CHECK(w.engine.metrics().get(Metric::releases_total, "reason=\"payment_provider_error\"") == 1);
   // Replaying the failed request answers the same failure, without calling Stripe.
   HttpResponse replay = w.call(book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "order-9"));
   CHECK(replay.status == 502);
@@ -486,7 +486,7 @@ TEST_CASE("flow: cancelling a pending reservation releases it and expires its se
   CHECK(w.stripe.sessions().at(sid).status == "expired");
   CHECK(w.stripe.count("POST /v1/checkout/sessions/" + sid + "/expire") == 1);
   CHECK(w.stripe.calls().back().idempotency_key == "slotguard-expire-" + sid);
-  CHECK(w.engine.metrics().get("slotguard_releases_total", "reason=\"cancelled\"") == 1);
+  CHECK(w.engine.metrics().get(Metric::releases_total, "reason=\"cancelled\"") == 1);
   // No pending-hold index remains.
   for (const auto& it : snapshot(w)) CHECK(it.key.rfind("hold/", 0) != 0);
 
@@ -695,7 +695,7 @@ TEST_CASE("flow: metrics count holds, conflicts and releases", "[flow]") {
   CHECK(text.find("slotguard_releases_total{reason=\"cancelled\"} 1\n") != std::string::npos);
   // Guest data never shows up in metrics.
   CHECK(text.find("example.com") == std::string::npos);
-  CHECK(w.engine.metrics().get("slotguard_requests_total", "class=\"4xx\"") == 2);
+  CHECK(w.engine.metrics().get(Metric::requests_total, "class=\"4xx\"") == 2);
 }
 
 TEST_CASE("flow: guests and options at their limits", "[flow]") {

@@ -13,13 +13,15 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, test } from 'node:test';
-import { HostCallError } from '../../host-shims/js-bridge/src/index.js';
-import { configFromEnv } from '../../host-shims/cloudflare/src/config.js';
+import { readFileSync } from 'node:fs';
+import { HostCallError, configFromEnv, describeModule, wasiLoader } from '../../host-shims/js-bridge/src/index.js';
 import { withStoreTimeouts } from '../../host-shims/cloudflare/src/store-timeout.js';
 import { eventBody, reservationBody, slot, startEmulator, startWorker, waitForLog } from './helpers.mjs';
 
 describe('bindings -> sg_init configuration (no validation on the way)', () => {
-  test('every name maps to its field; numbers become numbers, anything else stays text', () => {
+  test('every name maps to its field; numbers become numbers, anything else stays text', async () => {
+    const wasm = readFileSync(new URL('../../build/dist/slotguard-wasi.wasm', import.meta.url));
+    const { settings } = await describeModule(wasiLoader({ bytes: wasm }));
     const config = configFromEnv({
       SLOTGUARD_ADMIN_TOKEN: 'short',
       STRIPE_SECRET_KEY: 'sk_test_x',
@@ -34,11 +36,11 @@ describe('bindings -> sg_init configuration (no validation on the way)', () => {
       SLOTGUARD_RETENTION_DAYS: ' 7 ',
       SLOTGUARD_CORS_ORIGINS: 'https://app.example.com,*',
       SLOTGUARD_DEFAULT_SUCCESS_URL: '',
-    });
+      SLOTGUARD_NOT_A_SETTING: 'ignored: a binding the schema does not name is not the core\'s',
+    }, settings);
     assert.deepEqual(config, {
       admin_token: 'short', // the core refuses it, with its own message
       stripe_secret_key: 'sk_test_x',
-      stripe_api_base: 'https://api.stripe.com',
       stripe_webhook_secret: 'whsec_a,whsec_b',
       checkout_minutes: 1439, // the core's rule, not the Worker's
       hold_grace_minutes: 'soon',
@@ -50,7 +52,7 @@ describe('bindings -> sg_init configuration (no validation on the way)', () => {
       retention_days: 7,
       cors_origins: 'https://app.example.com,*',
     });
-    assert.deepEqual(configFromEnv({}), { stripe_api_base: 'https://api.stripe.com' });
+    assert.deepEqual(configFromEnv({}, settings), {}); // every default is the core's
   });
 
   test('a store call past its deadline fails with host status 2 (timed out)', async () => {

@@ -7,6 +7,7 @@
 // two holds: they never both stand. A block that overlaps existing reservations is
 // stored anyway (the outside event happened) and the answer names them.
 #include <algorithm>
+#include <variant>
 
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
@@ -59,10 +60,128 @@ HttpResponse availability_body(int status, const Availability& a) {
   return availability_body(status, document.take());
 }
 
+// A busy block's keys: its record and its entry in the ledger.
+struct BusyKeys {
+  std::string expert_id, block_id;
+  std::string record, self;
+};
+
+BusyKeys busy_keys(std::string expert_id, std::string block_id) {
+  BusyKeys k;
+  k.record = keys::busy_block(expert_id, block_id);
+  k.self = busy_entry_id(block_id);
+  k.expert_id = std::move(expert_id);
+  k.block_id = std::move(block_id);
+  return k;
+}
+
+// The block a PUT asks for, or nothing and the answer refusing it.
+std::optional<BusyBlock> read_busy_request(const HttpRequest& req, const std::string& block_id, HttpResponse& error) {
+  auto body = parse_object_body(req, error);
+  if (!body) return std::nullopt;
+  auto start = get_string(*body, "start"), end = get_string(*body, "end");
+  auto s_ms = start ? parse_rfc3339(*start) : std::nullopt, e_ms = end ? parse_rfc3339(*end) : std::nullopt;
+  if (!s_ms || !e_ms) return error = validation_failed("start and end are required RFC 3339 timestamps"), std::nullopt;
+  const BusyBlock wanted{block_id, *s_ms, *e_ms};
+  if (wanted.end <= wanted.start) return error = validation_failed("end must be after start"), std::nullopt;
+  if (wanted.end - wanted.start > kMaxBusyMs)
+    return error = validation_failed("a busy block may span at most 24 hours; use availability overrides for longer absences"),
+           std::nullopt;
+  return wanted;
+}
+
+// The buckets of the block's old span, its new one, or both.
+std::vector<std::string> busy_buckets(const std::string& expert_id, const std::optional<BusyBlock>& old,
+                                      const std::optional<BusyBlock>& wanted) {
+  if (old && wanted) return bucket_keys_of_both(expert_id, {old->start, old->end}, {wanted->start, wanted->end});
+  if (old) return bucket_keys(expert_id, {old->start, old->end});
+  return bucket_keys(expert_id, {wanted->start, wanted->end});
+}
+
+// The ledger entry and the record with its index: set to `wanted`, or (absent) removed.
+// False when the ledger's buckets cannot be planned.
+bool plan_busy_writes(const BusyKeys& k, const std::optional<BusyBlock>& old, const std::optional<BusyBlock>& wanted,
+                      const std::vector<KvItem>& buckets, int64_t now, std::vector<KvCheck>& checks,
+                      std::vector<KvMutation>& writes) {
+  std::optional<LedgerEntry> entry;
+  if (wanted) entry = LedgerEntry{k.self, wanted->start, wanted->end, 0};
+  if (!plan_ledger_update(buckets, k.self, entry, now, checks, writes, LedgerWrite::MayOverlap)) return false;
+  if (old) writes.push_back({KvMutation::Op::Delete, keys::busy_index(k.expert_id, old->start, k.block_id), {}});
+  if (!wanted) {
+    writes.push_back({KvMutation::Op::Delete, k.record, {}});
+    return true;
+  }
+  writes.push_back({KvMutation::Op::Set, k.record, busy_to_storage(*wanted)});
+  writes.push_back({KvMutation::Op::Set, keys::busy_index(k.expert_id, wanted->start, k.block_id), k.block_id});
+  return true;
+}
+
+// Reservations the block overlaps: it is stored anyway; the app decides what to do.
+// Nothing when a bucket cannot be read.
+std::optional<std::vector<std::string>> overlapping_reservations(const std::vector<KvItem>& buckets, const BusyKeys& k,
+                                                                 const BusyBlock& wanted, int64_t now) {
+  auto entries = decode_buckets(buckets);
+  if (!entries) return std::nullopt;
+  std::vector<std::string> overlapping;
+  for (const auto& e : *entries) {
+    if (e.rid == k.self || e.rid.rfind("busy:", 0) == 0 || !e.active_at(now)) continue;
+    if (!overlaps({e.start, e.end}, {wanted.start, wanted.end})) continue;
+    if (std::find(overlapping.begin(), overlapping.end(), e.rid) != overlapping.end()) continue;
+    overlapping.push_back(e.rid);
+  }
+  return overlapping;
+}
+
+// What a committed busy write changed: the block as it was (if it was), and the
+// reservations a new block overlaps.
+struct BusyWritten {
+  std::optional<BusyBlock> old;
+  std::vector<std::string> overlapping;
+};
+// Committed, or the answer saying why not (404, 503).
+using BusyResult = std::variant<BusyWritten, HttpResponse>;
+
+// One transaction over the block's record and the ledger buckets of its old and new
+// spans: a PUT replaces the block with `wanted`, a DELETE (`removing`) takes it out.
+// (A flag, not an optional `wanted`: g++ 12 mis-copies optional coroutine arguments.)
+Co<BusyResult> commit_busy(Services& s, BusyKeys k, BusyBlock block, bool removing) {
+  const std::optional<BusyBlock> wanted = removing ? std::nullopt : std::optional<BusyBlock>(block);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ReadResult first = co_await s.store.read_one(k.record);
+    if (first.status != StoreStatus::Ok) co_return store_unavailable();
+    std::optional<BusyBlock> old;
+    if (first.items[0].present()) {
+      old = busy_from_storage(first.items[0].value, k.block_id);
+      if (!old) co_return store_unavailable();
+    }
+    if (!wanted && !old) co_return not_found(ErrorCode::busy_block_not_found);
+    std::vector<std::string> read_keys{k.record};
+    for (auto& bucket : busy_buckets(k.expert_id, old, wanted)) read_keys.push_back(std::move(bucket));
+    ReadResult snap = co_await s.store.read(read_keys);
+    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
+    if (snap.items[0].version != first.items[0].version) continue;  // changed between the reads
+    std::vector<KvItem> buckets(snap.items.begin() + 1, snap.items.end());
+    const int64_t now = s.now();
+    std::vector<KvCheck> checks{{k.record, snap.items[0].version}};
+    std::vector<KvMutation> writes;
+    if (!plan_busy_writes(k, old, wanted, buckets, now, checks, writes)) co_return store_unavailable();
+    BusyWritten done{old, {}};
+    if (wanted) {
+      auto overlapping = overlapping_reservations(buckets, k, *wanted, now);
+      if (!overlapping) co_return store_unavailable();
+      done.overlapping = std::move(*overlapping);
+    }
+    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+    if (st == StoreStatus::Error) co_return store_unavailable();
+    if (st == StoreStatus::Ok) co_return done;
+    s.metrics.add(Metric::store_commit_retries_total);
+  }
+  co_return contention();
+}
+
 }  // namespace
 
 Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::string expert_id) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
   HttpResponse error;
   auto body = parse_object_body(req, error);
@@ -90,18 +209,16 @@ Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::stri
   co_return contention();
 }
 
-Co<HttpResponse> get_availability(Services& s, const HttpRequest& req, std::string expert_id) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
-  if (!valid_client_id(expert_id)) co_return not_found("availability");
+Co<HttpResponse> get_availability(Services& s, std::string expert_id) {
+  if (!valid_client_id(expert_id)) co_return not_found(ErrorCode::availability_not_found);
   MaybeAvailability hours = co_await load_availability(s, expert_id);
   if (!hours.ok) co_return store_unavailable();
-  if (!hours.document) co_return not_found("availability");
+  if (!hours.document) co_return not_found(ErrorCode::availability_not_found);
   co_return availability_body(200, *hours.document);
 }
 
-Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::string expert_id) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
-  if (!valid_client_id(expert_id)) co_return not_found("availability");
+Co<HttpResponse> delete_availability(Services& s, std::string expert_id) {
+  if (!valid_client_id(expert_id)) co_return not_found(ErrorCode::availability_not_found);
   const std::string key = keys::availability(expert_id);
   std::vector<KvMutation> writes{{KvMutation::Op::Delete, key, {}}};
   if (co_await s.store.commit({}, std::move(writes)) != StoreStatus::Ok) co_return store_unavailable();
@@ -109,97 +226,43 @@ Co<HttpResponse> delete_availability(Services& s, const HttpRequest& req, std::s
   co_return json_response(200, body.object().field("deleted", true).end_object());
 }
 
-// PUT creates or replaces a block; DELETE (`remove`) takes it out. One transaction
-// over the block's record and the ledger buckets of its old and new spans.
-Co<HttpResponse> write_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id, bool remove) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
+// PUT creates (201) or replaces (200) a block and names the reservations it overlaps.
+Co<HttpResponse> put_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id) {
   if (!valid_client_id(expert_id) || !valid_client_id(block_id))
-    co_return remove ? not_found("busy_block") : validation_failed("expert and block ids must match [A-Za-z0-9_-]{1,64}");
-  BusyBlock wanted{block_id, 0, 0};
-  if (!remove) {
-    HttpResponse error;
-    auto body = parse_object_body(req, error);
-    if (!body) co_return error;
-    auto start = get_string(*body, "start"), end = get_string(*body, "end");
-    auto s_ms = start ? parse_rfc3339(*start) : std::nullopt, e_ms = end ? parse_rfc3339(*end) : std::nullopt;
-    if (!s_ms || !e_ms) co_return validation_failed("start and end are required RFC 3339 timestamps");
-    if (*e_ms <= *s_ms) co_return validation_failed("end must be after start");
-    if (*e_ms - *s_ms > kMaxBusyMs)
-      co_return validation_failed("a busy block may span at most 24 hours; use availability overrides for longer absences");
-    wanted.start = *s_ms;
-    wanted.end = *e_ms;
-  }
-  const std::string record_key = keys::busy_block(expert_id, block_id);
-  const std::string self = busy_entry_id(block_id);
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    ReadResult first = co_await s.store.read_one(record_key);
-    if (first.status != StoreStatus::Ok) co_return store_unavailable();
-    std::optional<BusyBlock> old;
-    if (first.items[0].present()) {
-      old = busy_from_storage(first.items[0].value, block_id);
-      if (!old) co_return store_unavailable();
-    }
-    if (remove && !old) co_return not_found("busy_block");
-    std::vector<std::string> bucket_list;
-    if (old && !remove) bucket_list = bucket_keys_of_both(expert_id, {old->start, old->end}, {wanted.start, wanted.end});
-    else if (old) bucket_list = bucket_keys(expert_id, {old->start, old->end});
-    else bucket_list = bucket_keys(expert_id, {wanted.start, wanted.end});
-    std::vector<std::string> read_keys{record_key};
-    read_keys.insert(read_keys.end(), bucket_list.begin(), bucket_list.end());
-    ReadResult snap = co_await s.store.read(read_keys);
-    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-    if (snap.items[0].version != first.items[0].version) continue;  // changed between the reads
-    std::vector<KvItem> buckets(snap.items.begin() + 1, snap.items.end());
-    const int64_t now = s.now();
+    co_return validation_failed("expert and block ids must match [A-Za-z0-9_-]{1,64}");
+  HttpResponse error;
+  const std::optional<BusyBlock> wanted = read_busy_request(req, block_id, error);
+  if (!wanted) co_return error;
+  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), *wanted, false);
+  if (HttpResponse* failed = std::get_if<HttpResponse>(&result)) co_return std::move(*failed);
+  const BusyWritten& done = std::get<BusyWritten>(result);
+  s.log(LogLevel::Info, "busy_set", {{"expert_id", expert_id}, {"block_id", block_id}});
+  JsonWriter body;
+  body.object().key("busy");
+  write_busy_block(body, *wanted);
+  body.key("overlapping_reservations").array();
+  for (const auto& rid : done.overlapping) body.value(rid);
+  body.end_array();
+  co_return json_response(done.old ? 200 : 201, body.end_object());
+}
 
-    std::vector<KvCheck> checks{{record_key, snap.items[0].version}};
-    std::vector<KvMutation> writes;
-    std::optional<LedgerEntry> entry;
-    if (!remove) entry = LedgerEntry{self, wanted.start, wanted.end, 0};
-    if (!plan_ledger_update(buckets, self, entry, now, checks, writes, LedgerWrite::MayOverlap)) co_return store_unavailable();
-    if (old) writes.push_back({KvMutation::Op::Delete, keys::busy_index(expert_id, old->start, block_id), {}});
-    if (remove) {
-      writes.push_back({KvMutation::Op::Delete, record_key, {}});
-    } else {
-      writes.push_back({KvMutation::Op::Set, record_key, busy_to_storage(wanted)});
-      writes.push_back({KvMutation::Op::Set, keys::busy_index(expert_id, wanted.start, block_id), block_id});
-    }
-    // Reservations the block overlaps: stored anyway; the app decides what to do.
-    std::vector<std::string> overlapping;
-    if (!remove) {
-      auto entries = decode_buckets(buckets);
-      if (!entries) co_return store_unavailable();
-      for (const auto& e : *entries) {
-        if (e.rid == self || e.rid.rfind("busy:", 0) == 0 || !e.active_at(now)) continue;
-        if (!overlaps({e.start, e.end}, {wanted.start, wanted.end})) continue;
-        if (std::find(overlapping.begin(), overlapping.end(), e.rid) != overlapping.end()) continue;
-        overlapping.push_back(e.rid);
-      }
-    }
-    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
-    if (st == StoreStatus::Error) co_return store_unavailable();
-    if (st == StoreStatus::Conflict) {
-      s.metrics.add("slotguard_store_commit_retries_total");
-      continue;
-    }
-    s.log(LogLevel::Info, remove ? "busy_removed" : "busy_set", {{"expert_id", expert_id}, {"block_id", block_id}});
-    JsonWriter body;
-    body.object().key("busy");
-    write_busy_block(body, remove ? *old : wanted);
-    if (!remove) {
-      body.key("overlapping_reservations").array();
-      for (const auto& rid : overlapping) body.value(rid);
-      body.end_array();
-    }
-    co_return json_response(remove ? 200 : old ? 200 : 201, body.end_object());
-  }
-  co_return contention();
+// DELETE takes a block out and answers with the block as it was.
+Co<HttpResponse> delete_busy(Services& s, std::string expert_id, std::string block_id) {
+  if (!valid_client_id(expert_id) || !valid_client_id(block_id)) co_return not_found(ErrorCode::busy_block_not_found);
+  const BusyBlock none{block_id, 0, 0};  // (g++ 12: no braced list inside co_await)
+  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), none, true);
+  if (HttpResponse* failed = std::get_if<HttpResponse>(&result)) co_return std::move(*failed);
+  const BusyWritten& done = std::get<BusyWritten>(result);
+  s.log(LogLevel::Info, "busy_removed", {{"expert_id", expert_id}, {"block_id", block_id}});
+  JsonWriter body;
+  body.object().key("busy");
+  write_busy_block(body, *done.old);
+  co_return json_response(200, body.end_object());
 }
 
 Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expert_id) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
   std::vector<std::pair<std::string, std::string>> params;
-  if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
+  if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
   TimeRange range;
   if (auto bad = read_time_range(params, 92, range)) co_return *bad;

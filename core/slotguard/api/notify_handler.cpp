@@ -122,7 +122,7 @@ Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e
   if (now - note.first_at > s.cfg.notify_retry_hours * 3'600'000) {
     if (co_await remove(s, record, queue_item.key) == StoreStatus::Ok) {
       ++n.failed;
-      s.metrics.add("slotguard_notifications_failed_total");
+      s.metrics.add(Metric::notifications_failed_total);
       s.log(LogLevel::Error, "notification_failed",
             {{"notification_id", notification_id(note.reservation_id, note.seq)}, {"attempts", note.attempts}});
     }
@@ -131,14 +131,14 @@ Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e
   if (co_await send(s, note, now)) {
     if (co_await remove(s, record, queue_item.key) == StoreStatus::Ok) {
       ++n.delivered;
-      s.metrics.add("slotguard_notifications_delivered_total");
+      s.metrics.add(Metric::notifications_delivered_total);
     }
     co_return true;
   }
   ++n.failures;
   ++n.deferred;
   held_back.insert(e.rid);
-  s.metrics.add("slotguard_notification_attempts_failed_total");
+  s.metrics.add(Metric::notification_attempts_failed_total);
   note.attempts += 1;
   note.next_at = now + notification_retry_delay_ms(note.attempts);
   co_await reschedule(s, record, std::move(note), queue_item.key);
@@ -147,14 +147,13 @@ Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e
 
 }  // namespace
 
-Co<HttpResponse> deliver_notifications(Services& s, const HttpRequest& req) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
+Co<HttpResponse> deliver_notifications(Services& s) {
   Counts n;
   if (!s.cfg.notify_url.empty()) {
     const std::string prefix(keys::kNotificationQueuePrefix);
     ListResult page = co_await s.store.list(prefix, keys::prefix_end(prefix), kOutboxPage);
     if (page.status != StoreStatus::Ok) co_return store_unavailable();
-    s.metrics.set("slotguard_notifications_pending", static_cast<int64_t>(page.page.items.size()));
+    s.metrics.set(Metric::notifications_pending, static_cast<int64_t>(page.page.items.size()));
     const int64_t now = s.now();
     std::set<std::string> held_back;  // reservations with an earlier notification waiting
     int attempted = 0;

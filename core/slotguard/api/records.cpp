@@ -8,13 +8,13 @@ namespace slotguard::api {
 namespace {
 
 template <class T, class Parse>
-Co<Loaded<T>> load(Services& s, std::string key, const char* what, Parse parse) {
+Co<Loaded<T>> load(Services& s, std::string key, ErrorCode missing, Parse parse) {
   Loaded<T> out;
   ReadResult snap = co_await s.store.read_one(std::move(key));
   if (snap.status != StoreStatus::Ok) {
     out.error = store_unavailable();
   } else if (!snap.items[0].present()) {
-    out.error = not_found(what);
+    out.error = not_found(missing);
   } else if (!(out.record = parse(snap.items[0].value))) {
     out.error = store_unavailable();  // a record we cannot read: never guess
   }
@@ -30,7 +30,7 @@ namespace {
 Loaded<EventType> event_of(Services& s, std::string_view event_id, const KvItem& item) {
   Loaded<EventType> out;
   if (!item.present()) {
-    out.error = not_found("event");
+    out.error = not_found(ErrorCode::event_not_found);
   } else if (const EventCache::Entry* cached = s.events.find(event_id);
              cached && cached->version == item.version) {
     out.record = cached->event;
@@ -45,7 +45,7 @@ Loaded<EventType> event_of(Services& s, std::string_view event_id, const KvItem&
 }  // namespace
 
 Co<Loaded<EventType>> load_event(Services& s, std::string event_id) {
-  if (!valid_client_id(event_id)) co_return Loaded<EventType>{std::nullopt, not_found("event")};
+  if (!valid_client_id(event_id)) co_return Loaded<EventType>{std::nullopt, not_found(ErrorCode::event_not_found)};
   ReadResult snap = co_await s.store.read_one(keys::event(event_id));
   if (snap.status != StoreStatus::Ok) co_return Loaded<EventType>{std::nullopt, store_unavailable()};
   co_return event_of(s, event_id, snap.items[0]);
@@ -54,7 +54,7 @@ Co<Loaded<EventType>> load_event(Services& s, std::string event_id) {
 Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id) {
   EventWithHours out;
   if (!valid_client_id(event_id)) {
-    out.event.error = not_found("event");
+    out.event.error = not_found(ErrorCode::event_not_found);
     co_return out;
   }
   // The expert is known when the event is remembered: read both in one call. It is
@@ -80,8 +80,8 @@ Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id) {
 }
 
 Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid) {
-  if (!valid_minted_id(rid)) co_return Loaded<Reservation>{std::nullopt, not_found("reservation")};
-  co_return co_await load<Reservation>(s, keys::reservation(rid), "reservation", reservation_from_storage);
+  if (!valid_minted_id(rid)) co_return Loaded<Reservation>{std::nullopt, not_found(ErrorCode::reservation_not_found)};
+  co_return co_await load<Reservation>(s, keys::reservation(rid), ErrorCode::reservation_not_found, reservation_from_storage);
 }
 
 MaybeAvailability availability_of(const KvItem& item) {

@@ -1,6 +1,7 @@
 // /v1/reservations: hold a slot, then open checkout; read; cancel.
 #include <algorithm>
 #include <tuple>
+#include <variant>
 
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
@@ -8,6 +9,7 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/booking/schedule_rules.h"
+#include "slotguard/base/sg_assert.h"
 #include "slotguard/base/sha256.h"
 #include "slotguard/ledger/slot_ledger.h"
 #include "slotguard/ledger/store_keys.h"
@@ -18,37 +20,47 @@ namespace slotguard::api {
 
 namespace {
 
-enum RejectTag {
-  kSlotTaken = 1,
-  kIdempotencyRace = 2,
-  kTooManyHolds = 3,
-  kUnreadable = 4,
-  kNotActive = 5,
-  kEventChanged = 6,  // the event type is not at the version the hold was planned with
-  kNotOffered = 100
-};
 // A hold planned against an event type that then changed starts over, reading it
 // afresh; after this many passes the request gets 503 contention.
 constexpr int kMaxEventPasses = 3;
-// kNotOffered + SlotRule: the rule that refused the start.
+
+// Why a hold's or a move's transaction said no, or why it could not decide.
+enum class Refusal {
+  EventChanged,     // the event type is not at the version the hold was planned with
+  HoursUnreadable,  // the expert's working hours cannot be read
+  NotOffered,       // alignment or working hours refuse the start (see Refused::rule)
+  KeyRaced,         // another request under the same Idempotency-Key committed first
+  SlotTaken,
+  TooManyHolds,     // the guest is at Config::max_active_holds_per_guest
+  NotActive,        // a move of a reservation that no longer holds its slot
+  Busy,             // too many optimistic retries
+  StoreTrouble,
+};
+
+struct Refused {
+  Refusal why;
+  SlotRule rule = SlotRule::Offered;  // for NotOffered: the rule that refused the start
+};
+
+// The ledger's plan carries no reason: a decision that refuses notes it for its caller.
+TxnPlan refuse(std::optional<Refused>& why, Refused reason) {
+  why = reason;
+  TxnPlan plan;
+  plan.kind = TxnPlan::Kind::Reject;
+  return plan;
+}
 
 // Inside a hold's or a move's transaction: whether `start` is offered by the working
 // hours in the snapshot (read with the ledger, so the commit is checked against them).
-// 0 when it is, else the reject tag.
-int offering_refusal(const TxnView& v, const std::string& avail_key, const EventType& ev, int64_t start,
-                     int64_t notice_minutes = -1) {
+// Nothing when it is, else why not.
+std::optional<Refused> offering_refusal(const TxnView& v, const std::string& avail_key, const EventType& ev,
+                                        int64_t start, int64_t notice_minutes = -1) {
   const KvItem* hours_item = v.snapshot.find(avail_key);
   const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
-  if (!hours.ok) return kUnreadable;
+  if (!hours.ok) return Refused{Refusal::HoursUnreadable};
   const SlotRule rule = check_slot(ev, hours.get(), start, v.now, notice_minutes);
-  return rule == SlotRule::Offered ? 0 : kNotOffered + static_cast<int>(rule);
-}
-
-TxnPlan rejected(int tag) {
-  TxnPlan plan;
-  plan.kind = TxnPlan::Kind::Reject;
-  plan.tag = tag;
-  return plan;
+  if (rule == SlotRule::Offered) return std::nullopt;
+  return Refused{Refusal::NotOffered, rule};
 }
 
 struct CreateRequest {
@@ -57,6 +69,9 @@ struct CreateRequest {
   Guest guest;
   std::vector<std::string> methods;  // empty: the event's
   std::string success_url, cancel_url;
+  // Under an Idempotency-Key: its store key and the request's fingerprint (only a
+  // request under a key is ever compared with another); both empty without one.
+  std::string idem_key, fingerprint;
 };
 
 bool plausible_url(std::string_view u) {
@@ -137,11 +152,12 @@ Co<HttpResponse> replay(Services& s, std::string rid) {
   std::optional<Reservation>& r = loaded.record;
   if (r->checkout_session_id.empty()) {
     // No checkout was ever handed out for this hold: finish it if it still stands.
-    if (r->status == ReservationStatus::Released && r->release_reason == "payment_provider_error")
-      co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
+    if (r->status == ReservationStatus::Released &&
+        r->release_reason == release_reason_name(ReleaseReason::payment_provider_error))
+      co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session; the slot was not kept");
     if (r->status == ReservationStatus::PendingPayment && r->active_at(s.now()))
       co_return co_await open_checkout(s, std::move(*r), true);
-    co_return error_response(409, "reservation_released", "the hold ended before checkout could open");
+    co_return error_response(ErrorCode::reservation_released, "the hold ended before checkout could open");
   }
   HttpResponse res = reservation_body(201, *r);
   res.headers.emplace_back("Idempotent-Replayed", "true");
@@ -160,181 +176,255 @@ std::optional<IdempotencyRecord> read_idempotency(const KvItem& item) {
   return IdempotencyRecord{std::string(*fp), std::string(*rid)};
 }
 
+// A request whose Idempotency-Key has a record: the same request replays, another
+// one is refused.
+Co<HttpResponse> replay_under_key(Services& s, KvItem record, std::string fingerprint) {
+  auto rec = read_idempotency(record);
+  if (!rec) co_return store_unavailable();
+  if (rec->fingerprint != fingerprint)
+    co_return error_response(ErrorCode::idempotency_key_reused, "this Idempotency-Key was used with a different request");
+  co_return co_await replay(s, rec->rid);
+}
+
+// Parse: the body, then the Idempotency-Key and the fingerprint of the body under it.
+std::optional<CreateRequest> parse_create(const HttpRequest& req, HttpResponse& error) {
+  auto body = parse_object_body(req, error);
+  if (!body) return std::nullopt;
+  std::string message;
+  auto in = read_create(*body, message);
+  if (!in) return error = validation_failed(message), std::nullopt;
+  if (const std::string* k = req.header("idempotency-key")) {
+    if (!valid_idempotency_key(*k))
+      return error = error_response(ErrorCode::invalid_idempotency_key, "Idempotency-Key must be 1 to 255 printable ASCII characters"),
+             std::nullopt;
+    in->idem_key = keys::idempotency(*k);
+    in->fingerprint = fingerprint_of(*body);
+  }
+  return in;
+}
+
+// The event type a hold is planned with, and the store version it was read at.
+struct EventAtHand {
+  EventType event;
+  uint64_t version = 0;
+  bool from_cache = false;  // the instance's copy: a refusal is judged again as stored
+};
+
+// The first read: the event type to plan with, or already the answer (a replay under
+// the request's key, an unknown event type, a store failure).
+using FirstRead = std::variant<EventAtHand, HttpResponse>;
+
+// The first pass takes the event type from the instance's cache when it is there;
+// the hold's commit then checks its version (decide_hold).
+Co<FirstRead> read_event_or_replay(Services& s, const CreateRequest& in, bool may_use_cache) {
+  EventAtHand at;
+  if (const EventCache::Entry* cached = may_use_cache ? s.events.find(in.event_id) : nullptr)
+    at = EventAtHand{cached->event, cached->version, true};
+  std::vector<std::string> first_keys;
+  if (!in.idem_key.empty()) first_keys.push_back(in.idem_key);
+  if (!at.from_cache) first_keys.push_back(keys::event(in.event_id));
+  if (first_keys.empty()) co_return at;
+  ReadResult first = co_await s.store.read(first_keys);
+  if (first.status != StoreStatus::Ok) co_return store_unavailable();
+  // A retry replays what its key answered, before anything about the event is judged.
+  if (!in.idem_key.empty() && first.items[0].present())
+    co_return co_await replay_under_key(s, first.items[0], in.fingerprint);
+  if (at.from_cache) co_return at;
+  const KvItem& item = first.items.back();
+  if (!item.present()) co_return not_found(ErrorCode::event_not_found);
+  std::optional<EventType> event = event_from_storage(item.value);
+  if (!event) co_return store_unavailable();
+  s.events.put(*event, item.version);
+  at.event = std::move(*event);
+  at.version = item.version;
+  co_return at;
+}
+
+const std::vector<std::string>& chosen_methods(const CreateRequest& in, const EventType& event) {
+  return in.methods.empty() ? event.payment_method_types : in.methods;
+}
+
+// The clock-only rules (notice, horizon) and the payment methods: a refusal answers
+// before any transaction. Alignment and working hours are judged inside the hold's
+// transaction, against the availability it reads and checks.
+std::optional<HttpResponse> clock_refusal(const EventType& event, const CreateRequest& in, int64_t now) {
+  const SlotRule early = check_slot(event, nullptr, in.start, now);
+  if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
+    return error_response(ErrorCode::slot_not_offered, slot_rule_message(early));
+  for (const auto& m : chosen_methods(in, event)) {
+    bool offered = false;
+    for (const auto& e : event.payment_method_types) offered |= e == m;
+    if (!offered) return validation_failed("payment_method_types must be among the event's: " + m + " is not");
+  }
+  return std::nullopt;
+}
+
+Reservation new_hold(Services& s, const CreateRequest& in, const EventType& event, int64_t now) {
+  Reservation r;
+  r.id = s.time_ordered_id("rsv_");
+  r.event_id = event.id;
+  r.start = in.start;
+  r.end = in.start + event.duration_minutes * kMinuteMs;
+  r.guest = in.guest;
+  r.status = ReservationStatus::PendingPayment;
+  plan_hold_expiry(s.cfg, now, r);
+  r.title = event.title;
+  r.price = event.price;
+  r.payment_method_types = chosen_methods(in, event);
+  r.success_url = in.success_url.empty() ? s.cfg.default_success_url : in.success_url;
+  r.cancel_url = in.cancel_url.empty() ? s.cfg.default_cancel_url : in.cancel_url;
+  r.created_at = now;
+  r.idempotency_key = in.idem_key;
+  r.seats = event.seats;
+  return r;
+}
+
+// What a new hold's transaction decides with.
+struct HoldTerms {
+  Reservation hold;
+  EventType event;
+  uint64_t event_version = 0;
+  std::string event_key, avail_key, idem_key;
+  std::string idem_value;  // the key's record, committed with the hold
+};
+
+HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation hold) {
+  HoldTerms t;
+  t.event = at.event;
+  t.event_version = at.version;
+  t.event_key = keys::event(in.event_id);
+  t.avail_key = keys::availability(at.event.expert_id);
+  t.idem_key = in.idem_key;
+  if (!in.idem_key.empty()) {
+    JsonWriter record;
+    t.idem_value = record.object().field("fingerprint", in.fingerprint).field("reservation_id", hold.id).end_object().take();
+  }
+  t.hold = std::move(hold);
+  return t;
+}
+
+// The span a new hold claims, with its seat group and the guest whose hold it is.
+NewSpan hold_span(const EventType& event, const Reservation& r) {
+  NewSpan where;
+  where.expert_id = event.expert_id;
+  where.span = blocked_span(event, r.start);
+  where.guest_email = r.guest.email;
+  where.group = seat_group(event.id, r.start, event.seats);
+  where.seats = event.seats;
+  return where;
+}
+
+// The hold stands only if, as of its commit, the event type is still the version it
+// was planned with, the working hours offer its start, no twin under its key came
+// first, the span is free and the guest is under the hold limit.
+TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std::optional<Refused>& why) {
+  const KvItem* event_now = v.snapshot.find(t.event_key);
+  if (!event_now || event_now->version != t.event_version) return refuse(why, {Refusal::EventChanged});
+  if (auto refused = offering_refusal(v, t.avail_key, t.event, t.hold.start)) return refuse(why, *refused);
+  if (!t.idem_key.empty()) {
+    const KvItem* seen = v.snapshot.find(t.idem_key);
+    if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
+  }
+  if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
+  const int64_t max_holds = cfg.max_active_holds_per_guest;
+  if (max_holds > 0 && v.guest_holds >= max_holds) return refuse(why, {Refusal::TooManyHolds});
+  TxnPlan plan;
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = t.hold;
+  // The hold begins when it commits: a request whose snapshot came late (its task
+  // stalled) still holds for the whole checkout lifetime, never for less or not at all.
+  plan.next.created_at = v.now;
+  plan_hold_expiry(cfg, v.now, plan.next);
+  if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
+  return plan;
+}
+
+using HoldResult = std::variant<Reservation, Refused>;
+
+// Decide in the transaction: the hold as committed, or why there is none.
+Co<HoldResult> hold_slot(Services& s, HoldTerms terms, NewSpan where) {
+  std::optional<Refused> why;
+  const Config& cfg = s.cfg;
+  Decide decide = [&cfg, &terms, &why](const TxnView& v) { return decide_hold(cfg, terms, v, why); };
+  std::vector<std::string> extra{terms.avail_key, terms.event_key};
+  if (!terms.idem_key.empty()) extra.push_back(terms.idem_key);
+  TxnOutcome held = co_await run_reservation_txn(s, terms.hold.id, std::move(where), std::move(extra), decide);
+  switch (held.kind) {
+    case TxnOutcome::Kind::Written: co_return std::move(*held.reservation);
+    case TxnOutcome::Kind::Rejected: SG_ASSERT(why.has_value()); co_return *why;
+    // The ledger refused a span the decision saw free: taken all the same.
+    case TxnOutcome::Kind::Refused: co_return Refused{Refusal::SlotTaken};
+    case TxnOutcome::Kind::Busy: co_return Refused{Refusal::Busy};
+    default: co_return Refused{Refusal::StoreTrouble};
+  }
+}
+
+// The answer to a hold refused for a reason the request cannot retry past by itself.
+HttpResponse hold_refused(Services& s, const Refused& no) {
+  switch (no.why) {
+    case Refusal::NotOffered: return error_response(ErrorCode::slot_not_offered, slot_rule_message(no.rule));
+    case Refusal::TooManyHolds:
+      s.metrics.add(Metric::holds_refused_total, "reason=\"too_many_holds\"");
+      return error_response(ErrorCode::too_many_holds, "this guest already holds " + std::to_string(s.cfg.max_active_holds_per_guest) +
+                                " unpaid reservations with this expert; pay for or cancel one first");
+    case Refusal::SlotTaken:
+      s.metrics.add(Metric::conflicts_total);
+      return error_response(ErrorCode::slot_unavailable, "this time is no longer available; choose another slot");
+    case Refusal::Busy:
+    case Refusal::EventChanged: return contention();
+    case Refusal::HoursUnreadable:
+    case Refusal::KeyRaced:
+    case Refusal::NotActive:
+    case Refusal::StoreTrouble: return store_unavailable();
+  }
+  return store_unavailable();
+}
+
+// Open checkout for the new hold, or answer why there is none. (`held` by reference:
+// g++ 12 mis-copies optional coroutine arguments, see NewSpan, and a variant is the
+// same kind of union.)
+Co<HttpResponse> answer_hold(Services& s, const CreateRequest& in, HoldResult& held) {
+  if (Reservation* r = std::get_if<Reservation>(&held)) {
+    s.metrics.add(Metric::holds_created_total);
+    s.log(LogLevel::Info, "hold_created", {{"reservation_id", r->id}, {"event_id", r->event_id}});
+    co_return co_await open_checkout(s, std::move(*r), false);
+  }
+  const Refused& no = std::get<Refused>(held);
+  if (no.why != Refusal::KeyRaced) co_return hold_refused(s, no);
+  // Another request with this key won the race: answer as its replay.
+  ReadResult again = co_await s.store.read_one(in.idem_key);
+  if (again.status != StoreStatus::Ok || !again.items[0].present()) co_return store_unavailable();
+  co_return co_await replay_under_key(s, again.items[0], in.fingerprint);
+}
+
 }  // namespace
 
 Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   HttpResponse error;
-  auto body = parse_object_body(req, error);
-  if (!body) co_return error;
-  std::string message;
-  auto in = read_create(*body, message);
-  if (!in) co_return validation_failed(message);
-
-  std::string idem_key;
-  if (const std::string* k = req.header("idempotency-key")) {
-    if (!valid_idempotency_key(*k))
-      co_return error_response(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 printable ASCII characters");
-    idem_key = keys::idempotency(*k);
-  }
-  // Only a request under a key is ever compared with another.
-  const std::string fingerprint = idem_key.empty() ? std::string() : fingerprint_of(*body);
-  body.reset();  // everything needed is read out of it
-
-  const std::string event_key = keys::event(in->event_id);
+  std::optional<CreateRequest> in = parse_create(req, error);
+  if (!in) co_return error;
   for (int pass = 1;; ++pass) {
-    // The first pass takes the event type from the instance's cache when it is there;
-    // the hold's commit then checks its version (see Decide below).
-    std::optional<EventType> event;
-    uint64_t event_version = 0;
-    bool from_cache = false;
-    if (const EventCache::Entry* cached = pass == 1 ? s.events.find(in->event_id) : nullptr) {
-      event = cached->event;
-      event_version = cached->version;
-      from_cache = true;
-    }
-    std::vector<std::string> first_keys;
-    if (!idem_key.empty()) first_keys.push_back(idem_key);
-    if (!event) first_keys.push_back(event_key);
-    if (!first_keys.empty()) {
-      ReadResult first = co_await s.store.read(first_keys);
-      if (first.status != StoreStatus::Ok) co_return store_unavailable();
-      // A retry replays what its key answered, before anything about the event is judged.
-      if (!idem_key.empty() && first.items[0].present()) {
-        auto rec = read_idempotency(first.items[0]);
-        if (!rec) co_return store_unavailable();
-        if (rec->fingerprint != fingerprint)
-          co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
-        co_return co_await replay(s, rec->rid);
-      }
-      if (!event) {
-        const KvItem& item = first.items.back();
-        if (!item.present()) co_return not_found("event");
-        event = event_from_storage(item.value);
-        if (!event) co_return store_unavailable();
-        event_version = item.version;
-        s.events.put(*event, event_version);
-      }
-    }
-
+    FirstRead first = co_await read_event_or_replay(s, *in, pass == 1);
+    if (HttpResponse* answered = std::get_if<HttpResponse>(&first)) co_return std::move(*answered);
+    const EventAtHand& at = std::get<EventAtHand>(first);
     const int64_t now = s.now();
-    // Alignment and working hours are judged inside the hold's transaction, against the
-    // availability it reads and checks; the clock-only rules can refuse right away.
     // A refusal is only ever judged against the event as stored: one judged against the
     // remembered copy is judged again after a fresh read.
-    SlotRule early = check_slot(*event, nullptr, in->start, now);
-    const std::vector<std::string>& methods = in->methods.empty() ? event->payment_method_types : in->methods;
-    const std::string* refused_method = nullptr;
-    for (const auto& m : methods) {
-      bool offered = false;
-      for (const auto& e : event->payment_method_types) offered |= e == m;
-      if (!offered && !refused_method) refused_method = &m;
-    }
-    const bool early_refusal = early == SlotRule::TooSoon || early == SlotRule::TooFarAhead || refused_method;
-    if (early_refusal && from_cache) {
+    if (std::optional<HttpResponse> refused = clock_refusal(at.event, *in, now)) {
+      if (!at.from_cache) co_return std::move(*refused);
       s.events.forget(in->event_id);
       continue;
     }
-    if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
-      co_return error_response(422, "slot_not_offered", slot_rule_message(early));
-    if (refused_method)
-      co_return validation_failed("payment_method_types must be among the event's: " + *refused_method + " is not");
-
-    Reservation r;
-    r.id = s.time_ordered_id("rsv_");
-    r.event_id = event->id;
-    r.start = in->start;
-    r.end = in->start + event->duration_minutes * kMinuteMs;
-    r.guest = in->guest;
-    r.status = ReservationStatus::PendingPayment;
-    plan_hold_expiry(s.cfg, now, r);
-    r.title = event->title;
-    r.price = event->price;
-    r.payment_method_types = methods;
-    r.success_url = in->success_url.empty() ? s.cfg.default_success_url : in->success_url;
-    r.cancel_url = in->cancel_url.empty() ? s.cfg.default_cancel_url : in->cancel_url;
-    r.created_at = now;
-    r.idempotency_key = idem_key;
-    r.seats = event->seats;
-    const Span span = blocked_span(*event, in->start);
-
-    std::string idem_value;
-    if (!idem_key.empty()) {
-      JsonWriter record;
-      idem_value = record.object().field("fingerprint", fingerprint).field("reservation_id", r.id).end_object().take();
+    Reservation hold = new_hold(s, *in, at.event, now);
+    NewSpan where = hold_span(at.event, hold);
+    HoldResult held = co_await hold_slot(s, hold_terms(*in, at, std::move(hold)), std::move(where));
+    const Refused* no = std::get_if<Refused>(&held);
+    if (no && no->why == Refusal::EventChanged) {
+      s.events.forget(in->event_id);
+      if (pass < kMaxEventPasses) continue;
+      co_return contention();
     }
-    const int64_t max_holds = s.cfg.max_active_holds_per_guest;
-    const std::string avail_key = keys::availability(event->expert_id);
-    const EventType ev = *event;
-    const Config& cfg = s.cfg;
-    Decide decide = [&r, &ev, &cfg, &event_key, event_version, idem_key, idem_value, max_holds,
-                     avail_key](const TxnView& v) {
-      const KvItem* event_now = v.snapshot.find(event_key);
-      if (!event_now || event_now->version != event_version) return rejected(kEventChanged);
-      if (int refused = offering_refusal(v, avail_key, ev, r.start)) return rejected(refused);
-      if (!idem_key.empty()) {
-        const KvItem* seen = v.snapshot.find(idem_key);
-        if (seen && seen->present()) return rejected(kIdempotencyRace);
-      }
-      if (!v.span_free) return rejected(kSlotTaken);
-      if (max_holds > 0 && v.guest_holds >= max_holds) return rejected(kTooManyHolds);
-      TxnPlan plan;
-      plan.kind = TxnPlan::Kind::Write;
-      plan.next = r;
-      // The hold begins when it commits: a request whose snapshot came late (its task
-      // stalled) still holds for the whole checkout lifetime, never for less or not at all.
-      plan.next.created_at = v.now;
-      plan_hold_expiry(cfg, v.now, plan.next);
-      if (!idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, idem_key, idem_value});
-      return plan;
-    };
-    std::vector<std::string> extra{avail_key, event_key};
-    if (!idem_key.empty()) extra.push_back(idem_key);
-    NewSpan where;
-    where.expert_id = event->expert_id;
-    where.span = span;
-    where.guest_email = r.guest.email;
-    where.group = seat_group(event->id, r.start, event->seats);
-    where.seats = event->seats;
-    TxnOutcome held = co_await run_reservation_txn(s, r.id, std::move(where), std::move(extra), decide);
-
-    switch (held.kind) {
-      case TxnOutcome::Kind::Written: break;
-      case TxnOutcome::Kind::Busy: co_return contention();
-      case TxnOutcome::Kind::Rejected:
-        if (held.plan.tag == kEventChanged) {
-          s.events.forget(in->event_id);
-          if (pass < kMaxEventPasses) continue;
-          co_return contention();
-        }
-        if (held.plan.tag == kIdempotencyRace) {
-          // Another request with this key won the race: answer as its replay.
-          ReadResult again = co_await s.store.read_one(idem_key);
-          if (again.status != StoreStatus::Ok || !again.items[0].present()) co_return store_unavailable();
-          auto rec = read_idempotency(again.items[0]);
-          if (!rec) co_return store_unavailable();
-          if (rec->fingerprint != fingerprint)
-            co_return error_response(422, "idempotency_key_reused", "this Idempotency-Key was used with a different request");
-          co_return co_await replay(s, rec->rid);
-        }
-        if (held.plan.tag >= kNotOffered)
-          co_return error_response(422, "slot_not_offered",
-                                   slot_rule_message(static_cast<SlotRule>(held.plan.tag - kNotOffered)));
-        if (held.plan.tag == kUnreadable) co_return store_unavailable();
-        if (held.plan.tag == kTooManyHolds) {
-          s.metrics.add("slotguard_holds_refused_total", "reason=\"too_many_holds\"");
-          co_return error_response(429, "too_many_holds",
-                                   "this guest already holds " + std::to_string(max_holds) +
-                                       " unpaid reservations with this expert; pay for or cancel one first");
-        }
-        [[fallthrough]];
-      case TxnOutcome::Kind::Refused:
-        s.metrics.add("slotguard_conflicts_total");
-        co_return error_response(409, "slot_unavailable", "this time is no longer available; choose another slot");
-      default: co_return store_unavailable();
-    }
-    s.metrics.add("slotguard_holds_created_total");
-    s.log(LogLevel::Info, "hold_created", {{"reservation_id", r.id}, {"event_id", r.event_id}});
-    co_return co_await open_checkout(s, std::move(*held.reservation), false);
+    co_return co_await answer_hold(s, *in, held);
   }
 }
 
@@ -352,7 +442,7 @@ int64_t cancellation_refund(const EventType& e, const Reservation& r, int64_t no
 }
 
 Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
-  if (!valid_minted_id(rid)) co_return not_found("reservation");
+  if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   // A confirmed booking is cancelled under its event type's policy, read first.
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   if (!found.record) co_return found.error;
@@ -373,37 +463,32 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
       }
       plan.kind = TxnPlan::Kind::Write;
       plan.next = cur;
-      plan.next.release_reason = "cancelled";
+      plan.next.release_reason = release_reason_name(ReleaseReason::cancelled);
       plan.next.refund_amount = cancellation_refund(*event, cur, v.now);
       plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
       plan.next.refund_next_at = v.now;
       return plan;
     }
-    if (cur.status != ReservationStatus::PendingPayment) return plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = cur;
-    plan.next.status = ReservationStatus::Released;
-    plan.next.release_reason = "cancelled";
-    return plan;
+    return release_pending(v.current, ReleaseReason::cancelled);
   };
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
   switch (out.kind) {
-    case TxnOutcome::Kind::NotFound: co_return not_found("reservation");
+    case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);
     case TxnOutcome::Kind::Refused:  // a release never activates a span
     case TxnOutcome::Kind::Rejected:
-      co_return error_response(409, "reservation_confirmed",
-                               "this confirmed reservation is paid and its event type allows no cancellation");
+      co_return error_response(ErrorCode::reservation_confirmed, "this confirmed reservation is paid and its event type allows no cancellation");
     case TxnOutcome::Kind::Busy: co_return contention();
     case TxnOutcome::Kind::StoreError: co_return store_unavailable();
     case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);
     case TxnOutcome::Kind::Written: break;
   }
-  s.metrics.add("slotguard_releases_total", "reason=\"cancelled\"");
-  s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", "cancelled"}});
+  const std::string_view why = release_reason_name(ReleaseReason::cancelled);
+  s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+  s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", why}});
   Reservation r = *out.reservation;
   if (r.status == ReservationStatus::Refunded) {
     // Queued in the same commit; this first try is only a head start on the sweep.
-    s.metrics.add("slotguard_refunds_total");
+    s.metrics.add(Metric::refunds_total);
     co_await execute_refund(s, r);
     Loaded<Reservation> after = co_await load_reservation(s, rid);
     if (after.record) r = std::move(*after.record);
@@ -416,7 +501,7 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
 // Moves a pending or confirmed reservation to another start of its event type in one
 // commit: the new span is taken and the old one freed together, or nothing changes.
 Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid) {
-  if (!valid_minted_id(rid)) co_return not_found("reservation");
+  if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   HttpResponse error;
   auto body = parse_object_body(req, error);
   if (!body) co_return error;
@@ -426,26 +511,27 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   if (!found.record) co_return found.error;
   Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
-  if (!loaded.record) co_return loaded.error.status == 404 ? error_response(409, "reservation_not_movable", "its event type no longer exists") : loaded.error;
+  if (!loaded.record) co_return loaded.error.status == 404 ? error_response(ErrorCode::reservation_not_movable, "its event type no longer exists") : loaded.error;
   const EventType ev = *loaded.record;
   const int64_t now = s.now();
   const int64_t notice = ev.reschedule_notice_minutes();
   if (found.record->start < now + notice * kMinuteMs)
-    co_return error_response(409, "reservation_not_movable", "it starts too soon to be moved (the event type's reschedule notice)");
+    co_return error_response(ErrorCode::reservation_not_movable, "it starts too soon to be moved (the event type's reschedule notice)");
   SlotRule early = check_slot(ev, nullptr, *start, now, notice);
   if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
-    co_return error_response(422, "slot_not_offered", slot_rule_message(early));
+    co_return error_response(ErrorCode::slot_not_offered, slot_rule_message(early));
 
   const std::string avail_key = keys::availability(ev.expert_id);
   const int64_t new_start = *start;
-  Decide decide = [&ev, avail_key, new_start, notice](const TxnView& v) {
+  std::optional<Refused> why;
+  Decide decide = [&ev, avail_key, new_start, notice, &why](const TxnView& v) {
     TxnPlan plan;
     if (!v.current) return plan;
     const Reservation& cur = *v.current;
-    if (!cur.active_at(v.now)) return rejected(kNotActive);  // nothing to move
+    if (!cur.active_at(v.now)) return refuse(why, {Refusal::NotActive});  // nothing to move
     if (cur.start == new_start) return plan;  // already there: a repeat of this request
-    if (int refused = offering_refusal(v, avail_key, ev, new_start, notice)) return rejected(refused);
-    if (!v.span_free) return rejected(kSlotTaken);
+    if (auto refused = offering_refusal(v, avail_key, ev, new_start, notice)) return refuse(why, *refused);
+    if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
     plan.kind = TxnPlan::Kind::Write;
     plan.next = cur;
     plan.next.start = new_start;
@@ -457,22 +543,22 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
   std::vector<std::string> extra{avail_key};
   TxnOutcome out = co_await run_reservation_txn(s, rid, std::move(move), std::move(extra), decide);
   switch (out.kind) {
-    case TxnOutcome::Kind::NotFound: co_return not_found("reservation");
+    case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);
     case TxnOutcome::Kind::Busy: co_return contention();
     case TxnOutcome::Kind::StoreError: co_return store_unavailable();
     case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);
     case TxnOutcome::Kind::Refused:
-      s.metrics.add("slotguard_conflicts_total");
-      co_return error_response(409, "slot_unavailable", "the new time is not available; the booking keeps its time");
+      s.metrics.add(Metric::conflicts_total);
+      co_return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
     case TxnOutcome::Kind::Rejected:
-      if (out.plan.tag >= kNotOffered)
-        co_return error_response(422, "slot_not_offered", slot_rule_message(static_cast<SlotRule>(out.plan.tag - kNotOffered)));
-      if (out.plan.tag == kUnreadable) co_return store_unavailable();
-      if (out.plan.tag == kSlotTaken) {
-        s.metrics.add("slotguard_conflicts_total");
-        co_return error_response(409, "slot_unavailable", "the new time is not available; the booking keeps its time");
+      SG_ASSERT(why.has_value());
+      if (why->why == Refusal::NotOffered) co_return error_response(ErrorCode::slot_not_offered, slot_rule_message(why->rule));
+      if (why->why == Refusal::HoursUnreadable) co_return store_unavailable();
+      if (why->why == Refusal::SlotTaken) {
+        s.metrics.add(Metric::conflicts_total);
+        co_return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
       }
-      co_return error_response(409, "reservation_not_movable", "only a pending or confirmed reservation can be moved");
+      co_return error_response(ErrorCode::reservation_not_movable, "only a pending or confirmed reservation can be moved");
     case TxnOutcome::Kind::Written: break;
   }
   s.log(LogLevel::Info, "reservation_rescheduled", {{"reservation_id", rid}});

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "slotguard/api/errors.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/base/http_types.h"
 #include "slotguard/host/services.h"
@@ -13,11 +14,20 @@
 namespace slotguard::api {
 
 inline constexpr size_t kMaxBodyBytes = 64 * 1024;
+// How deep a request body may nest; a Stripe event nests deeper than anything we define.
+// The route table's scope answer parses with the same depths, so it never reads a body
+// the handler would refuse, or refuses one the handler would read.
+inline constexpr int kRequestBodyDepth = 16;
+inline constexpr int kWebhookBodyDepth = 64;
+
+// {"error": {"code", "message"}} with the code's status (errors.def). Inside the API
+// this hides slotguard::error_response(status, code, message): no code is spelled out.
+HttpResponse error_response(ErrorCode code, std::string_view message);
 
 HttpResponse store_unavailable();      // 503 + Retry-After: the store failed or answered nonsense
 HttpResponse contention();             // 503 + Retry-After: too many optimistic retries
 HttpResponse provider_unavailable();   // 503 + Retry-After: Stripe answered 409/429/5xx or not at all
-HttpResponse not_found(std::string_view what);
+HttpResponse not_found(ErrorCode code);  // 404 for one of the *_not_found codes: "no such <what>"
 HttpResponse validation_failed(std::string_view message);
 HttpResponse reservation_body(int status, const Reservation& r);
 
@@ -33,5 +43,6 @@ std::optional<HttpResponse> read_time_range(const QueryParams& params, int64_t m
 
 // Bearer token compared in constant time; nullopt when authorised.
 std::optional<HttpResponse> require_admin(Services& s, const HttpRequest& req);
+bool admin_authorised(const HttpRequest& req, const Config& cfg);
 
 }  // namespace slotguard::api

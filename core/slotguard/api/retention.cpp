@@ -44,7 +44,7 @@ Co<bool> purge_due(Services& s, int64_t now_ms, PurgeCounts& n) {
   for (const auto& item : due.page.items) {
     if (co_await purge_reservation(s, item.key, item.value)) {
       ++n.reservations;
-      s.metrics.add("slotguard_purged_total", "kind=\"reservation\"");
+      s.metrics.add(Metric::purged_total, "kind=\"reservation\"");
     }
   }
 
@@ -60,7 +60,7 @@ Co<bool> purge_due(Services& s, int64_t now_ms, PurgeCounts& n) {
     }
     if (co_await s.store.commit({}, std::move(writes)) != StoreStatus::Ok) co_return false;
     n.webhook_events += static_cast<int>(events.page.items.size());
-    s.metrics.add("slotguard_purged_total", "kind=\"webhook_event\"", events.page.items.size());
+    s.metrics.add(Metric::purged_total, "kind=\"webhook_event\"", events.page.items.size());
   }
   co_return true;
 }

@@ -1,34 +1,19 @@
-// Maps method + path to a handler. Unknown paths answer 404, known paths with the
-// wrong method answer 405 with Allow. Browsers on an origin the configuration allows
+// Maps method + path to a handler through the route table (routes.h). Unknown paths
+// answer 404, known paths with the wrong method answer 405 with Allow. Browsers on an origin the configuration allows
 // (Config::cors_origins) get CORS headers, and their preflights a 204; other origins
 // get neither, so by default no page elsewhere can call the API.
-#include <vector>
+#include <string>
 
 #include "slotguard/api/handlers.h"
+#include "slotguard/api/routes.h"
 #include "slotguard/api/responses.h"
 
 namespace slotguard::api {
 
 namespace {
 
-std::vector<std::string> segments(std::string_view path) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    out.emplace_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-HttpResponse method_not_allowed(const char* allow) {
-  HttpResponse r = error_response(405, "method_not_allowed", std::string("allowed: ") + allow);
+HttpResponse method_not_allowed(const std::string& allow) {
+  HttpResponse r = error_response(ErrorCode::method_not_allowed, "allowed: " + allow);
   r.headers.emplace_back("Allow", allow);
   return r;
 }
@@ -70,81 +55,16 @@ Co<HttpResponse> route(Services& s, const HttpRequest& req) {
 
 namespace {
 
+// The route table (routes.h) decides; the admin check runs here, once, for every
+// route the table marks Admin.
 Co<HttpResponse> dispatch(Services& s, const HttpRequest& req) {
-  if (req.path.size() > 1024) co_return error_response(414, "uri_too_long", "the path is too long");
-  const auto seg = segments(req.path);
-  const std::string& m = req.method;
-  const size_t n = seg.size();
-
-  if (n == 1 && seg[0] == "healthz") {
-    if (m != "GET") co_return method_not_allowed("GET");
-    JsonWriter body;
-    co_return json_response(200, body.object().field("status", "ok").end_object());
-  }
-  if (n == 1 && seg[0] == "metrics") {
-    if (m != "GET") co_return method_not_allowed("GET");
-    HttpResponse r;
-    r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
-    r.body = s.metrics.prometheus_text();
-    co_return r;
-  }
-  if (n < 2 || seg[0] != "v1") co_return error_response(404, "not_found", "no such route");
-
-  if (seg[1] == "events" && n == 2) {
-    if (m == "GET") co_return co_await list_events(s, req);
-    co_return method_not_allowed("GET");
-  }
-  if (seg[1] == "events" && n == 3) {
-    if (m == "PUT") co_return co_await put_event(s, req, seg[2]);
-    if (m == "GET") co_return co_await get_event(s, seg[2]);
-    co_return method_not_allowed("GET, PUT");
-  }
-  if (seg[1] == "events" && n == 4 && seg[3] == "slots") {
-    if (m == "GET") co_return co_await get_slots(s, req, seg[2]);
-    co_return method_not_allowed("GET");
-  }
-  if (seg[1] == "reservations" && n == 2) {
-    if (m == "POST") co_return co_await create_reservation(s, req);
-    if (m == "GET") co_return co_await list_reservations(s, req);
-    co_return method_not_allowed("GET, POST");
-  }
-  if (seg[1] == "reservations" && n == 3) {
-    if (m == "GET") co_return co_await get_reservation(s, seg[2]);
-    if (m == "DELETE") co_return co_await cancel_reservation(s, seg[2]);
-    co_return method_not_allowed("GET, DELETE");
-  }
-  if (seg[1] == "reservations" && n == 4 && seg[3] == "reschedule") {
-    if (m == "POST") co_return co_await reschedule_reservation(s, req, seg[2]);
-    co_return method_not_allowed("POST");
-  }
-  if (seg[1] == "experts" && n == 4 && seg[3] == "availability") {
-    if (m == "PUT") co_return co_await put_availability(s, req, seg[2]);
-    if (m == "GET") co_return co_await get_availability(s, req, seg[2]);
-    if (m == "DELETE") co_return co_await delete_availability(s, req, seg[2]);
-    co_return method_not_allowed("GET, PUT, DELETE");
-  }
-  if (seg[1] == "experts" && n == 4 && seg[3] == "busy") {
-    if (m == "GET") co_return co_await list_busy(s, req, seg[2]);
-    co_return method_not_allowed("GET");
-  }
-  if (seg[1] == "experts" && n == 5 && seg[3] == "busy") {
-    if (m == "PUT") co_return co_await write_busy(s, req, seg[2], seg[4], false);
-    if (m == "DELETE") co_return co_await write_busy(s, req, seg[2], seg[4], true);
-    co_return method_not_allowed("PUT, DELETE");
-  }
-  if (n == 3 && seg[1] == "stripe" && seg[2] == "webhook") {
-    if (m == "POST") co_return co_await stripe_webhook(s, req);
-    co_return method_not_allowed("POST");
-  }
-  if (n == 3 && seg[1] == "maintenance" && seg[2] == "sweep") {
-    if (m == "POST") co_return co_await sweep(s, req);
-    co_return method_not_allowed("POST");
-  }
-  if (n == 3 && seg[1] == "maintenance" && seg[2] == "notify") {
-    if (m == "POST") co_return co_await deliver_notifications(s, req);
-    co_return method_not_allowed("POST");
-  }
-  co_return error_response(404, "not_found", "no such route");
+  if (req.path.size() > 1024) co_return error_response(ErrorCode::uri_too_long, "the path is too long");
+  const RouteMatch m = match_route(req.method, req.path);
+  if (!m.route && !m.allow.empty()) co_return method_not_allowed(m.allow);
+  if (!m.route) co_return error_response(ErrorCode::not_found, "no such route");
+  if (m.route->auth == Auth::Admin)
+    if (auto denied = require_admin(s, req)) co_return *denied;
+  co_return co_await m.route->handler(s, req, m.args);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ constexpr size_t kListPage = 256;
 
 Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id) {
   std::vector<std::pair<std::string, std::string>> params;
-  if (!parse_query(req.query, params)) co_return error_response(400, "invalid_query", "the query string is malformed");
+  if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   TimeRange range;
   if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
   const int64_t from = range.from, to = range.to;

@@ -22,14 +22,8 @@ constexpr int64_t kUnlinkedAfterMs = 2 * kMinuteMs;
 
 Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
   Decide decide = [](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current || v.current->status != ReservationStatus::PendingPayment || v.current->expires_at > v.now)
-      return plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = *v.current;
-    plan.next.status = ReservationStatus::Released;
-    plan.next.release_reason = "hold_expired";
-    return plan;
+    if (v.current && v.current->expires_at > v.now) return TxnPlan();
+    return release_pending(v.current, ReleaseReason::hold_expired);
   };
   co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
 }
@@ -52,17 +46,12 @@ struct SweepCounts {
   bool more = false;
 };
 
-}  // namespace
-
-Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
-  if (auto denied = require_admin(s, req)) co_return *denied;
-  const int64_t now = s.now();
-  SweepCounts n;
-
-  // 1. Holds past their expiry.
+// Step 1: holds past their expiry, released and their sessions closed. Each step
+// answers false when the store cannot list its work.
+Co<bool> release_expired(Services& s, int64_t now, SweepCounts& n) {
   ListResult expired = co_await s.store.list(std::string(keys::kHoldPrefix),
                                              std::string(keys::kHoldPrefix) + keys::padded(now + 1, 13), kBatch);
-  if (expired.status != StoreStatus::Ok) co_return store_unavailable();
+  if (expired.status != StoreStatus::Ok) co_return false;
   n.more |= expired.page.more;
   for (const auto& item : expired.page.items) {
     TxnOutcome out = co_await release_if_expired(s, item.value);
@@ -72,18 +61,22 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     }
     ++n.released;
     const Reservation& r = *out.reservation;
-    s.metrics.add("slotguard_releases_total", "reason=\"hold_expired\"");
-    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", r.id}, {"reason", "hold_expired"}});
+    const std::string_view why = release_reason_name(ReleaseReason::hold_expired);
+    s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", r.id}, {"reason", why}});
     if (!r.checkout_session_id.empty())
       co_await expire_checkout(s, r.checkout_session_id);
     else
       co_await close_orphan_session(s, r);
   }
+  co_return true;
+}
 
-  // 2. Live holds whose session never got linked (the creating request died).
+// Step 2: live holds whose session never got linked (the creating request died).
+Co<bool> finish_unlinked(Services& s, int64_t now, SweepCounts& n) {
   ListResult unlinked = co_await s.store.list(std::string(keys::kUnlinkedPrefix),
                                               std::string(keys::kUnlinkedPrefix) + keys::padded(now - kUnlinkedAfterMs, 13), kBatch);
-  if (unlinked.status != StoreStatus::Ok) co_return store_unavailable();
+  if (unlinked.status != StoreStatus::Ok) co_return false;
   n.more |= unlinked.page.more;
   for (const auto& item : unlinked.page.items) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
@@ -92,15 +85,18 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     // 201: linked now; 503: Stripe did not answer and the hold stays for the next
     // sweep; anything else released it.
     const char* outcome = res.status == 201 ? "linked" : res.status == 503 ? "kept" : "released";
-    s.metrics.add("slotguard_unlinked_holds_total", std::string("outcome=\"") + outcome + "\"");
+    s.metrics.add(Metric::unlinked_holds_total, std::string("outcome=\"") + outcome + "\"");
     res.status == 201 ? ++n.linked : ++n.failed;
   }
+  co_return true;
+}
 
-  // 3. Refunds decided but not confirmed by Stripe, due now. A failure moves its entry
-  // later (back-off), so failing refunds never hide the ones behind them.
+// Step 3: refunds decided but not confirmed by Stripe, due now. A failure moves its
+// entry later (back-off), so failing refunds never hide the ones behind them.
+Co<bool> retry_refunds(Services& s, int64_t now, SweepCounts& n) {
   ListResult refunds = co_await s.store.list(std::string(keys::kRefundQueuePrefix),
                                              std::string(keys::kRefundQueuePrefix) + keys::padded(now + 1, 13), kBatch);
-  if (refunds.status != StoreStatus::Ok) co_return store_unavailable();
+  if (refunds.status != StoreStatus::Ok) co_return false;
   n.more |= refunds.page.more;
   for (const auto& item : refunds.page.items) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
@@ -108,8 +104,19 @@ Co<HttpResponse> sweep(Services& s, const HttpRequest& req) {
     bool ok = co_await execute_refund(s, std::move(*r));
     ok ? ++n.refunds : ++n.failed;
   }
+  co_return true;
+}
 
-  // 4. Retention.
+}  // namespace
+
+Co<HttpResponse> sweep(Services& s) {
+  const int64_t now = s.now();
+  SweepCounts n;
+
+  if (!co_await release_expired(s, now, n)) co_return store_unavailable();
+  if (!co_await finish_unlinked(s, now, n)) co_return store_unavailable();
+  if (!co_await retry_refunds(s, now, n)) co_return store_unavailable();
+  // Step 4: what retention lets go.
   PurgeCounts purged;
   if (!co_await purge_due(s, now, purged)) co_return store_unavailable();
   n.more |= purged.more;

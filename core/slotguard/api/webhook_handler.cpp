@@ -111,6 +111,31 @@ Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
   co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
 }
 
+// The effect of a checkout.session.<what> event on the reservation it is about.
+Co<EffectResult> apply_session_event(Services& s, EventRef ev, const SessionFields& session, std::string what) {
+  const SessionFacts& facts = session.facts;
+  const std::string rid = co_await find_reservation(s, session);
+  const std::string& paid = session.payment_status;
+  EffectResult res;
+  if (rid.empty()) {
+    res = co_await record_event(s, ev, "unknown_session");
+  } else if ((what == "completed" && (paid == "paid" || paid == "no_payment_required")) ||
+             what == "async_payment_succeeded") {
+    res = co_await apply_payment(s, ev, rid, facts);
+  } else if (what == "completed" && paid == "unpaid") {
+    int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
+    res = co_await apply_voucher_hold(s, ev, rid, facts, until);
+  } else if (what == "async_payment_failed") {
+    res = co_await apply_release(s, ev, rid, facts, ReleaseReason::payment_failed);
+  } else if (what == "expired") {
+    res = co_await apply_release(s, ev, rid, facts, ReleaseReason::checkout_expired);
+  } else {
+    res = co_await record_event(s, ev, "unsupported_type");
+  }
+  if (res.kind == EffectResult::Kind::NotFound) res = co_await record_event(s, ev, "unknown_reservation");
+  co_return res;
+}
+
 HttpResponse received(const std::string& outcome, bool duplicate) {
   JsonWriter body;
   body.object().field("received", true).field("outcome", outcome).field("duplicate", duplicate).end_object();
@@ -136,21 +161,21 @@ bool safe_id(const std::string& id) {
 
 Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
   if (s.cfg.webhook_secrets.empty())
-    co_return error_response(503, "webhook_not_configured", "no webhook signing secret is configured");
-  if (req.body.size() > 512 * 1024) co_return error_response(413, "payload_too_large", "the event exceeds 512 KiB");
+    co_return error_response(ErrorCode::webhook_not_configured, "no webhook signing secret is configured");
+  if (req.body.size() > 512 * 1024) co_return error_response(ErrorCode::payload_too_large, "the event exceeds 512 KiB");
   const std::string* header = req.header("stripe-signature");
   SignatureCheck check = verify_stripe_signature(header ? *header : std::string(), req.body, s.cfg.webhook_secrets,
                                                  s.now() / 1000, s.cfg.webhook_tolerance_s);
   if (check != SignatureCheck::Valid) {
-    s.metrics.add("slotguard_webhook_events_total", "type=\"unknown\",outcome=\"bad_signature\"");
-    co_return error_response(400, "invalid_signature", signature_check_message(check));
+    s.metrics.add(Metric::webhook_events_total, "type=\"unknown\",outcome=\"bad_signature\"");
+    co_return error_response(ErrorCode::invalid_signature, signature_check_message(check));
   }
-  auto event = parse_json(req.body, 64);
+  auto event = parse_json(req.body, kWebhookBodyDepth);
   const EventFields fields = event ? read_event(*event) : EventFields{};
   const std::string& id = fields.id;
   const std::string& type = fields.type;
   if (!fields.object || !safe_id(id) || type.empty() || type.size() > 100)
-    co_return error_response(400, "invalid_event", "the body is not a Stripe event (id, type, data.object)");
+    co_return error_response(ErrorCode::invalid_event, "the body is not a Stripe event (id, type, data.object)");
   const std::string prefix = "checkout.session.";
   const bool about_session = type.rfind(prefix, 0) == 0;
   SessionFields session;
@@ -166,34 +191,14 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
   ReadResult seen = co_await s.store.read_one(keys::webhook_event(id));
   if (seen.status != StoreStatus::Ok) co_return store_unavailable();
   if (seen.items[0].present()) {
-    s.metrics.add("slotguard_webhook_events_total", "type=\"" + metric_label(type) + "\",outcome=\"duplicate\"");
+    s.metrics.add(Metric::webhook_events_total, "type=\"" + metric_label(type) + "\",outcome=\"duplicate\"");
     co_return received("duplicate", true);
   }
   EffectResult res;
-  if (!about_session) {
+  if (about_session)
+    res = co_await apply_session_event(s, ev, session, type.substr(prefix.size()));
+  else
     res = co_await record_event(s, ev, "unsupported_type");
-  } else {
-    const SessionFacts& facts = session.facts;
-    const std::string rid = co_await find_reservation(s, session);
-    const std::string what = type.substr(prefix.size());
-    const std::string& paid = session.payment_status;
-    if (rid.empty()) {
-      res = co_await record_event(s, ev, "unknown_session");
-    } else if ((what == "completed" && (paid == "paid" || paid == "no_payment_required")) ||
-               what == "async_payment_succeeded") {
-      res = co_await apply_payment(s, ev, rid, facts);
-    } else if (what == "completed" && paid == "unpaid") {
-      int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
-      res = co_await apply_voucher_hold(s, ev, rid, facts, until);
-    } else if (what == "async_payment_failed") {
-      res = co_await apply_release(s, ev, rid, facts, "payment_failed");
-    } else if (what == "expired") {
-      res = co_await apply_release(s, ev, rid, facts, "checkout_expired");
-    } else {
-      res = co_await record_event(s, ev, "unsupported_type");
-    }
-    if (res.kind == EffectResult::Kind::NotFound) res = co_await record_event(s, ev, "unknown_reservation");
-  }
 
   std::string outcome = res.outcome;
   switch (res.kind) {
@@ -206,7 +211,7 @@ Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
     case EffectResult::Kind::NotFound: co_return store_unavailable();
     case EffectResult::Kind::Applied: break;
   }
-  s.metrics.add("slotguard_webhook_events_total", "type=\"" + metric_label(type) + "\",outcome=\"" + outcome + "\"");
+  s.metrics.add(Metric::webhook_events_total, "type=\"" + metric_label(type) + "\",outcome=\"" + outcome + "\"");
   co_return received(outcome, res.kind == EffectResult::Kind::Duplicate);
 }
 

@@ -93,7 +93,10 @@ class [[nodiscard]] Co {
     co::suspend_always initial_suspend() noexcept { return {}; }
     struct FinalAwaiter {
       bool await_ready() noexcept { return false; }
-      void await_suspend(co::coroutine_handle<promise_type> h) noexcept {
+      // Always inlined: a call to it left at the end of a coroutine whose promise type
+      // has internal linkage looks like a resume to LLVM's coroutine lowering, which
+      // marks it musttail, and Emscripten's wasm-ld then needs the tail-call feature.
+      __attribute__((always_inline)) void await_suspend(co::coroutine_handle<promise_type> h) noexcept {
         detail::next_to_run = h.promise().continuation;
       }
       void await_resume() noexcept {}

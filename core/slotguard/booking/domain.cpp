@@ -37,6 +37,15 @@ bool id_of_safe_chars(std::string_view id, size_t max_len) {
 bool valid_client_id(std::string_view id) { return id_of_safe_chars(id, 64); }
 bool valid_minted_id(std::string_view id) { return id_of_safe_chars(id, 100); }
 
+bool reservation_id_shape(std::string_view id) {
+  constexpr std::string_view kPrefix = "rsv_";
+  if (id.size() < kPrefix.size() + 8 || id.size() > kPrefix.size() + 64 || id.substr(0, kPrefix.size()) != kPrefix)
+    return false;
+  for (char c : id.substr(kPrefix.size()))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 bool plausible_email(std::string_view email) {
   if (email.size() < 3 || email.size() > 254) return false;
   size_t at = email.find('@');
@@ -318,6 +327,38 @@ std::string reservation_to_storage(const Reservation& r) {
   return w.end_object().take();
 }
 
+namespace {
+
+// A stored price's amount (nothing when absent or mistyped); its currency into `currency`.
+std::optional<int64_t> stored_price(const JsonValue& price, std::string& currency) {
+  std::optional<int64_t> amount;
+  for (auto it = price.MemberBegin(); it != price.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "amount") amount = int_of(it->value);
+    else if (k == "currency") assign_string(currency, it->value);
+  }
+  return amount;
+}
+
+Guest stored_guest(const JsonValue& guest) {
+  Guest g;
+  for (auto it = guest.MemberBegin(); it != guest.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "email") assign_string(g.email, it->value);
+    else if (k == "name") assign_string(g.name, it->value);
+  }
+  return g;
+}
+
+// What every record slotguard writes satisfies; a record that does not is unreadable.
+bool consistent(const Reservation& r) {
+  if (r.seats < 1 || r.refund_amount < 0) return false;
+  if (r.checkout_attempt < 0 || r.refund_attempts < 0 || r.notify_seq < 0) return false;
+  return r.span_start <= r.start && r.span_end >= r.end && r.start < r.end;
+}
+
+}  // namespace
+
 std::optional<Reservation> reservation_from_storage(std::string_view text) {
   auto j = parse_json(text, 4);
   if (!j || !j->IsObject()) return std::nullopt;
@@ -365,18 +406,9 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   if (!id || !status || !guest || !price || !start || !end || !ss || !se || !exp || !sexp || !created || !updated)
     return std::nullopt;
   auto st = parse_status(*status);
-  std::optional<int64_t> amount;
-  for (auto it = price->MemberBegin(); it != price->MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "amount") amount = int_of(it->value);
-    else if (k == "currency") assign_string(r.price.currency, it->value);
-  }
+  std::optional<int64_t> amount = stored_price(*price, r.price.currency);
   if (!st || !amount) return std::nullopt;
-  for (auto it = guest->MemberBegin(); it != guest->MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "email") assign_string(r.guest.email, it->value);
-    else if (k == "name") assign_string(r.guest.name, it->value);
-  }
+  r.guest = stored_guest(*guest);
   r.id = *id;
   r.status = *st;
   r.price.amount = *amount;
@@ -388,9 +420,7 @@ std::optional<Reservation> reservation_from_storage(std::string_view text) {
   r.session_expires_at = *sexp;
   r.created_at = *created;
   r.updated_at = *updated;
-  if (r.seats < 1 || r.refund_amount < 0) return std::nullopt;
-  if (r.checkout_attempt < 0 || r.refund_attempts < 0 || r.notify_seq < 0) return std::nullopt;
-  if (r.span_start > r.start || r.span_end < r.end || r.start >= r.end) return std::nullopt;
+  if (!consistent(r)) return std::nullopt;
   return r;
 }
 

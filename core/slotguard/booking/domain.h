@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "slotguard/base/json.h"
+#include "slotguard/booking/release_reason.h"
 
 namespace slotguard {
 
@@ -63,7 +64,7 @@ struct Reservation {
   int64_t span_start = 0, span_end = 0;  // widened by the event's buffers: what conflicts
   Guest guest;
   ReservationStatus status = ReservationStatus::PendingPayment;
-  std::string release_reason;  // set when released
+  std::string release_reason;  // set when released: release_reason_name(), see release_reason.h
   int64_t expires_at = 0;      // pending holds only
   int64_t session_expires_at = 0;  // what Stripe is told; always before expires_at
   std::string checkout_session_id;
@@ -113,6 +114,9 @@ struct Reservation {
 bool valid_client_id(std::string_view id);
 // Identifiers the core or Stripe minted (reservation, session, event ids): [A-Za-z0-9_-]{1,100}.
 bool valid_minted_id(std::string_view id);
+// The shape of the ids the core gives reservations: "rsv_" + 8..64 lower-case hex
+// digits. Hosts that keep one store per expert route only ids of this shape.
+bool reservation_id_shape(std::string_view id);
 
 // Validates an event definition from a PUT body. On failure returns nullopt and sets
 // `error` to a message naming the field.

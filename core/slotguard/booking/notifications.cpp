@@ -1,5 +1,6 @@
 #include "slotguard/booking/notifications.h"
 
+#include "slotguard/base/backoff.h"
 #include "slotguard/base/json.h"
 #include "slotguard/base/sg_assert.h"
 #include "slotguard/ledger/store_keys.h"
@@ -12,7 +13,7 @@ constexpr int64_t kMaxRetryMs = 3'600'000;
 
 bool live(ReservationStatus s) { return s == ReservationStatus::PendingPayment || s == ReservationStatus::Confirmed; }
 
-void add(Reservation& after, int64_t now_ms, const char* type, std::vector<KvMutation>& m) {
+void add(Reservation& after, int64_t now_ms, NotificationType type, std::vector<KvMutation>& m) {
   Notification n;
   n.reservation_id = after.id;
   n.seq = ++after.notify_seq;
@@ -21,13 +22,13 @@ void add(Reservation& after, int64_t now_ms, const char* type, std::vector<KvMut
   JsonWriter body;
   body.object()
       .field("id", notification_id(after.id, n.seq))
-      .field("type", type)
+      .field("type", notification_type_name(type))
       .field("created", now_ms / 1000)
       .key("data")
       .object()
       .key("reservation");
   write_reservation_view(body, after);
-  if (std::string_view(type) == "reservation.released") body.field("reason", after.release_reason);
+  if (type == NotificationType::released) body.field("reason", after.release_reason);
   n.body = body.end_object().end_object().take();
   m.push_back({KvMutation::Op::Set, keys::notification(n.reservation_id, n.seq), notification_to_storage(n)});
   m.push_back({KvMutation::Op::Set, keys::notification_queue(n.next_at, n.reservation_id, n.seq), ""});
@@ -39,16 +40,17 @@ void plan_notifications(const Config& cfg, const std::optional<Reservation>& bef
                         std::vector<KvMutation>& mutations) {
   if (cfg.notify_url.empty()) return;
   const int64_t seq_before = after.notify_seq;
-  if (!before && after.status == ReservationStatus::PendingPayment) add(after, now_ms, "reservation.held", mutations);
+  if (!before && after.status == ReservationStatus::PendingPayment)
+    add(after, now_ms, NotificationType::held, mutations);
   if (after.status == ReservationStatus::Confirmed && (!before || before->status != ReservationStatus::Confirmed))
-    add(after, now_ms, "reservation.confirmed", mutations);
-  if (before && before->start != after.start) add(after, now_ms, "reservation.rescheduled", mutations);
+    add(after, now_ms, NotificationType::confirmed, mutations);
+  if (before && before->start != after.start) add(after, now_ms, NotificationType::rescheduled, mutations);
   // Leaving pending or confirmed for good, whether released outright or refunded
   // because the slot was lost: the booking no longer stands.
-  if (before && live(before->status) && !live(after.status)) add(after, now_ms, "reservation.released", mutations);
+  if (before && live(before->status) && !live(after.status)) add(after, now_ms, NotificationType::released, mutations);
   // Refunded once Stripe confirms the refund: the money is on its way back.
   if (!after.refund_id.empty() && (!before || before->refund_id.empty()))
-    add(after, now_ms, "reservation.refunded", mutations);
+    add(after, now_ms, NotificationType::refunded, mutations);
   SG_ASSERT(after.notify_seq - seq_before <= 4);
 }
 
@@ -56,11 +58,7 @@ std::string notification_id(std::string_view reservation_id, int64_t seq) {
   return "ntf_" + std::string(reservation_id) + "_" + std::to_string(seq);
 }
 
-int64_t notification_retry_delay_ms(int64_t attempts) {
-  int64_t delay = kFirstRetryMs;
-  for (int64_t i = 1; i < attempts && delay < kMaxRetryMs; ++i) delay *= 2;
-  return delay < kMaxRetryMs ? delay : kMaxRetryMs;
-}
+int64_t notification_retry_delay_ms(int64_t attempts) { return backoff_ms(attempts, kFirstRetryMs, kMaxRetryMs); }
 
 std::string notification_to_storage(const Notification& n) {
   JsonWriter w;

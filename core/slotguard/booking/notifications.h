@@ -6,6 +6,7 @@
 // drops it. A reservation's notifications carry consecutive numbers and are delivered
 // in that order; every attempt sends the same id, so the app can drop duplicates.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,24 @@
 #include "slotguard/host/store_types.h"
 
 namespace slotguard {
+
+// What a notification reports: one enumerator per line of notification_types.def.
+enum class NotificationType {
+#define SG_NOTIFICATION_TYPE(id, when) id,
+#include "slotguard/booking/notification_types.def"
+#undef SG_NOTIFICATION_TYPE
+};
+
+inline constexpr std::string_view kNotificationTypeNames[] = {
+#define SG_NOTIFICATION_TYPE(id, when) "reservation." #id,
+#include "slotguard/booking/notification_types.def"
+#undef SG_NOTIFICATION_TYPE
+};
+
+// The type as the app receives it: "reservation.held", ...
+constexpr std::string_view notification_type_name(NotificationType t) {
+  return kNotificationTypeNames[static_cast<std::size_t>(t)];
+}
 
 struct Notification {
   std::string reservation_id;

@@ -1,7 +1,11 @@
-// Start-up configuration handed over by the host (JSON, see wasm/ABI.md).
+// Start-up configuration handed over by the host (JSON, see wasm/ABI.md), and the one
+// schema of its settings. Every host derives its own names from that schema (the Node
+// options and environment, the Worker's vars, docs/configuration.md), read from the
+// module through sg_describe, so a setting is declared here and nowhere else.
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +16,7 @@ namespace slotguard {
 // slack between hold and create (see reservations_handler.cpp), so 1438 is the most.
 inline constexpr int64_t kMaxCheckoutMinutes = 24 * 60 - 2;
 
+// Defaults live in the member initialisers; the schema reads them from a default Config.
 struct Config {
   std::string admin_token;
   std::string stripe_secret_key;
@@ -24,7 +29,7 @@ struct Config {
   int64_t http_timeout_ms = 10000;
   std::string default_success_url = "http://localhost:8787/booking/success";
   std::string default_cancel_url = "http://localhost:8787/booking/cancel";
-  // Outbound notifications (see api/notifications.h): off while notify_url is empty.
+  // Outbound notifications (see booking/notifications.h): off while notify_url is empty.
   std::string notify_url;
   std::vector<std::string> notify_secrets;  // the first signs; several during rotation
   int64_t notify_retry_hours = 72;          // a notification is retried this long
@@ -37,10 +42,38 @@ struct Config {
 
 inline constexpr std::string_view kStripeApiBase = "https://api.stripe.com";
 
+// What a setting holds. Lists travel as one comma-separated string, so the same value
+// works as an environment variable, a Worker binding and a JSON field.
+enum class SettingType : uint8_t { Text, Integer, List };
+
+// One setting of the configuration: its sg_init field, the environment variable (and
+// Worker binding) that sets it, where it lands in Config, its bounds and its meaning.
+struct Setting {
+  std::string_view field;        // sg_init's JSON field: "checkout_minutes"
+  std::string_view env;          // environment variable and Worker binding
+  SettingType type;
+  bool secret;                   // never printed; a Worker secret rather than a var
+  bool required;
+  int64_t min, max;              // Integer only
+  std::string Config::*text;     // Text
+  int64_t Config::*number;       // Integer
+  std::vector<std::string> Config::*list;  // List
+  std::string_view description;
+};
+
+// Every setting, in the order the documentation lists them.
+std::span<const Setting> settings();
+
+// The schema as JSON ({"settings": [{field, env, type, secret, required, min?, max?,
+// default, description}]}): what sg_describe(SG_DESCRIBE_CONFIG) answers.
+std::string settings_schema_json();
+
 // Whether the Stripe account behind this key takes real money (sk_live_, rk_live_).
 bool live_mode_key(std::string_view secret_key);
 
-// nullopt plus a message when a field has the wrong type or an out-of-range value.
+// nullopt plus a message when a field is unknown, has the wrong type or an
+// out-of-range value, or the fields disagree. The message names the field and its
+// rule, never its value (values may be secrets).
 std::optional<Config> parse_config(std::string_view json, std::string* error);
 
 }  // namespace slotguard

@@ -27,7 +27,7 @@ void Engine::settle(Running& t) {
   if (t.co && t.co->done()) {
     t.response = t.co->take();
     t.co.reset();
-    metrics_.add("slotguard_requests_total", "class=\"" + std::to_string(t.response->status / 100) + "xx\"");
+    metrics_.add(Metric::requests_total, "class=\"" + std::to_string(t.response->status / 100) + "xx\"");
   }
 }
 

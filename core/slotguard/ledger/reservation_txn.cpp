@@ -47,150 +47,251 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
     m.push_back({KvMutation::Op::Set, keys::payment_intent_index(after.payment_intent_id), after.id});
 }
 
+// What one transaction reads: fixed across its attempts, except that a move landing
+// meanwhile changes the span, and so the buckets (follow_move).
+struct TxnScope {
+  std::string rid, rkey;
+  NewSpan where;
+  bool creating = false;
+  bool moving = false;
+  Span target;  // the span the reservation holds after the change
+  std::string target_group;
+  std::vector<std::string> extra_keys, bucket_list;
+  // The guest's hold list is read only while the limit is on, and written (and
+  // checked) only when the change alters it.
+  bool guest_tracked = false;
+  std::string guest_key;
+  size_t guest_at = 0;  // its place in the snapshot: after the record and the extra keys
+
+  // Once `where` is known: what to read.
+  void settle(const Config& cfg) {
+    moving = where.moving();
+    guest_tracked = cfg.max_active_holds_per_guest > 0 && !where.guest_email.empty();
+    if (guest_tracked) guest_key = keys::guest_holds(where.expert_id, where.guest_email);
+    guest_at = 1 + extra_keys.size();
+    aim();
+  }
+  void aim() {
+    target = moving ? where.moving_to : where.span;
+    target_group = moving ? where.moving_group : where.group;
+    bucket_list = moving ? bucket_keys_of_both(where.expert_id, where.span, target) : bucket_keys(where.expert_id, where.span);
+  }
+  // Moved since the first read: the buckets read are the wrong ones.
+  bool moved_away(const Reservation& current) const {
+    return !creating && (current.span_start != where.span.start || current.span_end != where.span.end);
+  }
+  void follow_move(const Reservation& current) {
+    where.span = {current.span_start, current.span_end};
+    where.group = seat_group(current.event_id, current.start, current.seats);
+    aim();
+  }
+  // The record, the extra keys, the guest's hold list, then the buckets.
+  std::vector<std::string> read_keys() const {
+    std::vector<std::string> keys{rkey};
+    keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+    if (guest_tracked) keys.push_back(guest_key);
+    keys.insert(keys.end(), bucket_list.begin(), bucket_list.end());
+    return keys;
+  }
+  // Every commit is checked against the record and the extra keys as read.
+  std::vector<KvCheck> read_checks(const ReadResult& snap) const {
+    std::vector<KvCheck> checks;
+    for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
+    return checks;
+  }
+};
+
+TxnScope scope_of(std::string rid, NewSpan creating, std::vector<std::string> extra_keys) {
+  TxnScope scope;
+  scope.rkey = keys::reservation(rid);
+  scope.rid = std::move(rid);
+  scope.creating = creating.given();
+  scope.where = std::move(creating);
+  scope.extra_keys = std::move(extra_keys);
+  return scope;
+}
+
+// For an existing reservation: where it is, from its record. The expert and guest never
+// change; the span only by a move (one that lands between this read and the snapshot
+// sends the transaction round again). False when `out` is the answer already.
+Co<bool> locate(Services& s, TxnScope& scope, TxnOutcome& out) {
+  ReadResult first = co_await s.store.read_one(scope.rkey);
+  if (first.status != StoreStatus::Ok) co_return false;
+  if (!first.items[0].present()) {
+    out.kind = TxnOutcome::Kind::NotFound;
+    co_return false;
+  }
+  auto r = reservation_from_storage(first.items[0].value);
+  if (!r) co_return false;
+  scope.where.expert_id = r->expert_id;
+  scope.where.span = {r->span_start, r->span_end};
+  scope.where.guest_email = r->guest.email;
+  scope.where.group = seat_group(r->event_id, r->start, r->seats);
+  scope.where.seats = r->seats;
+  co_return true;
+}
+
+// One attempt's snapshot, as its decision and its commit see it.
+struct Snapshot {
+  ReadResult read;
+  std::optional<Reservation> current;
+  std::vector<KvItem> buckets;
+  GuestHolds guest;
+  bool taken = false;        // another active reservation holds the target span
+  bool keeps_place = false;  // an active reservation that keeps its place in the ledger
+  int64_t now = 0;
+};
+
+// Ready: decide on it. Moved: the reservation moved since the first read. Ended: `out`
+// is the answer already.
+enum class SnapshotRead { Ready, Moved, Ended };
+
+Co<SnapshotRead> take_snapshot(Services& s, const TxnScope& scope, Snapshot& snap, TxnOutcome& out) {
+  snap.read = co_await s.store.read(scope.read_keys());
+  if (snap.read.status != StoreStatus::Ok) co_return SnapshotRead::Ended;
+  if (snap.read.items[0].present()) {
+    snap.current = reservation_from_storage(snap.read.items[0].value);
+    if (!snap.current) co_return SnapshotRead::Ended;  // a record we cannot read: refuse to guess
+  } else if (!scope.creating) {
+    out.kind = TxnOutcome::Kind::NotFound;
+    co_return SnapshotRead::Ended;
+  }
+  if (snap.current && scope.moved_away(*snap.current)) co_return SnapshotRead::Moved;
+  snap.buckets.assign(snap.read.items.end() - static_cast<long>(scope.bucket_list.size()), snap.read.items.end());
+  snap.now = s.now();
+  snap.keeps_place = !scope.moving && snap.current && snap.current->active_at(snap.now);
+  const Claim claim{scope.rid, scope.target_group, scope.where.seats, snap.keeps_place};
+  auto taken = span_taken(snap.buckets, scope.target, snap.now, claim);
+  if (!taken) co_return SnapshotRead::Ended;
+  snap.taken = *taken;
+  if (scope.guest_tracked) snap.guest = guest_holds_from_storage(snap.read.items[scope.guest_at].value);
+  co_return SnapshotRead::Ready;
+}
+
+// The decision's Write as stored: with the ids, span and bookkeeping it does not own.
+Reservation next_record(const TxnScope& scope, const Snapshot& snap, const Reservation& planned) {
+  Reservation next = planned;
+  next.id = scope.rid;
+  next.expert_id = scope.where.expert_id;
+  next.span_start = scope.target.start;
+  next.span_end = scope.target.end;
+  // What is written must read back: the appointment lies inside its blocked span.
+  SG_ASSERT(next.span_start <= next.start && next.start < next.end && next.end <= next.span_end);
+  next.updated_at = snap.now;
+  if (snap.current) next.notify_seq = snap.current->notify_seq;  // only plan_notifications advances it
+  return next;
+}
+
+// The commit of a Write: the record, the ledger, the guest's hold list, the outbox,
+// every index and the decision's extra writes, checked against everything they were
+// decided from. False when the ledger's buckets cannot be planned.
+bool plan_write(const Config& cfg, const TxnScope& scope, const Snapshot& snap, Reservation& next,
+                const std::vector<KvMutation>& extra_mutations, std::vector<KvCheck>& checks,
+                std::vector<KvMutation>& mutations) {
+  const int64_t now = snap.now;
+  checks = scope.read_checks(snap.read);
+  std::optional<LedgerEntry> entry;
+  if (next.active_at(now))
+    entry = LedgerEntry{scope.rid, scope.target.start, scope.target.end,
+                        next.status == ReservationStatus::Confirmed ? 0 : next.expires_at, scope.target_group,
+                        scope.where.seats};
+  if (!plan_ledger_update(snap.buckets, scope.rid, entry, now, checks, mutations,
+                          snap.keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive))
+    return false;
+  if (planted(Defect::check_then_insert)) {  // the buckets are written but no longer checked
+    std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
+  }
+  if (scope.guest_tracked) {
+    const GuestHolds guest_next = guest_holds_after(snap.guest, next, now);
+    if (!(guest_next == snap.guest)) {
+      checks.push_back({scope.guest_key, snap.read.items[scope.guest_at].version});
+      if (guest_next.holds.empty())
+        mutations.push_back({KvMutation::Op::Delete, scope.guest_key, {}});
+      else
+        mutations.push_back({KvMutation::Op::Set, scope.guest_key, guest_holds_to_storage(guest_next)});
+    }
+  }
+  plan_notifications(cfg, snap.current, next, now, mutations);
+  mutations.push_back({KvMutation::Op::Set, scope.rkey, reservation_to_storage(next)});
+  plan_indexes(cfg, snap.current, next, mutations);
+  for (const auto& m : extra_mutations) mutations.push_back(m);
+  return true;
+}
+
+// Done: `out` is the answer. Again: a check failed (another commit on the same keys
+// succeeded meanwhile), so read and decide again.
+enum class Attempt { Done, Again };
+
+Attempt after_commit(Services& s, StoreStatus st) {
+  if (st != StoreStatus::Conflict) return Attempt::Done;
+  s.metrics.add(Metric::store_commit_retries_total);
+  return Attempt::Again;
+}
+
+// One attempt: read the snapshot, decide, commit what the decision chose.
+Co<Attempt> attempt(Services& s, TxnScope& scope, const Decide& decide, TxnOutcome& out) {
+  Snapshot snap;
+  const SnapshotRead got = co_await take_snapshot(s, scope, snap, out);
+  if (got == SnapshotRead::Ended) co_return Attempt::Done;
+  if (got == SnapshotRead::Moved) {
+    scope.follow_move(*snap.current);
+    co_return Attempt::Again;
+  }
+  TxnView view{snap.current, snap.read, !snap.taken, snap.now, other_active_holds(snap.guest, scope.rid, snap.now)};
+  out.plan = decide(view);
+  out.reservation = snap.current;
+  switch (out.plan.kind) {
+    case TxnPlan::Kind::NoChange: out.kind = TxnOutcome::Kind::NoChange; co_return Attempt::Done;
+    case TxnPlan::Kind::Reject: out.kind = TxnOutcome::Kind::Rejected; co_return Attempt::Done;
+    case TxnPlan::Kind::ExtrasOnly: {
+      StoreStatus st = co_await s.store.commit(scope.read_checks(snap.read), out.plan.extra_mutations);
+      if (st == StoreStatus::Ok) out.kind = TxnOutcome::Kind::NoChange;
+      co_return after_commit(s, st);
+    }
+    case TxnPlan::Kind::Write: break;
+  }
+  Reservation next = next_record(scope, snap, out.plan.next);
+  // The ledger is the law: a decision may never activate a span someone else holds.
+  if (next.active_at(snap.now) && snap.taken) {
+    s.metrics.add(Metric::ledger_refusals_total);
+    out.kind = TxnOutcome::Kind::Refused;
+    co_return Attempt::Done;
+  }
+  std::vector<KvCheck> checks;
+  std::vector<KvMutation> mutations;
+  if (!plan_write(s.cfg, scope, snap, next, out.plan.extra_mutations, checks, mutations)) co_return Attempt::Done;
+  StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));
+  if (st == StoreStatus::Ok) {
+    out.kind = TxnOutcome::Kind::Written;
+    out.reservation = std::move(next);
+  }
+  co_return after_commit(s, st);
+}
+
 }  // namespace
+
+TxnPlan release_pending(const std::optional<Reservation>& current, ReleaseReason reason) {
+  TxnPlan plan;
+  if (!current || current->status != ReservationStatus::PendingPayment) return plan;
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = *current;
+  plan.next.status = ReservationStatus::Released;
+  plan.next.release_reason = release_reason_name(reason);
+  return plan;
+}
 
 Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
                                    std::vector<std::string> extra_keys, Decide decide) {
   TxnOutcome out;
-  const std::string rkey = keys::reservation(rid);
-  NewSpan where = creating;
-  if (!creating.given()) {
-    ReadResult first = co_await s.store.read_one(rkey);
-    if (first.status != StoreStatus::Ok) co_return out;
-    if (!first.items[0].present()) {
-      out.kind = TxnOutcome::Kind::NotFound;
-      co_return out;
-    }
-    auto r = reservation_from_storage(first.items[0].value);
-    if (!r) co_return out;
-    // The expert and guest never change; the span only by a move (below: a move that
-    // lands between this read and the snapshot sends the transaction round again).
-    where.expert_id = r->expert_id;
-    where.span = {r->span_start, r->span_end};
-    where.guest_email = r->guest.email;
-    where.group = seat_group(r->event_id, r->start, r->seats);
-    where.seats = r->seats;
+  TxnScope scope = scope_of(std::move(rid), std::move(creating), std::move(extra_keys));
+  if (!scope.creating) {
+    if (!co_await locate(s, scope, out)) co_return out;
   }
-  const bool moving = where.moving();
-  Span target = moving ? where.moving_to : where.span;
-  std::string target_group = moving ? where.moving_group : where.group;
-  auto buckets_for = [&] {
-    return moving ? bucket_keys_of_both(where.expert_id, where.span, target) : bucket_keys(where.expert_id, where.span);
-  };
-  std::vector<std::string> bucket_list = buckets_for();
-  // The guest's hold list is read only while the limit is on, and written (and
-  // checked) only when the change alters it.
-  const bool guest_tracked = s.cfg.max_active_holds_per_guest > 0 && !where.guest_email.empty();
-  const std::string guest_key = guest_tracked ? keys::guest_holds(where.expert_id, where.guest_email) : std::string();
-  const size_t guest_at = 1 + extra_keys.size();
-
-  const int max_attempts = kMaxCommitAttempts + static_cast<int>(where.seats - 1);
-  for (int attempt = 1; attempt <= max_attempts; ++attempt) {
-    out.attempts = attempt;
-    std::vector<std::string> read_keys{rkey};
-    read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
-    if (guest_tracked) read_keys.push_back(guest_key);
-    read_keys.insert(read_keys.end(), bucket_list.begin(), bucket_list.end());
-    ReadResult snap = co_await s.store.read(read_keys);
-    if (snap.status != StoreStatus::Ok) co_return out;
-
-    std::optional<Reservation> current;
-    if (snap.items[0].present()) {
-      current = reservation_from_storage(snap.items[0].value);
-      if (!current) co_return out;  // a record we cannot read: refuse to guess
-    } else if (!creating.given()) {
-      out.kind = TxnOutcome::Kind::NotFound;
-      co_return out;
-    }
-    if (current && !creating.given() && (current->span_start != where.span.start || current->span_end != where.span.end)) {
-      // Moved since the first read: the buckets read are the wrong ones. Read again.
-      where.span = {current->span_start, current->span_end};
-      where.group = seat_group(current->event_id, current->start, current->seats);
-      if (!moving) target = where.span, target_group = where.group;
-      bucket_list = buckets_for();
-      continue;
-    }
-    std::vector<KvItem> buckets(snap.items.end() - static_cast<long>(bucket_list.size()), snap.items.end());
-    const int64_t now = s.now();
-    const bool keeps_place = !moving && current && current->active_at(now);
-    auto taken = span_taken(buckets, target, now, Claim{rid, target_group, where.seats, keeps_place});
-    if (!taken) co_return out;
-    const GuestHolds guest = guest_tracked ? guest_holds_from_storage(snap.items[guest_at].value) : GuestHolds();
-
-    TxnView view{current, snap, !*taken, now, other_active_holds(guest, rid, now)};
-    out.plan = decide(view);
-    out.reservation = current;
-    if (out.plan.kind == TxnPlan::Kind::NoChange) {
-      out.kind = TxnOutcome::Kind::NoChange;
-      co_return out;
-    }
-    if (out.plan.kind == TxnPlan::Kind::Reject) {
-      out.kind = TxnOutcome::Kind::Rejected;
-      co_return out;
-    }
-    if (out.plan.kind == TxnPlan::Kind::ExtrasOnly) {
-      std::vector<KvCheck> checks;
-      for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
-      StoreStatus st = co_await s.store.commit(std::move(checks), out.plan.extra_mutations);
-      if (st == StoreStatus::Ok) {
-        out.kind = TxnOutcome::Kind::NoChange;
-        co_return out;
-      }
-      if (st == StoreStatus::Error) co_return out;
-      s.metrics.add("slotguard_store_commit_retries_total");
-      continue;
-    }
-    Reservation next = out.plan.next;
-    next.id = rid;
-    next.expert_id = where.expert_id;
-    next.span_start = target.start;
-    next.span_end = target.end;
-    // What is written must read back: the appointment lies inside its blocked span.
-    SG_ASSERT(next.span_start <= next.start && next.start < next.end && next.end <= next.span_end);
-    next.updated_at = now;
-    if (current) next.notify_seq = current->notify_seq;  // only plan_notifications advances it
-    // The ledger is the law: a decision may never activate a span someone else holds.
-    if (next.active_at(now) && *taken) {
-      s.metrics.add("slotguard_ledger_refusals_total");
-      out.kind = TxnOutcome::Kind::Refused;
-      co_return out;
-    }
-
-    std::vector<KvCheck> checks;
-    std::vector<KvMutation> mutations;
-    for (size_t i = 0; i < 1 + extra_keys.size(); ++i) checks.push_back({snap.items[i].key, snap.items[i].version});
-    std::optional<LedgerEntry> entry;
-    if (next.active_at(now))
-      entry = LedgerEntry{rid, target.start, target.end,
-                          next.status == ReservationStatus::Confirmed ? 0 : next.expires_at, target_group, where.seats};
-    if (!plan_ledger_update(buckets, rid, entry, now, checks, mutations,
-                            keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive))
-      co_return out;
-    if (SG_PLANTED(check_then_insert))
-      std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
-    if (guest_tracked) {
-      const GuestHolds guest_next = guest_holds_after(guest, next, now);
-      if (!(guest_next == guest)) {
-        checks.push_back({guest_key, snap.items[guest_at].version});
-        if (guest_next.holds.empty())
-          mutations.push_back({KvMutation::Op::Delete, guest_key, {}});
-        else
-          mutations.push_back({KvMutation::Op::Set, guest_key, guest_holds_to_storage(guest_next)});
-      }
-    }
-    plan_notifications(s.cfg, current, next, now, mutations);
-    mutations.push_back({KvMutation::Op::Set, rkey, reservation_to_storage(next)});
-    plan_indexes(s.cfg, current, next, mutations);
-    for (auto& m : out.plan.extra_mutations) mutations.push_back(m);
-
-    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));
-    if (st == StoreStatus::Ok) {
-      out.kind = TxnOutcome::Kind::Written;
-      out.reservation = std::move(next);
-      co_return out;
-    }
-    if (st == StoreStatus::Error) co_return out;
-    s.metrics.add("slotguard_store_commit_retries_total");
+  scope.settle(s.cfg);
+  const int max_attempts = kMaxCommitAttempts + static_cast<int>(scope.where.seats - 1);
+  for (int n = 1; n <= max_attempts; ++n) {
+    out.attempts = n;
+    if (co_await attempt(s, scope, decide, out) == Attempt::Done) co_return out;
   }
   out.kind = TxnOutcome::Kind::Busy;
   co_return out;

@@ -83,6 +83,12 @@ inline NewSpan moving_reservation(Span to, std::string group) {
 }
 inline std::vector<std::string> no_keys() { return {}; }
 
+// Ends a pending hold unpaid: a Write to Released with `reason`; NoChange when there is
+// no reservation or it is not pending (a paid, refunded or released one stays as it is).
+// Every way a hold ends unpaid (the guest cancels, it expires, its checkout cannot open
+// or expires, its payment fails) releases through this, after its own conditions.
+TxnPlan release_pending(const std::optional<Reservation>& current, ReleaseReason reason);
+
 Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
                                    std::vector<std::string> extra_keys, Decide decide);
 

@@ -39,16 +39,10 @@ void read_created_session(const JsonValue& session, std::optional<std::string_vi
   }
 }
 
-Decide release_decision(std::string reason, bool only_unlinked) {
+Decide release_decision(ReleaseReason reason, bool only_unlinked) {
   return [reason, only_unlinked](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current || v.current->status != ReservationStatus::PendingPayment) return plan;
-    if (only_unlinked && !v.current->checkout_session_id.empty()) return plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = *v.current;
-    plan.next.status = ReservationStatus::Released;
-    plan.next.release_reason = reason;
-    return plan;
+    if (only_unlinked && v.current && !v.current->checkout_session_id.empty()) return TxnPlan();
+    return release_pending(v.current, reason);
   };
 }
 
@@ -82,7 +76,70 @@ HttpResponse answer_from_state(const Reservation& r, int64_t now, bool replayed)
   if (r.status == ReservationStatus::PendingPayment && r.active_at(now) && !r.checkout_session_id.empty())
     return with_replay_header(reservation_body(201, r), replayed);
   if (r.status == ReservationStatus::PendingPayment && r.active_at(now)) return provider_unavailable();
-  return error_response(409, "reservation_released", "the hold was released before checkout could open");
+  return error_response(ErrorCode::reservation_released, "the hold was released before checkout could open");
+}
+
+// Stripe gave no usable session: the hold stays for the replay or the sweep when the
+// answer may be transient, and is released when Stripe refused for good.
+Co<HttpResponse> checkout_failed(Services& s, const Reservation& held, const StripeResult& res, bool replayed) {
+  s.log(LogLevel::Warn, "checkout_create_failed",
+        {{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
+  if (planted(Defect::release_on_transient)) {
+    TxnOutcome rel = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(),
+                                                  release_decision(ReleaseReason::payment_provider_error, false));
+    (void)rel;
+    co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session");
+  }
+  if (res.transient() || res.expiry_refused()) {
+    // Another request may be creating this very session (409), or Stripe may have
+    // created it and lost the answer: the hold stays for the replay or the sweep.
+    // After a 5xx, Stripe replays that answer to the same key: move to a new one
+    // (as after an expiry that reached Stripe too late; the next try re-plans it).
+    if (res.key_spent() || res.expiry_refused()) {
+      TxnOutcome moved = co_await next_attempt(s, held.id, held.checkout_attempt, false);
+      (void)moved;  // if this fails, the next try sees the old key's 5xx and tries again
+    }
+    s.metrics.add(Metric::checkout_deferred_total);
+    co_return provider_unavailable();
+  }
+  TxnOutcome rel = co_await release_unlinked(s, held.id, ReleaseReason::payment_provider_error);
+  if (rel.kind == TxnOutcome::Kind::NoChange && rel.reservation && !rel.reservation->checkout_session_id.empty())
+    co_return answer_from_state(*rel.reservation, s.now(), replayed);  // a twin linked it meanwhile
+  co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session; the slot was not kept");
+}
+
+// Links the created session to the hold while the hold is still live and unlinked; a
+// session that no hold can use any more is closed.
+Co<HttpResponse> link_session(Services& s, const Reservation& held, std::string sid, std::string link, bool replayed) {
+  Decide decide = [sid, link](const TxnView& v) {
+    TxnPlan plan;
+    // Only a hold that is still live gets its session; one that lapsed while Stripe
+    // answered may already belong to someone else.
+    if (!v.current || v.current->status != ReservationStatus::PendingPayment || !v.current->active_at(v.now) ||
+        !v.current->checkout_session_id.empty())
+      return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    plan.next.checkout_session_id = sid;
+    plan.next.checkout_url = link;
+    return plan;
+  };
+  TxnOutcome linked = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
+  if (linked.kind == TxnOutcome::Kind::Busy) co_return contention();
+  if (linked.kind != TxnOutcome::Kind::Written && linked.kind != TxnOutcome::Kind::NoChange) co_return store_unavailable();
+  const Reservation& now_r = *linked.reservation;
+  const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());
+  if (linked.kind == TxnOutcome::Kind::Written) {
+    SG_ASSERT(now_r.checkout_session_id == sid && now_r.session_expires_at < now_r.expires_at);
+    s.log(LogLevel::Info, "checkout_linked", {{"reservation_id", held.id}, {"session_id", sid}});
+    co_return with_replay_header(reservation_body(201, now_r), replayed);
+  }
+  if (live && now_r.checkout_session_id == sid) co_return with_replay_header(reservation_body(201, now_r), replayed);
+  // Released or lapsed while Stripe was answering, or another attempt linked its own
+  // session first: this session is nobody's, so close it.
+  co_await expire_checkout(s, sid);
+  if (live && !now_r.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, now_r), replayed);
+  co_return error_response(ErrorCode::reservation_released, "the hold was released before checkout could open");
 }
 
 }  // namespace
@@ -95,11 +152,12 @@ void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
   r.expires_at = r.session_expires_at + cfg.hold_grace_minutes * kMinuteMs;
 }
 
-Co<TxnOutcome> release_unlinked(Services& s, std::string rid, std::string reason) {
+Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reason) {
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), release_decision(reason, true));
   if (out.kind == TxnOutcome::Kind::Written) {
-    s.metrics.add("slotguard_releases_total", "reason=\"" + reason + "\"");
-    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", reason}});
+    const std::string_view why = release_reason_name(reason);
+    s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", why}});
   }
   co_return out;
 }
@@ -131,63 +189,9 @@ Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
                                             checkout_idempotency_key(held.id, held.checkout_attempt));
   std::optional<std::string_view> session_id, url;
   if (res.ok()) read_created_session(res.object, session_id, url);
-  if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id)) {
-    s.log(LogLevel::Warn, "checkout_create_failed",
-          {{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
-    if (SG_PLANTED(release_on_transient)) {
-      TxnOutcome rel = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(),
-                                                    release_decision("payment_provider_error", false));
-      (void)rel;
-      co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session");
-    }
-    if (res.transient() || res.expiry_refused()) {
-      // Another request may be creating this very session (409), or Stripe may have
-      // created it and lost the answer: the hold stays for the replay or the sweep.
-      // After a 5xx, Stripe replays that answer to the same key: move to a new one
-      // (as after an expiry that reached Stripe too late; the next try re-plans it).
-      if (res.key_spent() || res.expiry_refused()) {
-        TxnOutcome moved = co_await next_attempt(s, held.id, held.checkout_attempt, false);
-        (void)moved;  // if this fails, the next try sees the old key's 5xx and tries again
-      }
-      s.metrics.add("slotguard_checkout_deferred_total");
-      co_return provider_unavailable();
-    }
-    TxnOutcome rel = co_await release_unlinked(s, held.id, "payment_provider_error");
-    if (rel.kind == TxnOutcome::Kind::NoChange && rel.reservation && !rel.reservation->checkout_session_id.empty())
-      co_return answer_from_state(*rel.reservation, s.now(), replayed);  // a twin linked it meanwhile
-    co_return error_response(502, "payment_provider_error", "the payment provider could not open a checkout session; the slot was not kept");
-  }
-
-  const std::string sid(*session_id), link(*url);
-  Decide decide = [sid, link](const TxnView& v) {
-    TxnPlan plan;
-    // Only a hold that is still live gets its session; one that lapsed while Stripe
-    // answered may already belong to someone else.
-    if (!v.current || v.current->status != ReservationStatus::PendingPayment || !v.current->active_at(v.now) ||
-        !v.current->checkout_session_id.empty())
-      return plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = *v.current;
-    plan.next.checkout_session_id = sid;
-    plan.next.checkout_url = link;
-    return plan;
-  };
-  TxnOutcome linked = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
-  if (linked.kind == TxnOutcome::Kind::Busy) co_return contention();
-  if (linked.kind != TxnOutcome::Kind::Written && linked.kind != TxnOutcome::Kind::NoChange) co_return store_unavailable();
-  const Reservation& now_r = *linked.reservation;
-  const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());
-  if (linked.kind == TxnOutcome::Kind::Written) {
-    SG_ASSERT(now_r.checkout_session_id == sid && now_r.session_expires_at < now_r.expires_at);
-    s.log(LogLevel::Info, "checkout_linked", {{"reservation_id", held.id}, {"session_id", sid}});
-    co_return with_replay_header(reservation_body(201, now_r), replayed);
-  }
-  if (live && now_r.checkout_session_id == sid) co_return with_replay_header(reservation_body(201, now_r), replayed);
-  // Released or lapsed while Stripe was answering, or another attempt linked its own
-  // session first: this session is nobody's, so close it.
-  co_await expire_checkout(s, sid);
-  if (live && !now_r.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, now_r), replayed);
-  co_return error_response(409, "reservation_released", "the hold was released before checkout could open");
+  if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id))
+    co_return co_await checkout_failed(s, held, res, replayed);
+  co_return co_await link_session(s, held, std::string(*session_id), std::string(*url), replayed);
 }
 
 }  // namespace slotguard::api

@@ -40,6 +40,6 @@ Co<bool> expire_checkout(Services& s, std::string session_id);
 
 // Releases a pending reservation that has no session linked, with a reason; NoChange
 // if it is not pending or already has a session.
-Co<TxnOutcome> release_unlinked(Services& s, std::string rid, std::string reason);
+Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reason);
 
 }  // namespace slotguard::api

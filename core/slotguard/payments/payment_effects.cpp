@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "slotguard/base/backoff.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/base/planted_defects.h"
 #include "slotguard/base/sg_assert.h"
@@ -63,7 +64,11 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
       break;
     case TxnOutcome::Kind::Refused:
       s.log(LogLevel::Warn, "payment_effect_refused", {{"reservation_id", rid}, {"stripe_event", ev.id}});
-      res.kind = SG_PLANTED(refusal_as_duplicate) ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
+      if (planted(Defect::refusal_as_duplicate)) {  // 200 duplicate: Stripe stops retrying, nobody refunds
+        res.kind = EffectResult::Kind::Duplicate;
+        break;
+      }
+      res.kind = EffectResult::Kind::Refused;
       break;
     case TxnOutcome::Kind::NotFound: res.kind = EffectResult::Kind::NotFound; break;
     case TxnOutcome::Kind::Busy: res.kind = EffectResult::Kind::Busy; break;
@@ -75,14 +80,14 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
   if (out.kind == TxnOutcome::Kind::Written && out.reservation) {
     const Reservation& r = *out.reservation;
     if (r.status == ReservationStatus::Confirmed) {
-      s.metrics.add("slotguard_confirmations_total");
+      s.metrics.add(Metric::confirmations_total);
       s.log(LogLevel::Info, "reservation_confirmed", {{"reservation_id", rid}, {"stripe_event", ev.id}});
     } else if (r.status == ReservationStatus::Refunded) {
-      s.metrics.add("slotguard_refunds_total");
+      s.metrics.add(Metric::refunds_total);
       s.log(LogLevel::Warn, "payment_refunded_slot_lost", {{"reservation_id", rid}, {"stripe_event", ev.id}});
       co_await execute_refund(s, r);
     } else if (r.status == ReservationStatus::Released) {
-      s.metrics.add("slotguard_releases_total", "reason=\"" + r.release_reason + "\"");
+      s.metrics.add(Metric::releases_total, "reason=\"" + r.release_reason + "\"");
       s.log(LogLevel::Info, "reservation_released",
             {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
     }
@@ -126,12 +131,7 @@ Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) 
 
 }  // namespace
 
-int64_t refund_backoff_ms(int64_t failures) {
-  constexpr int64_t kMaxBackoffMs = 6 * 60 * kMinuteMs;
-  int64_t ms = kMinuteMs;
-  for (int64_t i = 1; i < failures && ms < kMaxBackoffMs; ++i) ms *= 2;
-  return std::min(ms, kMaxBackoffMs);
-}
+int64_t refund_backoff_ms(int64_t failures) { return backoff_ms(failures, kMinuteMs, 6 * 60 * kMinuteMs); }
 
 Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, SessionFacts session) {
   const bool live = live_mode_key(s.cfg.stripe_secret_key);
@@ -162,14 +162,20 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
     // The guest gets the booking when no other active reservation holds the span
     // (their own hold, live or lapsed, does not count). A guest who cancelled, or
     // whose slot went to someone else, gets the money back.
-    const bool cancelled = cur.status == S::Released && cur.release_reason == "cancelled";
-    const bool may_confirm = SG_PLANTED(refusal_as_duplicate) ? cur.active_at(v.now) || v.span_free : v.span_free;
-    if (!cancelled && may_confirm) {
+    const bool cancelled =
+        cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
+    if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
+      // A live hold is taken to own its span without asking the ledger.
+      plan.next.status = S::Confirmed;
+      outcome = "confirmed";
+      return plan;
+    }
+    if (!cancelled && v.span_free) {
       plan.next.status = S::Confirmed;
       outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
     } else {
       plan.next.status = S::Refunded;
-      plan.next.release_reason = cancelled ? "cancelled" : "slot_lost";
+      plan.next.release_reason = release_reason_name(cancelled ? ReleaseReason::cancelled : ReleaseReason::slot_lost);
       plan.next.refund_next_at = v.now;
       plan.next.refund_amount = cur.price.amount;
       outcome = "refunded";
@@ -190,7 +196,7 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
     res.outcome = "orphan_refund_failed";
     co_return res;
   }
-  s.metrics.add("slotguard_orphan_refunds_total");
+  s.metrics.add(Metric::orphan_refunds_total);
   co_return co_await record_event(s, ev, "orphan_refunded", rid);
 }
 
@@ -219,7 +225,7 @@ Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, S
   co_return co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose), &tag);
 }
 
-Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, std::string reason) {
+Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, ReleaseReason reason) {
   Choose choose = [session, reason](const TxnView& v, std::string& outcome) {
     TxnPlan plan;
     const Reservation& cur = *v.current;
@@ -227,11 +233,8 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, Sessio
       outcome = "ignored";
       return plan;
     }
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = cur;
+    plan = release_pending(v.current, reason);
     if (plan.next.checkout_session_id.empty()) plan.next.checkout_session_id = session.id;
-    plan.next.status = ReservationStatus::Released;
-    plan.next.release_reason = reason;
     outcome = "released";
     return plan;
   };
@@ -313,7 +316,7 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   if (!done) {
     s.log(LogLevel::Warn, "refund_failed", {{"reservation_id", rid}, {"attempt", attempt}});
     if (out.kind == TxnOutcome::Kind::Written && out.reservation->refund_gave_up) {
-      s.metrics.add("slotguard_refunds_abandoned_total");
+      s.metrics.add(Metric::refunds_abandoned_total);
       s.log(LogLevel::Error, "refund_needs_attention",
             {{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
     }

@@ -45,7 +45,7 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
 // A delayed method (Multibanco): the session completed unpaid; hold until `hold_until`.
 Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, SessionFacts session, int64_t hold_until);
 // The session expired or its delayed payment failed: release a pending hold.
-Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, std::string reason);
+Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, ReleaseReason reason);
 // Records an event that changes nothing (unknown session, unsupported type).
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid = {});
 

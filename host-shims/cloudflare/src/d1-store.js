@@ -16,7 +16,8 @@
 // which is true: D1 applied nothing). README.md has the SQL and the argument.
 import { CONFLICT_CONSTRAINT, READ_CHUNK, SQL, itemsInOrder, listPage, validateCommit } from './schema.js';
 
-/** True when a rejected D1 batch failed on a commit check (and not on anything else). */
+/** True when a rejected D1 batch failed on a commit check (and not on anything else).
+ * @param {any} error  @returns {boolean} */
 export function isConflictError(error) {
   for (let e = error, depth = 0; e && depth < 4; e = e.cause, depth++) {
     if (String(e.message ?? e).includes(CONFLICT_CONSTRAINT)) return true;
@@ -26,7 +27,7 @@ export function isConflictError(error) {
 
 /**
  * @param {D1Database} db  the D1 binding (env.DB)
- * @returns {{kind: string, read: Function, list: Function, commit: Function}}
+ * @returns {import('../../js-bridge/src/host-calls.js').StoreAdapter & {kind: 'd1'}}
  */
 export function createD1Store(db) {
   if (!db || typeof db.batch !== 'function') throw new TypeError('the D1 binding DB is missing');

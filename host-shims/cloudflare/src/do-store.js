@@ -16,7 +16,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import { READ_CHUNK, SCHEMA_STATEMENTS, SQL, itemsInOrder, listPage, validateCommit } from './schema.js';
 
+/** @typedef {import('../../js-bridge/src/host-calls.js').StoreAdapter} StoreAdapter */
+
 export class SlotguardStore extends DurableObject {
+  /** @param {DurableObjectState} ctx  @param {unknown} env */
   constructor(ctx, env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
@@ -35,11 +38,17 @@ export class SlotguardStore extends DurableObject {
     return { items: itemsInOrder(keys, rows) };
   }
 
+  /** @param {string} start  @param {string} end  @param {number} limit  @param {string} [after] */
   list(start, end, limit, after = '') {
     const n = Math.max(1, Math.floor(limit));
     return listPage(this.sql.exec(SQL.list, start, end, after ?? '', n + 1).toArray(), n);
   }
 
+  /**
+   * @param {import('../../js-bridge/src/host-calls.js').StoreCheck[]} checks
+   * @param {import('../../js-bridge/src/host-calls.js').StoreMutation[]} mutations
+   * @returns {{outcome: 'committed' | 'conflict'}}
+   */
   commit(checks, mutations) {
     validateCommit(checks, mutations);
     return this.ctx.storage.transactionSync(() => {
@@ -65,6 +74,7 @@ export class SlotguardStore extends DurableObject {
  * answers are the JSON objects of wasm/ABI.md, structured-cloned).
  * @param {DurableObjectNamespace} namespace  env.SLOTGUARD_STORE_DO
  * @param {string} name  the object's name
+ * @returns {StoreAdapter & {kind: 'durable_object'}}
  */
 export function createDurableObjectStore(namespace, name = 'slotguard') {
   if (!namespace || typeof namespace.idFromName !== 'function') {

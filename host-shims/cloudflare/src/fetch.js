@@ -8,13 +8,14 @@ const NO_BODY = new Set(['GET', 'HEAD']);
  * @param {object} [o]
  * @param {(input: string, init: object) => Promise<Response>} [o.fetch]  defaults to the global fetch
  * @param {number} [o.defaultTimeoutMs]
+ * @returns {import('../../js-bridge/src/host-calls.js').FetchAdapter}
  */
 export function createFetchAdapter({ fetch: fetchImpl, defaultTimeoutMs = 10000 } = {}) {
   // Call the global unbound-safe: workerd's fetch throws "Illegal invocation" when
   // called as a method of another object.
   const doFetch = fetchImpl ?? ((input, init) => fetch(input, init));
   return async function hostFetch({ method = 'GET', url, headers = [], body, timeout_ms }) {
-    const ms = Number.isFinite(timeout_ms) && timeout_ms > 0 ? timeout_ms : defaultTimeoutMs;
+    const ms = timeout_ms !== undefined && Number.isFinite(timeout_ms) && timeout_ms > 0 ? timeout_ms : defaultTimeoutMs;
     const signal = AbortSignal.timeout(ms);
     const init = { method, headers, signal, redirect: 'manual' };
     if (!NO_BODY.has(method) && body !== undefined && body !== null) init.body = body;

@@ -25,7 +25,9 @@ import {
   readAnswer,
 } from '../../js-bridge/src/postgres-sql.js';
 
+/** @param {string} s */
 const bytes = (s) => Buffer.from(s, 'utf8');
+/** @param {string} op  @param {any} error */
 const hostError = (op, error) => pgHostError('hyperdrive store', op, error);
 
 /**
@@ -34,6 +36,7 @@ const hostError = (op, error) => pgHostError('hyperdrive store', op, error);
  * @param {number} [o.statementTimeoutMs]  bound on lock waits inside the commit and on
  *   every query from the client's side (the Worker's store deadline bounds the call too)
  * @param {(fields: object) => void} [o.log]
+ * @returns {import('../../js-bridge/src/host-calls.js').StoreAdapter & {kind: 'hyperdrive'}}
  */
 export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, log = () => {} } = {}) {
   if (!hyperdrive || typeof hyperdrive.connectionString !== 'string') {
@@ -42,7 +45,11 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
   let migrated = false;
   const commitWith = createPgCommitter(hostError);
 
-  /** Opens a connection, migrates on the isolate's first call, runs fn, closes. */
+  /**
+   * Opens a connection, migrates on the isolate's first call, runs fn, closes.
+   * @template T
+   * @param {string} op  @param {(client: any) => Promise<T>} fn  @returns {Promise<T>}
+   */
   async function withClient(op, fn) {
     const client = new pg.Client({
       connectionString: hyperdrive.connectionString,

@@ -106,11 +106,22 @@ export function createPerExpert({ storeFor, name }) {
     return null;
   }
 
+  // Experts seen listed: an expert is never unlisted, so a yes is kept for the isolate.
+  const listed = new Set();
+
   return {
     directories,
     unrouted,
     forExpert,
     experts,
+
+    /** Whether the expert has an object (an event of theirs was ever claimed). */
+    async knownExpert(expertId) {
+      if (listed.has(expertId)) return true;
+      if ((await dirFor(expertId).read([DIR_EXPERT + expertId])).items[0].version === 0) return false;
+      listed.add(expertId);
+      return true;
+    },
 
     /** The objects the sweep and the notification runs visit: every expert's and the unrouted one. */
     async allStores() {

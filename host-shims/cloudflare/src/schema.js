@@ -57,10 +57,13 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.versi
   delete: 'DELETE FROM kv WHERE key = ?',
 };
 
+/** @typedef {import('../../js-bridge/src/host-calls.js').StoreItem} StoreItem */
+
 /** Max keys per read statement (D1 allows 100 bound parameters per query). */
 export const READ_CHUNK = 100;
 
-/** Throws unless every mutation is well formed: a bad one must not leave half a commit. */
+/** Throws unless every mutation is well formed: a bad one must not leave half a commit.
+ * @param {readonly any[]} checks  @param {readonly any[]} mutations  as the store received them */
 export function validateCommit(checks, mutations) {
   if (!Array.isArray(checks) || !Array.isArray(mutations)) throw new TypeError('checks and mutations must be arrays');
   for (const c of checks) {
@@ -77,7 +80,8 @@ export function validateCommit(checks, mutations) {
   }
 }
 
-/** Rows in any order -> items in the order asked (version 0 = absent). */
+/** Rows in any order -> items in the order asked (version 0 = absent).
+ * @param {string[]} keys  @param {any[]} rows  @returns {StoreItem[]} */
 export function itemsInOrder(keys, rows) {
   const byKey = new Map();
   for (const r of rows) byKey.set(r.key, r);
@@ -87,6 +91,7 @@ export function itemsInOrder(keys, rows) {
   });
 }
 
+/** @param {any[]} rows  @param {number} limit  @returns {{items: StoreItem[], more: boolean}} */
 export function listPage(rows, limit) {
   const more = rows.length > limit;
   const items = (more ? rows.slice(0, limit) : rows).map((r) => ({ key: r.key, value: r.value, version: Number(r.version) }));

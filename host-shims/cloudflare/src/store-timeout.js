@@ -6,10 +6,12 @@
 import { HostCallError, HOST_TIMEOUT } from '../../js-bridge/src/index.js';
 
 /**
- * @param {{kind?: string, read: Function, list: Function, commit: Function}} store
+ * @param {import('../../js-bridge/src/host-calls.js').StoreAdapter} store
  * @param {number} ms
+ * @returns {import('../../js-bridge/src/host-calls.js').StoreAdapter}
  */
 export function withStoreTimeouts(store, ms) {
+  /** @param {'read' | 'list' | 'commit'} op  @returns {(...args: any[]) => Promise<any>} */
   const guard = (op) => (...args) => {
     let timer;
     const deadline = new Promise((_, reject) => {
@@ -18,7 +20,7 @@ export function withStoreTimeouts(store, ms) {
     // The call starts here, in the caller's request context, as workerd requires.
     let call;
     try {
-      call = Promise.resolve(store[op](...args));
+      call = Promise.resolve(/** @type {Function} */ (store[op])(...args));
     } catch (error) {
       call = Promise.reject(error);
     }

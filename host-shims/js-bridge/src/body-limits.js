@@ -1,25 +1,44 @@
-// The body limit per route, shared by the Node host and the Worker so both refuse the
-// same requests with the same 413: reads and cancellations carry no meaningful body,
-// a reservation request is a few hundred bytes, and webhooks and PUT events keep the
-// host's general limit. The core has its own limits behind these.
+// The limits a host applies before a request becomes a task, shared by the Node host
+// and the Worker so both refuse the same requests with the same 413 and 429. Which
+// body limit a route has and whether the hold rate limit applies are the core's route
+// table's answers (sg_describe_request, core/slotguard/api/routes.cpp), asked before
+// the body is read: "/v1//reservations/" is the route "reservations.create" to the
+// limits exactly as it is to the router. The core has its own limits behind these.
 import { errorResponse } from './responses.js';
 
-/** GET, HEAD, DELETE (and OPTIONS): at most this many bytes of body. */
-export const SMALL_BODY_LIMIT = 1024;
-/** POST /v1/reservations. */
-export const RESERVATION_BODY_LIMIT = 16 * 1024;
-export const RESERVATIONS_PATH = '/v1/reservations';
+/** Bytes a request without a described route may carry when its method takes no body. */
+const UNDESCRIBED_SMALL_LIMIT = 1024;
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
-const SMALL_BODY_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
-/** The largest body accepted for a route; `general` is the host's limit for the rest. */
-export function bodyLimitFor(method, path, general) {
-  if (SMALL_BODY_METHODS.has(method)) return Math.min(SMALL_BODY_LIMIT, general);
-  if (method === 'POST' && path === RESERVATIONS_PATH) return Math.min(RESERVATION_BODY_LIMIT, general);
-  return general;
+/**
+ * What the limits assume of a request the module could not describe (its envelope does
+ * not decode, so the core will refuse it): the strictest answer.
+ * @param {string} method
+ * @returns {import('./contract.js').RequestDescription}
+ */
+export function undescribedRequest(method) {
+  return {
+    route: null,
+    path: '',
+    auth: 'public',
+    body_limit_bytes: BODILESS_METHODS.has(method) ? UNDESCRIBED_SMALL_LIMIT : 0,
+    hold_rate_limited: method === 'POST',
+    scope: { kind: 'none' },
+  };
 }
 
-/** The 413 every host answers, in the core's error shape and with the core's code. */
+/**
+ * The largest body accepted for a described request; `general` is the host's limit,
+ * which a route's limit of 0 means.
+ * @param {import('./contract.js').RequestDescription} description  @param {number} general
+ */
+export function bodyLimitOf(description, general) {
+  const own = description.body_limit_bytes;
+  return own > 0 ? Math.min(own, general) : general;
+}
+
+/** The 413 every host answers, in the core's error shape and with the core's code.
+ * @param {number} limit */
 export function tooLarge(limit) {
   return errorResponse(413, 'payload_too_large', `the body exceeds ${limit} bytes`);
 }

@@ -4,13 +4,15 @@
 // code units so that surrogates sort above every other BMP unit restores code point
 // order without encoding the strings.
 
+/** @param {number} unit */
 function rank(unit) {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
   if (unit >= 0xe000) return unit - 0x800;
   return unit;
 }
 
-/** Negative, zero or positive like a comparator, in UTF-8 byte order. */
+/** Negative, zero or positive like a comparator, in UTF-8 byte order.
+ * @param {string} a  @param {string} b  @returns {number} */
 export function compareBytewise(a, b) {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {

@@ -26,12 +26,33 @@ export function decodeEnvelope(bytes) {
   return { head, body: bytes.subarray(4 + n) };
 }
 
-/** Request head as the core reads it: headers are [name, value] pairs. */
+/**
+ * @typedef {object} BridgeRequest  a request as the bridge hands it to the core
+ * @property {string} method
+ * @property {string} path
+ * @property {string} [query]  without the '?'
+ * @property {HeaderInput} [headers]
+ * @property {BodyInput} [body]
+ */
+/**
+ * @typedef {object} BridgeResponse  a response as the core (or the bridge) answers it
+ * @property {number} status
+ * @property {[string, string][]} headers
+ * @property {Uint8Array} body
+ */
+/**
+ * @typedef {[string, string][] | Iterable<[string, string]> | Record<string, string | string[] | undefined> | null | undefined} HeaderInput
+ * @typedef {string | Uint8Array | ArrayBuffer | ArrayBufferView | null | undefined} BodyInput
+ */
+
+/** Request head as the core reads it: headers are [name, value] pairs.
+ * @param {BridgeRequest} req  @returns {Uint8Array} */
 export function encodeRequest({ method, path, query = '', headers = [], body }) {
   return encodeEnvelope({ method, path, query, headers: headerPairs(headers) }, toBytes(body));
 }
 
-/** Response envelope -> {status, headers: [[name, value]], body}. */
+/** Response envelope -> {status, headers: [[name, value]], body}.
+ * @param {Uint8Array} bytes  @returns {BridgeResponse} */
 export function decodeResponse(bytes) {
   const { head, body } = decodeEnvelope(bytes);
   if (!Number.isInteger(head.status)) throw new Error('response envelope without a status');
@@ -39,13 +60,16 @@ export function decodeResponse(bytes) {
 }
 
 /** Accepts pairs, a plain object (array values repeat the header) or anything iterable
- * as pairs (a WHATWG Headers). Names are lower-cased: HTTP names are case-insensitive. */
+ * as pairs (a WHATWG Headers). Names are lower-cased: HTTP names are case-insensitive.
+ * @param {HeaderInput} headers  @returns {[string, string][]} */
 export function headerPairs(headers) {
   if (!headers) return [];
+  /** @type {[string, string][]} */
   const out = [];
+  /** @param {unknown} k  @param {unknown} v */
   const add = (k, v) => out.push([String(k).toLowerCase(), String(v)]);
   if (typeof headers[Symbol.iterator] === 'function') {
-    for (const [k, v] of headers) add(k, v);
+    for (const [k, v] of /** @type {Iterable<[string, string]>} */ (headers)) add(k, v);
   } else {
     for (const [k, v] of Object.entries(headers)) {
       if (v === undefined) continue;
@@ -56,6 +80,7 @@ export function headerPairs(headers) {
   return out;
 }
 
+/** @param {BodyInput} body  @returns {Uint8Array} */
 export function toBytes(body) {
   if (body === undefined || body === null) return new Uint8Array(0);
   if (typeof body === 'string') return encoder.encode(body);

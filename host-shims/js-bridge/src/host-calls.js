@@ -9,11 +9,38 @@ export const HOST_OK = 0;
 export const HOST_FAILED = 1;
 export const HOST_TIMEOUT = 2;
 
+/**
+ * @typedef {object} StoreItem  one stored item; version 0 means absent (and no value)
+ * @property {string} key
+ * @property {string} [value]
+ * @property {number} version
+ * @typedef {{key: string, version: number}} StoreCheck
+ * @typedef {{op: 'set', key: string, value: string} | {op: 'delete', key: string}} StoreMutation
+ */
+/**
+ * @typedef {object} StoreAdapter  the store contract of wasm/ABI.md
+ * @property {(keys: string[]) => Promise<{items: StoreItem[]}>} read
+ * @property {(start: string, end: string, limit: number, after: string) => Promise<{items: StoreItem[], more: boolean}>} list
+ * @property {(checks: StoreCheck[], mutations: StoreMutation[]) => Promise<{outcome: 'committed' | 'conflict'}>} commit
+ * @property {() => void | Promise<void>} [close]
+ * @property {string} [kind]
+ */
+/**
+ * @typedef {{method: string, url: string, headers: [string, string][], body: string, timeout_ms?: number}} FetchRequest
+ * @typedef {(req: FetchRequest) => Promise<{status: number, body: string}>} FetchAdapter
+ * @typedef {{status: number, answer: Uint8Array | string}} HostCallResult
+ *   the answer is bytes when status is HOST_OK, else the error's message
+ * @typedef {(op: string, payload: Uint8Array) => Promise<HostCallResult>} Perform
+ *   carries out one host call; never rejects
+ */
+
 /** An error an adapter may throw to choose the host status explicitly. */
 export class HostCallError extends Error {
+  /** @param {string} message  @param {1 | 2} [hostStatus]  HOST_FAILED (default) or HOST_TIMEOUT */
   constructor(message, hostStatus = HOST_FAILED) {
     super(message);
     this.name = 'HostCallError';
+    /** @type {1 | 2} */
     this.hostStatus = hostStatus;
   }
 }
@@ -25,11 +52,10 @@ function statusOf(error) {
 
 /**
  * @param {object} o
- * @param {{read: Function, list: Function, commit: Function}} o.store
- * @param {(req: object) => Promise<{status: number, body: string}>} o.fetch
- * @param {(level: string, fields: object) => void} o.logHost
- * @returns {(op: string, payload: Uint8Array) => Promise<{status: number, answer: Uint8Array|string}>}
- *   the answer is bytes when status is HOST_OK, else the error's message
+ * @param {StoreAdapter} o.store
+ * @param {FetchAdapter} o.fetch
+ * @param {(level: import('./task-runner.js').LogLevel, fields: object) => void} o.logHost
+ * @returns {Perform}
  */
 export function createHostCalls({ store, fetch, logHost }) {
   const ops = {

@@ -6,6 +6,7 @@
 // forbidden by the ABI. The caller drains the queue after the export returns.
 
 const decoder = new TextDecoder();
+/** @type {import('./task-runner.js').LogLevel[]} */
 const LEVELS = ['debug', 'info', 'warn', 'error'];
 // crypto.getRandomValues fills at most 65536 bytes per call.
 const RANDOM_CHUNK = 65536;
@@ -17,17 +18,21 @@ const RANDOM_CHUNK = 65536;
  * @param {(task: number, op: string, payload: Uint8Array) => void} o.submit
  * @param {() => number} o.now  Unix milliseconds
  * @param {(view: Uint8Array) => void} o.getRandomValues  a CSPRNG
- * @param {(level: string, line: string) => void} o.log
+ * @param {(level: import('./task-runner.js').LogLevel, line: string) => void} o.log
+ * @returns {Record<string, Function>} the import object's functions, by name
  */
 export function createHostImports({ memory, submit, now, getRandomValues, log }) {
+  /** @param {number} ptr  @param {number} len */
   const text = (ptr, len) => decoder.decode(memory().subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
   // A host call's payload is binary (ABI 2): copied, since the module reuses its memory.
+  /** @param {number} ptr  @param {number} len */
   const bytes = (ptr, len) => memory().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0));
 
   // An exception thrown out of an import would unwind through C++ frames and leave the
   // instance corrupt, so every import catches; a submit that fails returns non-zero,
   // which the core treats as a failed host call.
-  const submitter = (op) => (task, ptr, len) => {
+  /** @param {string} op */
+  const submitter = (op) => (/** @type {number} */ task, /** @type {number} */ ptr, /** @type {number} */ len) => {
     try {
       submit(task, op, bytes(ptr, len));
       return 0;
@@ -42,6 +47,7 @@ export function createHostImports({ memory, submit, now, getRandomValues, log })
     store_commit: submitter('store_commit'),
     http_fetch: submitter('http_fetch'),
     now_ms: () => Math.floor(now()),
+    /** @param {number} ptr  @param {number} len */
     random_bytes(ptr, len) {
       // No catch here: ids are capabilities, so failing to get randomness must trap
       // the instance rather than hand out predictable bytes.
@@ -51,6 +57,7 @@ export function createHostImports({ memory, submit, now, getRandomValues, log })
         getRandomValues(memory().subarray(p, Math.min(end, p + RANDOM_CHUNK)));
       }
     },
+    /** @param {number} level  @param {number} ptr  @param {number} len */
     log(level, ptr, len) {
       try {
         log(LEVELS[level] ?? 'info', text(ptr, len));

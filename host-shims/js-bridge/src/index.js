@@ -11,4 +11,5 @@ export { HostCallError, HOST_OK, HOST_FAILED, HOST_TIMEOUT } from './host-calls.
 export { ConfigurationError, TrapError } from './instance.js';
 export { encodeEnvelope, decodeEnvelope, encodeRequest, decodeResponse, headerPairs, toBytes } from './envelope.js';
 export { errorResponse, internalError } from './responses.js';
-export { bodyLimitFor, tooLarge, SMALL_BODY_LIMIT, RESERVATION_BODY_LIMIT, RESERVATIONS_PATH } from './body-limits.js';
+export { bodyLimitOf, tooLarge, undescribedRequest } from './body-limits.js';
+export { describeModule, optionName, configFromOptions, configFromEnv, envOf } from './contract.js';

@@ -13,7 +13,19 @@ const TASK_DONE = 2;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** @typedef {import('./envelope.js').BridgeResponse} BridgeResponse */
+/** @typedef {import('./host-calls.js').Perform} Perform */
+/** @typedef {import('./task-runner.js').LogLevel} LogLevel */
+/**
+ * @typedef {object} Services  what an instance needs of its host
+ * @property {() => number} now  Unix milliseconds
+ * @property {(view: Uint8Array) => void} getRandomValues  a CSPRNG
+ * @property {(level: LogLevel, line: string) => void} log  the module's own log lines
+ * @property {(level: LogLevel, fields: object) => void} logHost  the host's records
+ */
+
 export class TrapError extends Error {
+  /** @param {any} cause  what the export call threw */
   constructor(cause) {
     super(`the module trapped: ${cause?.message ?? cause}`, { cause });
     this.name = 'TrapError';
@@ -22,12 +34,13 @@ export class TrapError extends Error {
 
 /**
  * @param {object} o
- * @param {Function} o.loader  wasiLoader(...) or emscriptenLoader(...)
+ * @param {import('./raw-instance.js').Loader} o.loader  wasiLoader(...) or emscriptenLoader(...)
  * @param {Uint8Array} o.config  configuration JSON for sg_init
- * @param {(op: string, payload: string) => Promise<{status: number, answer: string}>} o.perform
- *   carries out a host call; never rejects
- * @param {object} o.services  {now, getRandomValues, log(level, line), logHost(level, fields)}
- * @param {(instance: Instance, error: Error) => void} o.onDead
+ * @param {Perform} o.perform  carries out a host call; never rejects
+ * @param {Services} o.services
+ * @param {(instance: Instance, error: unknown) => void} o.onDead
+ * @param {number} o.id  the instance's generation, for the logs
+ * @returns {Promise<Instance>}
  */
 export async function createInstance({ loader, config, perform, services, onDead, id }) {
   const inst = new Instance({ perform, services, onDead, id });
@@ -47,6 +60,7 @@ export async function createInstance({ loader, config, perform, services, onDead
 
 /** The core refused the configuration; the message is the core's own reason. */
 export class ConfigurationError extends Error {
+  /** @param {string} reason  @param {number} status  sg_init's status */
   constructor(reason, status) {
     super(`slotguard configuration: ${reason}`);
     this.name = 'ConfigurationError';
@@ -54,20 +68,45 @@ export class ConfigurationError extends Error {
   }
 }
 
+/**
+ * The answer of the module's last sg_describe or sg_describe_request (module-owned).
+ * @param {import('./raw-instance.js').RawInstance} raw
+ */
+export function readAnswer(raw) {
+  const ptr = raw.answerPtr() >>> 0;
+  const len = raw.answerLen() >>> 0;
+  return decoder.decode(raw.memory().slice(ptr, ptr + len));
+}
+
 export class Instance {
+  /**
+   * @param {object} o
+   * @param {Perform} o.perform
+   * @param {Services} o.services
+   * @param {(instance: Instance, error: unknown) => void} o.onDead
+   * @param {number} o.id
+   */
   constructor({ perform, services, onDead, id }) {
     this.id = id;
     this.perform = perform;
     this.services = services;
     this.onDead = onDead;
-    this.raw = null;
+    /** @type {import('./raw-instance.js').RawInstance} set by createInstance once loaded */
+    this.raw = /** @type {any} */ (null);
     this.dead = false;
+    /** @type {Map<number, (response: BridgeResponse) => void>} */
     this.tasks = new Map(); // task id -> resolve(response)
+    /** @type {Map<number, Perform>} */
     this.performs = new Map(); // task id -> its own host-call performer, when the run gave one
+    /** @type {Map<number, {op: string, payload: Uint8Array}>} */
     this.submitted = new Map(); // task id -> {op, payload}, filled by imports during a call
   }
 
-  /** Calls an export; a throw kills the instance. */
+  /**
+   * Calls an export; a throw kills the instance.
+   * @template {(...args: any[]) => any} F
+   * @param {F} fn  @param {Parameters<F>} args  @returns {ReturnType<F>}
+   */
   call(fn, ...args) {
     if (this.dead) throw new TrapError(new Error('the instance is dead'));
     try {
@@ -78,6 +117,7 @@ export class Instance {
     }
   }
 
+  /** @param {unknown} error  why the instance is dead */
   kill(error) {
     if (this.dead) return;
     this.dead = true;
@@ -98,7 +138,23 @@ export class Instance {
     return decoder.decode(this.raw.memory().slice(ptr, ptr + len));
   }
 
-  /** Copies bytes into module memory for one export call, then frees them. */
+  /**
+   * How to route and limit a request: the core's route table answers (wasm/ABI.md,
+   * "Describing a request"). Null when the module could not decode the envelope.
+   * @param {Uint8Array} envelope  a request envelope (the body may be empty)
+   * @returns {import('./contract.js').RequestDescription | null}
+   */
+  describeRequest(envelope) {
+    const status = this.withInput(envelope, (ptr, len) => this.call(this.raw.describeRequest, ptr, len));
+    return status === 0 ? JSON.parse(readAnswer(this.raw)) : null;
+  }
+
+  /**
+   * Copies bytes into module memory for one export call, then frees them.
+   * @template T
+   * @param {Uint8Array} bytes  @param {(ptr: number, len: number) => T} use
+   * @returns {T | null} null when the module could not allocate
+   */
   withInput(bytes, use) {
     const ptr = this.call(this.raw.alloc, bytes.length) >>> 0;
     if (ptr === 0) return null;
@@ -113,6 +169,8 @@ export class Instance {
    * Runs one request envelope to completion. Always resolves with a response.
    * `perform` (optional) carries out this task's host calls instead of the instance's
    * own: the Worker's per-expert mode gives each request the store of its expert.
+   * @param {Uint8Array} envelope  @param {Perform | null} [perform]
+   * @returns {Promise<BridgeResponse>}
    */
   run(envelope, perform = null) {
     return new Promise((resolve) => {
@@ -131,7 +189,8 @@ export class Instance {
     });
   }
 
-  /** After a start or resume: finish the task, or hand its host call to the host. */
+  /** After a start or resume: finish the task, or hand its host call to the host.
+   * @param {number} task */
   advance(task) {
     try {
       const state = this.call(this.raw.taskState, task);
@@ -145,6 +204,7 @@ export class Instance {
     }
   }
 
+  /** @param {number} task  @param {number} status  @param {Uint8Array | string} answer */
   resume(task, status, answer) {
     // The instance died (or was replaced) while the host was working: nobody waits.
     if (this.dead || !this.tasks.has(task)) return;
@@ -159,6 +219,7 @@ export class Instance {
     }
   }
 
+  /** @param {number} task */
   finish(task) {
     const ptr = this.call(this.raw.outputPtr, task) >>> 0;
     const len = this.call(this.raw.outputLen, task) >>> 0;
@@ -176,10 +237,11 @@ export class Instance {
       this.services.logHost('error', { event: 'bad_response_envelope', error: error.message });
       response = internalError();
     }
-    resolve(response);
+    resolve?.(response);
   }
 
-  /** Gives up on one task without killing the instance. */
+  /** Gives up on one task without killing the instance.
+   * @param {number} task  @param {string} reason */
   abandon(task, reason) {
     this.services.logHost('error', { event: 'task_abandoned', reason });
     const resolve = this.tasks.get(task);

@@ -8,10 +8,12 @@ import { rawInstance } from './raw-instance.js';
  * @param {BufferSource} [source.wasmBinary]  the .wasm bytes (compiled per instance)
  * @param {WebAssembly.Module} [source.wasmModule]  or a compiled module, instantiated
  *   through Emscripten's instantiateWasm hook so fresh instances skip compilation
+ * @returns {import('./raw-instance.js').Loader}
  */
 export function emscriptenLoader({ factory, wasmBinary, wasmModule }) {
   if (typeof factory !== 'function') throw new TypeError('emscriptenLoader needs the module factory');
   if (!wasmBinary && !wasmModule) throw new TypeError('emscriptenLoader needs wasmBinary or wasmModule');
+  /** @param {Parameters<import('./raw-instance.js').Loader>[0]} host */
   return async function loadEmscripten({ imports, logText = () => {} }) {
     let failInstantiate;
     // If instantiateWasm fails, the factory's promise never settles: race it.
@@ -47,6 +49,10 @@ export function emscriptenLoader({ factory, wasmBinary, wasmModule }) {
       outputLen: M._sg_task_output_len,
       taskDrop: M._sg_task_drop,
       tasksInFlight: M._sg_tasks_in_flight,
+      describe: M._sg_describe,
+      describeRequest: M._sg_describe_request,
+      answerPtr: M._sg_answer_ptr,
+      answerLen: M._sg_answer_len,
     });
   };
 }

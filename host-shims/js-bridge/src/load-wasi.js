@@ -13,20 +13,21 @@ const wasiStubs = {
 /**
  * @param {{module?: WebAssembly.Module, bytes?: BufferSource}} source  a compiled
  *   module (a Worker gets one from its bundle) or the bytes to compile once.
- * @returns {(host: object) => Promise<object>} a loader: each call instantiates a fresh
+ * @returns {import('./raw-instance.js').Loader} a loader: each call instantiates a fresh
  *   instance over the given host imports.
  */
 export function wasiLoader({ module, bytes }) {
   if (!module && !bytes) throw new TypeError('wasiLoader needs a WebAssembly.Module or bytes');
   let compiled = module ? Promise.resolve(module) : null;
   return async function loadWasi({ imports }) {
-    compiled ??= WebAssembly.compile(bytes);
+    compiled ??= WebAssembly.compile(/** @type {BufferSource} */ (bytes));
     const instance = await WebAssembly.instantiate(await compiled, {
       // now_ms is an i64 import: with BigInt integration the wasm side wants a BigInt.
       slotguard: { ...imports, now_ms: () => BigInt(imports.now_ms()) },
       wasi_snapshot_preview1: wasiStubs,
     });
-    const e = instance.exports;
+    // The module's exports, as the build defines them (rawInstance checks the functions).
+    const e = /** @type {{memory: WebAssembly.Memory, _initialize: () => void, [name: string]: unknown}} */ (instance.exports);
     // A reactor runs its static constructors in _initialize, once, before anything else.
     e._initialize();
     let view = new Uint8Array(e.memory.buffer);
@@ -46,6 +47,10 @@ export function wasiLoader({ module, bytes }) {
       outputLen: e.sg_task_output_len,
       taskDrop: e.sg_task_drop,
       tasksInFlight: e.sg_tasks_in_flight,
+      describe: e.sg_describe,
+      describeRequest: e.sg_describe_request,
+      answerPtr: e.sg_answer_ptr,
+      answerLen: e.sg_answer_len,
     });
   };
 }

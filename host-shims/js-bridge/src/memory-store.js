@@ -4,7 +4,8 @@
 // gets a version it had before. State dies with the process: for tests and demos.
 import { compareBytewise } from './bytewise.js';
 
-/** Index of the first key in the sorted array that is not before `key`. */
+/** Index of the first key in the sorted array that is not before `key`.
+ * @param {string[]} sorted  @param {string} key */
 function lowerBound(sorted, key) {
   let lo = 0;
   let hi = sorted.length;
@@ -16,23 +17,32 @@ function lowerBound(sorted, key) {
   return lo;
 }
 
+/**
+ * @returns {import('./host-calls.js').StoreAdapter & {readonly kind: 'memory', readonly size: number}}
+ */
 export function createMemoryStore() {
+  /** @type {Map<string, {value: string, version: number}>} */
   const rows = new Map(); // key -> {value, version}
   // The key index for list, kept lazily: a new key goes to `pending` (O(1)) and is
   // merged into `sorted` at the next list; a deleted key stays in the index, skipped
   // by list, until deleted keys are half of it. Inserting into a sorted array on every
   // new key cost O(n) per write (a profile of holds had it at 14 % of the CPU).
+  /** @type {string[]} */
   let sorted = []; // keys in bytewise order (may include deleted ones)
+  /** @type {string[]} */
   let pending = []; // keys not yet merged into sorted
+  /** @type {Set<string>} */
   const indexed = new Set(); // every key in sorted or pending
   let stale = 0; // keys in the index that are no longer in rows
   let counter = 0;
 
+  /** @param {string} key  @returns {import('./host-calls.js').StoreItem} */
   function item(key) {
     const row = rows.get(key);
     return row ? { key, value: row.value, version: row.version } : { key, version: 0 };
   }
 
+  /** @param {string} key  @param {string} value */
   function set(key, value) {
     if (!indexed.has(key)) {
       indexed.add(key);
@@ -43,6 +53,7 @@ export function createMemoryStore() {
     rows.set(key, { value, version: ++counter });
   }
 
+  /** @param {string} key */
   function remove(key) {
     if (rows.delete(key)) stale++;
   }
@@ -92,8 +103,9 @@ export function createMemoryStore() {
     },
     async commit(checks, mutations) {
       // Validate everything before the first write: a bad mutation must not leave
-      // half a commit behind.
-      for (const m of mutations) {
+      // half a commit behind. (Typed as the contract's mutations, they come from the
+      // module, or from a caller, unchecked.)
+      for (const m of /** @type {{op: string, value?: unknown}[]} */ (mutations)) {
         if (m.op !== 'set' && m.op !== 'delete') throw new Error(`unknown mutation op: ${m.op}`);
         if (m.op === 'set' && typeof m.value !== 'string') throw new Error('set needs a string value');
       }

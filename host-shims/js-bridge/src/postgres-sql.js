@@ -10,6 +10,9 @@
 // (crypto.subtle, TextEncoder/TextDecoder), so it runs in Node and in workerd alike.
 // Not exported from index.js: only the two PostgreSQL stores import it.
 import { HostCallError, HOST_TIMEOUT } from './host-calls.js';
+/** @typedef {import('./host-calls.js').StoreItem} StoreItem */
+/** @typedef {import('./host-calls.js').StoreCheck} StoreCheck */
+/** @typedef {import('./host-calls.js').StoreMutation} StoreMutation */
 
 // Advisory lock classes (the two-int4 form of pg_advisory_xact_lock, which PostgreSQL
 // keeps apart from the bigint form most applications use). 'SGKY' and 'SGGL' in ASCII.
@@ -127,7 +130,7 @@ export async function migrate(client) {
     )`);
     const { rows } = await client.query('SELECT COALESCE(MAX(version), 0) AS v FROM slotguard_schema_version');
     const current = Number(rows[0].v);
-    const latest = MIGRATIONS.at(-1).version;
+    const latest = MIGRATIONS[MIGRATIONS.length - 1].version;
     if (current > latest) {
       throw new Error(`the database has schema version ${current}, newer than this host knows (${latest}): upgrade the host`);
     }
@@ -152,13 +155,15 @@ export async function migrate(client) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A stable 32-bit lock id for a key: the first 4 bytes of its SHA-256, big-endian, signed. */
+/** A stable 32-bit lock id for a key: the first 4 bytes of its SHA-256, big-endian, signed.
+ * @param {string} key  @returns {Promise<number>} */
 export async function lockId(key) {
   const digest = await crypto.subtle.digest('SHA-256', encoder.encode(key));
   return new DataView(digest).getInt32(0, false);
 }
 
-/** Refuses a malformed commit before it reaches the database: nothing of it is applied. */
+/** Refuses a malformed commit before it reaches the database: nothing of it is applied.
+ * @param {{op: string, value?: unknown}[]} mutations  as the adapter received them */
 export function validateMutations(mutations) {
   for (const m of mutations) {
     if (m.op !== 'set' && m.op !== 'delete') throw new Error(`unknown mutation op: ${m.op}`);
@@ -169,6 +174,10 @@ export function validateMutations(mutations) {
 /**
  * The parameters of PG_SQL.commit. `bytes(text)` makes the driver's bytea value (a
  * Buffer for pg).
+ * @param {StoreCheck[]} checks
+ * @param {StoreMutation[]} mutations
+ * @param {(text: string) => unknown} bytes
+ * @param {number} lockTimeoutMs
  */
 export async function commitParams(checks, mutations, bytes, lockTimeoutMs) {
   validateMutations(mutations);
@@ -188,22 +197,26 @@ export async function commitParams(checks, mutations, bytes, lockTimeoutMs) {
 /** bytea (a Buffer / Uint8Array) -> text */
 const text = (b) => (typeof b === 'string' ? b : decoder.decode(b));
 
-/** A row of PG_SQL.read / PG_SQL.list -> the item of wasm/ABI.md. */
+/** A row of PG_SQL.read / PG_SQL.list -> the item of wasm/ABI.md.
+ * @type {(r: any) => StoreItem} */
 export const toItem = (r) => ({ key: text(r.key), value: text(r.value), version: Number(r.version) });
 
-/** The answer of a read, in the order asked; version 0 for a key without a row. */
+/** The answer of a read, in the order asked; version 0 for a key without a row.
+ * @param {string[]} keys  @param {any[]} rows  @returns {{items: StoreItem[]}} */
 export function readAnswer(keys, rows) {
   const found = new Map(rows.map((r) => [text(r.key), r]));
   return { items: keys.map((k) => (found.has(k) ? toItem(found.get(k)) : { key: k, version: 0 })) };
 }
 
-/** The answer of a list of `limit` from the rows of PG_SQL.list (asked with limit + 1). */
+/** The answer of a list of `limit` from the rows of PG_SQL.list (asked with limit + 1).
+ * @type {(rows: any[], limit: number) => {items: StoreItem[], more: boolean}} */
 export const listAnswer = (rows, limit) => ({ items: rows.slice(0, limit).map(toItem), more: rows.length > limit });
 
 /**
  * The store's failure, as the bridge reports it to the core: a timeout (server or
  * client side, or no connection in time) is host status 2, anything else 1.
  * Only the driver's message, never a parameter: keys and values may carry guest data.
+ * @param {string} storeName  @param {string} op  @param {any} error  @returns {HostCallError}
  */
 export function pgHostError(storeName, op, error) {
   const message = `${storeName} ${op}: ${error?.message ?? error}`;
@@ -228,9 +241,13 @@ export const DEADLOCK_DETECTED = '40P01';
  * (DEADLOCK_ATTEMPTS). The store keeps its own connections: `attempt(once)` makes one
  * try, calling once(direct, explicit) where it holds a connection, each of which runs
  * the function one way and answers whether it committed.
+ * @param {(op: string, error: any) => Error} hostError
+ * @returns {(attempt: (once: Once) => Promise<boolean>) => Promise<{outcome: 'committed' | 'conflict'}>}
  */
 export function createPgCommitter(hostError) {
   let explicitTransaction = false;
+  /** @typedef {(direct: () => Promise<boolean>, explicit: () => Promise<boolean>) => Promise<boolean>} Once */
+  /** @type {Once} */
   async function once(direct, explicit) {
     if (!explicitTransaction) {
       try {

@@ -8,25 +8,34 @@ import { unavailable } from './responses.js';
 
 const encoder = new TextEncoder();
 
+/** @typedef {'debug' | 'info' | 'warn' | 'error'} LogLevel */
+/**
+ * @typedef {{level: LogLevel, source: 'core' | 'host', [field: string]: unknown}} BridgeLogRecord
+ *   one log line: the core's (its JSON fields merged in) or the host's own
+ */
+/** @typedef {import('./host-calls.js').StoreAdapter} StoreAdapter */
+
 /**
  * @param {object} o
- * @param {Function} o.loader  wasiLoader(...) or emscriptenLoader(...)
+ * @param {import('./raw-instance.js').Loader} o.loader  wasiLoader(...) or emscriptenLoader(...)
  * @param {object} o.config  the sg_init configuration (snake_case, wasm/ABI.md)
- * @param {{read, list, commit}} o.store  async store adapter
- * @param {(req) => Promise<{status, body}>} o.fetch  async fetch adapter
+ * @param {StoreAdapter} o.store  async store adapter
+ * @param {import('./host-calls.js').FetchAdapter} o.fetch  async fetch adapter
  * @param {(view: Uint8Array) => void} o.getRandomValues  a CSPRNG, e.g. crypto.getRandomValues
  * @param {() => number} [o.now]  Unix milliseconds
- * @param {(record: object) => void} [o.log]  receives one structured record per log line
+ * @param {(record: BridgeLogRecord) => void} [o.log]  receives one structured record per log line
  */
 export function createTaskRunner({ loader, config, store, fetch, getRandomValues, now = () => Date.now(), log = () => {} }) {
   if (typeof getRandomValues !== 'function') throw new TypeError('getRandomValues is required (reservation ids are capabilities)');
   const configBytes = encoder.encode(JSON.stringify(config));
+  /** @param {LogLevel} level  @param {object} fields */
   const logHost = (level, fields) => log({ level, source: 'host', ...fields });
   const services = {
     now,
     getRandomValues,
     logHost,
     // The core's lines are JSON objects without guest data: merge their fields.
+    /** @param {LogLevel} level  @param {string} line */
     log(level, line) {
       let fields;
       try {
@@ -40,7 +49,9 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
   const perform = createHostCalls({ store, fetch, logHost });
   // Requests that bring their own store (runRequest's `store` option) get a performer
   // of their own, made once per store object.
+  /** @type {WeakMap<StoreAdapter, import('./host-calls.js').Perform>} */
   const performers = new WeakMap();
+  /** @param {StoreAdapter | undefined} s */
   const performerFor = (s) => {
     if (!s || s === store) return null;
     let p = performers.get(s);
@@ -48,14 +59,18 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
     return p;
   };
 
+  /** @type {import('./instance.js').Instance | null} */
   let live = null; // the current Instance
+  /** @type {Promise<import('./instance.js').Instance> | null} */
   let starting = null; // Promise<Instance> while one is being created
   let generation = 0;
   let traps = 0;
   let inFlight = 0;
   let closed = false;
+  /** @type {(() => void)[]} */
   let idleWaiters = [];
 
+  /** @param {import('./instance.js').Instance} inst  @param {any} error */
   function onDead(inst, error) {
     traps++;
     logHost('error', { event: 'instance_trapped', instance: inst.id, error: String(error?.message ?? error) });
@@ -64,6 +79,7 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
     if (!closed) instance().catch((e) => logHost('error', { event: 'instance_start_failed', error: e.message }));
   }
 
+  /** @returns {Promise<import('./instance.js').Instance>} */
   function instance() {
     if (live && !live.dead) return Promise.resolve(live);
     starting ??= createInstance({ loader, config: configBytes, perform, services, onDead, id: ++generation })
@@ -79,7 +95,8 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
     }
   }
 
-  /** Resolves when no request is in flight (true), or false after timeoutMs. */
+  /** Resolves when no request is in flight (true), or false after timeoutMs.
+   * @param {number} [timeoutMs]  @returns {Promise<boolean>} */
   function idle(timeoutMs = Infinity) {
     if (inFlight === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -97,10 +114,10 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
     ready: () => instance().then(() => undefined),
 
     /**
-     * @param {{method: string, path: string, query?: string, headers?: any, body?: Uint8Array|string}} req
-     * @param {{store?: {read, list, commit}}} [options]  `store`: this request's store
+     * @param {import('./envelope.js').BridgeRequest} req
+     * @param {{store?: StoreAdapter}} [options]  `store`: this request's store
      *   calls go to it instead of the runner's (the Worker's per-expert Durable Objects)
-     * @returns {Promise<{status: number, headers: [string, string][], body: Uint8Array}>}
+     * @returns {Promise<import('./envelope.js').BridgeResponse>}
      */
     async runRequest(req, { store: own } = {}) {
       if (closed) return unavailable('shutting_down', 'the server is shutting down');
@@ -116,15 +133,30 @@ export function createTaskRunner({ loader, config, store, fetch, getRandomValues
       }
     },
 
+    /**
+     * How to route and limit a request, from the core's route table (the body may be
+     * empty when it has not been read yet). Null when the module cannot decode it;
+     * rejects when no instance can be started.
+     * @param {import('./envelope.js').BridgeRequest} req
+     * @returns {Promise<import('./contract.js').RequestDescription | null>}
+     */
+    async describeRequest(req) {
+      let inst = await instance();
+      for (let tries = 0; inst.dead && tries < 3; tries++) inst = await instance();
+      return inst.describeRequest(encodeRequest(req));
+    },
+
     idle,
 
-    /** Stops taking requests and waits for those in flight (false if the wait timed out). */
+    /** Stops taking requests and waits for those in flight (false if the wait timed out).
+     * @param {number} [timeoutMs]  @returns {Promise<boolean>} */
     close(timeoutMs = 10000) {
       closed = true;
       return idle(timeoutMs);
     },
 
-    /** Test hook: makes the live instance trap for real. Resolves to whether it did. */
+    /** Test hook: makes the live instance trap for real. Resolves to whether it did.
+     * @returns {Promise<boolean>} */
     async trapForTest() {
       const inst = await instance();
       return inst.trapForTest();

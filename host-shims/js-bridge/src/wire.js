@@ -2,7 +2,7 @@
 // the module's requests (read, list, commit, fetch) into plain objects and encodes the
 // adapters' answers. Length-prefixed binary instead of JSON, because JSON encoding and
 // decoding on both sides of the boundary cost more per hold than the hold's own work
-// (docs/benchmarks.md). Integers are little-endian; strings are u32 byte length + UTF-8.
+// (docs/benchmarks-history.md). Integers are little-endian; strings are u32 byte length + UTF-8.
 // The C++ side is core/slotguard/host/store_client.cpp (wire::Writer / wire::Reader).
 
 const encoder = new TextEncoder();

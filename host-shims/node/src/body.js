@@ -5,11 +5,14 @@
 const DRAIN_FACTOR = 8;
 
 export class BodyTooLargeError extends Error {
+  /** @param {number} limit */
   constructor(limit) {
     super(`the body exceeds ${limit} bytes`);
     this.name = 'BodyTooLargeError';
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Resolves to a Uint8Array, or rejects with BodyTooLargeError. An oversized body is
@@ -18,9 +21,10 @@ export class BodyTooLargeError extends Error {
  * destroyed. A small per-route limit passes the general limit as drainBase, so an
  * ordinary oversized upload still gets its 413.
  * @param {import('node:http').IncomingMessage} req
+ * @param {number} limit
+ * @param {number} [drainBase]
+ * @returns {Promise<Uint8Array>}
  */
-const EMPTY = new Uint8Array(0);
-
 export function readBody(req, limit, drainBase = limit) {
   // No Content-Length (or 0) and no Transfer-Encoding: HTTP/1.1 says there is no body
   // (a GET, mostly). Answer at once; node:http discards the empty stream itself.
@@ -31,6 +35,7 @@ export function readBody(req, limit, drainBase = limit) {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     let tooLarge = Number.isFinite(declared) && declared > limit;
+    /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
     req.on('data', (chunk) => {

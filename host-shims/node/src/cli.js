@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 // Runs the slotguard Node host from environment variables (see ../README.md).
 // SIGINT/SIGTERM shut it down gracefully: in-flight requests finish, the DB closes.
+// Every setting of the core is read from the variable its schema names
+// (docs/configuration.md); the variables below it are the host's own.
+import { configFromEnv, describeModule, optionName } from '../../js-bridge/src/index.js';
 import { createSlotguard } from './index.js';
 import { randomToken } from './random.js';
+import { loaderFor } from './wasm-files.js';
 
 const env = process.env;
 
@@ -17,17 +21,6 @@ function integer(name, fallback) {
   return n;
 }
 
-/**
- * A field of the core's configuration: a number when the text is one, otherwise the
- * text itself, so that the core refuses it with its own message (validated once, there).
- */
-function coreNumber(name) {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  return raw.trim() !== '' && Number.isFinite(n) ? n : raw;
-}
-
 const dbSetting = env.SLOTGUARD_DB || './data/slotguard.db';
 // A postgres:// or postgresql:// URL selects the PostgreSQL store (many hosts, one database).
 const postgresUrl = /^postgres(ql)?:\/\//.test(dbSetting) ? dbSetting : undefined;
@@ -38,6 +31,15 @@ if (!adminToken) {
   console.error(`SLOTGUARD_ADMIN_TOKEN is not set; this run's admin token is: ${adminToken}`);
 }
 
+const wasm = /** @type {'wasi' | 'emscripten'} */ (env.SLOTGUARD_WASM || 'wasi'); // checked by createSlotguard
+const wasmDir = env.SLOTGUARD_WASM_DIR || undefined;
+
+/** The core's settings from the environment, as createSlotguard options. */
+async function coreOptions() {
+  const { settings } = await describeModule(await loaderFor(wasm, wasmDir));
+  return Object.fromEntries(Object.entries(configFromEnv(env, settings)).map(([field, value]) => [optionName(field), value]));
+}
+
 let slotguard;
 try {
   slotguard = await createSlotguard({
@@ -46,27 +48,16 @@ try {
     postgresUrl,
     pgPoolSize: postgresUrl ? integer('SLOTGUARD_PG_POOL_SIZE', undefined) : undefined,
     pgStatementTimeoutMs: postgresUrl ? integer('SLOTGUARD_PG_STATEMENT_TIMEOUT_MS', undefined) : undefined,
-    wasm: env.SLOTGUARD_WASM || 'wasi',
-    wasmDir: env.SLOTGUARD_WASM_DIR || undefined,
+    wasm,
+    wasmDir,
+    ...(await coreOptions()),
     adminToken,
-    stripeSecretKey: env.STRIPE_SECRET_KEY || undefined,
-    // Stripe's real API unless told otherwise: only scripts/dev and the tests point
-    // it at the emulator (the core refuses a live key with any other base).
-    stripeApiBase: env.STRIPE_API_BASE || 'https://api.stripe.com',
-    stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET || undefined,
-    checkoutMinutes: coreNumber('SLOTGUARD_CHECKOUT_MINUTES'),
-    notifyUrl: env.SLOTGUARD_NOTIFY_URL || undefined,
-    notifySecret: env.SLOTGUARD_NOTIFY_SECRET || undefined,
-    notifyRetryHours: coreNumber('SLOTGUARD_NOTIFY_RETRY_HOURS'),
-    maxActiveHoldsPerGuest: coreNumber('SLOTGUARD_MAX_ACTIVE_HOLDS_PER_GUEST'),
-    retentionDays: coreNumber('SLOTGUARD_RETENTION_DAYS'),
-    corsOrigins: env.SLOTGUARD_CORS_ORIGINS || undefined,
     notifyIntervalMs: integer('SLOTGUARD_NOTIFY_INTERVAL_MS', 1000),
     rateLimitPerMinute: integer('SLOTGUARD_RATE_LIMIT_PER_MINUTE', 60),
     trustProxy: env.SLOTGUARD_TRUST_PROXY === '1' || env.SLOTGUARD_TRUST_PROXY === 'true',
     maxInFlight: integer('SLOTGUARD_MAX_IN_FLIGHT', 256),
     sweepIntervalMs: integer('SLOTGUARD_SWEEP_INTERVAL_MS', 60000),
-    logLevel: env.SLOTGUARD_LOG_LEVEL || 'info',
+    logLevel: /** @type {import('./index.js').LogLevel} */ (env.SLOTGUARD_LOG_LEVEL || 'info'),
     pageDir: env.SLOTGUARD_PAGE_DIR || undefined,
   });
 } catch (error) {

@@ -5,11 +5,11 @@ import { HostCallError, HOST_FAILED, HOST_TIMEOUT } from '../../js-bridge/src/in
 
 /**
  * @param {{fetchImpl?: typeof fetch, defaultTimeoutMs?: number}} [options]
- * @returns {(req: {method: string, url: string, headers: [string, string][], body: string, timeout_ms?: number}) => Promise<{status: number, body: string}>}
+ * @returns {import('../../js-bridge/src/host-calls.js').FetchAdapter}
  */
 export function createFetchAdapter({ fetchImpl = globalThis.fetch, defaultTimeoutMs = 10000 } = {}) {
   return async function hostFetch({ method, url, headers = [], body = '', timeout_ms: timeoutMs }) {
-    const ms = Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : defaultTimeoutMs;
+    const ms = timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : defaultTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), ms);
     try {

@@ -59,7 +59,13 @@ export type Logger =
 /** What the PostgreSQL store uses of a pg.Pool (typed structurally: @types/pg is not a dependency). */
 export interface PgPool {
   query(config: { text: string; values?: unknown[]; query_timeout?: number }): Promise<{ rows: any[] }>;
-  connect(): Promise<{ query(text: string | object, values?: unknown[]): Promise<{ rows: any[] }>; release(error?: unknown): void }>;
+  connect(): Promise<{
+    query(text: string | object, values?: unknown[]): Promise<{ rows: any[] }>;
+    release(error?: unknown): void;
+    /** The store listens for 'error' while it holds a connection (one lost between two statements). */
+    on(event: 'error', listener: (error: Error) => void): unknown;
+    off(event: 'error', listener: (error: Error) => void): unknown;
+  }>;
   end(): Promise<void>;
 }
 
@@ -189,8 +195,6 @@ export interface Slotguard {
   /** Runs one notification run now (nothing without notifyUrl). */
   notify(): Promise<void>;
   stats(): SlotguardStats;
-  /** Test hook: makes the module trap for real. Requests in flight get 500; a fresh instance takes over. */
-  _trapForTest(): Promise<boolean>;
   /** Graceful shutdown: stop accepting, finish requests in flight (up to shutdownTimeoutMs), stop the sweep, close the store. */
   close(): Promise<void>;
 }

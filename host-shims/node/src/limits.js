@@ -1,11 +1,12 @@
 // Abuse limits the Node host applies before a request reaches the core: a token bucket
-// per client address on POST /v1/reservations, a cap on requests in flight on this
-// instance, and a body limit per route. The core decides everything about bookings
+// per client address on the routes the core's route table marks hold_rate_limited
+// (POST /v1/reservations, however its path is spelt), a cap on requests in flight on
+// this instance, and a body limit per route. The core decides everything about bookings
 // (including its own per-guest hold limit); these only keep one client or one burst
 // from taking the instance down. Answers use the core's error shape.
-import { RESERVATIONS_PATH, errorResponse } from '../../js-bridge/src/index.js';
+import { errorResponse } from '../../js-bridge/src/index.js';
 
-export { SMALL_BODY_LIMIT, RESERVATION_BODY_LIMIT, bodyLimitFor, tooLarge } from '../../js-bridge/src/index.js';
+export { bodyLimitOf, tooLarge, undescribedRequest } from '../../js-bridge/src/index.js';
 
 // Buckets kept at most; past it, full (idle) buckets go first, then the least recent.
 const MAX_BUCKETS = 10_000;
@@ -14,10 +15,13 @@ const MAX_BUCKETS = 10_000;
  * Token buckets keyed by client: `perMinute` tokens refill per minute, up to a burst of
  * the same number. take(key) spends one token and returns 0, or returns the whole
  * seconds until one is available. Memory is bounded by `maxBuckets`.
+ * @param {{perMinute: number, maxBuckets?: number, now?: () => number}} o
+ * @returns {{take(key: string): number, readonly size: number}}
  */
 export function createRateLimiter({ perMinute, maxBuckets = MAX_BUCKETS, now = () => Date.now() }) {
   const capacity = perMinute;
   const perMs = perMinute / 60_000;
+  /** @type {Map<string, {tokens: number, at: number}>} */
   const buckets = new Map(); // key -> {tokens, at}; Map order = least recently used first
 
   function refill(b, t) {
@@ -67,6 +71,8 @@ export function createRateLimiter({ perMinute, maxBuckets = MAX_BUCKETS, now = (
 /**
  * The client's address: the socket's peer, or X-Forwarded-For's first entry behind a
  * trusted proxy; null when neither is known.
+ * @param {[string, string][]} headers  @param {string | null | undefined} remoteAddress
+ * @param {boolean} trustProxy  @returns {string | null}
  */
 export function clientAddress(headers, remoteAddress, trustProxy) {
   let address = remoteAddress;
@@ -82,8 +88,8 @@ export function clientAddress(headers, remoteAddress, trustProxy) {
 
 /**
  * @param {{rateLimitPerMinute: number, trustProxy: boolean, maxInFlight: number, now?: () => number}} o
- * @returns {{admit(req: {method: string, path: string, headers: [string, string][], remoteAddress?: string}):
- *   {refused: object|null, release: () => void}, readonly inFlight: number}}
+ * @returns {{admit(req: {holdRateLimited: boolean, headers: [string, string][], remoteAddress?: string}):
+ *   {refused: import('../../js-bridge/src/envelope.js').BridgeResponse | null, release: () => void}, readonly inFlight: number}}
  */
 export function createLimits({ rateLimitPerMinute, trustProxy, maxInFlight, now }) {
   const limiter = rateLimitPerMinute > 0 ? createRateLimiter({ perMinute: rateLimitPerMinute, now }) : null;
@@ -91,13 +97,13 @@ export function createLimits({ rateLimitPerMinute, trustProxy, maxInFlight, now 
   const noop = () => {};
 
   return {
-    admit({ method, path, headers, remoteAddress }) {
+    admit({ holdRateLimited, headers, remoteAddress }) {
       if (maxInFlight > 0 && inFlight >= maxInFlight) {
         return { refused: errorResponse(503, 'overloaded', 'too many requests in flight; retry shortly', [['Retry-After', '1']]), release: noop };
       }
       // Only when the client is known: handle() without remoteAddress is not limited.
-      const client = limiter && method === 'POST' && path === RESERVATIONS_PATH ? clientAddress(headers, remoteAddress, trustProxy) : null;
-      if (client !== null) {
+      const client = limiter && holdRateLimited ? clientAddress(headers, remoteAddress, trustProxy) : null;
+      if (limiter && client !== null) {
         const wait = limiter.take(client);
         if (wait > 0) {
           return {

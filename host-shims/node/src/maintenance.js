@@ -5,7 +5,10 @@
 
 const MAX_BATCHES = 10; // a run that keeps saying `more` stops here; the next one goes on
 
-/** The headers of an internal maintenance call. */
+/** @typedef {import('../../js-bridge/src/task-runner.js').BridgeLogRecord} HostLogRecord */
+
+/** The headers of an internal maintenance call.
+ * @param {string} adminToken  @returns {[string, string][]} */
 export function maintenanceHeaders(adminToken) {
   return [['authorization', `Bearer ${adminToken}`], ['content-type', 'application/json']];
 }
@@ -16,6 +19,15 @@ export function maintenanceHeaders(adminToken) {
  * when it does not parse, the counts are only for the log) goes to `onSummary`.
  * Resolves 'missing' on a 404 (the core has no such endpoint), 'failed' on any other
  * non-200 (logged as `${name}_failed` with the status), else 'done'.
+ * @param {object} o
+ * @param {string} o.path
+ * @param {[string, string][]} o.headers
+ * @param {(req: {method: string, path: string, headers: [string, string][], body: string}) => Promise<{status: number, body: Uint8Array}>} o.handle
+ * @param {(record: HostLogRecord) => void} o.log
+ * @param {string} o.name
+ * @param {(summary: Record<string, any>) => void} o.onSummary
+ * @param {() => boolean} [o.stopped]
+ * @returns {Promise<'missing' | 'failed' | 'done'>}
  */
 export async function runBatches({ path, headers, handle, log, name, onSummary, stopped = () => false }) {
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
@@ -25,6 +37,7 @@ export async function runBatches({ path, headers, handle, log, name, onSummary, 
       log({ level: 'warn', source: 'host', event: `${name}_failed`, status: res.status });
       return 'failed';
     }
+    /** @type {Record<string, any>} */
     let summary = {};
     try {
       summary = JSON.parse(Buffer.from(res.body).toString('utf8'));

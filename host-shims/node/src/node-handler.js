@@ -4,16 +4,24 @@
 import { BodyTooLargeError, readBody } from './body.js';
 import { splitTarget } from './request.js';
 
+/** @typedef {import('../../js-bridge/src/contract.js').RequestDescription} RequestDescription */
+
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
+/**
+ * @param {import('node:http').ServerResponse} res  @param {number} status  @param {string} code
+ * @param {string} message  @param {Record<string, string>} [extra]
+ */
 function sendError(res, status, code, message, extra = {}) {
   const body = JSON.stringify({ error: { code, message } });
   res.writeHead(status, { ...JSON_HEADERS, 'content-length': Buffer.byteLength(body), ...extra });
   res.end(body);
 }
 
-/** rawHeaders keeps repeated headers and their order; names are lower-cased. */
+/** rawHeaders keeps repeated headers and their order; names are lower-cased.
+ * @param {string[]} raw  @returns {[string, string][]} */
 function rawHeaderPairs(raw) {
+  /** @type {[string, string][]} */
   const pairs = [];
   for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i].toLowerCase(), raw[i + 1]]);
   return pairs;
@@ -21,17 +29,21 @@ function rawHeaderPairs(raw) {
 
 /**
  * @param {object} o
- * @param {(req: object) => Promise<{status: number, headers: object, body: Uint8Array}>} o.handle
- * @param {number | ((method: string, path: string) => number)} o.bodyLimit  per route when a function
+ * @param {(req: {method: string, path: string, query: string, headers: [string, string][], body: Uint8Array}, d: RequestDescription) => Promise<{status: number, headers: Record<string, string>, body: Uint8Array}>} o.handle
+ * @param {(req: {method: string, path: string, query: string, headers: [string, string][]}) => Promise<RequestDescription>} o.describe
+ *   the core's route table on the request before its body is read (its limits)
+ * @param {(d: RequestDescription) => number} o.bodyLimit  the route's body limit
  * @param {number} [o.drainLimit]  an oversized body up to this many bytes (times 8) is read
  *   and thrown away, so the client sees the 413; default: the route's limit
- * @param {(req: {method, path, headers, remoteAddress}) => {refused: object|null, release: () => void}} [o.admit]
+ * @param {((req: {holdRateLimited: boolean, headers: [string, string][], remoteAddress?: string}) => {refused: import('../../js-bridge/src/envelope.js').BridgeResponse | null, release: () => void}) | null} [o.admit]
  *   the host's limits; a refusal ({status, headers: pairs, body}) is sent as is
- * @param {(record: object) => void} o.log
+ * @param {(record: import('../../js-bridge/src/task-runner.js').BridgeLogRecord) => void} o.log
  * @param {() => boolean} [o.closing]  true while shutting down: answer 503 + close
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>}
  */
-export function createNodeHandler({ handle, bodyLimit, drainLimit, admit = null, log, closing = () => false }) {
+export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, admit = null, log, closing = () => false }) {
   return async function handleNodeRequest(req, res) {
+    /** @type {(() => void) | null} */
     let release = null;
     try {
       if (closing()) {
@@ -39,27 +51,31 @@ export function createNodeHandler({ handle, bodyLimit, drainLimit, admit = null,
         return sendError(res, 503, 'shutting_down', 'the server is shutting down', { connection: 'close', 'retry-after': '1' });
       }
       const { path, query } = splitTarget(req.url);
+      const method = /** @type {string} */ (req.method); // always set on a server's request
       const headers = rawHeaderPairs(req.rawHeaders);
+      const d = await describe({ method, path, query, headers });
       if (admit) {
-        const admitted = admit({ method: req.method, path, headers, remoteAddress: req.socket?.remoteAddress });
+        const admitted = admit({ holdRateLimited: d.hold_rate_limited, headers, remoteAddress: req.socket?.remoteAddress });
         if (admitted.refused) {
           req.resume(); // the body is not wanted; let the answer through
           const r = admitted.refused;
           res.writeHead(r.status, { 'content-length': r.body.byteLength, ...Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])) });
-          return res.end(r.body);
+          res.end(r.body);
+          return;
         }
         release = admitted.release;
       }
-      const limit = typeof bodyLimit === 'function' ? bodyLimit(req.method, path) : bodyLimit;
+      const limit = bodyLimit(d);
       let body;
       try {
         body = await readBody(req, limit, Math.max(limit, drainLimit ?? limit));
       } catch (error) {
         if (error instanceof BodyTooLargeError)
           return sendError(res, 413, 'payload_too_large', `the body exceeds ${limit} bytes`, { connection: 'close' });
-        return res.destroy(); // the client went away mid-body: nobody to answer
+        res.destroy(); // the client went away mid-body: nobody to answer
+        return;
       }
-      const answer = await handle({ method: req.method, path, query, headers, body });
+      const answer = await handle({ method, path, query, headers, body }, d);
       // One writeHead with every header: cheaper than a setHeader per header.
       res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.byteLength });
       res.end(answer.body);

@@ -10,10 +10,19 @@ import { maintenanceHeaders, runBatches } from './maintenance.js';
 
 export const NOTIFY_PATH = '/v1/maintenance/notify';
 
+/**
+ * @param {object} o
+ * @param {number} o.intervalMs  0: only when kicked
+ * @param {string} o.adminToken
+ * @param {Parameters<typeof runBatches>[0]['handle']} o.handle  the host's internal calls
+ * @param {Parameters<typeof runBatches>[0]['log']} o.log
+ * @returns {{kick(): void, runNow(): Promise<void>, stop(): Promise<void>}}
+ */
 export function startNotifier({ intervalMs, adminToken, handle, log }) {
   const headers = maintenanceHeaders(adminToken);
   let current = null;
   let again = false;
+  /** @type {NodeJS.Immediate | null} */
   let soon = null;
   let stopped = false;
   let missing = false;

@@ -1,40 +1,46 @@
 // createSlotguard's options: defaults, validation of the host's own options with
 // messages a person can act on, and the mapping to the module's configuration JSON
-// (wasm/ABI.md, snake_case). The core's fields are validated once, in the core: they
-// are passed through as given, and sg_init's refusal carries the core's message.
+// (wasm/ABI.md, snake_case), derived from the module's own configuration schema. The
+// core's fields are validated once, in the core: they are passed through as given, and
+// sg_init's refusal carries the core's message.
 import { DEFAULT_DB_PATH } from './sqlite-store.js';
 import { DEFAULT_WASM_DIR } from './wasm-files.js';
 import { randomToken } from './random.js';
+import { configFromOptions, optionName } from '../../js-bridge/src/contract.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-// option name -> sg_init field
-const CONFIG_FIELDS = {
-  adminToken: 'admin_token',
-  stripeSecretKey: 'stripe_secret_key',
-  stripeApiBase: 'stripe_api_base',
-  stripeWebhookSecret: 'stripe_webhook_secret',
-  webhookToleranceSeconds: 'webhook_tolerance_seconds',
-  checkoutMinutes: 'checkout_minutes',
-  holdGraceMinutes: 'hold_grace_minutes',
-  multibancoDefaultHoldMinutes: 'multibanco_default_hold_minutes',
-  httpTimeoutMs: 'http_timeout_ms',
-  defaultSuccessUrl: 'default_success_url',
-  defaultCancelUrl: 'default_cancel_url',
-  notifyUrl: 'notify_url',
-  notifySecret: 'notify_secret',
-  notifyRetryHours: 'notify_retry_hours',
-  maxActiveHoldsPerGuest: 'max_active_holds_per_guest',
-  retentionDays: 'retention_days',
-  corsOrigins: 'cors_origins',
-};
+/** @typedef {import('./index.js').SlotguardOptions} SlotguardOptions */
+/**
+ * The options the host acts on itself; every other declared option is a core setting,
+ * named by the module's schema (tests/conformance/contract.test.mjs holds index.d.ts to it).
+ * @typedef {'store' | 'dbPath' | 'postgresUrl' | 'pgPool' | 'pgPoolSize' | 'pgStatementTimeoutMs'
+ *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy'
+ *   | 'maxInFlight' | 'bodyLimit' | 'shutdownTimeoutMs' | 'pageDir' | 'logger' | 'logLevel' | 'fetch' | 'now'} HostOption
+ */
+/**
+ * The options once defaults are applied (adminToken is generated when absent). The Pick
+ * of every HostOption fails to check when index.d.ts no longer declares one of them.
+ * @typedef {SlotguardOptions & Pick<SlotguardOptions, HostOption> & Required<Pick<SlotguardOptions, 'store' | 'dbPath'
+ *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy' | 'maxInFlight'
+ *   | 'bodyLimit' | 'shutdownTimeoutMs' | 'logLevel'>> & {adminToken: string}} ResolvedOptions
+ */
 
+// The host's own options, at run time: every other option must be one of the core's
+// settings (read from the module's schema), or it is refused by name.
+/** @type {readonly HostOption[]} */
+const HOST_OPTIONS = ['store', 'dbPath', 'postgresUrl', 'pgPool', 'pgPoolSize', 'pgStatementTimeoutMs', 'wasm',
+  'wasmDir', 'sweepIntervalMs', 'notifyIntervalMs', 'rateLimitPerMinute', 'trustProxy', 'maxInFlight', 'bodyLimit',
+  'shutdownTimeoutMs', 'pageDir', 'logger', 'logLevel', 'fetch', 'now'];
+
+/** @param {string} message  @returns {never} */
 function fail(message) {
   throw new TypeError(`createSlotguard: ${message}`);
 }
 
+/** @param {SlotguardOptions} [options]  @returns {ResolvedOptions} */
 export function resolveOptions(options = {}) {
-  const o = {
+  const o = /** @type {ResolvedOptions} */ ({
     store: 'sqlite',
     dbPath: DEFAULT_DB_PATH,
     wasm: 'wasi',
@@ -48,7 +54,7 @@ export function resolveOptions(options = {}) {
     shutdownTimeoutMs: 10000,
     logLevel: 'info',
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-  };
+  });
   // Without a token nobody could administer the instance; make one the caller can read
   // back (slotguard.adminToken) rather than refuse to start.
   if (o.adminToken === undefined) o.adminToken = randomToken();
@@ -57,7 +63,7 @@ export function resolveOptions(options = {}) {
   const customStore = typeof o.store === 'object' && o.store !== null;
   if (customStore && !['read', 'list', 'commit'].every((m) => typeof o.store[m] === 'function'))
     fail('a custom store must implement read, list and commit');
-  if (!customStore && !['sqlite', 'memory', 'postgres'].includes(o.store)) fail(`store must be 'sqlite', 'memory', 'postgres' or an adapter`);
+  if (!customStore && !['sqlite', 'memory', 'postgres'].includes(/** @type {string} */ (o.store))) fail(`store must be 'sqlite', 'memory', 'postgres' or an adapter`);
   if (o.store === 'postgres') checkPostgres(o);
   if (!(Number.isFinite(o.sweepIntervalMs) && o.sweepIntervalMs >= 0)) fail('sweepIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isInteger(o.bodyLimit) && o.bodyLimit > 0)) fail('bodyLimit must be a positive integer');
@@ -71,6 +77,7 @@ export function resolveOptions(options = {}) {
 
 // store: 'postgres' takes a connection string or the caller's pg.Pool, not both: with
 // both, which one holds the reservations would be a guess.
+/** @param {ResolvedOptions} o */
 function checkPostgres(o) {
   const hasUrl = o.postgresUrl !== undefined;
   const hasPool = o.pgPool !== undefined;
@@ -86,11 +93,15 @@ function checkPostgres(o) {
     fail('pgStatementTimeoutMs must be a positive integer (a store call must not wait forever)');
 }
 
-/** The sg_init configuration object for resolved options. */
-export function moduleConfig(o) {
-  const config = {};
-  for (const [option, field] of Object.entries(CONFIG_FIELDS)) {
-    if (o[option] !== undefined) config[field] = o[option];
-  }
-  return config;
+/**
+ * The sg_init configuration for resolved options: each of the core's settings under
+ * its option name (camelCase of the field). An option that is neither the host's nor a
+ * setting is refused by name: a misspelt setting must not silently keep its default.
+ * @param {ResolvedOptions} o  @param {import('../../js-bridge/src/contract.js').Setting[]} settings
+ * @returns {Record<string, unknown>}
+ */
+export function moduleConfig(o, settings) {
+  const known = new Set([...HOST_OPTIONS, ...settings.map((s) => optionName(s.field))]);
+  for (const option of Object.keys(o)) if (!known.has(option)) fail(`unknown option ${option}`);
+  return configFromOptions(/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (o)), settings);
 }

@@ -7,8 +7,11 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { splitTarget } from './request.js';
 
+/** @typedef {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>} NodeListener */
+
 // The types a static booking page needs; anything else is served as bytes, and
 // nosniff keeps browsers from guessing a script out of it.
+/** @type {Record<string, string>} */
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -28,11 +31,16 @@ const CONTENT_TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** True for the paths the core owns; everything else is the page's. */
+/** True for the paths the core owns; everything else is the page's.
+ * @param {string} path */
 export function isApiPath(path) {
   return path === '/v1' || path.startsWith('/v1/') || path === '/healthz' || path === '/metrics';
 }
 
+/**
+ * @param {import('node:http').ServerResponse} res  @param {number} status  @param {string} text
+ * @param {Record<string, string>} [extra]
+ */
 function sendText(res, status, text, extra = {}) {
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
@@ -47,6 +55,7 @@ function sendText(res, status, text, extra = {}) {
  * The request path as folder segments, or null when it cannot name a file inside the
  * folder: undecodable escapes, "." or "..", separators or NUL hidden in an escape, and
  * dot-files (nothing private, such as .env, leaks from a folder served whole).
+ * @param {string} rawPath  @returns {string[] | null}
  */
 function pathSegments(rawPath) {
   const segments = [];
@@ -111,8 +120,12 @@ export async function createPageHandler(dir) {
       'last-modified': info.mtime.toUTCString(),
       'x-content-type-options': 'nosniff',
     });
-    if (req.method === 'HEAD') return res.end();
-    await new Promise((resolve) => {
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    /** @type {Promise<void>} */
+    const sent = new Promise((resolve) => {
       const stream = createReadStream(file);
       stream.on('error', () => {
         res.destroy();
@@ -121,12 +134,16 @@ export async function createPageHandler(dir) {
       stream.on('end', resolve);
       stream.pipe(res);
     });
+    await sent;
   };
 }
 
 /**
  * One node:http handler for both: API paths go to `apiHandler` (the core), every other
  * path to the folder.
+ * @param {NodeListener} apiHandler
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, path: string, query: string) => Promise<void>} servePage
+ * @returns {NodeListener}
  */
 export function withPageFiles(apiHandler, servePage) {
   return function handlePageOrApi(req, res) {

@@ -21,6 +21,8 @@ import {
 export const DEFAULT_PG_POOL_SIZE = 10;
 export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 5000;
 
+/** @typedef {import('./index.js').PgPool} PgPool */
+
 // The schema, the statements, the lock ids and the error mapping live in
 // js-bridge/src/postgres-sql.js, shared with the Worker's Hyperdrive store: a Node host
 // and a Worker on one database run the same SQL and lock the same ids.
@@ -29,16 +31,19 @@ export const DEFAULT_PG_STATEMENT_TIMEOUT_MS = 5000;
 // server, which knows whether the statement ran, normally answers first.
 const CLIENT_TIMEOUT_MARGIN_MS = 2000;
 
+/** @param {string} s */
 const bytes = (s) => Buffer.from(s, 'utf8');
+/** @param {string} op  @param {any} error */
 const hostError = (op, error) => pgHostError('postgres store', op, error);
 
 /**
  * @param {object} options
  * @param {string} [options.url] postgres:// connection string (the store makes and ends its own pool)
- * @param {import('pg').Pool} [options.pool] a caller's pool (the caller ends it)
+ * @param {PgPool} [options.pool] a caller's pool (the caller ends it)
  * @param {number} [options.poolSize] connections in the store's own pool
  * @param {number} [options.statementTimeoutMs] bound on every statement
- * @param {(fields: object) => void} [options.log] host log, for errors of idle connections
+ * @param {(fields: Record<string, unknown>) => void} [options.log] host log, for errors of idle connections
+ * @returns {Promise<import('../../js-bridge/src/host-calls.js').StoreAdapter & {readonly kind: 'postgres', readonly pool: PgPool}>}
  */
 export async function createPostgresStore({
   url,
@@ -49,11 +54,12 @@ export async function createPostgresStore({
 } = {}) {
   if (!callerPool && !url) throw new TypeError('createPostgresStore: a url or a pool is required');
   const clientTimeoutMs = statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
-  let pool = callerPool;
+  /** @type {PgPool} */
+  let pool = /** @type {PgPool} */ (callerPool); // the caller's, or made here
   if (!pool) {
     // Loaded here, so that hosts on SQLite or memory never load the driver.
     const { default: pg } = await import('pg');
-    pool = new pg.Pool({
+    const own = new pg.Pool({
       connectionString: url,
       max: poolSize,
       statement_timeout: statementTimeoutMs,
@@ -65,7 +71,8 @@ export async function createPostgresStore({
     });
     // A connection that dies while idle is dropped by the pool, which then emits
     // 'error'; unheard, that event would end the process.
-    pool.on('error', (error) => log({ level: 'warn', source: 'host', event: 'postgres_connection_lost', error: error.message }));
+    own.on('error', (/** @type {Error} */ error) => log({ level: 'warn', source: 'host', event: 'postgres_connection_lost', error: error.message }));
+    pool = own;
   }
 
   // Every query of the store: bounded on the client side as well (a server that stops

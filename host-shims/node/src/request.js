@@ -3,7 +3,8 @@
 import { headerPairs, toBytes } from '../../js-bridge/src/index.js';
 
 /** Splits a request target into the raw path and query (no decoding: the core routes
- * on the bytes it was sent). Absolute-form targets (proxies) keep only the path. */
+ * on the bytes it was sent). Absolute-form targets (proxies) keep only the path.
+ * @param {string} [target]  @returns {{path: string, query: string}} */
 export function splitTarget(target = '/') {
   let t = String(target);
   if (!t.startsWith('/')) {
@@ -19,8 +20,11 @@ export function splitTarget(target = '/') {
 }
 
 /**
- * @param {{method?: string, url?: string, path?: string, query?: string|object,
- *          headers?: object|Array|Headers, body?: Uint8Array|string}} req
+ * @typedef {{method: string, path: string, query: string, headers: [string, string][], body: Uint8Array}} NormalizedRequest
+ */
+/**
+ * @param {import('./index.js').SlotguardRequest} req
+ * @returns {NormalizedRequest}
  */
 export function normalizeRequest(req) {
   const method = String(req.method ?? 'GET').toUpperCase();
@@ -30,8 +34,10 @@ export function normalizeRequest(req) {
   return { method, path: String(path), query: String(query ?? ''), headers: headerPairs(req.headers), body: toBytes(req.body) };
 }
 
-/** Header pairs -> a plain object; repeated names are joined with ", " (RFC 9110). */
+/** Header pairs -> a plain object; repeated names are joined with ", " (RFC 9110).
+ * @param {[string, string][]} pairs  @returns {Record<string, string>} */
 export function headerObject(pairs) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const [k, v] of pairs) {
     const name = k.toLowerCase();

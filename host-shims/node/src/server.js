@@ -3,12 +3,14 @@
 import { createServer } from 'node:http';
 
 /**
- * @param {(req, res) => void} handler
- * @returns {{listen(port, host): Promise<string>, close(timeoutMs): Promise<void>, closing: () => boolean, server: import('node:http').Server}}
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void} handler
+ * @returns {{listen(port?: number, host?: string): Promise<string>, close(timeoutMs?: number): Promise<void>, closing: () => boolean, server: import('node:http').Server}}
  */
 export function createHttpServer(handler) {
+  /** @type {Set<import('node:http').ServerResponse>} */
   const active = new Set(); // responses not yet finished
   let closing = false;
+  /** @type {(() => void) | null} */
   let drained = null; // resolves when the last active response finishes while closing
   const server = createServer((req, res) => {
     active.add(res);
@@ -30,7 +32,8 @@ export function createHttpServer(handler) {
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);
-          const { address, port: bound } = server.address();
+          // Listening on a TCP port: the address is an AddressInfo.
+          const { address, port: bound } = /** @type {import('node:net').AddressInfo} */ (server.address());
           const h = address.includes(':') ? `[${address}]` : address;
           resolve(`http://${h}:${bound}`);
         });
@@ -39,7 +42,7 @@ export function createHttpServer(handler) {
     async close(timeoutMs = 10000) {
       closing = true;
       if (!server.listening) return;
-      const stopped = new Promise((resolve) => server.close(() => resolve()));
+      const stopped = /** @type {Promise<void>} */ (new Promise((resolve) => server.close(() => resolve())));
       server.closeIdleConnections();
       // Answers still to come say "Connection: close", so clients do not reuse a
       // socket that is about to go away.
@@ -50,7 +53,7 @@ export function createHttpServer(handler) {
       if (active.size > 0) {
         let timer;
         await Promise.race([
-          new Promise((resolve) => (drained = resolve)),
+          /** @type {Promise<void>} */ (new Promise((resolve) => (drained = resolve))),
           new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
         ]);
         clearTimeout(timer);

@@ -1,7 +1,7 @@
 // createSlotguard: the Node host put together. One module instance (replaced on a
 // trap) serves every request; the store, fetch, clock, randomness and logs are the
 // Node implementations of the module's imports.
-import { createMemoryStore, createTaskRunner } from '../../js-bridge/src/index.js';
+import { createMemoryStore, createTaskRunner, describeModule } from '../../js-bridge/src/index.js';
 import { createFetchAdapter } from './fetch-adapter.js';
 import { createLogger } from './logger.js';
 import { createNodeHandler } from './node-handler.js';
@@ -9,13 +9,23 @@ import { moduleConfig, resolveOptions } from './options.js';
 import { createPageHandler, withPageFiles } from './page-files.js';
 import { getRandomValues } from './random.js';
 import { headerObject, normalizeRequest } from './request.js';
-import { bodyLimitFor, createLimits, tooLarge } from './limits.js';
+import { bodyLimitOf, createLimits, tooLarge, undescribedRequest } from './limits.js';
 import { createHttpServer } from './server.js';
 import { createSqliteStore } from './sqlite-store.js';
-import { NOTIFY_PATH, startNotifier } from './notifier.js';
+import { startNotifier } from './notifier.js';
 import { startSweeper } from './sweeper.js';
+import { attachTestHooks } from './test-hooks.js';
 import { loaderFor } from './wasm-files.js';
 
+/** @typedef {import('../../js-bridge/src/host-calls.js').StoreAdapter} StoreAdapter */
+/** @typedef {import('./request.js').NormalizedRequest} NormalizedRequest */
+/** @typedef {import('./index.js').SlotguardResponse} SlotguardResponse */
+
+/**
+ * @param {import('./options.js').ResolvedOptions} o
+ * @param {(fields: Record<string, unknown>) => void} log
+ * @returns {Promise<StoreAdapter>}
+ */
 async function openStore(o, log) {
   if (typeof o.store === 'object') return o.store;
   if (o.store === 'memory') return createMemoryStore();
@@ -40,10 +50,11 @@ export async function createSlotguard(options = {}) {
   const servePage = o.pageDir === undefined ? null : await createPageHandler(o.pageDir);
   const log = createLogger(o.logger, o.logLevel);
   const loader = await loaderFor(o.wasm, o.wasmDir);
+  const config = moduleConfig(o, (await describeModule(loader)).settings);
   const store = await openStore(o, log);
   const runner = createTaskRunner({
     loader,
-    config: moduleConfig(o),
+    config,
     store,
     fetch: o.fetch ?? createFetchAdapter(),
     getRandomValues,
@@ -59,35 +70,58 @@ export async function createSlotguard(options = {}) {
   }
 
   let closed = false;
+  /** @type {Promise<void> | null} */
   let closing = null;
 
+  /** @type {(r: import('../../js-bridge/src/envelope.js').BridgeResponse) => SlotguardResponse} */
   const plain = (r) => ({ status: r.status, headers: headerObject(r.headers), body: r.body });
   const limits = createLimits({ rateLimitPerMinute: o.rateLimitPerMinute, trustProxy: o.trustProxy, maxInFlight: o.maxInFlight });
-  const routeBodyLimit = (method, path) => bodyLimitFor(method, path, o.bodyLimit);
+  /** @typedef {import('../../js-bridge/src/contract.js').RequestDescription} RequestDescription */
+  /** @type {(d: RequestDescription) => number} */
+  const routeBodyLimit = (d) => bodyLimitOf(d, o.bodyLimit);
+  const noBody = new Uint8Array(0);
+  /**
+   * The core's route table on a request, before its body is read: its body limit and
+   * whether the hold rate limit applies (so every spelling of a path is limited alike).
+   * @param {{method: string, path: string, query: string, headers: [string, string][]}} req
+   * @returns {Promise<RequestDescription>}
+   */
+  async function describe(req) {
+    try {
+      return (await runner.describeRequest({ ...req, body: noBody })) ?? undescribedRequest(req.method);
+    } catch {
+      return undescribedRequest(req.method); // no instance: the task answers for itself
+    }
+  }
+  /** @type {ReturnType<typeof startNotifier> | null} */
   let notifier = null;
 
-  /** The host's own calls (sweep, notify): no client limits. */
+  /** The host's own calls (sweep, notify): no client limits.
+   * @param {import('./index.js').SlotguardRequest} request  @returns {Promise<SlotguardResponse>} */
   async function internal(request) {
     return plain(await runner.runRequest(normalizeRequest(request)));
   }
 
-  /** A request the limits admitted: the body limit of its route, then the core. */
-  async function serve(req) {
-    const limit = routeBodyLimit(req.method, req.path);
+  /** A request the limits admitted: the body limit of its route, then the core.
+   * @param {NormalizedRequest} req  @param {RequestDescription} d  @returns {Promise<SlotguardResponse>} */
+  async function serve(req, d) {
+    const limit = routeBodyLimit(d);
     if (req.body.byteLength > limit) return plain(tooLarge(limit));
     const res = plain(await runner.runRequest(req));
     // Anything but a read may have written a notification to the outbox.
-    if (notifier && req.method !== 'GET' && req.method !== 'HEAD' && req.path !== NOTIFY_PATH) notifier.kick();
+    if (notifier && req.method !== 'GET' && req.method !== 'HEAD' && d.route !== 'maintenance.notify') notifier.kick();
     return res;
   }
 
-  /** Embedding entry point: a plain request object in, a plain response out. */
+  /** Embedding entry point: a plain request object in, a plain response out.
+   * @param {import('./index.js').SlotguardRequest} request  @returns {Promise<SlotguardResponse>} */
   async function handle(request) {
     const req = normalizeRequest(request);
-    const { refused, release } = limits.admit({ ...req, remoteAddress: request?.remoteAddress });
+    const d = await describe(req);
+    const { refused, release } = limits.admit({ holdRateLimited: d.hold_rate_limited, headers: req.headers, remoteAddress: request?.remoteAddress });
     if (refused) return plain(refused);
     try {
-      return await serve(req);
+      return await serve(req, d);
     } finally {
       release();
     }
@@ -95,6 +129,7 @@ export async function createSlotguard(options = {}) {
 
   const apiNodeHandler = createNodeHandler({
     handle: serve,
+    describe,
     admit: limits.admit,
     bodyLimit: routeBodyLimit,
     drainLimit: o.bodyLimit,
@@ -106,17 +141,19 @@ export async function createSlotguard(options = {}) {
   const http = createHttpServer(handleNodeRequest);
   if (o.notifyUrl) notifier = startNotifier({ intervalMs: o.notifyIntervalMs, adminToken: o.adminToken, handle: internal, log });
   // A sweep releases holds and refunds: its notifications go out right after it.
+  /** @param {import('./index.js').SlotguardRequest} request */
   const sweepHandle = async (request) => {
     const res = await internal(request);
     notifier?.kick();
     return res;
   };
   const sweeper = startSweeper({ intervalMs: o.sweepIntervalMs, adminToken: o.adminToken, handle: sweepHandle, log });
+  /** @type {string | null} */
   let url = null;
 
   log({ level: 'info', source: 'host', event: 'host_started', wasm: o.wasm, store: store.kind ?? 'custom' });
 
-  return {
+  const slotguard = {
     handle,
     handleNodeRequest,
     toNodeHandler: () => handleNodeRequest,
@@ -133,12 +170,12 @@ export async function createSlotguard(options = {}) {
     },
     adminToken: o.adminToken,
     store,
-    sweep: () => sweeper.runNow(),
+    sweep: async () => {
+      await sweeper.runNow();
+    },
     /** One notification run now (nothing when notifyUrl is unset). */
     notify: () => notifier?.runNow() ?? Promise.resolve(),
     stats: () => runner.stats(),
-    /** Test hook: make the module trap for real; requests in flight get 500. */
-    _trapForTest: () => runner.trapForTest(),
     close() {
       closing ??= (async () => {
         closed = true;
@@ -153,4 +190,6 @@ export async function createSlotguard(options = {}) {
       return closing;
     },
   };
+  attachTestHooks(slotguard, runner);
+  return slotguard;
 }

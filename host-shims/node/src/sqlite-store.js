@@ -29,11 +29,13 @@ const RAISE_COUNTER = `
     WHERE name = 'version_counter' AND value < (SELECT COALESCE(MAX(version), 0) FROM kv);
 `;
 
+/** @param {string} k */
 const key = (k) => Buffer.from(k, 'utf8');
 const row = (r) => ({ key: r.key.toString('utf8'), value: r.value.toString('utf8'), version: r.version });
 
 /**
  * @param {{path?: string, busyTimeoutMs?: number}} [options]
+ * @returns {import('../../js-bridge/src/host-calls.js').StoreAdapter & {readonly kind: 'sqlite', readonly path: string}}
  */
 export function createSqliteStore({ path = DEFAULT_DB_PATH, busyTimeoutMs = 5000 } = {}) {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -106,7 +108,9 @@ export function createSqliteStore({ path = DEFAULT_DB_PATH, busyTimeoutMs = 5000
   }
 
   /** Runs `each` for every queued call inside one transaction begun with `begin`;
-   * `last` runs just before COMMIT. */
+   * `last` runs just before COMMIT.
+   * @param {{run(): unknown}} begin  @param {any[]} batch  @param {(call: any) => unknown} each
+   * @param {(() => void) | null} [last] */
   function inTransaction(begin, batch, each, last = null) {
     try {
       begin.run();
@@ -192,6 +196,7 @@ export function createSqliteStore({ path = DEFAULT_DB_PATH, busyTimeoutMs = 5000
     }
   }
 
+  /** @type {(queue: object[], call: object) => Promise<any>} */
   const enqueue = (queue, call) =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('the SQLite store is closed'));

@@ -4,6 +4,14 @@
 
 import { maintenanceHeaders, runBatches } from './maintenance.js';
 
+/**
+ * @param {object} o
+ * @param {number} o.intervalMs  0 disables the timer (runNow still sweeps)
+ * @param {string} o.adminToken
+ * @param {Parameters<typeof runBatches>[0]['handle']} o.handle  the host's internal calls
+ * @param {Parameters<typeof runBatches>[0]['log']} o.log
+ * @returns {{runNow(): Promise<unknown>, stop(): Promise<void>}}
+ */
 export function startSweeper({ intervalMs, adminToken, handle, log }) {
   let current = null;
   const headers = maintenanceHeaders(adminToken);

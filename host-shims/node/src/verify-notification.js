@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 
+/** @param {string | string[]} secrets  @returns {string[]} */
 function secretList(secrets) {
   const list = (Array.isArray(secrets) ? secrets : String(secrets ?? '').split(','))
     .map((s) => String(s).trim())
@@ -16,6 +17,7 @@ function secretList(secrets) {
   return list;
 }
 
+/** @param {string | Uint8Array | ArrayBuffer} rawBody  @returns {Buffer} */
 function rawBytes(rawBody) {
   if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
   if (rawBody instanceof ArrayBuffer) return Buffer.from(rawBody);
@@ -23,10 +25,13 @@ function rawBytes(rawBody) {
   throw new TypeError('verifyNotification: rawBody must be the raw body as a string, Buffer or Uint8Array');
 }
 
+/** @param {string | string[] | undefined | null} header */
 function parseHeader(header) {
   if (Array.isArray(header)) header = header.join(',');
   if (typeof header !== 'string' || header.trim() === '') throw new Error('slotguard notification: the Slotguard-Signature header is missing');
+  /** @type {number | null} */
   let t = null;
+  /** @type {Buffer[]} */
   const signatures = [];
   for (const part of header.split(',')) {
     const eq = part.indexOf('=');
@@ -43,10 +48,10 @@ function parseHeader(header) {
 
 /**
  * @param {string|Uint8Array|ArrayBuffer} rawBody  the body exactly as received
- * @param {string|string[]} header  the Slotguard-Signature header
+ * @param {string|string[]|undefined|null} header  the Slotguard-Signature header (missing: an Error)
  * @param {string|string[]} secrets  the notify secret(s): comma-separated or an array
  * @param {{toleranceSeconds?: number}} [options]  how old (or how far ahead) t may be; default 300
- * @returns {object} the parsed notification {id, type, created, data}
+ * @returns {import('./index.js').SlotguardNotification} the parsed notification {id, type, created, data}
  * @throws {Error} bad header, stale timestamp, or no signature matches
  */
 export function verifyNotification(rawBody, header, secrets, { toleranceSeconds = 300 } = {}) {

@@ -13,17 +13,20 @@ export const WASM_FILES = {
   emscripten: ['slotguard-emscripten.mjs', 'slotguard-emscripten.wasm'],
 };
 
+/** @type {Map<string, Promise<WebAssembly.Module>>} */
 const compiled = new Map(); // absolute .wasm path -> Promise<WebAssembly.Module>
 
+/** @param {string} path  @returns {Promise<WebAssembly.Module>} */
 function compile(path) {
   if (!compiled.has(path)) {
     const p = readFile(path).then((bytes) => WebAssembly.compile(bytes));
     p.catch(() => compiled.delete(path)); // a missing file may be built later
     compiled.set(path, p);
   }
-  return compiled.get(path);
+  return /** @type {Promise<WebAssembly.Module>} */ (compiled.get(path));
 }
 
+/** @param {string} path  @param {string} kind */
 async function readable(path, kind) {
   try {
     await access(path);
@@ -35,6 +38,7 @@ async function readable(path, kind) {
 /**
  * @param {'wasi'|'emscripten'} kind
  * @param {string} [dir]  the directory holding the build's files
+ * @returns {Promise<import('../../js-bridge/src/raw-instance.js').Loader>}
  */
 export async function loaderFor(kind, dir = DEFAULT_WASM_DIR) {
   if (!WASM_FILES[kind]) throw new Error(`wasm must be 'wasi' or 'emscripten', not ${JSON.stringify(kind)}`);

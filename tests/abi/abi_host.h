@@ -1,6 +1,6 @@
 // The native definitions of the ABI's imports (wasm/slotguard_abi.h). Natively the
 // module's exports are linked in directly, and these functions play the host: host
-// calls are queued, and a test (or native program) serves them and resumes tasks
+// calls are queued, and a test (or fuzzer) serves them and resumes tasks
 // through the exports, exactly as a JavaScript host does.
 #pragma once
 #include <cstdint>

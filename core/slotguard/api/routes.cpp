@@ -1,0 +1,126 @@
+#include "slotguard/api/routes.h"
+
+#include <array>
+
+#include "slotguard/api/handlers.h"
+#include "slotguard/api/responses.h"
+#include "slotguard/booking/domain.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/payments/stripe/webhook_signature.h"
+
+namespace slotguard::api {
+namespace {
+
+using enum Auth;
+using enum ScopeKind;
+
+Co<HttpResponse> healthz(Services&, const HttpRequest&, const PathArgs&) {
+  JsonWriter body;
+  co_return json_response(200, body.object().field("status", "ok").end_object());
+}
+
+Co<HttpResponse> metrics_text(Services& s, const HttpRequest&, const PathArgs&) {
+  HttpResponse r;
+  r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
+  r.body = s.metrics.prometheus_text();
+  co_return r;
+}
+
+// Adapters from the table's one handler shape to each handler's own arguments.
+#define SG_REQ(fn) [](Services& s, const HttpRequest& r, const PathArgs&) { return fn(s, r); }
+#define SG_ID(fn) [](Services& s, const HttpRequest&, const PathArgs& a) { return fn(s, a[0]); }
+#define SG_REQ_ID(fn) [](Services& s, const HttpRequest& r, const PathArgs& a) { return fn(s, r, a[0]); }
+
+// The one list of routes. docs/openapi.yaml is checked against it (tests/conformance).
+const std::array kRoutes = {
+    Route{"healthz", "GET", "/healthz", Public, None, kSmallBodyBytes, false, healthz},
+    Route{"metrics", "GET", "/metrics", Public, None, kSmallBodyBytes, false, metrics_text},
+    Route{"events.list", "GET", "/v1/events", Public, Expert, kSmallBodyBytes, false, SG_REQ(list_events)},
+    Route{"events.get", "GET", "/v1/events/{event_id}", Public, Event, kSmallBodyBytes, false, SG_ID(get_event)},
+    Route{"events.put", "PUT", "/v1/events/{event_id}", Admin, EventClaim, kHostBodyLimit, false, SG_REQ_ID(put_event)},
+    Route{"events.slots", "GET", "/v1/events/{event_id}/slots", Public, Event, kSmallBodyBytes, false,
+          SG_REQ_ID(get_slots)},
+    Route{"reservations.list", "GET", "/v1/reservations", Admin, Expert, kSmallBodyBytes, false,
+          SG_REQ(list_reservations)},
+    Route{"reservations.create", "POST", "/v1/reservations", Public, HoldEvent, kReservationBodyBytes, true,
+          SG_REQ(create_reservation)},
+    Route{"reservations.get", "GET", "/v1/reservations/{reservation_id}", Public, Reservation, kSmallBodyBytes, false,
+          SG_ID(get_reservation)},
+    Route{"reservations.cancel", "DELETE", "/v1/reservations/{reservation_id}", Public, Reservation, kSmallBodyBytes,
+          false, SG_ID(cancel_reservation)},
+    Route{"reservations.reschedule", "POST", "/v1/reservations/{reservation_id}/reschedule", Public, Reservation,
+          kHostBodyLimit, false, SG_REQ_ID(reschedule_reservation)},
+    Route{"availability.get", "GET", "/v1/experts/{expert_id}/availability", Admin, Expert, kSmallBodyBytes, false,
+          SG_ID(get_availability)},
+    Route{"availability.put", "PUT", "/v1/experts/{expert_id}/availability", Admin, Expert, kHostBodyLimit, false,
+          SG_REQ_ID(put_availability)},
+    Route{"availability.delete", "DELETE", "/v1/experts/{expert_id}/availability", Admin, Expert, kSmallBodyBytes,
+          false, SG_ID(delete_availability)},
+    Route{"busy.list", "GET", "/v1/experts/{expert_id}/busy", Admin, Expert, kSmallBodyBytes, false,
+          SG_REQ_ID(list_busy)},
+    Route{"busy.put", "PUT", "/v1/experts/{expert_id}/busy/{block_id}", Admin, Expert, kHostBodyLimit, false,
+          [](Services& s, const HttpRequest& r, const PathArgs& a) { return put_busy(s, r, a[0], a[1]); }},
+    Route{"busy.delete", "DELETE", "/v1/experts/{expert_id}/busy/{block_id}", Admin, Expert, kSmallBodyBytes, false,
+          [](Services& s, const HttpRequest&, const PathArgs& a) { return delete_busy(s, a[0], a[1]); }},
+    Route{"stripe.webhook", "POST", "/v1/stripe/webhook", Stripe, Webhook, kHostBodyLimit, false,
+          SG_REQ(stripe_webhook)},
+    Route{"maintenance.sweep", "POST", "/v1/maintenance/sweep", Admin, Everywhere, kHostBodyLimit, false,
+          [](Services& s, const HttpRequest&, const PathArgs&) { return sweep(s); }},
+    Route{"maintenance.notify", "POST", "/v1/maintenance/notify", Admin, Everywhere, kHostBodyLimit, false,
+          [](Services& s, const HttpRequest&, const PathArgs&) { return deliver_notifications(s); }},
+};
+
+#undef SG_REQ
+#undef SG_ID
+#undef SG_REQ_ID
+
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    if (slash != 0) out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// The {name} segments of `path` when it has the pattern's shape.
+std::optional<PathArgs> match_pattern(std::string_view pattern, const std::vector<std::string_view>& path) {
+  const auto want = segments(pattern);
+  if (want.size() != path.size()) return std::nullopt;
+  PathArgs args;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (want[i].front() == '{') args.emplace_back(path[i]);
+    else if (want[i] != path[i]) return std::nullopt;
+  }
+  return args;
+}
+
+}  // namespace
+
+std::span<const Route> routes() { return kRoutes; }
+
+std::string normalise_path(std::string_view path) {
+  std::string out;
+  for (std::string_view seg : segments(path)) out.append("/").append(seg);
+  return out.empty() ? "/" : out;
+}
+
+RouteMatch match_route(std::string_view method, std::string_view path) {
+  RouteMatch m;
+  const auto segs = segments(path);
+  for (const Route& r : kRoutes) {
+    auto args = match_pattern(r.pattern, segs);
+    if (!args) continue;
+    if (r.method == method) {
+      m.route = &r;
+      m.args = std::move(*args);
+      return m;
+    }
+    if (m.allow.find(r.method) == std::string::npos) m.allow.append(m.allow.empty() ? "" : ", ").append(r.method);
+  }
+  return m;
+}
+
+}  // namespace slotguard::api

@@ -129,3 +129,41 @@ TEST_CASE("config: an unknown setting is refused by name, never ignored", "[cont
   CHECK_FALSE(parse_config(R"({"admin_token":")" + std::string(kAdminToken) + R"(","checkout_minute":45})", &error));
   CHECK(error == "unknown setting checkout_minute (see the configuration schema)");
 }
+
+TEST_CASE("bodies: an unknown field is refused by name, at any depth, and changes nothing", "[contract]") {
+  World w;
+  const std::string event =
+      R"({"expert_id":"ada","title":"Intro","duration_minutes":30,"price":{"amount":5000,"currency":"eur"})";
+  auto refused = [&](HttpRequest req, const std::string& field) {
+    const auto before = snapshot(w);
+    HttpResponse r = w.call(std::move(req));
+    INFO(r.body);
+    CHECK(r.status == 422);
+    CHECK(w.json_of(r)["error"]["code"] == "validation_failed");
+    CHECK(w.json_of(r)["error"]["message"] == "unknown field " + field);
+    CHECK(same_store(before, snapshot(w)));
+  };
+  refused(admin(make_request("PUT", "/v1/events/ev1", event + R"(,"cancelation":{"refund_before_minutes":1440,"refund_percent":100}})")),
+          "cancelation");
+  refused(admin(make_request("PUT", "/v1/events/ev1", event + R"(,"minimum_notice_minutes":600})")), "minimum_notice_minutes");
+  refused(admin(make_request("PUT", "/v1/events/ev1",
+                             R"({"expert_id":"ada","title":"Intro","duration_minutes":30,"price":{"amount":5000,"currency":"eur","tax":1}})")),
+          "price.tax");
+  // Of several unknown fields, the first in key order is named, whatever the body's order.
+  refused(admin(make_request("PUT", "/v1/events/ev1", event + R"(,"zeta":1,"alpha":2})")), "alpha");
+  REQUIRE(w.put_event("ev1", "ada", 30).status == 201);
+  refused(make_request("POST", "/v1/reservations",
+                       R"({"event_id":"ev1","start":"2030-01-07T09:00:00Z","guest":{"email":"g@x.example","name":"G"},"coupon":"X"})"),
+          "coupon");
+  refused(make_request("POST", "/v1/reservations",
+                       R"({"event_id":"ev1","start":"2030-01-07T09:00:00Z","guest":{"email":"g@x.example","name":"G","phone":"1"}})"),
+          "guest.phone");
+  refused(admin(make_request("PUT", "/v1/experts/ada/busy/b1",
+                             R"({"start":"2030-01-07T09:00:00Z","end":"2030-01-07T10:00:00Z","note":"x"})")),
+          "note");
+  refused(make_request("POST", "/v1/reservations/rsv_0123456789abcdef/reschedule", R"({"start":"2030-01-07T10:00:00Z","when":1})"),
+          "when");
+  // What GET shows can be PUT back as it is.
+  Json shown = w.json_of(w.call(make_request("GET", "/v1/events/ev1")))["event"];
+  CHECK(w.call(admin(make_request("PUT", "/v1/events/ev1", shown.dump()))).status == 200);
+}

@@ -79,6 +79,7 @@ BusyKeys busy_keys(std::string expert_id, std::string block_id) {
 std::optional<BusyBlock> read_busy_request(const HttpRequest& req, const std::string& block_id, HttpResponse& error) {
   auto body = parse_object_body(req, error);
   if (!body) return std::nullopt;
+  if (auto unknown = unknown_field(*body, {"start", "end"})) return error = validation_failed(*unknown), std::nullopt;
   auto start = get_string(*body, "start"), end = get_string(*body, "end");
   auto s_ms = start ? parse_rfc3339(*start) : std::nullopt, e_ms = end ? parse_rfc3339(*end) : std::nullopt;
   if (!s_ms || !e_ms) return error = validation_failed("start and end are required RFC 3339 timestamps"), std::nullopt;

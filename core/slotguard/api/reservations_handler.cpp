@@ -82,6 +82,8 @@ bool plausible_url(std::string_view u) {
 // One pass over the body's members. A repeated key counts as its last occurrence, as
 // in the fingerprint below: two bodies with one fingerprint always read the same.
 std::optional<CreateRequest> read_create(const JsonValue& body, std::string& error) {
+  if (auto unknown = unknown_field(body, {"event_id", "start", "guest", "payment_method_types", "success_url", "cancel_url"}))
+    return error = *unknown, std::nullopt;
   const JsonValue *event_id = nullptr, *start = nullptr, *guest = nullptr, *methods = nullptr;
   const JsonValue *success_url = nullptr, *cancel_url = nullptr;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
@@ -99,6 +101,7 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
   auto t = parse_rfc3339(string_of(*start));
   if (!t) return error = "start must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", std::nullopt;
   if (!guest || !guest->IsObject()) return error = "guest {email, name} is required", std::nullopt;
+  if (auto unknown = unknown_field(*guest, {"email", "name"}, "guest.")) return error = *unknown, std::nullopt;
   const JsonValue *email = nullptr, *name = nullptr;
   for (auto it = guest->MemberBegin(); it != guest->MemberEnd(); ++it) {
     const std::string_view k = string_of(it->name);
@@ -505,6 +508,7 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
   HttpResponse error;
   auto body = parse_object_body(req, error);
   if (!body) co_return error;
+  if (auto unknown = unknown_field(*body, {"start"})) co_return validation_failed(*unknown);
   auto start_text = get_string(*body, "start");
   auto start = start_text ? parse_rfc3339(*start_text) : std::nullopt;
   if (!start) co_return validation_failed("start is required (an RFC 3339 timestamp)");

@@ -8,6 +8,7 @@
 // traps instead of reading garbage.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +39,12 @@ std::optional<JsonDoc> parse_json(std::string_view text, int max_depth = 16);
 // Typed member access: nullptr / nullopt when `obj` is not an object, the member is
 // absent or has another type. Integers must be exact and fit in int64.
 const JsonValue* get_member(const JsonValue& obj, std::string_view key);
+// "unknown field <prefix><name>" for the first member of `obj`, in key order, whose name
+// is not in `known` (so which field a body is refused for does not depend on field
+// order; the name cut to 40 bytes), or nullopt when every member is known. Bodies
+// refuse what they do not understand: a misspelt field must never keep its default.
+std::optional<std::string> unknown_field(const JsonValue& obj, std::initializer_list<std::string_view> known,
+                                         std::string_view prefix = {});
 std::optional<std::string_view> get_string(const JsonValue& obj, std::string_view key);
 std::optional<int64_t> get_int(const JsonValue& obj, std::string_view key);
 std::optional<bool> get_bool(const JsonValue& obj, std::string_view key);

@@ -119,17 +119,7 @@ std::optional<Availability> availability_from_request(const JsonValue& body, std
   if (!rule) return fail(error, "time_zone is not a known IANA time zone"), std::nullopt;
   a.time_zone = *zone;
   a.rule = *rule;
-  // The first unknown key in key order is the one named.
-  const JsonValue* unknown = nullptr;
-  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
-    const std::string_view key = string_of(it->name);
-    if (key != "time_zone" && key != "weekly" && key != "overrides" && (!unknown || key < string_of(*unknown)))
-      unknown = &it->name;
-  }
-  if (unknown) {
-    const std::string_view name = string_of(*unknown);
-    return fail(error, "unknown field " + std::string(name.substr(0, utf8_prefix(name, 40)))), std::nullopt;
-  }
+  if (auto unknown = unknown_field(body, {"time_zone", "weekly", "overrides"})) return fail(error, *unknown), std::nullopt;
   if (const JsonValue* weekly = get_member(body, "weekly")) {
     if (!weekly->IsObject()) return fail(error, "weekly must be an object keyed mon..sun"), std::nullopt;
     for (const auto* m : members_by_key(*weekly)) {
@@ -147,6 +137,7 @@ std::optional<Availability> availability_from_request(const JsonValue& body, std
     if (overrides->Size() > kMaxOverrides) return fail(error, "overrides may hold at most 400 dates"), std::nullopt;
     for (const auto& o : overrides->GetArray()) {
       if (!o.IsObject()) return fail(error, "overrides must be a list of {date, intervals}"), std::nullopt;
+      if (auto unknown = unknown_field(o, {"date", "intervals"}, "overrides[].")) return fail(error, *unknown), std::nullopt;
       auto date = parse_date(get_member(o, "date"));
       if (!date) return fail(error, "overrides[].date must be a real date, YYYY-MM-DD"), std::nullopt;
       if (a.overrides.count(*date)) return fail(error, "overrides[].date must not repeat"), std::nullopt;

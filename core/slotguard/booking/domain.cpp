@@ -206,10 +206,26 @@ std::optional<EventType> event_from_fields(const EventFields& f, std::string_vie
   return e;
 }
 
+// Every field an event definition may carry: those write_event shows, so a GET's event
+// can be PUT back as it is.
+std::optional<std::string> unknown_event_field(const JsonValue& body) {
+  if (auto unknown = unknown_field(body, {"id", "expert_id", "title", "duration_minutes", "buffer_before_minutes",
+                                          "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
+                                          "max_advance_days", "price", "payment_method_types", "seats",
+                                          "reschedule_min_notice_minutes", "cancellation"}))
+    return unknown;
+  if (const JsonValue* price = get_member(body, "price"))
+    if (auto unknown = unknown_field(*price, {"amount", "currency"}, "price.")) return unknown;
+  if (const JsonValue* c = get_member(body, "cancellation"))
+    if (auto unknown = unknown_field(*c, {"refund_before_minutes", "refund_percent"}, "cancellation.")) return unknown;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {
   if (!body.IsObject()) return fail(error, "body must be a JSON object"), std::nullopt;
+  if (auto unknown = unknown_event_field(body)) return fail(error, *unknown), std::nullopt;
   return event_from_fields(event_fields(body), path_id, error);
 }
 

@@ -253,6 +253,32 @@ TEST_CASE("offering: reschedule moves a booking in one commit, or changes nothin
   CHECK(check_no_double_booking(w).empty());
 }
 
+TEST_CASE("offering: a booking keeps its own length when its event type changed under it", "[offering][reschedule]") {
+  // A guest's reschedule after the admin shortened the event type used to build the new
+  // span from the new duration and keep the old length: an assertion in the transaction
+  // trapped the instance, and every request in flight on it answered 500.
+  World w;
+  REQUIRE(put_event_with(w, "consult", {}).status == 201);  // 60 minutes
+  const std::string rid = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "g@example.com"));
+  pay(w, rid, "evt_paid_1");
+  REQUIRE(put_event_with(w, "consult", {{"duration_minutes", 30}}).status == 200);
+  HttpResponse moved = reschedule(w, rid, "2030-01-08T10:00:00Z");
+  INFO(moved.body);
+  REQUIRE(moved.status == 200);
+  Json r = reservation(w, rid);
+  CHECK(r["start"] == "2030-01-08T10:00:00Z");
+  CHECK(r["end"] == "2030-01-08T11:00:00Z");  // the hour the guest booked
+  // The whole booked hour is blocked: a 30-minute hold at 10:30 is refused...
+  CHECK(hold(w, "consult", "2030-01-08T10:30:00Z", "other@example.com").status == 409);
+  // ...and the old span is free again.
+  CHECK(hold(w, "consult", "2030-01-07T10:00:00Z", "other@example.com").status == 201);
+  // Lengthened to 90: the moved booking still blocks exactly its own hour.
+  REQUIRE(put_event_with(w, "consult", {{"duration_minutes", 90}}).status == 200);
+  REQUIRE(reschedule(w, rid, "2030-01-09T10:00:00Z").status == 200);
+  CHECK(reservation(w, rid)["end"] == "2030-01-09T11:00:00Z");
+  CHECK(check_no_double_booking(w).empty());
+}
+
 TEST_CASE("offering: two reschedules swapping into each other's times never lose or keep both", "[offering][reschedule][interleaving]") {
   std::vector<size_t> prefix;
   size_t schedules = 0;

@@ -503,6 +503,17 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
 
 // Moves a pending or confirmed reservation to another start of its event type in one
 // commit: the new span is taken and the old one freed together, or nothing changes.
+// The event type as a booking is moved under it: today's buffers, notice and hours, but
+// the booking's own length. An event type may have been lengthened or shortened since;
+// the guest keeps the appointment they booked, and its new span is built from that
+// length, so the span and the reservation can never disagree.
+namespace {
+EventType as_booked(EventType ev, const Reservation& r) {
+  ev.duration_minutes = (r.end - r.start) / kMinuteMs;
+  return ev;
+}
+}  // namespace
+
 Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   HttpResponse error;
@@ -516,7 +527,7 @@ Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std
   if (!found.record) co_return found.error;
   Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
   if (!loaded.record) co_return loaded.error.status == 404 ? error_response(ErrorCode::reservation_not_movable, "its event type no longer exists") : loaded.error;
-  const EventType ev = *loaded.record;
+  const EventType ev = as_booked(*loaded.record, *found.record);
   const int64_t now = s.now();
   const int64_t notice = ev.reschedule_notice_minutes();
   if (found.record->start < now + notice * kMinuteMs)

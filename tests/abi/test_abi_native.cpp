@@ -27,7 +27,7 @@ struct AbiWorld {
   AbiWorld() {
     native::abi_host().env = &env;
     native::abi_host().calls.clear();
-    std::string cfg = R"({"admin_token":"abi-admin-token-0123456789","stripe_secret_key":"sk_test","stripe_api_base":"https://stripe.test"})";
+    std::string cfg = R"({"admin_token":"abi-admin-token-0123456789","stripe_secret_key":"sk_test_abi","stripe_api_base":"https://stripe.test"})";
     REQUIRE(sg_init(reinterpret_cast<const uint8_t*>(cfg.data()), static_cast<uint32_t>(cfg.size())) == SG_OK);
   }
 

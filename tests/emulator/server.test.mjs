@@ -119,6 +119,18 @@ describe('hosted checkout page', () => {
     assert.match(p.type, /^text\/html/);
   });
 
+  test('a live key is refused whatever the emulator accepts, and is not echoed back', async () => {
+    for (const key of ['sk_live_abc123', 'rk_live_abc123', ' sk_live_abc123']) {
+      const res = await fetch(`${ctx.url}/v1/checkout/sessions/cs_test_x`, { headers: { authorization: `Bearer ${key}` } });
+      assert.equal(res.status, 401, key);
+      const body = await res.json();
+      assert.match(body.error.message, /refuses live keys/);
+      assert.ok(!body.error.message.includes('abc123'), 'the key is not echoed');
+    }
+    const test = await fetch(`${ctx.url}/v1/checkout/sessions/cs_test_x`, { headers: { authorization: 'Bearer sk_test_abc123' } });
+    assert.equal(test.status, 404, 'a test key is served as before');
+  });
+
   test('with apiKey set, the page forms still work (page token) but helpers need the key otherwise', async () => {
     const secured = await startEmulator({ apiKey: 'sk_test_secret' }, { apiKey: 'sk_test_secret' });
     try {

@@ -463,6 +463,15 @@ TEST_CASE("config: refusals name the field and the rule", "[config]") {
             "live key") != std::string::npos);
   CHECK(refused(R"("stripe_secret_key": "rk_live_x", "stripe_api_base": "https://api.stripe.com.evil")").find(
             "https://api.stripe.com") != std::string::npos);
+  // A key with anything around it is refused, not trimmed: " sk_live_..." or a quoted
+  // live key used to pass the live-key rule and travel to a local API base.
+  for (const char* disguised : {R"(" sk_live_x")", R"("\"sk_live_x\"")", R"("sk_live_x\n")", R"("sk_live_x ")", R"("pk_test_x")",
+                                R"("sk_test")"}) {
+    INFO(disguised);
+    const std::string why = refused(std::string(R"("stripe_api_base": "http://127.0.0.1:12111", "stripe_secret_key": )") + disguised);
+    INFO(why);
+    CHECK(why.find("stripe_secret_key must be a bare Stripe key") == 0);
+  }
   CHECK(refused(R"("notify_url": "https://app.test/h")") == "notify_secret is required when notify_url is set");
   CHECK(refused(R"("notify_url": "ftp://app.test/h", "notify_secret": "0123456789abcdef")") ==
         "notify_url must be an http:// or https:// URL");

@@ -108,9 +108,25 @@ bool http_url(std::string_view url) {
   return (url.rfind("https://", 0) == 0 && url.size() > 8) || (url.rfind("http://", 0) == 0 && url.size() > 7);
 }
 
+// sk_ or rk_, test_ or live_, then letters, digits and underscores: the whole value.
+// A key with anything around it (a space, quotes, a newline from a pasted secret) is
+// refused rather than trimmed, so a live key can never pass the live-key rule below
+// in disguise.
+bool bare_key(std::string_view key) {
+  if (key.size() < 9 || (key.substr(0, 3) != "sk_" && key.substr(0, 3) != "rk_")) return false;
+  const std::string_view mode = key.substr(3, 5);
+  if (mode != "test_" && mode != "live_") return false;
+  for (char ch : key.substr(8))
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
+  return true;
+}
+
 // Rules that involve more than one field, checked after every field parsed.
 bool consistent(const Config& c, std::string* error) {
   if (c.admin_token.size() < 16) return fail(error, "admin_token must be at least 16 characters");
+  if (!c.stripe_secret_key.empty() && !bare_key(c.stripe_secret_key))
+    return fail(error, "stripe_secret_key must be a bare Stripe key: sk_ or rk_, then test_ or live_, then letters, digits "
+                       "and underscores, with nothing around it");
   // A live key must never travel to a stand-in for Stripe (an emulator, a proxy).
   if (live_mode_key(c.stripe_secret_key) && c.stripe_api_base != kStripeApiBase)
     return fail(error, "stripe_secret_key is a live key, so stripe_api_base must be " + std::string(kStripeApiBase) +

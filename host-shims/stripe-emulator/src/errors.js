@@ -72,6 +72,16 @@ export function authInvalid(key) {
   return new StripeError(401, { message: `Invalid API Key provided: ${head}****${tail}` }, validation);
 }
 
+/**
+ * A live key presented to the emulator: refused whatever the emulator's own key, so a
+ * deployment pointed here by mistake learns at once, and the key is not echoed back.
+ * @param {string} key
+ */
+export function liveKeyRefused(key) {
+  const head = key.startsWith('rk_') ? 'rk_live_' : 'sk_live_';
+  return new StripeError(401, { message: `This is a local Stripe emulator: it refuses live keys (${head}****). Use a test key.` }, validation);
+}
+
 export function idempotencyError(message) {
   return new StripeError(400, { type: 'idempotency_error', message }, validation);
 }

@@ -7,6 +7,7 @@ import {
   StripeError,
   authInvalid,
   authMissing,
+  liveKeyRefused,
   injectedApiError,
   internalError,
   invalidParam,
@@ -108,6 +109,7 @@ export function createRequestHandler(app) {
       let scope = 'anonymous';
       if (kind === 'api' || kind === 'helper') {
         const presented = presentedApiKey(req);
+        if (presented !== null && /^(sk|rk)_live_/.test(presented.trim())) throw liveKeyRefused(presented.trim());
         const pageOk = kind === 'helper' && typeof params.page_token === 'string' && params.page_token === app.pageToken(pathParams.id);
         if (app.options.apiKey && !pageOk) {
           if (presented === null) throw authMissing();

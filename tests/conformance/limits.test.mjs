@@ -82,18 +82,28 @@ describe(`rate limit on POST /v1/reservations (${WASM})`, () => {
     }
   });
 
-  it('with trustProxy, the first X-Forwarded-For address is the client', async () => {
+  it('with trustProxy, the client is the address the proxy appended, never the leftmost entry the client wrote', async () => {
     const s = await startStack({ emulator: false, rateLimitPerMinute: 2, trustProxy: true });
     try {
       const from = (xff) => s.call('POST', '/v1/reservations', { body: {}, headers: { 'x-forwarded-for': xff }, ...fresh });
       assert.equal((await from('203.0.113.1')).status, 422);
-      assert.equal((await from('203.0.113.1, 10.0.0.1')).status, 422);
-      assertError(await from('203.0.113.1, 10.0.0.2'), 429, 'rate_limited');
+      assert.equal((await from('198.51.100.99, 203.0.113.1')).status, 422);
+      // A fresh address written by the client in front gets no fresh bucket.
+      assertError(await from('10.9.9.9, 203.0.113.1'), 429, 'rate_limited');
       // Another client behind the same proxy has its own bucket.
-      assert.equal((await from('198.51.100.7, 203.0.113.1')).status, 422);
-      assert.equal((await from('198.51.100.8')).status, 422);
+      assert.equal((await from('203.0.113.1, 203.0.113.2')).status, 422);
+      assert.equal((await from('203.0.113.3')).status, 422);
     } finally {
       await s.stop();
+    }
+    // Two trusted hops (a CDN, then a load balancer): the entry two from the right.
+    const two = await startStack({ emulator: false, rateLimitPerMinute: 1, trustProxy: 2 });
+    try {
+      const from = (xff) => two.call('POST', '/v1/reservations', { body: {}, headers: { 'x-forwarded-for': xff }, ...fresh });
+      assert.equal((await from('1.1.1.1, 203.0.113.9, 10.0.0.1')).status, 422);
+      assertError(await from('2.2.2.2, 203.0.113.9, 10.0.0.2'), 429, 'rate_limited');
+    } finally {
+      await two.stop();
     }
   });
 

@@ -31,6 +31,18 @@ if (!adminToken) {
   console.error(`SLOTGUARD_ADMIN_TOKEN is not set; this run's admin token is: ${adminToken}`);
 }
 
+/**
+ * SLOTGUARD_TRUST_PROXY: unset, "0" or "false" trusts no proxy; "1" or "true" one hop;
+ * a larger number that many hops (createSlotguard refuses anything else by name).
+ * @param {string | undefined} raw  @returns {boolean | number}
+ */
+function trustedHops(raw) {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const n = Number(raw);
+  return Number.isInteger(n) ? n : /** @type {any} */ (raw);
+}
+
 const wasm = /** @type {'wasi' | 'emscripten'} */ (env.SLOTGUARD_WASM || 'wasi'); // checked by createSlotguard
 const wasmDir = env.SLOTGUARD_WASM_DIR || undefined;
 
@@ -54,7 +66,7 @@ try {
     adminToken,
     notifyIntervalMs: integer('SLOTGUARD_NOTIFY_INTERVAL_MS', 1000),
     rateLimitPerMinute: integer('SLOTGUARD_RATE_LIMIT_PER_MINUTE', 60),
-    trustProxy: env.SLOTGUARD_TRUST_PROXY === '1' || env.SLOTGUARD_TRUST_PROXY === 'true',
+    trustProxy: trustedHops(env.SLOTGUARD_TRUST_PROXY),
     maxInFlight: integer('SLOTGUARD_MAX_IN_FLIGHT', 256),
     sweepIntervalMs: integer('SLOTGUARD_SWEEP_INTERVAL_MS', 60000),
     logLevel: /** @type {import('./index.js').LogLevel} */ (env.SLOTGUARD_LOG_LEVEL || 'info'),

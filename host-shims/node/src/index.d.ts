@@ -124,8 +124,12 @@ export interface SlotguardOptions {
   notifyIntervalMs?: number;
   /** Token bucket per client address on POST /v1/reservations (burst the same). Default 60; 0 disables. 429 rate_limited. */
   rateLimitPerMinute?: number;
-  /** Take the client address from the first entry of X-Forwarded-For. Default false. */
-  trustProxy?: boolean;
+  /**
+   * Behind trusted proxies, take the client address from X-Forwarded-For: the entry the
+   * outermost trusted proxy appended (true: one hop, the last entry; a number: that many
+   * hops, the entry that far from the right). Never the client-written leftmost entry. Default false.
+   */
+  trustProxy?: boolean | number;
   /** Requests in flight at once; past it 503 overloaded. Default 256; 0 disables. */
   maxInFlight?: number;
   /** Largest accepted request body in bytes (413 above). Default 1 MiB; 1 KiB for GET/HEAD/DELETE, 16 KiB for POST /v1/reservations. */

@@ -69,17 +69,28 @@ export function createRateLimiter({ perMinute, maxBuckets = MAX_BUCKETS, now = (
 }
 
 /**
- * The client's address: the socket's peer, or X-Forwarded-For's first entry behind a
- * trusted proxy; null when neither is known.
+ * The client's address: the socket's peer, or, behind trusted proxies, the
+ * X-Forwarded-For entry the outermost trusted proxy appended. Proxies (nginx, load
+ * balancers, Cloudflare) append the address they saw to whatever the client sent, so
+ * only the entries they added can be believed: with `trustProxy` hops of proxies, the
+ * `trustProxy`-th entry from the right (true: one hop). The leftmost entries are the
+ * client's own words, and a client could claim a fresh address with each request.
+ * Null when no address is known.
  * @param {[string, string][]} headers  @param {string | null | undefined} remoteAddress
- * @param {boolean} trustProxy  @returns {string | null}
+ * @param {boolean | number} trustProxy  @returns {string | null}
  */
 export function clientAddress(headers, remoteAddress, trustProxy) {
   let address = remoteAddress;
-  if (trustProxy) {
-    const forwarded = headers.find(([name]) => name.toLowerCase() === 'x-forwarded-for')?.[1];
-    const first = forwarded?.split(',')[0]?.trim();
-    if (first) address = first;
+  const hops = trustProxy === true ? 1 : typeof trustProxy === 'number' ? trustProxy : 0;
+  if (hops > 0) {
+    // Repeated headers are one list, in order.
+    const entries = headers
+      .filter(([name]) => name.toLowerCase() === 'x-forwarded-for')
+      .flatMap(([, value]) => value.split(','))
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const appended = entries[entries.length - hops];
+    if (appended) address = appended;
   }
   if (address === undefined || address === null || address === '') return null;
   address = String(address);
@@ -87,7 +98,7 @@ export function clientAddress(headers, remoteAddress, trustProxy) {
 }
 
 /**
- * @param {{rateLimitPerMinute: number, trustProxy: boolean, maxInFlight: number, now?: () => number}} o
+ * @param {{rateLimitPerMinute: number, trustProxy: boolean | number, maxInFlight: number, now?: () => number}} o
  * @returns {{admit(req: {holdRateLimited: boolean, headers: [string, string][], remoteAddress?: string}):
  *   {refused: import('../../js-bridge/src/envelope.js').BridgeResponse | null, release: () => void}, readonly inFlight: number}}
  */

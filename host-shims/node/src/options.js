@@ -71,7 +71,8 @@ export function resolveOptions(options = {}) {
   if (!(Number.isFinite(o.notifyIntervalMs) && o.notifyIntervalMs >= 0)) fail('notifyIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isFinite(o.rateLimitPerMinute) && o.rateLimitPerMinute >= 0)) fail('rateLimitPerMinute must be a number >= 0 (0 disables)');
   if (!(Number.isInteger(o.maxInFlight) && o.maxInFlight >= 0)) fail('maxInFlight must be an integer >= 0 (0 disables)');
-  if (typeof o.trustProxy !== 'boolean') fail('trustProxy must be true or false');
+  if (typeof o.trustProxy !== 'boolean' && !(Number.isInteger(o.trustProxy) && o.trustProxy >= 1 && o.trustProxy <= 10))
+    fail('trustProxy must be true, false, or the number of trusted proxy hops (1 to 10)');
   return o;
 }
 

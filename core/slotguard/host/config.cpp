@@ -27,7 +27,8 @@ const std::array kSettings = {
     text("admin_token", "SLOTGUARD_ADMIN_TOKEN", &Config::admin_token, true, true,
          "Bearer token for the admin routes (events, availability, busy blocks, listings, maintenance); at least 16 characters."),
     text("stripe_secret_key", "STRIPE_SECRET_KEY", &Config::stripe_secret_key, true, false,
-         "Stripe secret or restricted key. A live key (sk_live_, rk_live_) is refused unless stripe_api_base is Stripe's own."),
+         "Stripe secret or restricted key, bare (sk_ or rk_, test_ or live_, then letters, digits and underscores). A live key "
+         "is refused unless stripe_api_base is Stripe's own."),
     text("stripe_api_base", "STRIPE_API_BASE", &Config::stripe_api_base, false, false,
          "Base URL of the Stripe API; point it at the emulator for local runs."),
     list("stripe_webhook_secret", "STRIPE_WEBHOOK_SECRET", &Config::webhook_secrets, true,

@@ -143,10 +143,15 @@ async function poll() {
   }
 }
 
-/** Back from checkout without paying: let the time go now rather than when the hold lapses. */
+/**
+ * Back from checkout without paying: let the time go now rather than when the hold
+ * lapses. Only an unpaid hold: the guest may have paid in another tab meanwhile, and a
+ * paid booking answers 409 reservation_confirmed and stands (a return address must
+ * never cancel a booking someone paid for).
+ */
 async function cancel() {
   show({ state: 'cancelling', heading: 'Cancelling…', text: 'Releasing the time you picked.' });
-  const answer = await api(apiBase, 'DELETE', `/v1/reservations/${encodeURIComponent(reservationId)}`);
+  const answer = await api(apiBase, 'DELETE', `/v1/reservations/${encodeURIComponent(reservationId)}?unpaid_only=true`);
   if (answer.status === 200 && answer.json?.reservation) {
     const r = answer.json.reservation;
     await loadTitle(r);

@@ -168,4 +168,41 @@ describe('booking page in Chromium', () => {
     await eve.reload();
     await eve.locator(`#slots input[value="${start}"]`).waitFor();
   });
+  it('paid in another tab, then back from Checkout: the booking stands and the page says it is confirmed', async () => {
+    // Under a refunding cancellation policy, the return page's "cancelled" address used
+    // to cancel the paid booking and tell the guest nothing was charged.
+    const refundable = `${EVENT_ID}-refundable`;
+    const put = await s.call('PUT', `/v1/events/${refundable}`, {
+      headers: s.admin,
+      body: {
+        expert_id: EXPERT,
+        title: 'Consultation',
+        duration_minutes: 30,
+        slot_step_minutes: 30,
+        price: { amount: 4500, currency: 'eur' },
+        cancellation: { refund_before_minutes: 0, refund_percent: 100 },
+      },
+    });
+    assert.equal(put.status, 201, put.text);
+    const fay = await guest();
+    await fay.goto(`${s.url}/?expert=${EXPERT}&events=${EVENT_ID},${refundable}&event=${refundable}&day=${dayIn(s.now() + 3 * DAY, TIME_ZONE)}`);
+    await fay.locator('#slots input[name="slot"]').first().waitFor();
+    const start = (await listedStarts(fay))[1];
+    await fillGuest(fay, start, 'Fay Guest', 'fay@example.com');
+    await reserveToCheckout(fay, 'paid-elsewhere');
+
+    // The same session is paid elsewhere (another tab) while this one still shows it.
+    const sessionId = new URL(fay.url()).pathname.split('/').pop();
+    s.emulator.pay(sessionId);
+    await s.settle();
+    await fay.locator('#cancel').click();
+    await fay.waitForURL(`${s.url}/return/**`);
+    await assert.doesNotReject(fay.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor());
+    assert.doesNotMatch(await fay.locator('#status').textContent(), /Nothing was charged/);
+    await shot(fay, 'paid-elsewhere-returned');
+    const id = new URL(fay.url()).searchParams.get('reservation');
+    const res = await s.call('GET', `/v1/reservations/${id}`);
+    assert.equal(res.json.reservation.event_id, refundable);
+    assert.equal(res.json.reservation.status, 'confirmed');
+  });
 });

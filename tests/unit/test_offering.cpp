@@ -253,6 +253,29 @@ TEST_CASE("offering: reschedule moves a booking in one commit, or changes nothin
   CHECK(check_no_double_booking(w).empty());
 }
 
+TEST_CASE("cancel with unpaid_only: a paid booking stands, an unpaid hold is released", "[offering][cancel]") {
+  // The booking page's "back from Checkout" cancels with unpaid_only: a guest who paid
+  // in another tab must keep the booking, even under a refunding policy.
+  World w;
+  REQUIRE(put_event_with(w, "consult", {{"cancellation", {{"refund_before_minutes", 0}, {"refund_percent", 100}}}}).status == 201);
+  const std::string paid = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "paid@example.com"));
+  pay(w, paid, "evt_paid_u1");
+  const auto before = snapshot(w);
+  HttpResponse kept = w.call(make_request("DELETE", "/v1/reservations/" + paid + "?unpaid_only=true"));
+  CHECK(kept.status == 409);
+  CHECK(error_code(w, kept) == "reservation_confirmed");
+  CHECK(same_store(before, snapshot(w)));
+  CHECK(reservation(w, paid)["status"] == "confirmed");
+  const std::string unpaid = rid_of(w, hold(w, "consult", "2030-01-07T12:00:00Z", "unpaid@example.com"));
+  HttpResponse released = w.call(make_request("DELETE", "/v1/reservations/" + unpaid + "?unpaid_only=true"));
+  CHECK(released.status == 200);
+  CHECK(w.json_of(released)["reservation"]["status"] == "released");
+  // Anything else in the query is refused, not ignored.
+  CHECK(w.call(make_request("DELETE", "/v1/reservations/" + paid + "?unpaid_only=yes")).status == 422);
+  CHECK(w.call(make_request("DELETE", "/v1/reservations/" + paid + "?force=true")).status == 422);
+  CHECK(reservation(w, paid)["status"] == "confirmed");
+}
+
 TEST_CASE("offering: a booking keeps its own length when its event type changed under it", "[offering][reschedule]") {
   // A guest's reschedule after the admin shortened the event type used to build the new
   // span from the new duration and keep the old length: an assertion in the transaction

@@ -16,7 +16,7 @@ Co<HttpResponse> get_event(Services& s, std::string event_id);
 Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id);
 Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req);
 Co<HttpResponse> get_reservation(Services& s, std::string rid);
-Co<HttpResponse> cancel_reservation(Services& s, std::string rid);
+Co<HttpResponse> cancel_reservation(Services& s, const HttpRequest& req, std::string rid);
 Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req);
 Co<HttpResponse> sweep(Services& s);
 Co<HttpResponse> list_events(Services& s, const HttpRequest& req);

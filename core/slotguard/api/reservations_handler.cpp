@@ -3,6 +3,7 @@
 #include <tuple>
 #include <variant>
 
+#include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
 #include "slotguard/api/handlers.h"
@@ -444,23 +445,41 @@ int64_t cancellation_refund(const EventType& e, const Reservation& r, int64_t no
   return r.price.amount * e.refund_percent / 100;
 }
 
-Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
+// ?unpaid_only=true: cancel only a hold that is not paid. A page that lands on its
+// "back from Checkout" address cannot know whether the guest paid in another tab
+// meanwhile; with this, a paid booking answers 409 reservation_confirmed and stands.
+namespace {
+std::optional<bool> unpaid_only(const HttpRequest& req) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!parse_query(req.query, params)) return std::nullopt;
+  bool only = false;
+  for (const auto& [k, v] : params) {
+    if (k != "unpaid_only" || v != "true") return std::nullopt;
+    only = true;
+  }
+  return only;
+}
+}  // namespace
+
+Co<HttpResponse> cancel_reservation(Services& s, const HttpRequest& req, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
+  const std::optional<bool> only_unpaid = unpaid_only(req);
+  if (!only_unpaid) co_return validation_failed("the only query parameter is unpaid_only=true");
   // A confirmed booking is cancelled under its event type's policy, read first.
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   if (!found.record) co_return found.error;
   std::optional<EventType> event;
-  if (found.record->status == ReservationStatus::Confirmed) {
+  if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid) {
     Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
     if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
     event = std::move(loaded.record);
   }
-  Decide decide = [&event](const TxnView& v) {
+  Decide decide = [&event, paid_stands = *only_unpaid](const TxnView& v) {
     TxnPlan plan;
     if (!v.current) return plan;
     const Reservation& cur = *v.current;
     if (cur.status == ReservationStatus::Confirmed) {
-      if (!event || !event->cancellable) {
+      if (paid_stands || !event || !event->cancellable) {
         plan.kind = TxnPlan::Kind::Reject;
         return plan;
       }
@@ -479,7 +498,8 @@ Co<HttpResponse> cancel_reservation(Services& s, std::string rid) {
     case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);
     case TxnOutcome::Kind::Refused:  // a release never activates a span
     case TxnOutcome::Kind::Rejected:
-      co_return error_response(ErrorCode::reservation_confirmed, "this confirmed reservation is paid and its event type allows no cancellation");
+      co_return error_response(ErrorCode::reservation_confirmed, *only_unpaid ? "this reservation is paid: it stands (unpaid_only)"
+                                                                            : "this confirmed reservation is paid and its event type allows no cancellation");
     case TxnOutcome::Kind::Busy: co_return contention();
     case TxnOutcome::Kind::StoreError: co_return store_unavailable();
     case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);

@@ -47,7 +47,7 @@ const std::array kRoutes = {
     Route{"reservations.get", "GET", "/v1/reservations/{reservation_id}", Public, Reservation, kSmallBodyBytes, false,
           SG_ID(get_reservation)},
     Route{"reservations.cancel", "DELETE", "/v1/reservations/{reservation_id}", Public, Reservation, kSmallBodyBytes,
-          false, SG_ID(cancel_reservation)},
+          false, SG_REQ_ID(cancel_reservation)},
     Route{"reservations.reschedule", "POST", "/v1/reservations/{reservation_id}/reschedule", Public, Reservation,
           kHostBodyLimit, false, SG_REQ_ID(reschedule_reservation)},
     Route{"availability.get", "GET", "/v1/experts/{expert_id}/availability", Admin, Expert, kSmallBodyBytes, false,

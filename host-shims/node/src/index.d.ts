@@ -102,7 +102,7 @@ export interface SlotguardOptions {
   httpTimeoutMs?: number;
   defaultSuccessUrl?: string;
   defaultCancelUrl?: string;
-  /** Where signed notifications (reservation.held/confirmed/released/refunded) go. Default: none. */
+  /** Where signed notifications (reservation.held/confirmed/rescheduled/released/refunded) go. Default: none. */
   notifyUrl?: string;
   /** Signs the notifications; comma-separated while rotating, the first signs. */
   notifySecret?: string;
@@ -209,7 +209,7 @@ export function createSlotguard(options?: SlotguardOptions): Promise<Slotguard>;
 export interface SlotguardNotification {
   /** ntf_...; the same on every delivery attempt: deduplicate by it. */
   id: string;
-  type: 'reservation.held' | 'reservation.confirmed' | 'reservation.released' | 'reservation.refunded';
+  type: 'reservation.held' | 'reservation.confirmed' | 'reservation.rescheduled' | 'reservation.released' | 'reservation.refunded';
   /** Unix seconds. */
   created: number;
   data: { reservation: Record<string, unknown> };

@@ -3,6 +3,7 @@
 // tests/conformance/contract.test.mjs fails when the two differ. Regenerate with
 //   node scripts/lib/config-docs.mjs --write
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describeModule, optionName, wasiLoader } from '../../host-shims/js-bridge/src/index.js';
 
 export const DOC = new URL('../../docs/configuration.md', import.meta.url);
@@ -50,7 +51,8 @@ export async function settingsOf(wasm) {
   return (await describeModule(wasiLoader({ bytes: wasm }))).settings;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '') && process.argv.includes('--write')) {
+const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (runAsScript && process.argv.includes('--write')) {
   const wasm = readFileSync(new URL('../../build/dist/slotguard-wasi.wasm', import.meta.url));
   const text = readFileSync(DOC, 'utf8');
   const table = currentTable(text);

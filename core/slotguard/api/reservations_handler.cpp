@@ -83,10 +83,9 @@ bool plausible_url(std::string_view u) {
 // One pass over the body's members. A repeated key counts as its last occurrence, as
 // in the fingerprint below: two bodies with one fingerprint always read the same.
 std::optional<CreateRequest> read_create(const JsonValue& body, std::string& error) {
-  if (auto unknown = unknown_field(body, {"event_id", "start", "guest", "payment_method_types", "success_url", "cancel_url"}))
-    return error = *unknown, std::nullopt;
   const JsonValue *event_id = nullptr, *start = nullptr, *guest = nullptr, *methods = nullptr;
   const JsonValue *success_url = nullptr, *cancel_url = nullptr;
+  UnknownField unknown;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     const std::string_view k = string_of(it->name);
     if (k == "event_id") event_id = &it->value;
@@ -95,20 +94,24 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
     else if (k == "payment_method_types") methods = &it->value;
     else if (k == "success_url") success_url = &it->value;
     else if (k == "cancel_url") cancel_url = &it->value;
+    else unknown.note(k);
   }
+  if (auto named = unknown.message()) return error = *named, std::nullopt;
   if (!event_id || !event_id->IsString() || !valid_client_id(string_of(*event_id)))
     return error = "event_id is required (a string id)", std::nullopt;
   if (!start || !start->IsString()) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
   auto t = parse_rfc3339(string_of(*start));
   if (!t) return error = "start must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", std::nullopt;
   if (!guest || !guest->IsObject()) return error = "guest {email, name} is required", std::nullopt;
-  if (auto unknown = unknown_field(*guest, {"email", "name"}, "guest.")) return error = *unknown, std::nullopt;
   const JsonValue *email = nullptr, *name = nullptr;
+  UnknownField unknown_in_guest;
   for (auto it = guest->MemberBegin(); it != guest->MemberEnd(); ++it) {
     const std::string_view k = string_of(it->name);
     if (k == "email") email = &it->value;
     else if (k == "name") name = &it->value;
+    else unknown_in_guest.note(k);
   }
+  if (auto named = unknown_in_guest.message("guest.")) return error = *named, std::nullopt;
   if (!email || !email->IsString() || !plausible_email(string_of(*email)))
     return error = "guest.email must be an e-mail address", std::nullopt;
   if (!name || !name->IsString() || name->GetStringLength() == 0 || name->GetStringLength() > 200)

@@ -85,9 +85,21 @@ std::vector<std::string_view> segments(std::string_view path) {
   return out;
 }
 
+// Each route's pattern split once, not on every request (the router and every host's
+// sg_describe_request match against all of them).
+using Segments = std::vector<std::string_view>;
+constexpr size_t kRouteCount = std::tuple_size_v<decltype(kRoutes)>;
+const std::array<Segments, kRouteCount>& pattern_segments() {
+  static const auto split = [] {
+    std::array<Segments, kRouteCount> out;
+    for (size_t i = 0; i < kRouteCount; ++i) out[i] = segments(kRoutes[i].pattern);
+    return out;
+  }();
+  return split;
+}
+
 // The {name} segments of `path` when it has the pattern's shape.
-std::optional<PathArgs> match_pattern(std::string_view pattern, const std::vector<std::string_view>& path) {
-  const auto want = segments(pattern);
+std::optional<PathArgs> match_pattern(const Segments& want, const Segments& path) {
   if (want.size() != path.size()) return std::nullopt;
   PathArgs args;
   for (size_t i = 0; i < want.size(); ++i) {
@@ -110,8 +122,9 @@ std::string normalise_path(std::string_view path) {
 RouteMatch match_route(std::string_view method, std::string_view path) {
   RouteMatch m;
   const auto segs = segments(path);
-  for (const Route& r : kRoutes) {
-    auto args = match_pattern(r.pattern, segs);
+  for (size_t i = 0; i < kRouteCount; ++i) {
+    const Route& r = kRoutes[i];
+    auto args = match_pattern(pattern_segments()[i], segs);
     if (!args) continue;
     if (r.method == method) {
       m.route = &r;

@@ -68,13 +68,17 @@ std::optional<JsonDoc> parse_json(std::string_view text, int max_depth) {
 std::optional<std::string> unknown_field(const JsonValue& obj, std::initializer_list<std::string_view> known,
                                          std::string_view prefix) {
   if (!obj.IsObject()) return std::nullopt;
-  std::optional<std::string_view> first;
+  UnknownField unknown;
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     const std::string_view name = string_of(it->name);
-    if (std::find(known.begin(), known.end(), name) == known.end() && (!first || name < *first)) first = name;
+    if (std::find(known.begin(), known.end(), name) == known.end()) unknown.note(name);
   }
-  if (!first) return std::nullopt;
-  return "unknown field " + std::string(prefix) + std::string(first->substr(0, utf8_prefix(*first, 40)));
+  return unknown.message(prefix);
+}
+
+std::optional<std::string> UnknownField::message(std::string_view prefix) const {
+  if (!first_) return std::nullopt;
+  return "unknown field " + std::string(prefix) + std::string(first_->substr(0, utf8_prefix(*first_, 40)));
 }
 
 const JsonValue* get_member(const JsonValue& obj, std::string_view key) {

@@ -45,6 +45,19 @@ const JsonValue* get_member(const JsonValue& obj, std::string_view key);
 // refuse what they do not understand: a misspelt field must never keep its default.
 std::optional<std::string> unknown_field(const JsonValue& obj, std::initializer_list<std::string_view> known,
                                          std::string_view prefix = {});
+// The same rule for a reader that already dispatches on each member's name: its final
+// `else` notes the name, so the fields it knows are written once, in the dispatch.
+class UnknownField {
+ public:
+  void note(std::string_view name) {
+    if (!first_ || name < *first_) first_ = name;
+  }
+  // "unknown field <prefix><name>", or nullopt when nothing was noted.
+  std::optional<std::string> message(std::string_view prefix = {}) const;
+
+ private:
+  std::optional<std::string_view> first_;
+};
 std::optional<std::string_view> get_string(const JsonValue& obj, std::string_view key);
 std::optional<int64_t> get_int(const JsonValue& obj, std::string_view key);
 std::optional<bool> get_bool(const JsonValue& obj, std::string_view key);

@@ -130,6 +130,7 @@ struct EventFields {
   const JsonValue *id = nullptr, *expert_id = nullptr, *title = nullptr, *duration = nullptr, *buffer_before = nullptr,
                   *buffer_after = nullptr, *slot_step = nullptr, *min_notice = nullptr, *max_advance = nullptr,
                   *price = nullptr, *methods = nullptr, *seats = nullptr, *reschedule = nullptr, *cancellation = nullptr;
+  UnknownField unknown;
 };
 
 EventFields event_fields(const JsonValue& body) {
@@ -151,6 +152,7 @@ EventFields event_fields(const JsonValue& body) {
     else if (k == "seats") f.seats = v;
     else if (k == "reschedule_min_notice_minutes") f.reschedule = v;
     else if (k == "cancellation") f.cancellation = v;
+    else f.unknown.note(k);
   }
   return f;
 }
@@ -206,18 +208,15 @@ std::optional<EventType> event_from_fields(const EventFields& f, std::string_vie
   return e;
 }
 
-// Every field an event definition may carry: those write_event shows, so a GET's event
-// can be PUT back as it is.
-std::optional<std::string> unknown_event_field(const JsonValue& body) {
-  if (auto unknown = unknown_field(body, {"id", "expert_id", "title", "duration_minutes", "buffer_before_minutes",
-                                          "buffer_after_minutes", "slot_step_minutes", "min_notice_minutes",
-                                          "max_advance_days", "price", "payment_method_types", "seats",
-                                          "reschedule_min_notice_minutes", "cancellation"}))
-    return unknown;
-  if (const JsonValue* price = get_member(body, "price"))
-    if (auto unknown = unknown_field(*price, {"amount", "currency"}, "price.")) return unknown;
-  if (const JsonValue* c = get_member(body, "cancellation"))
-    if (auto unknown = unknown_field(*c, {"refund_before_minutes", "refund_percent"}, "cancellation.")) return unknown;
+// A field an event definition does not take, at any depth. The top level is what
+// event_fields reads (the fields write_event shows, so a GET's event can be PUT back).
+std::optional<std::string> unknown_event_field(const EventFields& f) {
+  if (auto unknown = f.unknown.message()) return unknown;
+  if (f.price)
+    if (auto unknown = unknown_field(*f.price, {"amount", "currency"}, "price.")) return unknown;
+  if (f.cancellation)
+    if (auto unknown = unknown_field(*f.cancellation, {"refund_before_minutes", "refund_percent"}, "cancellation."))
+      return unknown;
   return std::nullopt;
 }
 
@@ -225,8 +224,9 @@ std::optional<std::string> unknown_event_field(const JsonValue& body) {
 
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {
   if (!body.IsObject()) return fail(error, "body must be a JSON object"), std::nullopt;
-  if (auto unknown = unknown_event_field(body)) return fail(error, *unknown), std::nullopt;
-  return event_from_fields(event_fields(body), path_id, error);
+  const EventFields fields = event_fields(body);
+  if (auto unknown = unknown_event_field(fields)) return fail(error, *unknown), std::nullopt;
+  return event_from_fields(fields, path_id, error);
 }
 
 void write_event(JsonWriter& w, const EventType& e) {

@@ -35,13 +35,27 @@ async function readable(path, kind) {
   }
 }
 
+/** @type {Map<string, import('../../js-bridge/src/raw-instance.js').Loader>} */
+const loaders = new Map();
+
 /**
+ * One loader per build and folder in a process: the module is compiled once, and its
+ * description (describeModule, cached per loader) read once, however many hosts start
+ * (the CLI reads the settings schema before createSlotguard loads the same build).
  * @param {'wasi'|'emscripten'} kind
  * @param {string} [dir]  the directory holding the build's files
  * @returns {Promise<import('../../js-bridge/src/raw-instance.js').Loader>}
  */
 export async function loaderFor(kind, dir = DEFAULT_WASM_DIR) {
   if (!WASM_FILES[kind]) throw new Error(`wasm must be 'wasi' or 'emscripten', not ${JSON.stringify(kind)}`);
+  const key = `${kind}:${resolve(dir)}`;
+  let loader = loaders.get(key);
+  if (!loader) loaders.set(key, (loader = await makeLoader(kind, dir))); // only a loader that was made is kept
+  return loader;
+}
+
+/** @param {'wasi'|'emscripten'} kind  @param {string} dir */
+async function makeLoader(kind, dir) {
   const [first, second] = WASM_FILES[kind].map((f) => join(resolve(dir), f));
   if (kind === 'wasi') {
     await readable(first, kind);

@@ -13,11 +13,11 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/time/tz_data.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/time/tz_rules.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/config.cpp
-  ${SLOTGUARD_CORE_DIR}/slotguard/host/engine.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/envelope.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/fetch_client.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/services.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/store_client.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/host/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/availability.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/event_cache.cpp
@@ -26,12 +26,12 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/schedule_rules.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/ledger/reservation_txn.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/ledger/slot_ledger.cpp
-  ${SLOTGUARD_CORE_DIR}/slotguard/ledger/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/form_encoding.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/webhook_signature.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/engine.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/events_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/experts_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/listing_handler.cpp

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 #include "scheduler.h"

@@ -8,7 +8,7 @@
 
 #include "slotguard/api/routes.h"
 #include "slotguard/host/config.h"
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "slotguard/host/envelope.h"
 #include "slotguard/base/json.h"
 #include "slotguard_abi.h"

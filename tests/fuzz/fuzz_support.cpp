@@ -7,7 +7,7 @@
 #include "slotguard/base/json.h"
 #include "kv_store.h"
 #include "snapshot_store.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard::fuzz {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "slotguard/booking/domain.h"
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "fake_stripe.h"
 #include "slotguard/base/http_types.h"
 #include "sim_host.h"

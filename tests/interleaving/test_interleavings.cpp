@@ -8,9 +8,9 @@
 
 #include <set>
 
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 #include "slotguard/host/store_client.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "world.h"
 
 using namespace slotguard;
@@ -204,7 +204,7 @@ namespace {
 
 // Reads every reservation, checks for overlap, then inserts with no conditions: the
 // seed design's mistake. Test code only.
-Co<HttpResponse> naive_create(Services& s, const HttpRequest& req) {
+Co<HttpResponse> naive_create(ApiServices& s, const HttpRequest& req) {
   auto body = parse_json(req.body, 16);
   auto start = 1'893'578'400'000LL;  // 2030-01-02T10:00:00Z
   (void)body;

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "slotguard/payments/payment_effects.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "world.h"
 
 using namespace slotguard;
@@ -193,7 +193,7 @@ TEST_CASE("lifecycle: a refund that fails is retried by the sweep", "[lifecycle]
   CHECK(w.stripe.refunds.empty());
   // Not before its back-off has passed.
   CHECK(w.json_of(w.sweep())["refunds_retried"] == 0);
-  w.host.advance(api::refund_backoff_ms(1));
+  w.host.advance(refund_backoff_ms(1));
   auto sw = w.json_of(w.sweep());
   CHECK(sw["refunds_retried"] == 1);
   CHECK(w.stripe.refunds.size() == 1);
@@ -287,7 +287,7 @@ TEST_CASE("lifecycle: refunds that keep failing never starve the others, and end
   CHECK(w.engine.metrics().get(Metric::refunds_abandoned_total) == 100);
   const Reservation bad = load(w, "rsv_bad_100");
   CHECK(bad.refund_gave_up);
-  CHECK(bad.refund_attempts == api::kMaxRefundAttempts);
+  CHECK(bad.refund_attempts == kMaxRefundAttempts);
   CHECK(bad.refund_id.empty());
   for (const auto& it : snapshot(w)) CHECK(it.key.rfind("refundq/", 0) != 0);
   bool alerted = false;
@@ -297,5 +297,5 @@ TEST_CASE("lifecycle: refunds that keep failing never starve the others, and end
   std::set<std::string> keys_seen;
   for (const auto& c : w.stripe.calls())
     if (c.path == "/v1/refunds" && c.idempotency_key.find("rsv_bad_100") != std::string::npos) keys_seen.insert(c.idempotency_key);
-  CHECK(keys_seen.size() == static_cast<size_t>(api::kMaxRefundAttempts));
+  CHECK(keys_seen.size() == static_cast<size_t>(kMaxRefundAttempts));
 }

@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 

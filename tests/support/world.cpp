@@ -1,7 +1,7 @@
 #include "world.h"
 
 #include "slotguard/booking/domain.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
 
 namespace slotguard::testing {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "slotguard/booking/domain.h"
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
 #include "scheduler.h"

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "slotguard/base/json.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/base/utf8.h"
 #include "world.h"
 

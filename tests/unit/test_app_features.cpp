@@ -7,7 +7,7 @@
 #include <deque>
 
 #include "slotguard/booking/notifications.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "store_service.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
 #include "world.h"

@@ -15,7 +15,7 @@
 #include "slotguard/ledger/slot_ledger.h"
 #include "slotguard/host/fetch_client.h"
 #include "slotguard/host/store_client.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "store_service.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "world.h"

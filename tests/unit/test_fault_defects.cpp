@@ -7,7 +7,7 @@
 
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "store_service.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
 #include "world.h"
@@ -305,7 +305,7 @@ TEST_CASE("defect: a long Stripe outage lets an unlinked hold lapse instead of e
   CHECK(renewed.checkout_attempt == first.checkout_attempt + 1);
   CHECK(renewed.expires_at > first.expires_at);
   // Past the limit, nothing extends it any more and Stripe is left alone.
-  w.host.advance(api::kMaxCheckoutOpenDelayMs);
+  w.host.advance(kMaxCheckoutOpenDelayMs);
   const size_t calls = w.stripe.calls().size();
   CHECK(w.call(World::create_request("consult", kSlot, "ada@example.com", "K")).status == 503);
   REQUIRE(w.sweep().status == 200);

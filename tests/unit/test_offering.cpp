@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "store_service.h"
 #include "slotguard/time/time_rfc3339.h"
 #include "world.h"

@@ -18,7 +18,7 @@
 #include "slotguard/host/fetch_client.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "store_service.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/time/time_rfc3339.h"

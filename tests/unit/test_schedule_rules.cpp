@@ -11,7 +11,7 @@
 #include "slotguard/booking/domain.h"
 #include "slotguard/booking/schedule_rules.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 
 using namespace slotguard;

@@ -3,7 +3,7 @@
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard::api {
 
@@ -16,7 +16,7 @@ HttpResponse event_body(int status, const EventType& e) {
 }
 }  // namespace
 
-Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string event_id) {
+Co<HttpResponse> put_event(ApiServices& s, const HttpRequest& req, std::string event_id) {
   HttpResponse error;
   auto body = parse_object_body(req, error);
   if (!body) co_return error;
@@ -50,7 +50,7 @@ Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string even
   co_return contention();
 }
 
-Co<HttpResponse> get_event(Services& s, std::string event_id) {
+Co<HttpResponse> get_event(ApiServices& s, std::string event_id) {
   Loaded<EventType> ev = co_await load_event(s, std::move(event_id));
   if (!ev.record) co_return ev.error;
   co_return event_body(200, *ev.record);

@@ -13,7 +13,7 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 
@@ -145,7 +145,7 @@ using BusyResult = std::variant<BusyWritten, HttpResponse>;
 // One transaction over the block's record and the ledger buckets of its old and new
 // spans: a PUT replaces the block with `wanted`, a DELETE (`removing`) takes it out.
 // (A flag, not an optional `wanted`: g++ 12 mis-copies optional coroutine arguments.)
-Co<BusyResult> commit_busy(Services& s, BusyKeys k, BusyBlock block, bool removing) {
+Co<BusyResult> commit_busy(ApiServices& s, BusyKeys k, BusyBlock block, bool removing) {
   const std::optional<BusyBlock> wanted = removing ? std::nullopt : std::optional<BusyBlock>(block);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     ReadResult first = co_await s.store.read_one(k.record);
@@ -182,7 +182,7 @@ Co<BusyResult> commit_busy(Services& s, BusyKeys k, BusyBlock block, bool removi
 
 }  // namespace
 
-Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::string expert_id) {
+Co<HttpResponse> put_availability(ApiServices& s, const HttpRequest& req, std::string expert_id) {
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");
   HttpResponse error;
   auto body = parse_object_body(req, error);
@@ -210,7 +210,7 @@ Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::stri
   co_return contention();
 }
 
-Co<HttpResponse> get_availability(Services& s, std::string expert_id) {
+Co<HttpResponse> get_availability(ApiServices& s, std::string expert_id) {
   if (!valid_client_id(expert_id)) co_return not_found(ErrorCode::availability_not_found);
   MaybeAvailability hours = co_await load_availability(s, expert_id);
   if (!hours.ok) co_return store_unavailable();
@@ -218,7 +218,7 @@ Co<HttpResponse> get_availability(Services& s, std::string expert_id) {
   co_return availability_body(200, *hours.document);
 }
 
-Co<HttpResponse> delete_availability(Services& s, std::string expert_id) {
+Co<HttpResponse> delete_availability(ApiServices& s, std::string expert_id) {
   if (!valid_client_id(expert_id)) co_return not_found(ErrorCode::availability_not_found);
   const std::string key = keys::availability(expert_id);
   std::vector<KvMutation> writes{{KvMutation::Op::Delete, key, {}}};
@@ -228,7 +228,7 @@ Co<HttpResponse> delete_availability(Services& s, std::string expert_id) {
 }
 
 // PUT creates (201) or replaces (200) a block and names the reservations it overlaps.
-Co<HttpResponse> put_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id) {
+Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string expert_id, std::string block_id) {
   if (!valid_client_id(expert_id) || !valid_client_id(block_id))
     co_return validation_failed("expert and block ids must match [A-Za-z0-9_-]{1,64}");
   HttpResponse error;
@@ -248,7 +248,7 @@ Co<HttpResponse> put_busy(Services& s, const HttpRequest& req, std::string exper
 }
 
 // DELETE takes a block out and answers with the block as it was.
-Co<HttpResponse> delete_busy(Services& s, std::string expert_id, std::string block_id) {
+Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id) {
   if (!valid_client_id(expert_id) || !valid_client_id(block_id)) co_return not_found(ErrorCode::busy_block_not_found);
   const BusyBlock none{block_id, 0, 0};  // (g++ 12: no braced list inside co_await)
   BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), none, true);
@@ -261,7 +261,7 @@ Co<HttpResponse> delete_busy(Services& s, std::string expert_id, std::string blo
   co_return json_response(200, body.end_object());
 }
 
-Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expert_id) {
+Co<HttpResponse> list_busy(ApiServices& s, const HttpRequest& req, std::string expert_id) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   if (!valid_client_id(expert_id)) co_return validation_failed("expert id must match [A-Za-z0-9_-]{1,64}");

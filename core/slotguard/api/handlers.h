@@ -5,29 +5,29 @@
 #include <string>
 
 #include "slotguard/base/http_types.h"
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
-Co<HttpResponse> route(Services& s, const HttpRequest& req);
+Co<HttpResponse> route(ApiServices& s, const HttpRequest& req);
 
-Co<HttpResponse> put_event(Services& s, const HttpRequest& req, std::string event_id);
-Co<HttpResponse> get_event(Services& s, std::string event_id);
-Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id);
-Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req);
-Co<HttpResponse> get_reservation(Services& s, std::string rid);
-Co<HttpResponse> cancel_reservation(Services& s, const HttpRequest& req, std::string rid);
-Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req);
-Co<HttpResponse> sweep(Services& s);
-Co<HttpResponse> list_events(Services& s, const HttpRequest& req);
-Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req);
-Co<HttpResponse> deliver_notifications(Services& s);
-Co<HttpResponse> put_availability(Services& s, const HttpRequest& req, std::string expert_id);
-Co<HttpResponse> get_availability(Services& s, std::string expert_id);
-Co<HttpResponse> delete_availability(Services& s, std::string expert_id);
-Co<HttpResponse> put_busy(Services& s, const HttpRequest& req, std::string expert_id, std::string block_id);
-Co<HttpResponse> delete_busy(Services& s, std::string expert_id, std::string block_id);
-Co<HttpResponse> list_busy(Services& s, const HttpRequest& req, std::string expert_id);
-Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid);
+Co<HttpResponse> put_event(ApiServices& s, const HttpRequest& req, std::string event_id);
+Co<HttpResponse> get_event(ApiServices& s, std::string event_id);
+Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string event_id);
+Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req);
+Co<HttpResponse> get_reservation(ApiServices& s, std::string rid);
+Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
+Co<HttpResponse> stripe_webhook(ApiServices& s, const HttpRequest& req);
+Co<HttpResponse> sweep(ApiServices& s);
+Co<HttpResponse> list_events(ApiServices& s, const HttpRequest& req);
+Co<HttpResponse> list_reservations(ApiServices& s, const HttpRequest& req);
+Co<HttpResponse> deliver_notifications(ApiServices& s);
+Co<HttpResponse> put_availability(ApiServices& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> get_availability(ApiServices& s, std::string expert_id);
+Co<HttpResponse> delete_availability(ApiServices& s, std::string expert_id);
+Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string expert_id, std::string block_id);
+Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id);
+Co<HttpResponse> list_busy(ApiServices& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
 
 }  // namespace slotguard::api

@@ -5,7 +5,7 @@
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/responses.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 
 namespace slotguard::api {
@@ -102,7 +102,7 @@ std::optional<HttpResponse> read_list_query(const HttpRequest& req, ListQuery& q
 
 }  // namespace
 
-Co<HttpResponse> list_events(Services& s, const HttpRequest& req) {
+Co<HttpResponse> list_events(ApiServices& s, const HttpRequest& req) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   std::string expert_id;
@@ -130,7 +130,7 @@ Co<HttpResponse> list_events(Services& s, const HttpRequest& req) {
   co_return json_response(200, body.end_array().end_object());
 }
 
-Co<HttpResponse> list_reservations(Services& s, const HttpRequest& req) {
+Co<HttpResponse> list_reservations(ApiServices& s, const HttpRequest& req) {
   ListQuery q;
   if (auto bad = read_list_query(req, q)) co_return *bad;
   const std::string lo = keys::expert_reservation(q.expert_id, q.from, "");

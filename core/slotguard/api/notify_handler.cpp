@@ -8,7 +8,7 @@
 #include "slotguard/api/handlers.h"
 #include "slotguard/booking/notifications.h"
 #include "slotguard/api/responses.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
 
 #include <algorithm>
@@ -57,7 +57,7 @@ struct Counts {
 
 // Moves a notification to a new time in the queue (a failed attempt, or waiting for the
 // one before it), conditional on the record being as read.
-Co<StoreStatus> reschedule(Services& s, const KvItem& record, Notification n, std::string queue_key) {
+Co<StoreStatus> reschedule(ApiServices& s, const KvItem& record, Notification n, std::string queue_key) {
   std::vector<KvCheck> checks{{record.key, record.version}};
   std::vector<KvMutation> writes{{KvMutation::Op::Delete, std::move(queue_key), {}},
                                  {KvMutation::Op::Set, keys::notification_queue(n.next_at, n.reservation_id, n.seq), ""},
@@ -65,14 +65,14 @@ Co<StoreStatus> reschedule(Services& s, const KvItem& record, Notification n, st
   co_return co_await s.store.commit(std::move(checks), std::move(writes));
 }
 
-Co<StoreStatus> remove(Services& s, const KvItem& record, std::string queue_key) {
+Co<StoreStatus> remove(ApiServices& s, const KvItem& record, std::string queue_key) {
   std::vector<KvCheck> checks{{record.key, record.version}};
   std::vector<KvMutation> writes{{KvMutation::Op::Delete, std::move(queue_key), {}}};
   if (record.present()) writes.push_back({KvMutation::Op::Delete, record.key, {}});
   co_return co_await s.store.commit(std::move(checks), std::move(writes));
 }
 
-Co<bool> send(Services& s, const Notification& n, int64_t now) {
+Co<bool> send(ApiServices& s, const Notification& n, int64_t now) {
   FetchRequest req;
   req.method = "POST";
   req.url = s.cfg.notify_url;
@@ -93,7 +93,7 @@ Co<bool> send(Services& s, const Notification& n, int64_t now) {
 }
 
 // One due queue entry: deliver it, or decide why not yet. (Returns true: Co has no void.)
-Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e, int64_t now, Counts& n,
+Co<bool> handle_entry(ApiServices& s, const KvItem& queue_item, const QueueEntry& e, int64_t now, Counts& n,
                       std::set<std::string>& held_back) {
   std::vector<std::string> wanted{keys::notification(e.rid, e.seq)};
   if (e.seq > 1) wanted.push_back(keys::notification(e.rid, e.seq - 1));
@@ -147,7 +147,7 @@ Co<bool> handle_entry(Services& s, const KvItem& queue_item, const QueueEntry& e
 
 }  // namespace
 
-Co<HttpResponse> deliver_notifications(Services& s) {
+Co<HttpResponse> deliver_notifications(ApiServices& s) {
   Counts n;
   if (!s.cfg.notify_url.empty()) {
     const std::string prefix(keys::kNotificationQueuePrefix);

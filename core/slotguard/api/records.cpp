@@ -1,14 +1,14 @@
 #include "slotguard/api/records.h"
 
 #include "slotguard/api/responses.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard::api {
 
 namespace {
 
 template <class T, class Parse>
-Co<Loaded<T>> load(Services& s, std::string key, ErrorCode missing, Parse parse) {
+Co<Loaded<T>> load(ApiServices& s, std::string key, ErrorCode missing, Parse parse) {
   Loaded<T> out;
   ReadResult snap = co_await s.store.read_one(std::move(key));
   if (snap.status != StoreStatus::Ok) {
@@ -27,7 +27,7 @@ namespace {
 
 // The event in `item` (read just now): the instance's parsed copy when it is of this
 // version, else parsed here and remembered.
-Loaded<EventType> event_of(Services& s, std::string_view event_id, const KvItem& item) {
+Loaded<EventType> event_of(ApiServices& s, std::string_view event_id, const KvItem& item) {
   Loaded<EventType> out;
   if (!item.present()) {
     out.error = not_found(ErrorCode::event_not_found);
@@ -44,14 +44,14 @@ Loaded<EventType> event_of(Services& s, std::string_view event_id, const KvItem&
 
 }  // namespace
 
-Co<Loaded<EventType>> load_event(Services& s, std::string event_id) {
+Co<Loaded<EventType>> load_event(ApiServices& s, std::string event_id) {
   if (!valid_client_id(event_id)) co_return Loaded<EventType>{std::nullopt, not_found(ErrorCode::event_not_found)};
   ReadResult snap = co_await s.store.read_one(keys::event(event_id));
   if (snap.status != StoreStatus::Ok) co_return Loaded<EventType>{std::nullopt, store_unavailable()};
   co_return event_of(s, event_id, snap.items[0]);
 }
 
-Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id) {
+Co<EventWithHours> load_event_with_hours(ApiServices& s, std::string event_id) {
   EventWithHours out;
   if (!valid_client_id(event_id)) {
     out.event.error = not_found(ErrorCode::event_not_found);
@@ -79,7 +79,7 @@ Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id) {
   co_return out;
 }
 
-Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid) {
+Co<Loaded<Reservation>> load_reservation(ApiServices& s, std::string rid) {
   if (!valid_minted_id(rid)) co_return Loaded<Reservation>{std::nullopt, not_found(ErrorCode::reservation_not_found)};
   co_return co_await load<Reservation>(s, keys::reservation(rid), ErrorCode::reservation_not_found, reservation_from_storage);
 }
@@ -93,7 +93,7 @@ MaybeAvailability availability_of(const KvItem& item) {
   return out;
 }
 
-Co<MaybeAvailability> load_availability(Services& s, std::string expert_id) {
+Co<MaybeAvailability> load_availability(ApiServices& s, std::string expert_id) {
   ReadResult snap = co_await s.store.read_one(keys::availability(expert_id));
   if (snap.status != StoreStatus::Ok) co_return MaybeAvailability{};
   co_return availability_of(snap.items[0]);

@@ -7,7 +7,7 @@
 #include "slotguard/booking/availability.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/base/http_types.h"
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
@@ -17,8 +17,8 @@ struct Loaded {
   HttpResponse error;  // what to answer when record is empty
 };
 
-Co<Loaded<EventType>> load_event(Services& s, std::string event_id);
-Co<Loaded<Reservation>> load_reservation(Services& s, std::string rid);
+Co<Loaded<EventType>> load_event(ApiServices& s, std::string event_id);
+Co<Loaded<Reservation>> load_reservation(ApiServices& s, std::string rid);
 
 // An expert's availability may be absent: then every aligned start is offered.
 // ok = false when the store failed or the stored document cannot be read.
@@ -28,7 +28,7 @@ struct MaybeAvailability {
   const Availability* get() const { return document ? &*document : nullptr; }
 };
 MaybeAvailability availability_of(const KvItem& item);
-Co<MaybeAvailability> load_availability(Services& s, std::string expert_id);
+Co<MaybeAvailability> load_availability(ApiServices& s, std::string expert_id);
 
 // An event type and its expert's availability, in one read when the instance already
 // knows the event's expert (two otherwise).
@@ -36,6 +36,6 @@ struct EventWithHours {
   Loaded<EventType> event;
   MaybeAvailability hours;
 };
-Co<EventWithHours> load_event_with_hours(Services& s, std::string event_id);
+Co<EventWithHours> load_event_with_hours(ApiServices& s, std::string event_id);
 
 }  // namespace slotguard::api

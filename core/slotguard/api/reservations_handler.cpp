@@ -13,7 +13,7 @@
 #include "slotguard/base/sg_assert.h"
 #include "slotguard/base/sha256.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 #include "slotguard/base/utf8.h"
 
@@ -151,9 +151,28 @@ bool valid_idempotency_key(const std::string& k) {
   return true;
 }
 
+// What a hold's request answers once its checkout was opened (or could not be).
+HttpResponse checkout_answer(const CheckoutOutcome& out, bool replayed) {
+  using Kind = CheckoutOutcome::Kind;
+  switch (out.kind) {
+    case Kind::Linked: {
+      HttpResponse res = reservation_body(201, *out.reservation);
+      if (replayed) res.headers.emplace_back("Idempotent-Replayed", "true");
+      return res;
+    }
+    case Kind::Deferred: return provider_unavailable();
+    case Kind::Refused:
+      return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session; the slot was not kept");
+    case Kind::Released: return error_response(ErrorCode::reservation_released, "the hold was released before checkout could open");
+    case Kind::Busy: return contention();
+    case Kind::StoreError: return store_unavailable();
+  }
+  return store_unavailable();
+}
+
 // The same key with the same request replays; the answer follows the reservation's
 // current state, so a replay after a crash finishes what the first attempt began.
-Co<HttpResponse> replay(Services& s, std::string rid) {
+Co<HttpResponse> replay(ApiServices& s, std::string rid) {
   Loaded<Reservation> loaded = co_await load_reservation(s, std::move(rid));
   if (!loaded.record) co_return store_unavailable();  // the key's record must exist
   std::optional<Reservation>& r = loaded.record;
@@ -163,7 +182,7 @@ Co<HttpResponse> replay(Services& s, std::string rid) {
         r->release_reason == release_reason_name(ReleaseReason::payment_provider_error))
       co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session; the slot was not kept");
     if (r->status == ReservationStatus::PendingPayment && r->active_at(s.now()))
-      co_return co_await open_checkout(s, std::move(*r), true);
+      co_return checkout_answer(co_await open_checkout(s, std::move(*r)), true);
     co_return error_response(ErrorCode::reservation_released, "the hold ended before checkout could open");
   }
   HttpResponse res = reservation_body(201, *r);
@@ -185,7 +204,7 @@ std::optional<IdempotencyRecord> read_idempotency(const KvItem& item) {
 
 // A request whose Idempotency-Key has a record: the same request replays, another
 // one is refused.
-Co<HttpResponse> replay_under_key(Services& s, KvItem record, std::string fingerprint) {
+Co<HttpResponse> replay_under_key(ApiServices& s, KvItem record, std::string fingerprint) {
   auto rec = read_idempotency(record);
   if (!rec) co_return store_unavailable();
   if (rec->fingerprint != fingerprint)
@@ -223,7 +242,7 @@ using FirstRead = std::variant<EventAtHand, HttpResponse>;
 
 // The first pass takes the event type from the instance's cache when it is there;
 // the hold's commit then checks its version (decide_hold).
-Co<FirstRead> read_event_or_replay(Services& s, const CreateRequest& in, bool may_use_cache) {
+Co<FirstRead> read_event_or_replay(ApiServices& s, const CreateRequest& in, bool may_use_cache) {
   EventAtHand at;
   if (const EventCache::Entry* cached = may_use_cache ? s.events.find(in.event_id) : nullptr)
     at = EventAtHand{cached->event, cached->version, true};
@@ -266,7 +285,7 @@ std::optional<HttpResponse> clock_refusal(const EventType& event, const CreateRe
   return std::nullopt;
 }
 
-Reservation new_hold(Services& s, const CreateRequest& in, const EventType& event, int64_t now) {
+Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& event, int64_t now) {
   Reservation r;
   r.id = s.time_ordered_id("rsv_");
   r.event_id = event.id;
@@ -349,7 +368,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
 using HoldResult = std::variant<Reservation, Refused>;
 
 // Decide in the transaction: the hold as committed, or why there is none.
-Co<HoldResult> hold_slot(Services& s, HoldTerms terms, NewSpan where) {
+Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
   std::optional<Refused> why;
   const Config& cfg = s.cfg;
   Decide decide = [&cfg, &terms, &why](const TxnView& v) { return decide_hold(cfg, terms, v, why); };
@@ -367,7 +386,7 @@ Co<HoldResult> hold_slot(Services& s, HoldTerms terms, NewSpan where) {
 }
 
 // The answer to a hold refused for a reason the request cannot retry past by itself.
-HttpResponse hold_refused(Services& s, const Refused& no) {
+HttpResponse hold_refused(ApiServices& s, const Refused& no) {
   switch (no.why) {
     case Refusal::NotOffered: return error_response(ErrorCode::slot_not_offered, slot_rule_message(no.rule));
     case Refusal::TooManyHolds:
@@ -390,11 +409,11 @@ HttpResponse hold_refused(Services& s, const Refused& no) {
 // Open checkout for the new hold, or answer why there is none. (`held` by reference:
 // g++ 12 mis-copies optional coroutine arguments, see NewSpan, and a variant is the
 // same kind of union.)
-Co<HttpResponse> answer_hold(Services& s, const CreateRequest& in, HoldResult& held) {
+Co<HttpResponse> answer_hold(ApiServices& s, const CreateRequest& in, HoldResult& held) {
   if (Reservation* r = std::get_if<Reservation>(&held)) {
     s.metrics.add(Metric::holds_created_total);
     s.log(LogLevel::Info, "hold_created", {{"reservation_id", r->id}, {"event_id", r->event_id}});
-    co_return co_await open_checkout(s, std::move(*r), false);
+    co_return checkout_answer(co_await open_checkout(s, std::move(*r)), false);
   }
   const Refused& no = std::get<Refused>(held);
   if (no.why != Refusal::KeyRaced) co_return hold_refused(s, no);
@@ -406,7 +425,7 @@ Co<HttpResponse> answer_hold(Services& s, const CreateRequest& in, HoldResult& h
 
 }  // namespace
 
-Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
+Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
   HttpResponse error;
   std::optional<CreateRequest> in = parse_create(req, error);
   if (!in) co_return error;
@@ -435,7 +454,7 @@ Co<HttpResponse> create_reservation(Services& s, const HttpRequest& req) {
   }
 }
 
-Co<HttpResponse> get_reservation(Services& s, std::string rid) {
+Co<HttpResponse> get_reservation(ApiServices& s, std::string rid) {
   Loaded<Reservation> r = co_await load_reservation(s, std::move(rid));
   if (!r.record) co_return r.error;
   co_return reservation_body(200, *r.record);
@@ -464,7 +483,7 @@ std::optional<bool> unpaid_only(const HttpRequest& req) {
 }
 }  // namespace
 
-Co<HttpResponse> cancel_reservation(Services& s, const HttpRequest& req, std::string rid) {
+Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   const std::optional<bool> only_unpaid = unpaid_only(req);
   if (!only_unpaid) co_return validation_failed("the only query parameter is unpaid_only=true");
@@ -537,7 +556,7 @@ EventType as_booked(EventType ev, const Reservation& r) {
 }
 }  // namespace
 
-Co<HttpResponse> reschedule_reservation(Services& s, const HttpRequest& req, std::string rid) {
+Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   HttpResponse error;
   auto body = parse_object_body(req, error);

@@ -90,7 +90,7 @@ bool admin_authorised(const HttpRequest& req, const Config& cfg) {
          constant_time_equal(std::string_view(*auth).substr(kBearer.size()), cfg.admin_token);
 }
 
-std::optional<HttpResponse> require_admin(Services& s, const HttpRequest& req) {
+std::optional<HttpResponse> require_admin(ApiServices& s, const HttpRequest& req) {
   if (admin_authorised(req, s.cfg)) return std::nullopt;
   HttpResponse r = error_response(ErrorCode::unauthorized, "a valid admin bearer token is required");
   r.headers.emplace_back("WWW-Authenticate", "Bearer");

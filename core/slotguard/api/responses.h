@@ -9,7 +9,7 @@
 #include "slotguard/api/errors.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/base/http_types.h"
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
@@ -42,7 +42,7 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 std::optional<HttpResponse> read_time_range(const QueryParams& params, int64_t max_days, TimeRange& out);
 
 // Bearer token compared in constant time; nullopt when authorised.
-std::optional<HttpResponse> require_admin(Services& s, const HttpRequest& req);
+std::optional<HttpResponse> require_admin(ApiServices& s, const HttpRequest& req);
 bool admin_authorised(const HttpRequest& req, const Config& cfg);
 
 }  // namespace slotguard::api

@@ -1,7 +1,7 @@
 #include "slotguard/api/retention.h"
 
 #include "slotguard/booking/domain.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard::api {
 
@@ -9,12 +9,12 @@ namespace {
 
 constexpr size_t kPurgeBatch = 100;
 
-Co<ListResult> list_due(Services& s, std::string_view prefix, int64_t now_ms) {
+Co<ListResult> list_due(ApiServices& s, std::string_view prefix, int64_t now_ms) {
   co_return co_await s.store.list(std::string(prefix), std::string(prefix) + keys::padded(now_ms + 1, 13), kPurgeBatch);
 }
 
 // The record and everything that points at it, if it is still finished.
-Co<bool> purge_reservation(Services& s, std::string purge_key, std::string rid) {
+Co<bool> purge_reservation(ApiServices& s, std::string purge_key, std::string rid) {
   const std::string rkey = keys::reservation(rid);
   ReadResult snap = co_await s.store.read_one(rkey);
   if (snap.status != StoreStatus::Ok) co_return false;
@@ -37,7 +37,7 @@ Co<bool> purge_reservation(Services& s, std::string purge_key, std::string rid) 
 
 }  // namespace
 
-Co<bool> purge_due(Services& s, int64_t now_ms, PurgeCounts& n) {
+Co<bool> purge_due(ApiServices& s, int64_t now_ms, PurgeCounts& n) {
   ListResult due = co_await list_due(s, keys::kPurgePrefix, now_ms);
   if (due.status != StoreStatus::Ok) co_return false;
   n.more |= due.page.more;

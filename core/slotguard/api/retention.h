@@ -4,7 +4,7 @@
 // (payment_effects.cpp). Confirmed reservations and refunds still owed are never
 // purged. Each removal is one commit conditional on the record as read.
 #pragma once
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
@@ -15,6 +15,6 @@ struct PurgeCounts {
 
 // Removes what is due at now_ms, a bounded batch of each kind. False when the store
 // failed (what was removed stays removed).
-Co<bool> purge_due(Services& s, int64_t now_ms, PurgeCounts& n);
+Co<bool> purge_due(ApiServices& s, int64_t now_ms, PurgeCounts& n);
 
 }  // namespace slotguard::api

@@ -36,11 +36,11 @@ HttpResponse preflight(const std::string& origin) {
   return r;
 }
 
-Co<HttpResponse> dispatch(Services& s, const HttpRequest& req);
+Co<HttpResponse> dispatch(ApiServices& s, const HttpRequest& req);
 
 }  // namespace
 
-Co<HttpResponse> route(Services& s, const HttpRequest& req) {
+Co<HttpResponse> route(ApiServices& s, const HttpRequest& req) {
   const std::string* origin = req.header("origin");
   const bool cors = origin_allowed(s.cfg, origin);
   if (cors && req.method == "OPTIONS" && req.path.rfind("/v1/", 0) == 0) co_return preflight(*origin);
@@ -57,7 +57,7 @@ namespace {
 
 // The route table (routes.h) decides; the admin check runs here, once, for every
 // route the table marks Admin.
-Co<HttpResponse> dispatch(Services& s, const HttpRequest& req) {
+Co<HttpResponse> dispatch(ApiServices& s, const HttpRequest& req) {
   if (req.path.size() > 1024) co_return error_response(ErrorCode::uri_too_long, "the path is too long");
   const RouteMatch m = match_route(req.method, req.path);
   if (!m.route && !m.allow.empty()) co_return method_not_allowed(m.allow);

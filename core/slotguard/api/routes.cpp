@@ -14,12 +14,12 @@ namespace {
 using enum Auth;
 using enum ScopeKind;
 
-Co<HttpResponse> healthz(Services&, const HttpRequest&, const PathArgs&) {
+Co<HttpResponse> healthz(ApiServices&, const HttpRequest&, const PathArgs&) {
   JsonWriter body;
   co_return json_response(200, body.object().field("status", "ok").end_object());
 }
 
-Co<HttpResponse> metrics_text(Services& s, const HttpRequest&, const PathArgs&) {
+Co<HttpResponse> metrics_text(ApiServices& s, const HttpRequest&, const PathArgs&) {
   HttpResponse r;
   r.headers.emplace_back("Content-Type", "text/plain; version=0.0.4");
   r.body = s.metrics.prometheus_text();
@@ -27,9 +27,9 @@ Co<HttpResponse> metrics_text(Services& s, const HttpRequest&, const PathArgs&) 
 }
 
 // Adapters from the table's one handler shape to each handler's own arguments.
-#define SG_REQ(fn) [](Services& s, const HttpRequest& r, const PathArgs&) { return fn(s, r); }
-#define SG_ID(fn) [](Services& s, const HttpRequest&, const PathArgs& a) { return fn(s, a[0]); }
-#define SG_REQ_ID(fn) [](Services& s, const HttpRequest& r, const PathArgs& a) { return fn(s, r, a[0]); }
+#define SG_REQ(fn) [](ApiServices& s, const HttpRequest& r, const PathArgs&) { return fn(s, r); }
+#define SG_ID(fn) [](ApiServices& s, const HttpRequest&, const PathArgs& a) { return fn(s, a[0]); }
+#define SG_REQ_ID(fn) [](ApiServices& s, const HttpRequest& r, const PathArgs& a) { return fn(s, r, a[0]); }
 
 // The one list of routes. docs/openapi.yaml is checked against it (tests/conformance).
 const std::array kRoutes = {
@@ -59,15 +59,15 @@ const std::array kRoutes = {
     Route{"busy.list", "GET", "/v1/experts/{expert_id}/busy", Admin, Expert, kSmallBodyBytes, false,
           SG_REQ_ID(list_busy)},
     Route{"busy.put", "PUT", "/v1/experts/{expert_id}/busy/{block_id}", Admin, Expert, kHostBodyLimit, false,
-          [](Services& s, const HttpRequest& r, const PathArgs& a) { return put_busy(s, r, a[0], a[1]); }},
+          [](ApiServices& s, const HttpRequest& r, const PathArgs& a) { return put_busy(s, r, a[0], a[1]); }},
     Route{"busy.delete", "DELETE", "/v1/experts/{expert_id}/busy/{block_id}", Admin, Expert, kSmallBodyBytes, false,
-          [](Services& s, const HttpRequest&, const PathArgs& a) { return delete_busy(s, a[0], a[1]); }},
+          [](ApiServices& s, const HttpRequest&, const PathArgs& a) { return delete_busy(s, a[0], a[1]); }},
     Route{"stripe.webhook", "POST", "/v1/stripe/webhook", Stripe, Webhook, kHostBodyLimit, false,
           SG_REQ(stripe_webhook)},
     Route{"maintenance.sweep", "POST", "/v1/maintenance/sweep", Admin, Everywhere, kHostBodyLimit, false,
-          [](Services& s, const HttpRequest&, const PathArgs&) { return sweep(s); }},
+          [](ApiServices& s, const HttpRequest&, const PathArgs&) { return sweep(s); }},
     Route{"maintenance.notify", "POST", "/v1/maintenance/notify", Admin, Everywhere, kHostBodyLimit, false,
-          [](Services& s, const HttpRequest&, const PathArgs&) { return deliver_notifications(s); }},
+          [](ApiServices& s, const HttpRequest&, const PathArgs&) { return deliver_notifications(s); }},
 };
 
 #undef SG_REQ

@@ -14,12 +14,12 @@
 
 #include "slotguard/base/http_types.h"
 #include "slotguard/host/config.h"
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
 using PathArgs = std::vector<std::string>;
-using RouteHandler = Co<HttpResponse> (*)(Services&, const HttpRequest&, const PathArgs&);
+using RouteHandler = Co<HttpResponse> (*)(ApiServices&, const HttpRequest&, const PathArgs&);
 
 enum class Auth : uint8_t {
   Public,  // anyone; the handler decides per record (guests act on their own bookings)

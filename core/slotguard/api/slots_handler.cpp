@@ -8,7 +8,7 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 
 namespace slotguard::api {
@@ -18,7 +18,7 @@ constexpr int64_t kMaxRangeDays = 7;
 constexpr size_t kListPage = 256;
 }  // namespace
 
-Co<HttpResponse> get_slots(Services& s, const HttpRequest& req, std::string event_id) {
+Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string event_id) {
   std::vector<std::pair<std::string, std::string>> params;
   if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   TimeRange range;

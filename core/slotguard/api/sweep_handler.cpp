@@ -4,13 +4,14 @@
 // conditional transaction or an idempotent Stripe call, so sweeps may overlap each
 // other and live traffic. Each run does bounded work and says whether more remains.
 // Last, it removes what retention lets go (retention.h).
+#include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/api/retention.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard::api {
 
@@ -20,7 +21,7 @@ constexpr size_t kBatch = 100;
 // A hold younger than this may still be creating its session in another request.
 constexpr int64_t kUnlinkedAfterMs = 2 * kMinuteMs;
 
-Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
+Co<TxnOutcome> release_if_expired(ApiServices& s, std::string rid) {
   Decide decide = [](const TxnView& v) {
     if (v.current && v.current->expires_at > v.now) return TxnPlan();
     return release_pending(v.current, ReleaseReason::hold_expired);
@@ -33,8 +34,9 @@ Co<TxnOutcome> release_if_expired(Services& s, std::string rid) {
 // lost; if so, close it. If none was, Stripe refuses the stale expires_at and nothing
 // is payable. (Earlier attempts ended in a 5xx that Stripe keeps under their keys, so
 // they created nothing.)
-Co<bool> close_orphan_session(Services& s, Reservation r) {
-  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(r),
+Co<bool> close_orphan_session(ApiServices& s, Reservation r) {
+  StripeApi stripe(s);
+  StripeResult res = co_await stripe.post("/v1/checkout/sessions", checkout_session_form(r),
                                             checkout_idempotency_key(r.id, r.checkout_attempt));
   auto sid = res.ok() ? get_string(res.object, "id") : std::nullopt;
   if (!sid) co_return false;
@@ -48,7 +50,7 @@ struct SweepCounts {
 
 // Step 1: holds past their expiry, released and their sessions closed. Each step
 // answers false when the store cannot list its work.
-Co<bool> release_expired(Services& s, int64_t now, SweepCounts& n) {
+Co<bool> release_expired(ApiServices& s, int64_t now, SweepCounts& n) {
   ListResult expired = co_await s.store.list(std::string(keys::kHoldPrefix),
                                              std::string(keys::kHoldPrefix) + keys::padded(now + 1, 13), kBatch);
   if (expired.status != StoreStatus::Ok) co_return false;
@@ -73,7 +75,7 @@ Co<bool> release_expired(Services& s, int64_t now, SweepCounts& n) {
 }
 
 // Step 2: live holds whose session never got linked (the creating request died).
-Co<bool> finish_unlinked(Services& s, int64_t now, SweepCounts& n) {
+Co<bool> finish_unlinked(ApiServices& s, int64_t now, SweepCounts& n) {
   ListResult unlinked = co_await s.store.list(std::string(keys::kUnlinkedPrefix),
                                               std::string(keys::kUnlinkedPrefix) + keys::padded(now - kUnlinkedAfterMs, 13), kBatch);
   if (unlinked.status != StoreStatus::Ok) co_return false;
@@ -81,19 +83,21 @@ Co<bool> finish_unlinked(Services& s, int64_t now, SweepCounts& n) {
   for (const auto& item : unlinked.page.items) {
     std::optional<Reservation> r = (co_await load_reservation(s, item.value)).record;
     if (!r || r->status != ReservationStatus::PendingPayment || !r->checkout_session_id.empty()) continue;
-    HttpResponse res = co_await open_checkout(s, std::move(*r), false);
-    // 201: linked now; 503: Stripe did not answer and the hold stays for the next
-    // sweep; anything else released it.
-    const char* outcome = res.status == 201 ? "linked" : res.status == 503 ? "kept" : "released";
+    const CheckoutOutcome::Kind kind = (co_await open_checkout(s, std::move(*r))).kind;
+    // Linked now; kept when Stripe or the store did not answer (the next sweep tries
+    // again); released otherwise.
+    using Kind = CheckoutOutcome::Kind;
+    const bool kept = kind == Kind::Deferred || kind == Kind::Busy || kind == Kind::StoreError;
+    const char* outcome = kind == Kind::Linked ? "linked" : kept ? "kept" : "released";
     s.metrics.add(Metric::unlinked_holds_total, std::string("outcome=\"") + outcome + "\"");
-    res.status == 201 ? ++n.linked : ++n.failed;
+    kind == Kind::Linked ? ++n.linked : ++n.failed;
   }
   co_return true;
 }
 
 // Step 3: refunds decided but not confirmed by Stripe, due now. A failure moves its
 // entry later (back-off), so failing refunds never hide the ones behind them.
-Co<bool> retry_refunds(Services& s, int64_t now, SweepCounts& n) {
+Co<bool> retry_refunds(ApiServices& s, int64_t now, SweepCounts& n) {
   ListResult refunds = co_await s.store.list(std::string(keys::kRefundQueuePrefix),
                                              std::string(keys::kRefundQueuePrefix) + keys::padded(now + 1, 13), kBatch);
   if (refunds.status != StoreStatus::Ok) co_return false;
@@ -109,7 +113,7 @@ Co<bool> retry_refunds(Services& s, int64_t now, SweepCounts& n) {
 
 }  // namespace
 
-Co<HttpResponse> sweep(Services& s) {
+Co<HttpResponse> sweep(ApiServices& s) {
   const int64_t now = s.now();
   SweepCounts n;
 

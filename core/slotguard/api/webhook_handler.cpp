@@ -1,9 +1,10 @@
 // POST /v1/stripe/webhook: verify the signature over the raw body, then apply the
 // event's effect exactly once (see payment_effects.h).
+#include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
 #include "slotguard/api/responses.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
 
 namespace slotguard::api {
@@ -88,7 +89,7 @@ SessionFields read_session(const JsonValue& session) {
 
 // The reservation an event is about: our own id travels in the session's metadata
 // and client_reference_id, so events that beat the link still find it.
-Co<std::string> find_reservation(Services& s, const SessionFields& session) {
+Co<std::string> find_reservation(ApiServices& s, const SessionFields& session) {
   std::string rid = session.facts.metadata_reservation_id;
   if (rid.empty()) rid = session.client_reference_id;
   if (!rid.empty() || session.facts.id.empty()) co_return rid;
@@ -99,10 +100,11 @@ Co<std::string> find_reservation(Services& s, const SessionFields& session) {
 
 // How long to keep a Multibanco hold: the voucher's own expiry, read from the
 // PaymentIntent, plus the grace period; a configured default when Stripe is silent.
-Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
+Co<int64_t> voucher_hold_until(ApiServices& s, std::string pi_id) {
   const int64_t fallback = s.now() + s.cfg.multibanco_default_hold_minutes * kMinuteMs;
   if (pi_id.empty()) co_return fallback;
-  StripeResult pi = co_await s.stripe.get("/v1/payment_intents/" + pi_id);
+  StripeApi stripe(s);
+  StripeResult pi = co_await stripe.get("/v1/payment_intents/" + pi_id);
   if (!pi.ok()) co_return fallback;
   const JsonValue* next = get_object(pi.object, "next_action");
   const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
@@ -112,7 +114,7 @@ Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
 }
 
 // The effect of a checkout.session.<what> event on the reservation it is about.
-Co<EffectResult> apply_session_event(Services& s, EventRef ev, const SessionFields& session, std::string what) {
+Co<EffectResult> apply_session_event(ApiServices& s, EventRef ev, const SessionFields& session, std::string what) {
   const SessionFacts& facts = session.facts;
   const std::string rid = co_await find_reservation(s, session);
   const std::string& paid = session.payment_status;
@@ -159,7 +161,7 @@ bool safe_id(const std::string& id) {
 
 }  // namespace
 
-Co<HttpResponse> stripe_webhook(Services& s, const HttpRequest& req) {
+Co<HttpResponse> stripe_webhook(ApiServices& s, const HttpRequest& req) {
   if (s.cfg.webhook_secrets.empty())
     co_return error_response(ErrorCode::webhook_not_configured, "no webhook signing secret is configured");
   if (req.body.size() > 512 * 1024) co_return error_response(ErrorCode::payload_too_large, "the event exceeds 512 KiB");

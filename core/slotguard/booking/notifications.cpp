@@ -3,7 +3,7 @@
 #include "slotguard/base/backoff.h"
 #include "slotguard/base/json.h"
 #include "slotguard/base/sg_assert.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard {
 namespace {

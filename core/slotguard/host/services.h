@@ -1,5 +1,7 @@
-// What a running task can reach: its host calls, the configuration, the clock and
-// logs, and the instance's counters.
+// What a running task can reach from its host: the store, the configuration, the
+// clock and logs, and the instance's counters. The parts above add theirs: payments
+// build their Stripe client from it (payments/stripe/stripe_api.h), and the API adds the
+// instance's event cache (api/api_services.h).
 #pragma once
 #include <cstddef>
 #include <initializer_list>
@@ -8,12 +10,10 @@
 #include <type_traits>
 
 #include "slotguard/host/config.h"
-#include "slotguard/booking/event_cache.h"
 #include "slotguard/host/host_env.h"
 #include "slotguard/base/json.h"
 #include "slotguard/base/metrics.h"
 #include "slotguard/host/store_client.h"
-#include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/base/task.h"
 
 namespace slotguard {
@@ -39,9 +39,7 @@ struct Services {
   const Config& cfg;
   HostEnv& env;
   Metrics& metrics;
-  EventCache& events;  // the instance's, shared by its tasks
   StoreClient store{ctx};
-  StripeApi stripe{ctx, cfg};
 
   int64_t now() { return env.now_ms(); }
   // One JSON object per line, built by the JSON library so that no value can break

@@ -5,7 +5,7 @@
 #include "slotguard/base/planted_defects.h"
 #include "slotguard/base/sg_assert.h"
 #include "slotguard/ledger/slot_ledger.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard {
 namespace {

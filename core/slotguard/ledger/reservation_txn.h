@@ -40,7 +40,6 @@ struct TxnPlan {
   enum class Kind { NoChange, Write, ExtrasOnly, Reject } kind = Kind::NoChange;
   Reservation next;                       // for Write
   std::vector<KvMutation> extra_mutations;
-  int tag = 0;                            // free for the caller: why it rejected, etc.
 };
 
 using Decide = std::function<TxnPlan(const TxnView&)>;

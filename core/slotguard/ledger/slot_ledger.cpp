@@ -4,7 +4,7 @@
 
 #include "slotguard/base/json.h"
 #include "slotguard/base/sg_assert.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 namespace slotguard {
 

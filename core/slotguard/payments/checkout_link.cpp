@@ -3,21 +3,26 @@
 #include <algorithm>
 
 #include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/base/planted_defects.h"
-#include "slotguard/api/responses.h"
 #include "slotguard/base/sg_assert.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
-namespace slotguard::api {
+namespace slotguard {
 
 namespace {
 
 // Instances' clocks and Stripe's may disagree by this much; expiries keep it spare.
 constexpr int64_t kClockSlackMs = 30'000;
 
-HttpResponse with_replay_header(HttpResponse r, bool replayed) {
-  if (replayed) r.headers.emplace_back("Idempotent-Replayed", "true");
-  return r;
+using Kind = CheckoutOutcome::Kind;
+
+CheckoutOutcome linked(const Reservation& r) { return {Kind::Linked, r}; }
+CheckoutOutcome ended(Kind k) { return {k, std::nullopt}; }
+
+// A transaction that could not run: the store's trouble, as an outcome.
+CheckoutOutcome store_trouble(const TxnOutcome& t) {
+  return ended(t.kind == TxnOutcome::Kind::Busy ? Kind::Busy : Kind::StoreError);
 }
 
 std::string stripe_error_name(const StripeResult& res) {
@@ -72,23 +77,23 @@ Co<TxnOutcome> next_attempt(Services& s, std::string rid, int64_t seen_attempt, 
 }
 
 // A hold whose state moved on while this request worked: answer from what it is now.
-HttpResponse answer_from_state(const Reservation& r, int64_t now, bool replayed) {
+CheckoutOutcome outcome_from_state(const Reservation& r, int64_t now) {
   if (r.status == ReservationStatus::PendingPayment && r.active_at(now) && !r.checkout_session_id.empty())
-    return with_replay_header(reservation_body(201, r), replayed);
-  if (r.status == ReservationStatus::PendingPayment && r.active_at(now)) return provider_unavailable();
-  return error_response(ErrorCode::reservation_released, "the hold was released before checkout could open");
+    return linked(r);
+  if (r.status == ReservationStatus::PendingPayment && r.active_at(now)) return ended(Kind::Deferred);
+  return ended(Kind::Released);
 }
 
 // Stripe gave no usable session: the hold stays for the replay or the sweep when the
 // answer may be transient, and is released when Stripe refused for good.
-Co<HttpResponse> checkout_failed(Services& s, const Reservation& held, const StripeResult& res, bool replayed) {
+Co<CheckoutOutcome> checkout_failed(Services& s, const Reservation& held, const StripeResult& res) {
   s.log(LogLevel::Warn, "checkout_create_failed",
         {{"reservation_id", held.id}, {"stripe_status", res.http_status}, {"stripe_error", stripe_error_name(res)}});
   if (planted(Defect::release_on_transient)) {
     TxnOutcome rel = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(),
                                                   release_decision(ReleaseReason::payment_provider_error, false));
     (void)rel;
-    co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session");
+    co_return ended(Kind::Refused);
   }
   if (res.transient() || res.expiry_refused()) {
     // Another request may be creating this very session (409), or Stripe may have
@@ -100,17 +105,17 @@ Co<HttpResponse> checkout_failed(Services& s, const Reservation& held, const Str
       (void)moved;  // if this fails, the next try sees the old key's 5xx and tries again
     }
     s.metrics.add(Metric::checkout_deferred_total);
-    co_return provider_unavailable();
+    co_return ended(Kind::Deferred);
   }
   TxnOutcome rel = co_await release_unlinked(s, held.id, ReleaseReason::payment_provider_error);
   if (rel.kind == TxnOutcome::Kind::NoChange && rel.reservation && !rel.reservation->checkout_session_id.empty())
-    co_return answer_from_state(*rel.reservation, s.now(), replayed);  // a twin linked it meanwhile
-  co_return error_response(ErrorCode::payment_provider_error, "the payment provider could not open a checkout session; the slot was not kept");
+    co_return outcome_from_state(*rel.reservation, s.now());  // a twin linked it meanwhile
+  co_return ended(Kind::Refused);
 }
 
 // Links the created session to the hold while the hold is still live and unlinked; a
 // session that no hold can use any more is closed.
-Co<HttpResponse> link_session(Services& s, const Reservation& held, std::string sid, std::string link, bool replayed) {
+Co<CheckoutOutcome> link_session(Services& s, const Reservation& held, std::string sid, std::string link) {
   Decide decide = [sid, link](const TxnView& v) {
     TxnPlan plan;
     // Only a hold that is still live gets its session; one that lapsed while Stripe
@@ -124,22 +129,21 @@ Co<HttpResponse> link_session(Services& s, const Reservation& held, std::string 
     plan.next.checkout_url = link;
     return plan;
   };
-  TxnOutcome linked = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
-  if (linked.kind == TxnOutcome::Kind::Busy) co_return contention();
-  if (linked.kind != TxnOutcome::Kind::Written && linked.kind != TxnOutcome::Kind::NoChange) co_return store_unavailable();
-  const Reservation& now_r = *linked.reservation;
+  TxnOutcome done = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
+  if (done.kind != TxnOutcome::Kind::Written && done.kind != TxnOutcome::Kind::NoChange) co_return store_trouble(done);
+  const Reservation& now_r = *done.reservation;
   const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());
-  if (linked.kind == TxnOutcome::Kind::Written) {
+  if (done.kind == TxnOutcome::Kind::Written) {
     SG_ASSERT(now_r.checkout_session_id == sid && now_r.session_expires_at < now_r.expires_at);
     s.log(LogLevel::Info, "checkout_linked", {{"reservation_id", held.id}, {"session_id", sid}});
-    co_return with_replay_header(reservation_body(201, now_r), replayed);
+    co_return linked(now_r);
   }
-  if (live && now_r.checkout_session_id == sid) co_return with_replay_header(reservation_body(201, now_r), replayed);
+  if (live && now_r.checkout_session_id == sid) co_return linked(now_r);
   // Released or lapsed while Stripe was answering, or another attempt linked its own
   // session first: this session is nobody's, so close it.
   co_await expire_checkout(s, sid);
-  if (live && !now_r.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, now_r), replayed);
-  co_return error_response(ErrorCode::reservation_released, "the hold was released before checkout could open");
+  if (live && !now_r.checkout_session_id.empty()) co_return linked(now_r);
+  co_return ended(Kind::Released);
 }
 
 }  // namespace
@@ -163,35 +167,36 @@ Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reas
 }
 
 Co<bool> expire_checkout(Services& s, std::string session_id) {
-  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions/" + percent_encode(session_id) + "/expire",
+  StripeApi stripe(s);
+  StripeResult res = co_await stripe.post("/v1/checkout/sessions/" + percent_encode(session_id) + "/expire",
                                             FormBody(), "slotguard-expire-" + session_id);
   if (!res.ok())
     s.log(LogLevel::Warn, "checkout_expire_failed", {{"session_id", session_id}, {"stripe_error", stripe_error_name(res)}});
   co_return res.ok();
 }
 
-Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed) {
-  if (!held.checkout_session_id.empty()) co_return with_replay_header(reservation_body(201, held), replayed);
+Co<CheckoutOutcome> open_checkout(Services& s, Reservation held) {
+  if (!held.checkout_session_id.empty()) co_return linked(held);
 
   // A create that comes later than planned (a replay, the sweep) would send an expiry
   // Stripe refuses as too close: start a new attempt with later expiries first.
   if (held.session_expires_at < s.now() + kStripeMinSessionLeadMs + kClockSlackMs) {
-    if (s.now() - held.created_at > kMaxCheckoutOpenDelayMs) co_return provider_unavailable();
+    if (s.now() - held.created_at > kMaxCheckoutOpenDelayMs) co_return ended(Kind::Deferred);
     TxnOutcome renewed = co_await next_attempt(s, held.id, held.checkout_attempt, true);
-    if (renewed.kind == TxnOutcome::Kind::Busy) co_return contention();
     if (renewed.kind != TxnOutcome::Kind::Written && renewed.kind != TxnOutcome::Kind::NoChange)
-      co_return store_unavailable();
-    if (renewed.kind == TxnOutcome::Kind::NoChange) co_return answer_from_state(*renewed.reservation, s.now(), replayed);
+      co_return store_trouble(renewed);
+    if (renewed.kind == TxnOutcome::Kind::NoChange) co_return outcome_from_state(*renewed.reservation, s.now());
     held = *renewed.reservation;
   }
 
-  StripeResult res = co_await s.stripe.post("/v1/checkout/sessions", checkout_session_form(held),
+  StripeApi stripe(s);
+  StripeResult res = co_await stripe.post("/v1/checkout/sessions", checkout_session_form(held),
                                             checkout_idempotency_key(held.id, held.checkout_attempt));
   std::optional<std::string_view> session_id, url;
   if (res.ok()) read_created_session(res.object, session_id, url);
   if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id))
-    co_return co_await checkout_failed(s, held, res, replayed);
-  co_return co_await link_session(s, held, std::string(*session_id), std::string(*url), replayed);
+    co_return co_await checkout_failed(s, held, res);
+  co_return co_await link_session(s, held, std::string(*session_id), std::string(*url));
 }
 
-}  // namespace slotguard::api
+}  // namespace slotguard

@@ -13,7 +13,7 @@
 #include "slotguard/ledger/reservation_txn.h"
 #include "slotguard/host/services.h"
 
-namespace slotguard::api {
+namespace slotguard {
 
 // Stripe refuses a Checkout Session whose expires_at is less than 30 minutes away.
 inline constexpr int64_t kStripeMinSessionLeadMs = 30 * kMinuteMs;
@@ -24,15 +24,24 @@ inline constexpr int64_t kMaxCheckoutOpenDelayMs = 10 * kMinuteMs;
 // Sets a new hold's session expiry and hold expiry from `now` (see the .cpp).
 void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r);
 
+// How opening a hold's checkout ended. The flow decides; the API turns each kind into
+// its answer (api/reservations_handler.cpp, checkout_answer), the sweep into a count.
+struct CheckoutOutcome {
+  enum class Kind {
+    Linked,      // the hold has its session (linked now, or earlier by a twin): `reservation`
+    Deferred,    // Stripe's answer may be transient: the hold stays, and a replay with the
+                 // same Idempotency-Key or the sweep finishes the link
+    Refused,     // Stripe refused for good: the unlinked hold was released
+    Released,    // the hold ended while Stripe was answering
+    Busy,        // the store is too contended
+    StoreError,  // the store failed
+  } kind = Kind::StoreError;
+  std::optional<Reservation> reservation;  // Linked only
+};
+
 // Creates (or, under the same idempotency key, re-fetches) the session for a pending
-// hold and links it. Answers:
-//   201 with the reservation and checkout URL (linked now, or earlier by a twin);
-//   503 payment_provider_unavailable + Retry-After on a transient Stripe answer (the
-//       hold stays; a replay with the same Idempotency-Key or the sweep finishes it);
-//   502 payment_provider_error when Stripe refuses for good (the unlinked hold is released);
-//   409 reservation_released when the hold ended while Stripe was answering;
-//   503 store_unavailable / contention when the store fails or is too busy.
-Co<HttpResponse> open_checkout(Services& s, Reservation held, bool replayed);
+// hold and links it.
+Co<CheckoutOutcome> open_checkout(Services& s, Reservation held);
 
 // Asks Stripe to expire an open session. Failure is logged, not fatal: a payment
 // that slips through is confirmed or refunded when its webhook arrives.
@@ -42,4 +51,4 @@ Co<bool> expire_checkout(Services& s, std::string session_id);
 // if it is not pending or already has a session.
 Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reason);
 
-}  // namespace slotguard::api
+}  // namespace slotguard

@@ -4,15 +4,31 @@
 
 #include "slotguard/base/backoff.h"
 #include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/base/planted_defects.h"
 #include "slotguard/base/sg_assert.h"
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
-namespace slotguard::api {
+namespace slotguard {
 
 namespace {
 
-enum Tag { kDuplicate = 1, kOrphanPayment = 2 };
+// Why an effect's decision said no: the event was applied before, or it paid for a
+// session slotguard created for this hold that another session beat (its money goes
+// back before the event is recorded).
+enum class Rejection { None, Duplicate, OrphanSession };
+
+// What an effect decided, beside its plan: the outcome it records, and why it rejected.
+struct Decision {
+  std::string outcome;  // confirmed, refunded, released, held_for_voucher, ignored, ...
+  Rejection rejected = Rejection::None;
+};
+
+// An effect's result and, when its decision rejected, why.
+struct Effect {
+  EffectResult result;
+  Rejection rejected = Rejection::None;
+};
 
 // Stripe retries a delivery for up to three days; a record kept four days longer
 // still answers every retry as a duplicate, then retention removes it.
@@ -32,35 +48,37 @@ bool already_seen(const TxnView& v, const EventRef& ev) {
 }
 
 // Shared shape of every effect: check for a duplicate, let `choose` decide, record
-// the event with the outcome it names. `choose` may also Reject with kOrphanPayment.
-using Choose = std::function<TxnPlan(const TxnView&, std::string& outcome)>;
+// the event with the outcome it names. `choose` may also Reject, saying why.
+using Choose = std::function<TxnPlan(const TxnView&, Decision&)>;
 
-Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose choose, int* reject_tag) {
-  std::string outcome;
-  Decide decide = [&ev, &rid, &outcome, choose](const TxnView& v) {
+Co<Effect> run_effect(Services& s, EventRef ev, std::string rid, Choose choose) {
+  Decision decision;
+  Decide decide = [&ev, &rid, &decision, choose](const TxnView& v) {
     TxnPlan plan;
+    decision = Decision();
     if (already_seen(v, ev)) {
       plan.kind = TxnPlan::Kind::Reject;
-      plan.tag = kDuplicate;
+      decision.rejected = Rejection::Duplicate;
       return plan;
     }
-    outcome.clear();
-    plan = choose(v, outcome);
+    plan = choose(v, decision);
+    SG_ASSERT((plan.kind == TxnPlan::Kind::Reject) == (decision.rejected != Rejection::None));
     if (plan.kind == TxnPlan::Kind::Reject) return plan;
     if (plan.kind == TxnPlan::Kind::NoChange) plan.kind = TxnPlan::Kind::ExtrasOnly;
-    record_event_mutations(ev, rid, outcome, v.now, plan.extra_mutations);
+    record_event_mutations(ev, rid, decision.outcome, v.now, plan.extra_mutations);
     return plan;
   };
   std::vector<std::string> extra{keys::webhook_event(ev.id)};
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), std::move(extra), decide);
-  EffectResult res;
-  res.outcome = outcome;
+  Effect effect;
+  EffectResult& res = effect.result;
+  res.outcome = decision.outcome;
   switch (out.kind) {
     case TxnOutcome::Kind::Written:
     case TxnOutcome::Kind::NoChange: res.kind = EffectResult::Kind::Applied; break;
     case TxnOutcome::Kind::Rejected:
-      *reject_tag = out.plan.tag;
-      res.kind = out.plan.tag == kDuplicate ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
+      effect.rejected = decision.rejected;
+      res.kind = decision.rejected == Rejection::Duplicate ? EffectResult::Kind::Duplicate : EffectResult::Kind::Refused;
       break;
     case TxnOutcome::Kind::Refused:
       s.log(LogLevel::Warn, "payment_effect_refused", {{"reservation_id", rid}, {"stripe_event", ev.id}});
@@ -92,7 +110,7 @@ Co<EffectResult> run_effect(Services& s, EventRef ev, std::string rid, Choose ch
             {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
     }
   }
-  co_return res;
+  co_return effect;
 }
 
 void link_ids(Reservation& r, const std::string& session_id, const std::string& pi_id) {
@@ -124,7 +142,8 @@ Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) 
   form.add("payment_intent", pi_id).add("metadata[reservation_id]", rid);
   // Stripe replays a saved 5xx to the same key, so each minute's redelivery of the
   // event tries under a key of its own; a second full refund is refused anyway.
-  StripeResult res = co_await s.stripe.post("/v1/refunds", std::move(form),
+  StripeApi stripe(s);
+  StripeResult res = co_await stripe.post("/v1/refunds", std::move(form),
                                             "slotguard-refund-orphan-" + pi_id + "-" + std::to_string(s.now() / kMinuteMs));
   co_return res.ok() || (res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded");
 }
@@ -135,7 +154,7 @@ int64_t refund_backoff_ms(int64_t failures) { return backoff_ms(failures, kMinut
 
 Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, SessionFacts session) {
   const bool live = live_mode_key(s.cfg.stripe_secret_key);
-  Choose choose = [session, live](const TxnView& v, std::string& outcome) {
+  Choose choose = [session, live](const TxnView& v, Decision& d) {
     TxnPlan plan;
     const Reservation& cur = *v.current;
     using S = ReservationStatus;
@@ -144,15 +163,15 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
         // A session slotguard created for this hold (under an earlier attempt whose
         // answer was lost) that another session beat: its money goes back first.
         plan.kind = TxnPlan::Kind::Reject;
-        plan.tag = kOrphanPayment;
-        outcome = "orphan_session";
+        d.rejected = Rejection::OrphanSession;
+        d.outcome = "orphan_session";
         return plan;
       }
-      outcome = "foreign_session";
+      d.outcome = "foreign_session";
       return plan;
     }
     if (cur.status == S::Confirmed || cur.status == S::Refunded) {
-      outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
+      d.outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
       return plan;
     }
     plan.kind = TxnPlan::Kind::Write;
@@ -167,24 +186,24 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
     if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
       // A live hold is taken to own its span without asking the ledger.
       plan.next.status = S::Confirmed;
-      outcome = "confirmed";
+      d.outcome = "confirmed";
       return plan;
     }
     if (!cancelled && v.span_free) {
       plan.next.status = S::Confirmed;
-      outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
+      d.outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
     } else {
       plan.next.status = S::Refunded;
       plan.next.release_reason = release_reason_name(cancelled ? ReleaseReason::cancelled : ReleaseReason::slot_lost);
       plan.next.refund_next_at = v.now;
       plan.next.refund_amount = cur.price.amount;
-      outcome = "refunded";
+      d.outcome = "refunded";
     }
     return plan;
   };
-  int tag = 0;
-  EffectResult applied = co_await run_effect(s, ev, rid, std::move(choose), &tag);
-  if (tag != kOrphanPayment) {
+  Effect effect = co_await run_effect(s, ev, rid, std::move(choose));
+  const EffectResult& applied = effect.result;
+  if (effect.rejected != Rejection::OrphanSession) {
     if (applied.outcome == "foreign_session")
       s.log(LogLevel::Warn, "payment_not_for_reservation", {{"reservation_id", rid}, {"session_id", session.id}});
     co_return applied;
@@ -201,45 +220,43 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
 }
 
 Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, SessionFacts session, int64_t hold_until) {
-  Choose choose = [session, hold_until](const TxnView& v, std::string& outcome) {
+  Choose choose = [session, hold_until](const TxnView& v, Decision& d) {
     TxnPlan plan;
     const Reservation& cur = *v.current;
     if (cur.status != ReservationStatus::PendingPayment || !is_own_session(cur, session)) {
-      outcome = "ignored";
+      d.outcome = "ignored";
       return plan;
     }
     if (!cur.active_at(v.now) && !v.span_free) {
       // The hold lapsed and the slot is taken: if the voucher is paid anyway, the
       // payment event refunds it.
-      outcome = "hold_lost";
+      d.outcome = "hold_lost";
       return plan;
     }
     plan.kind = TxnPlan::Kind::Write;
     plan.next = cur;
     link_ids(plan.next, session.id, session.payment_intent);
     if (hold_until > plan.next.expires_at) plan.next.expires_at = hold_until;
-    outcome = "held_for_voucher";
+    d.outcome = "held_for_voucher";
     return plan;
   };
-  int tag = 0;
-  co_return co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose), &tag);
+  co_return (co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose))).result;
 }
 
 Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, ReleaseReason reason) {
-  Choose choose = [session, reason](const TxnView& v, std::string& outcome) {
+  Choose choose = [session, reason](const TxnView& v, Decision& d) {
     TxnPlan plan;
     const Reservation& cur = *v.current;
     if (cur.status != ReservationStatus::PendingPayment || !is_own_session(cur, session)) {
-      outcome = "ignored";
+      d.outcome = "ignored";
       return plan;
     }
     plan = release_pending(v.current, reason);
     if (plan.next.checkout_session_id.empty()) plan.next.checkout_session_id = session.id;
-    outcome = "released";
+    d.outcome = "released";
     return plan;
   };
-  int tag = 0;
-  co_return co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose), &tag);
+  co_return (co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose))).result;
 }
 
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid) {
@@ -263,6 +280,7 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   bool found = false;                   // an earlier attempt's refund turned up in the lookup
   std::optional<std::string> found_id;  // and its id, when it has one
   if (!r.payment_intent_id.empty()) {
+    StripeApi stripe(s);
     FormBody form;
     form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
     // A cancellation policy may return only part of the price. Stripe refuses a second
@@ -272,7 +290,7 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     if (partial) form.add("amount", std::to_string(r.refund_amount));
     bool settled = false;  // found already made, or the lookup failed (try again later)
     if (partial && attempt > 0) {
-      res = co_await s.stripe.get("/v1/refunds?limit=100&payment_intent=" + r.payment_intent_id);
+      res = co_await stripe.get("/v1/refunds?limit=100&payment_intent=" + r.payment_intent_id);
       settled = !res.ok();
       const JsonValue* data = res.ok() ? get_array(res.object, "data") : nullptr;
       for (rapidjson::SizeType i = 0; data && i < data->Size() && !settled; ++i) {
@@ -288,7 +306,7 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     }
     std::string key = "slotguard-refund-" + rid;
     if (attempt > 0) key += "-" + std::to_string(attempt);
-    if (!settled) res = co_await s.stripe.post("/v1/refunds", std::move(form), std::move(key));
+    if (!settled) res = co_await stripe.post("/v1/refunds", std::move(form), std::move(key));
   }
   // Stripe answers a repeat refund of a fully refunded charge with this code: done.
   const bool already = res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded";
@@ -325,4 +343,4 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   co_return out.kind == TxnOutcome::Kind::Written || out.kind == TxnOutcome::Kind::NoChange;
 }
 
-}  // namespace slotguard::api
+}  // namespace slotguard

@@ -8,7 +8,7 @@
 #include "slotguard/ledger/reservation_txn.h"
 #include "slotguard/host/services.h"
 
-namespace slotguard::api {
+namespace slotguard {
 
 struct EventRef {
   std::string id;    // Stripe event id
@@ -61,4 +61,4 @@ int64_t refund_backoff_ms(int64_t failures);
 // same idempotency key, so each attempt has its own key.
 Co<bool> execute_refund(Services& s, Reservation r);
 
-}  // namespace slotguard::api
+}  // namespace slotguard

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 #include "slotguard/host/fetch_client.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/base/json.h"

@@ -7,6 +7,7 @@
 #include "slotguard/host/config.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/host/fetch_client.h"
+#include "slotguard/host/services.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/base/json.h"
 #include "slotguard/base/task.h"
@@ -38,6 +39,8 @@ struct StripeResult {
 class StripeApi {
  public:
   StripeApi(TaskContext& ctx, const Config& cfg) : ctx_(ctx), cfg_(cfg) {}
+  // A task's own client: its host calls, the instance's key and API base.
+  explicit StripeApi(Services& s) : StripeApi(s.ctx, s.cfg) {}
   // Every POST carries an idempotency key: a retried create never creates twice.
   Co<StripeResult> post(std::string path, FormBody form, std::string idempotency_key);
   Co<StripeResult> get(std::string path_and_query);

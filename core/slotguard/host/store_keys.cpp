@@ -1,4 +1,4 @@
-#include "slotguard/ledger/store_keys.h"
+#include "slotguard/host/store_keys.h"
 
 #include "slotguard/base/sha256.h"
 

@@ -1,7 +1,7 @@
-#include "slotguard/host/engine.h"
+#include "slotguard/api/engine.h"
 
 #include "slotguard/api/handlers.h"
-#include "slotguard/host/services.h"
+#include "slotguard/api/api_services.h"
 #include "slotguard/base/sg_assert.h"
 
 namespace slotguard {
@@ -11,16 +11,16 @@ struct Engine::Running {
   // and request it refers to.
   HttpRequest request;
   TaskContext ctx;
-  Services services;
+  ApiServices services;
   std::optional<Co<HttpResponse>> co;
   std::optional<HttpResponse> response;
 
   Running(HttpRequest req, const Config& cfg, HostEnv& env, Metrics& m, EventCache& events)
-      : request(std::move(req)), services{ctx, cfg, env, m, events} {}
+      : request(std::move(req)), services(ctx, cfg, env, m, events) {}
 };
 
 Engine::Engine(Config cfg, HostEnv& env, RootHandler root)
-    : cfg_(std::move(cfg)), env_(env), root_(root ? root : &api::route) {}
+      : cfg_(std::move(cfg)), env_(env), root_(root ? root : &api::route) {}
 Engine::~Engine() = default;
 
 void Engine::settle(Running& t) {

@@ -17,10 +17,10 @@
 namespace slotguard {
 
 using TaskId = uint32_t;
-struct Services;
+struct ApiServices;
 // The function a task runs for a request. The product uses api::route; tests plug in
 // other flows (e.g. a deliberately naive one) to show the harness catches them.
-using RootHandler = Co<HttpResponse> (*)(Services&, const HttpRequest&);
+using RootHandler = Co<HttpResponse> (*)(ApiServices&, const HttpRequest&);
 
 enum class TaskState { Waiting, Done, Unknown };
 

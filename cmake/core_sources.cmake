@@ -6,6 +6,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/base/http_types.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/base/json.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/base/metrics.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/base/record_fields.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/base/sg_assert.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/base/sha256.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/base/utf8.cpp

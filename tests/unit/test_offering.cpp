@@ -378,6 +378,53 @@ TEST_CASE("offering: cancelling a confirmed booking refunds it as its policy say
   CHECK(w.stripe.refunded_amount[pi_late] == 5000);
 }
 
+TEST_CASE("offering: moving a booking does not move its refund window, and later policy changes do not apply",
+          "[offering][cancel][reschedule]") {
+  World w;
+  REQUIRE(put_event_with(w, "strict", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 0}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  // Inside the 0 % window (starts in 2 h); the guest moves it weeks out, then cancels.
+  const std::string moved = rid_of(w, hold(w, "strict", "2030-01-05T12:00:00Z", "a@example.com"));
+  pay(w, moved, "e1");
+  REQUIRE(reschedule(w, moved, "2030-02-05T12:00:00Z").status == 200);
+  HttpResponse cancelled = w.call(make_request("DELETE", "/v1/reservations/" + moved));
+  REQUIRE(cancelled.status == 200);
+  CHECK(w.json_of(cancelled)["reservation"]["status"] == "released");
+  CHECK(w.stripe.refunds_made.count(reservation(w, moved)["payment_intent_id"].get<std::string>()) == 0);
+
+  // Booked two days out under a full-refund policy: the admin then makes it strict and
+  // allows no cancellation at all; the guest keeps the terms they paid under.
+  REQUIRE(put_event_with(w, "flexible", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 0}}}}).status == 201);
+  const std::string kept = rid_of(w, hold(w, "flexible", "2030-01-07T12:00:00Z", "b@example.com"));
+  pay(w, kept, "e2");
+  CHECK(reservation(w, kept)["cancellation"]["full_refund_until"] == "2030-01-06T12:00:00Z");
+  CHECK(reservation(w, kept)["cancellation"]["late_refund_percent"] == 0);
+  REQUIRE(put_event_with(w, "flexible", {}).status == 200);
+  HttpResponse refunded = w.call(make_request("DELETE", "/v1/reservations/" + kept));
+  REQUIRE(refunded.status == 200);
+  CHECK(w.json_of(refunded)["reservation"]["status"] == "refunded");
+  CHECK(w.json_of(refunded)["reservation"]["refund"]["amount"] == 10000);
+}
+
+TEST_CASE("offering: a paid event delivered again after its record was purged refunds nothing", "[offering][cancel]") {
+  World w;
+  REQUIRE(put_event_with(w, "strict", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 0}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "strict", "2030-01-05T14:00:00Z", "a@example.com"));
+  pay(w, rid, "evt_paid");
+  const std::string session = reservation(w, rid)["checkout_session_id"];
+  const std::string pi = reservation(w, rid)["payment_intent_id"];
+  HttpResponse cancelled = w.call(make_request("DELETE", "/v1/reservations/" + rid));
+  REQUIRE(w.json_of(cancelled)["reservation"]["status"] == "released");  // 0 %: nothing back
+  // Eight days on, the sweep has purged the event's delivery record; the reservation
+  // itself is kept for the retention period. Stripe (or an operator) resends the event.
+  w.host.advance(8 * kDayMs);
+  w.sweep();
+  REQUIRE(w.call(w.webhook(w.stripe.event_body("evt_paid", "checkout.session.completed", session))).status == 200);
+  CHECK(reservation(w, rid)["status"] == "released");
+  CHECK(w.stripe.refunds_made.count(pi) == 0);
+}
+
 TEST_CASE("offering: a partial refund whose answer was lost is found, not made twice", "[offering][cancel]") {
   World w;
   REQUIRE(put_event_with(w, "flex", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 30}}}}).status == 201);

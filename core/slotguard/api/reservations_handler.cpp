@@ -302,6 +302,7 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   r.created_at = now;
   r.idempotency_key = in.idem_key;
   r.seats = event.seats;
+  r.cancellation = cancellation_terms(event.cancellation, r.start);
   return r;
 }
 
@@ -460,11 +461,12 @@ Co<HttpResponse> get_reservation(ApiServices& s, std::string rid) {
   co_return reservation_body(200, *r.record);
 }
 
-// The refund a cancellation policy gives now: the whole price more than
-// refund_before_minutes ahead of the start, refund_percent of it within them.
-int64_t cancellation_refund(const EventType& e, const Reservation& r, int64_t now) {
-  if (r.start - now > e.refund_before_minutes * kMinuteMs) return r.price.amount;
-  return r.price.amount * e.refund_percent / 100;
+// The terms a confirmed booking is cancelled under: its own, recorded when it was held;
+// for a record held before terms were recorded, its event type's policy from its
+// current start (`event`: nullopt when the event type is gone).
+CancellationTerms terms_of(const Reservation& r, const std::optional<EventType>& event) {
+  if (r.cancellation) return *r.cancellation;
+  return cancellation_terms(event ? event->cancellation : std::nullopt, r.start);
 }
 
 // ?unpaid_only=true: cancel only a hold that is not paid. A page that lands on its
@@ -487,11 +489,12 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   const std::optional<bool> only_unpaid = unpaid_only(req);
   if (!only_unpaid) co_return validation_failed("the only query parameter is unpaid_only=true");
-  // A confirmed booking is cancelled under its event type's policy, read first.
+  // A confirmed booking is cancelled under its own terms; one held before terms were
+  // recorded, under its event type's policy, read first.
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   if (!found.record) co_return found.error;
   std::optional<EventType> event;
-  if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid) {
+  if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid && !found.record->cancellation) {
     Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
     if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
     event = std::move(loaded.record);
@@ -501,14 +504,15 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     if (!v.current) return plan;
     const Reservation& cur = *v.current;
     if (cur.status == ReservationStatus::Confirmed) {
-      if (paid_stands || !event || !event->cancellable) {
+      const CancellationTerms terms = terms_of(cur, event);
+      if (paid_stands || !terms.allowed) {
         plan.kind = TxnPlan::Kind::Reject;
         return plan;
       }
       plan.kind = TxnPlan::Kind::Write;
       plan.next = cur;
       plan.next.release_reason = release_reason_name(ReleaseReason::cancelled);
-      plan.next.refund_amount = cancellation_refund(*event, cur, v.now);
+      plan.next.refund_amount = terms.refund(cur.price.amount, v.now);
       plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
       plan.next.refund_next_at = v.now;
       return plan;

@@ -54,6 +54,8 @@ class UnknownField {
   }
   // "unknown field <prefix><name>", or nullopt when nothing was noted.
   std::optional<std::string> message(std::string_view prefix = {}) const;
+  // The name noted first in byte order, or nullopt.
+  std::optional<std::string_view> name() const { return first_; }
 
  private:
   std::optional<std::string_view> first_;

@@ -1,5 +1,8 @@
 #include "slotguard/booking/domain.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "slotguard/time/time_rfc3339.h"
 #include "slotguard/base/utf8.h"
 
@@ -57,33 +60,19 @@ bool plausible_email(std::string_view email) {
   return true;
 }
 
+// ---- the event type, one row per member ---------------------------------------------------
+
 namespace {
+
+using fields::Presence;
+using fields::Problem;
+using fields::Reading;
+using fields::Row;
+constexpr int64_t kYearMinutes = 365 * 24 * 60;
 
 bool fail(std::string* error, std::string msg) {
   if (error) *error = std::move(msg);
   return false;
-}
-
-std::optional<std::string_view> string_if(const JsonValue* v) {
-  if (!v || !v->IsString()) return std::nullopt;
-  return string_of(*v);
-}
-
-// A string member's text, empty when it is no string.
-void assign_string(std::string& out, const JsonValue& v) {
-  if (v.IsString()) out.assign(v.GetString(), v.GetStringLength());
-  else out.clear();
-}
-
-// `v` is the member named `key`, nullptr when absent.
-bool read_bounded(const JsonValue* v, const char* key, int64_t lo, int64_t hi, int64_t& out, bool required,
-                  std::string* error) {
-  if (!v) return required ? fail(error, std::string(key) + " is required") : true;
-  auto n = int_of(*v);
-  if (!n || *n < lo || *n > hi)
-    return fail(error, std::string(key) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-  out = *n;
-  return true;
 }
 
 bool valid_currency(std::string_view c) {
@@ -93,163 +82,119 @@ bool valid_currency(std::string_view c) {
   return true;
 }
 
-bool read_methods(const JsonValue& arr, std::vector<std::string>& out) {
-  if (!arr.IsArray() || arr.Empty() || arr.Size() > 2) return false;
-  out.clear();
-  for (const auto& m : arr.GetArray()) {
-    if (!m.IsString()) return false;
-    const std::string_view s = string_of(m);
-    if (s != "card" && s != "multibanco") return false;
-    for (const auto& seen : out)
-      if (seen == s) return false;
-    out.emplace_back(s);
-  }
+bool invalid(const Row<EventType>& row, const Reading& how) {
+  return how.fail(Problem::Kind::Invalid, row.name, std::string(row.hint));
+}
+
+// A string member that must also satisfy `valid`.
+template <auto M, bool (*Valid)(std::string_view)>
+bool read_checked(const Row<EventType>& row, EventType& e, const JsonValue& v, const Reading& how) {
+  if (!v.IsString() || !Valid(string_of(v))) return invalid(row, how);
+  e.*M = std::string(string_of(v));
   return true;
 }
 
-void write_strings(JsonWriter& w, const std::vector<std::string>& v) {
-  w.array();
-  for (const auto& s : v) w.value(s);
-  w.end_array();
+bool valid_title(std::string_view t) { return !t.empty() && t.size() <= 200 && is_valid_utf8(t); }
+
+bool read_price(const Row<EventType>& row, EventType& e, const JsonValue& v, const Reading& how) {
+  Price p;
+  if (!fields::read_record(Price::rows(), p, v, how)) return fields::nested_problem(row.name, how);
+  if (p.amount < 1 || p.amount > 99'999'999)
+    return how.fail(Problem::Kind::Invalid, "price.amount", "an integer from 1 to 99999999 (minor units)");
+  if (!valid_currency(p.currency)) return how.fail(Problem::Kind::Invalid, "price.currency", "a lower-case ISO 4217 code");
+  e.price = std::move(p);
+  return true;
 }
 
-// The string elements of an array (others skipped); empty when it is no array.
-void assign_strings(std::vector<std::string>& out, const JsonValue& v) {
-  out.clear();
-  if (!v.IsArray()) return;
-  for (const auto& s : v.GetArray())
-    if (s.IsString()) out.emplace_back(string_of(s));
+bool read_methods(const Row<EventType>& row, EventType& e, const JsonValue& arr, const Reading& how) {
+  if (!arr.IsArray() || arr.Empty() || arr.Size() > 2) return invalid(row, how);
+  std::vector<std::string> out;
+  for (const auto& m : arr.GetArray()) {
+    const std::string_view s = m.IsString() ? string_of(m) : std::string_view();
+    if ((s != "card" && s != "multibanco") || std::find(out.begin(), out.end(), s) != out.end()) return invalid(row, how);
+    out.emplace_back(s);
+  }
+  e.payment_method_types = std::move(out);
+  return true;
 }
 
-void write_price(JsonWriter& w, const Price& p) {
-  w.key("price").object().field("amount", p.amount).field("currency", p.currency).end_object();
+// Stored and shown as the notice in force (the minimum notice when none was set).
+void write_reschedule_notice(const Row<EventType>& row, JsonWriter& w, const EventType& e) {
+  w.field(row.name, e.reschedule_notice_minutes());
 }
 
-// The members of an event definition, found in one pass (nullptr: absent).
-struct EventFields {
-  const JsonValue *id = nullptr, *expert_id = nullptr, *title = nullptr, *duration = nullptr, *buffer_before = nullptr,
-                  *buffer_after = nullptr, *slot_step = nullptr, *min_notice = nullptr, *max_advance = nullptr,
-                  *price = nullptr, *methods = nullptr, *seats = nullptr, *reschedule = nullptr, *cancellation = nullptr;
-  UnknownField unknown;
+constexpr Row<EventType> with_hint(Row<EventType> row, std::string_view hint) {
+  row.hint = hint;
+  return row;
+}
+
+constexpr Row<EventType> reschedule_notice_row() {
+  Row<EventType> row = fields::bounded<&EventType::reschedule_min_notice_minutes>(
+      "reschedule_min_notice_minutes", 0, kYearMinutes, Presence::Always);
+  row.write = write_reschedule_notice;
+  return row;
+}
+
+constexpr Row<CancellationPolicy> kCancellationRows[] = {
+    fields::bounded<&CancellationPolicy::refund_before_minutes>("refund_before_minutes", 0, kYearMinutes, Presence::Required),
+    fields::bounded<&CancellationPolicy::refund_percent>("refund_percent", 0, 100, Presence::Required),
 };
+static_assert(fields::covers<CancellationPolicy>(kCancellationRows));
 
-EventFields event_fields(const JsonValue& body) {
-  EventFields f;
-  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    const JsonValue* v = &it->value;
-    if (k == "id") f.id = v;
-    else if (k == "expert_id") f.expert_id = v;
-    else if (k == "title") f.title = v;
-    else if (k == "duration_minutes") f.duration = v;
-    else if (k == "buffer_before_minutes") f.buffer_before = v;
-    else if (k == "buffer_after_minutes") f.buffer_after = v;
-    else if (k == "slot_step_minutes") f.slot_step = v;
-    else if (k == "min_notice_minutes") f.min_notice = v;
-    else if (k == "max_advance_days") f.max_advance = v;
-    else if (k == "price") f.price = v;
-    else if (k == "payment_method_types") f.methods = v;
-    else if (k == "seats") f.seats = v;
-    else if (k == "reschedule_min_notice_minutes") f.reschedule = v;
-    else if (k == "cancellation") f.cancellation = v;
-    else f.unknown.note(k);
-  }
-  return f;
-}
+// Stored as the API shows it, every member written; a PUT takes the same shape, so a
+// GET's event can be PUT back.
+constexpr Row<EventType> kEventRows[] = {
+    with_hint(fields::custom<EventType>("id", Presence::Always, read_checked<&EventType::id, valid_client_id>,
+                                           fields::view_as_stored<&EventType::id>),
+                 "1 to 64 of A-Z a-z 0-9 _ -, the same as in the path"),
+    with_hint(fields::custom<EventType>("expert_id", Presence::Required, read_checked<&EventType::expert_id, valid_client_id>,
+                                           fields::view_as_stored<&EventType::expert_id>),
+                 "1 to 64 of A-Z a-z 0-9 _ -"),
+    with_hint(fields::custom<EventType>("title", Presence::Required, read_checked<&EventType::title, valid_title>,
+                                           fields::view_as_stored<&EventType::title>),
+                 "1 to 200 bytes of UTF-8"),
+    fields::bounded<&EventType::duration_minutes>("duration_minutes", 5, 720, Presence::Required),
+    fields::bounded<&EventType::buffer_before_minutes>("buffer_before_minutes", 0, 240, Presence::Always),
+    fields::bounded<&EventType::buffer_after_minutes>("buffer_after_minutes", 0, 240, Presence::Always),
+    fields::bounded<&EventType::slot_step_minutes>("slot_step_minutes", 5, 1440, Presence::Always),
+    fields::bounded<&EventType::min_notice_minutes>("min_notice_minutes", 0, kYearMinutes, Presence::Always),
+    fields::bounded<&EventType::max_advance_days>("max_advance_days", 1, 730, Presence::Always),
+    fields::custom<EventType>("price", Presence::Required, read_price, fields::view_as_stored<&EventType::price>),
+    with_hint(fields::custom<EventType>("payment_method_types", Presence::Always, read_methods,
+                                           fields::view_as_stored<&EventType::payment_method_types>),
+                 "a non-empty list of \"card\", \"multibanco\""),
+    fields::bounded<&EventType::seats>("seats", 1, 500, Presence::Always),
+    reschedule_notice_row(),
+    fields::member<&EventType::cancellation>("cancellation", Presence::Always),
+};
+static_assert(fields::covers<EventType>(kEventRows));
 
-std::optional<EventType> event_from_fields(const EventFields& f, std::string_view path_id, std::string* error) {
-  EventType e;
-  e.id = std::string(path_id);
-  if (!valid_client_id(e.id)) return fail(error, "event id must match [A-Za-z0-9_-]{1,64}"), std::nullopt;
-  if (f.id) {
-    auto id = string_if(f.id);
-    if (!id || *id != e.id) return fail(error, "id in the body must match the path"), std::nullopt;
-  }
-  auto expert = string_if(f.expert_id);
-  if (!expert || !valid_client_id(*expert))
-    return fail(error, "expert_id is required and must match [A-Za-z0-9_-]{1,64}"), std::nullopt;
-  e.expert_id = *expert;
-  auto title = string_if(f.title);
-  if (!title || title->empty() || title->size() > 200 || !is_valid_utf8(*title))
-    return fail(error, "title is required (1 to 200 bytes)"), std::nullopt;
-  e.title = *title;
-  if (!read_bounded(f.duration, "duration_minutes", 5, 720, e.duration_minutes, true, error) ||
-      !read_bounded(f.buffer_before, "buffer_before_minutes", 0, 240, e.buffer_before_minutes, false, error) ||
-      !read_bounded(f.buffer_after, "buffer_after_minutes", 0, 240, e.buffer_after_minutes, false, error) ||
-      !read_bounded(f.slot_step, "slot_step_minutes", 5, 1440, e.slot_step_minutes, false, error) ||
-      !read_bounded(f.min_notice, "min_notice_minutes", 0, 365 * 24 * 60, e.min_notice_minutes, false, error) ||
-      !read_bounded(f.max_advance, "max_advance_days", 1, 730, e.max_advance_days, false, error))
-    return std::nullopt;
-  if (!f.price || !f.price->IsObject()) return fail(error, "price {amount, currency} is required"), std::nullopt;
-  auto amount = get_int(*f.price, "amount");
-  auto currency = get_string(*f.price, "currency");
-  if (!amount || *amount < 1 || *amount > 99'999'999)
-    return fail(error, "price.amount must be an integer from 1 to 99999999 (minor units)"), std::nullopt;
-  if (!currency || !valid_currency(*currency))
-    return fail(error, "price.currency must be a lower-case ISO 4217 code"), std::nullopt;
-  e.price = {*amount, std::string(*currency)};
-  if (f.methods && !read_methods(*f.methods, e.payment_method_types))
-    return fail(error, "payment_method_types must be a non-empty list of \"card\", \"multibanco\""), std::nullopt;
+// A rule across members, once each member is valid on its own.
+std::optional<std::string> cross_member_problem(const EventType& e) {
   for (const auto& m : e.payment_method_types)
-    if (m == "multibanco" && e.price.currency != "eur")
-      return fail(error, "multibanco requires currency eur"), std::nullopt;
-  if (!read_bounded(f.seats, "seats", 1, 500, e.seats, false, error) ||
-      !read_bounded(f.reschedule, "reschedule_min_notice_minutes", 0, 365 * 24 * 60, e.reschedule_min_notice_minutes,
-                    false, error))
-    return std::nullopt;
-  if (const JsonValue* c = f.cancellation; c && !c->IsNull()) {
-    if (!c->IsObject()) return fail(error, "cancellation must be {refund_before_minutes, refund_percent} or null"), std::nullopt;
-    e.cancellable = true;
-    if (!read_bounded(get_member(*c, "refund_before_minutes"), "refund_before_minutes", 0, 365 * 24 * 60,
-                      e.refund_before_minutes, true, error) ||
-        !read_bounded(get_member(*c, "refund_percent"), "refund_percent", 0, 100, e.refund_percent, true, error))
-      return std::nullopt;
-  }
-  return e;
-}
-
-// A field an event definition does not take, at any depth. The top level is what
-// event_fields reads (the fields write_event shows, so a GET's event can be PUT back).
-std::optional<std::string> unknown_event_field(const EventFields& f) {
-  if (auto unknown = f.unknown.message()) return unknown;
-  if (f.price)
-    if (auto unknown = unknown_field(*f.price, {"amount", "currency"}, "price.")) return unknown;
-  if (f.cancellation)
-    if (auto unknown = unknown_field(*f.cancellation, {"refund_before_minutes", "refund_percent"}, "cancellation."))
-      return unknown;
+    if (m == "multibanco" && e.price.currency != "eur") return "multibanco requires currency eur";
   return std::nullopt;
 }
 
 }  // namespace
 
+fields::Rows<CancellationPolicy> CancellationPolicy::rows() { return kCancellationRows; }
+fields::Rows<EventType> event_rows() { return kEventRows; }
+
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {
   if (!body.IsObject()) return fail(error, "body must be a JSON object"), std::nullopt;
-  const EventFields fields = event_fields(body);
-  if (auto unknown = unknown_event_field(fields)) return fail(error, *unknown), std::nullopt;
-  return event_from_fields(fields, path_id, error);
+  EventType e;
+  e.id = std::string(path_id);
+  if (!valid_client_id(e.id)) return fail(error, "event id must match [A-Za-z0-9_-]{1,64}"), std::nullopt;
+  Problem problem;
+  if (!fields::read_record<EventType>(kEventRows, e, body, Reading{true, &problem}))
+    return fail(error, problem.message()), std::nullopt;
+  if (e.id != path_id) return fail(error, "id in the body must match the path"), std::nullopt;
+  if (auto why = cross_member_problem(e)) return fail(error, *why), std::nullopt;
+  return e;
 }
 
-void write_event(JsonWriter& w, const EventType& e) {
-  w.object()
-      .field("id", e.id)
-      .field("expert_id", e.expert_id)
-      .field("title", e.title)
-      .field("duration_minutes", e.duration_minutes)
-      .field("buffer_before_minutes", e.buffer_before_minutes)
-      .field("buffer_after_minutes", e.buffer_after_minutes)
-      .field("slot_step_minutes", e.slot_step_minutes)
-      .field("min_notice_minutes", e.min_notice_minutes)
-      .field("max_advance_days", e.max_advance_days);
-  write_price(w, e.price);
-  w.key("payment_method_types");
-  write_strings(w, e.payment_method_types);
-  w.field("seats", e.seats).field("reschedule_min_notice_minutes", e.reschedule_notice_minutes()).key("cancellation");
-  if (e.cancellable)
-    w.object().field("refund_before_minutes", e.refund_before_minutes).field("refund_percent", e.refund_percent).end_object();
-  else
-    w.value(nullptr);
-  w.end_object();
-}
+void write_event(JsonWriter& w, const EventType& e) { fields::write_record<EventType>(kEventRows, w, e); }
 
 std::string event_to_storage(const EventType& e) {
   JsonWriter w;
@@ -257,186 +202,166 @@ std::string event_to_storage(const EventType& e) {
   return w.take();
 }
 
-// Stored events are their API shape, validated again as a request would be.
+// Stored events are their API shape, held to the same rules as a request.
 std::optional<EventType> event_from_storage(std::string_view text) {
   auto j = parse_json(text, 4);
-  if (!j || !j->IsObject()) return std::nullopt;
-  const EventFields f = event_fields(*j);
-  auto id = string_if(f.id);
-  if (!id) return std::nullopt;
-  std::string ignored;
-  return event_from_fields(f, *id, &ignored);
+  EventType e;
+  if (!j || !fields::read_record<EventType>(kEventRows, e, *j) || e.id.empty() || cross_member_problem(e))
+    return std::nullopt;
+  return e;
 }
 
-void write_reservation_view(JsonWriter& w, const Reservation& r) {
-  w.object()
-      .field("id", r.id)
-      .field("event_id", r.event_id)
-      .field("expert_id", r.expert_id)
-      .field("start", format_rfc3339(r.start))
-      .field("end", format_rfc3339(r.end))
-      .key("guest")
-      .object()
-      .field("email", r.guest.email)
-      .field("name", r.guest.name)
-      .end_object()
-      .field("status", status_name(r.status))
-      .key("expires_at");
-  if (r.status == ReservationStatus::PendingPayment) w.value(format_rfc3339(r.expires_at));
-  else w.value(nullptr);
-  w.field_or_null("checkout_session_id", r.checkout_session_id)
-      .field_or_null("payment_intent_id", r.payment_intent_id)
-      .field("created_at", format_rfc3339(r.created_at))
-      .field("updated_at", format_rfc3339(r.updated_at));
-  if (!r.release_reason.empty()) w.field("release_reason", r.release_reason);
-  if (r.status == ReservationStatus::Refunded)
-    w.key("refund").object().field("amount", r.refund_amount).field("currency", r.price.currency).end_object();
-  w.end_object();
-}
-
-// Fields at their default (an empty string, a zero count, false, one seat) are left
-// out: the reader restores the default, every reader since these fields existed does,
-// and a record that is a third smaller is a third fewer bytes for the store to write.
-std::string reservation_to_storage(const Reservation& r) {
-  JsonWriter w;
-  auto text = [&w](const char* key, const std::string& v) {
-    if (!v.empty()) w.field(key, v);
-  };
-  auto count = [&w](const char* key, int64_t v, int64_t default_value = 0) {
-    if (v != default_value) w.field(key, v);
-  };
-  w.object().field("id", r.id);
-  text("event_id", r.event_id);
-  text("expert_id", r.expert_id);
-  w.field("start", r.start)
-      .field("end", r.end)
-      .field("span_start", r.span_start)
-      .field("span_end", r.span_end)
-      .key("guest")
-      .object()
-      .field("email", r.guest.email)
-      .field("name", r.guest.name)
-      .end_object()
-      .field("status", status_name(r.status))
-      .field("expires_at", r.expires_at)
-      .field("session_expires_at", r.session_expires_at);
-  text("release_reason", r.release_reason);
-  text("checkout_session_id", r.checkout_session_id);
-  text("checkout_url", r.checkout_url);
-  text("payment_intent_id", r.payment_intent_id);
-  text("refund_id", r.refund_id);
-  count("checkout_attempt", r.checkout_attempt);
-  count("refund_attempts", r.refund_attempts);
-  count("refund_next_at", r.refund_next_at);
-  if (r.refund_gave_up) w.field("refund_gave_up", true);
-  text("title", r.title);
-  write_price(w, r.price);
-  w.key("payment_method_types");
-  write_strings(w, r.payment_method_types);
-  text("success_url", r.success_url);
-  text("cancel_url", r.cancel_url);
-  w.field("created_at", r.created_at).field("updated_at", r.updated_at);
-  count("notify_seq", r.notify_seq);
-  count("refund_amount", r.refund_amount);
-  count("seats", r.seats, 1);
-  text("idempotency_key", r.idempotency_key);
-  return w.end_object().take();
-}
+// ---- the reservation, its guest and its price, one row per member -----------------------
 
 namespace {
 
-// A stored price's amount (nothing when absent or mistyped); its currency into `currency`.
-std::optional<int64_t> stored_price(const JsonValue& price, std::string& currency) {
-  std::optional<int64_t> amount;
-  for (auto it = price.MemberBegin(); it != price.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "amount") amount = int_of(it->value);
-    else if (k == "currency") assign_string(currency, it->value);
-  }
-  return amount;
+using fields::bounded;
+using fields::member;
+using fields::Presence;
+using fields::Row;
+using fields::view_as_stored;
+using fields::view_or_null;
+using fields::view_unless_empty;
+constexpr auto Required = Presence::Required;
+constexpr auto Optional = Presence::Optional;
+constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+
+// A time the record keeps in ms since the epoch, shown by the API in RFC 3339.
+template <auto M>
+void view_time(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  w.field(row.name, format_rfc3339(r.*M));
 }
 
-Guest stored_guest(const JsonValue& guest) {
-  Guest g;
-  for (auto it = guest.MemberBegin(); it != guest.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "email") assign_string(g.email, it->value);
-    else if (k == "name") assign_string(g.name, it->value);
-  }
-  return g;
+// Only a pending hold has an expiry a guest can act on.
+void view_expiry(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  w.key(row.name);
+  if (r.status == ReservationStatus::PendingPayment) w.value(format_rfc3339(r.expires_at));
+  else w.value(nullptr);
 }
 
-// What every record slotguard writes satisfies; a record that does not is unreadable.
-bool consistent(const Reservation& r) {
-  if (r.seats < 1 || r.refund_amount < 0) return false;
-  if (r.checkout_attempt < 0 || r.refund_attempts < 0 || r.notify_seq < 0) return false;
-  return r.span_start <= r.start && r.span_end >= r.end && r.start < r.end;
+bool read_status(const Row<Reservation>& row, Reservation& r, const JsonValue& v, const fields::Reading& how) {
+  const std::optional<ReservationStatus> st = v.IsString() ? parse_status(string_of(v)) : std::nullopt;
+  if (!st) return how.fail(fields::Problem::Kind::Invalid, row.name, "a reservation status");
+  r.status = *st;
+  return true;
 }
+
+void write_status(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  w.field(row.name, status_name(r.status));
+}
+
+// What was refunded, shown once the reservation is refunded.
+void view_refund(const Row<Reservation>&, JsonWriter& w, const Reservation& r) {
+  if (r.status != ReservationStatus::Refunded) return;
+  w.key("refund").object().field("amount", r.refund_amount).field("currency", r.price.currency).end_object();
+}
+
+// The terms, as the API shows them: null when the guest cannot cancel once paid.
+void view_terms(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  if (!r.cancellation) return;
+  w.key(row.name);
+  if (!r.cancellation->allowed) {
+    w.value(nullptr);
+    return;
+  }
+  w.object()
+      .field("full_refund_until", format_rfc3339(r.cancellation->full_refund_until))
+      .field("late_refund_percent", r.cancellation->late_refund_percent)
+      .end_object();
+}
+
+constexpr Row<CancellationTerms> kTermsRows[] = {
+    member<&CancellationTerms::allowed>("allowed", Required),
+    member<&CancellationTerms::full_refund_until>("full_refund_until", Required),
+    bounded<&CancellationTerms::late_refund_percent>("late_refund_percent", 0, 100, Required),
+};
+static_assert(fields::covers<CancellationTerms>(kTermsRows));
+
+constexpr Row<Guest> kGuestRows[] = {
+    member<&Guest::email>("email", Required, view_as_stored<&Guest::email>),
+    member<&Guest::name>("name", Required, view_as_stored<&Guest::name>),
+};
+static_assert(fields::covers<Guest>(kGuestRows));
+
+constexpr Row<Price> kPriceRows[] = {
+    member<&Price::amount>("amount", Required, view_as_stored<&Price::amount>),
+    member<&Price::currency>("currency", Optional, view_as_stored<&Price::currency>),
+};
+static_assert(fields::covers<Price>(kPriceRows));
+
+// Stored in this order; the API shows the rows that have a view, in the same order.
+constexpr Row<Reservation> kReservationRows[] = {
+    member<&Reservation::id>("id", Required, view_as_stored<&Reservation::id>),
+    member<&Reservation::event_id>("event_id", Optional, view_as_stored<&Reservation::event_id>),
+    member<&Reservation::expert_id>("expert_id", Optional, view_as_stored<&Reservation::expert_id>),
+    member<&Reservation::start>("start", Required, view_time<&Reservation::start>),
+    member<&Reservation::end>("end", Required, view_time<&Reservation::end>),
+    member<&Reservation::span_start>("span_start", Required),
+    member<&Reservation::span_end>("span_end", Required),
+    member<&Reservation::guest>("guest", Required, view_as_stored<&Reservation::guest>),
+    fields::custom<Reservation>("status", Required, read_status, write_status, write_status),
+    member<&Reservation::expires_at>("expires_at", Required, view_expiry),
+    member<&Reservation::session_expires_at>("session_expires_at", Required),
+    member<&Reservation::release_reason>("release_reason", Optional, view_unless_empty<&Reservation::release_reason>),
+    member<&Reservation::checkout_session_id>("checkout_session_id", Optional,
+                                              view_or_null<&Reservation::checkout_session_id>),
+    member<&Reservation::checkout_url>("checkout_url"),
+    member<&Reservation::payment_intent_id>("payment_intent_id", Optional, view_or_null<&Reservation::payment_intent_id>),
+    member<&Reservation::refund_id>("refund_id"),
+    bounded<&Reservation::checkout_attempt>("checkout_attempt", 0, kMaxCount),
+    bounded<&Reservation::refund_attempts>("refund_attempts", 0, kMaxCount),
+    member<&Reservation::refund_next_at>("refund_next_at"),
+    member<&Reservation::refund_gave_up>("refund_gave_up"),
+    member<&Reservation::title>("title"),
+    member<&Reservation::price>("price", Required),
+    member<&Reservation::payment_method_types>("payment_method_types"),
+    member<&Reservation::success_url>("success_url"),
+    member<&Reservation::cancel_url>("cancel_url"),
+    member<&Reservation::created_at>("created_at", Required, view_time<&Reservation::created_at>),
+    member<&Reservation::updated_at>("updated_at", Required, view_time<&Reservation::updated_at>),
+    bounded<&Reservation::notify_seq>("notify_seq", 0, kMaxCount),
+    bounded<&Reservation::refund_amount>("refund_amount", 0, kMaxCount, Optional, view_refund),
+    bounded<&Reservation::seats>("seats", 1, kMaxCount),
+    member<&Reservation::idempotency_key>("idempotency_key"),
+    member<&Reservation::confirmed_at>("confirmed_at"),
+    member<&Reservation::cancellation>("cancellation", Optional, view_terms),
+};
+static_assert(fields::covers<Reservation>(kReservationRows));
+
+// What every record slotguard writes satisfies across its fields.
+bool consistent(const Reservation& r) { return r.span_start <= r.start && r.span_end >= r.end && r.start < r.end; }
 
 }  // namespace
 
+fields::Rows<CancellationTerms> CancellationTerms::rows() { return kTermsRows; }
+fields::Rows<Guest> Guest::rows() { return kGuestRows; }
+
+CancellationTerms cancellation_terms(const std::optional<CancellationPolicy>& policy, int64_t first_start_ms) {
+  CancellationTerms t;
+  if (!policy) return t;
+  t.allowed = true;
+  t.full_refund_until = first_start_ms - policy->refund_before_minutes * kMinuteMs;
+  t.late_refund_percent = policy->refund_percent;
+  return t;
+}
+fields::Rows<Price> Price::rows() { return kPriceRows; }
+fields::Rows<Reservation> reservation_rows() { return kReservationRows; }
+
+void write_reservation_view(JsonWriter& w, const Reservation& r) { fields::write_view<Reservation>(kReservationRows, w, r); }
+
+// Optional fields at their default (an empty string, a zero count, false, one seat)
+// are left out: the reader restores the default, and a record that is a third smaller
+// is a third fewer bytes for the store to write.
+std::string reservation_to_storage(const Reservation& r) {
+  JsonWriter w;
+  fields::write_record<Reservation>(kReservationRows, w, r);
+  return w.take();
+}
+
 std::optional<Reservation> reservation_from_storage(std::string_view text) {
   auto j = parse_json(text, 4);
-  if (!j || !j->IsObject()) return std::nullopt;
   Reservation r;
-  // Required; every other member is empty (or its default) when absent or mistyped.
-  std::optional<std::string_view> id, status;
-  const JsonValue *guest = nullptr, *price = nullptr;
-  std::optional<int64_t> start, end, ss, se, exp, sexp, created, updated;
-  for (auto it = j->MemberBegin(); it != j->MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    const JsonValue& v = it->value;
-    if (k == "id") id = string_if(&v);
-    else if (k == "event_id") assign_string(r.event_id, v);
-    else if (k == "expert_id") assign_string(r.expert_id, v);
-    else if (k == "start") start = int_of(v);
-    else if (k == "end") end = int_of(v);
-    else if (k == "span_start") ss = int_of(v);
-    else if (k == "span_end") se = int_of(v);
-    else if (k == "guest") guest = v.IsObject() ? &v : nullptr;
-    else if (k == "status") status = string_if(&v);
-    else if (k == "release_reason") assign_string(r.release_reason, v);
-    else if (k == "expires_at") exp = int_of(v);
-    else if (k == "session_expires_at") sexp = int_of(v);
-    else if (k == "checkout_session_id") assign_string(r.checkout_session_id, v);
-    else if (k == "checkout_url") assign_string(r.checkout_url, v);
-    else if (k == "payment_intent_id") assign_string(r.payment_intent_id, v);
-    else if (k == "refund_id") assign_string(r.refund_id, v);
-    // Absent in records written before these fields existed: zero is their meaning.
-    else if (k == "checkout_attempt") r.checkout_attempt = int_of(v).value_or(0);
-    else if (k == "refund_attempts") r.refund_attempts = int_of(v).value_or(0);
-    else if (k == "refund_next_at") r.refund_next_at = int_of(v).value_or(0);
-    else if (k == "refund_gave_up") r.refund_gave_up = v.IsBool() && v.GetBool();
-    else if (k == "notify_seq") r.notify_seq = int_of(v).value_or(0);
-    else if (k == "refund_amount") r.refund_amount = int_of(v).value_or(0);
-    else if (k == "seats") r.seats = int_of(v).value_or(1);
-    else if (k == "idempotency_key") assign_string(r.idempotency_key, v);
-    else if (k == "title") assign_string(r.title, v);
-    else if (k == "price") price = v.IsObject() ? &v : nullptr;
-    else if (k == "payment_method_types") assign_strings(r.payment_method_types, v);
-    else if (k == "success_url") assign_string(r.success_url, v);
-    else if (k == "cancel_url") assign_string(r.cancel_url, v);
-    else if (k == "created_at") created = int_of(v);
-    else if (k == "updated_at") updated = int_of(v);
-  }
-  if (!id || !status || !guest || !price || !start || !end || !ss || !se || !exp || !sexp || !created || !updated)
-    return std::nullopt;
-  auto st = parse_status(*status);
-  std::optional<int64_t> amount = stored_price(*price, r.price.currency);
-  if (!st || !amount) return std::nullopt;
-  r.guest = stored_guest(*guest);
-  r.id = *id;
-  r.status = *st;
-  r.price.amount = *amount;
-  r.start = *start;
-  r.end = *end;
-  r.span_start = *ss;
-  r.span_end = *se;
-  r.expires_at = *exp;
-  r.session_expires_at = *sexp;
-  r.created_at = *created;
-  r.updated_at = *updated;
-  if (!consistent(r)) return std::nullopt;
+  if (!j || !fields::read_record<Reservation>(kReservationRows, r, *j) || !consistent(r)) return std::nullopt;
   return r;
 }
 

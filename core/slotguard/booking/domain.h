@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "slotguard/base/json.h"
+#include "slotguard/base/record_fields.h"
 #include "slotguard/booking/release_reason.h"
 
 namespace slotguard {
@@ -18,6 +19,19 @@ constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
 struct Price {
   int64_t amount = 0;  // minor units
   std::string currency;  // ISO 4217, lower case
+
+  static fields::Rows<Price> rows();  // how it is stored (domain.cpp)
+  bool operator==(const Price&) const = default;
+};
+
+// What a guest who cancels a paid booking gets back: the whole price more than
+// refund_before_minutes ahead of the start, refund_percent of it within them.
+struct CancellationPolicy {
+  int64_t refund_before_minutes = 0;
+  int64_t refund_percent = 0;
+
+  static fields::Rows<CancellationPolicy> rows();  // how it is stored (domain.cpp)
+  bool operator==(const CancellationPolicy&) const = default;
 };
 
 struct EventType {
@@ -36,11 +50,10 @@ struct EventType {
   int64_t seats = 1;
   // How late a booking may still be moved; -1: the same as min_notice_minutes.
   int64_t reschedule_min_notice_minutes = -1;
-  // A confirmed booking may be cancelled by its guest only with a policy: a full refund
-  // more than refund_before_minutes ahead of the start, refund_percent within them.
-  bool cancellable = false;
-  int64_t refund_before_minutes = 0;
-  int64_t refund_percent = 0;
+  // A confirmed booking may be cancelled by its guest only under a policy.
+  std::optional<CancellationPolicy> cancellation;
+
+  bool operator==(const EventType&) const = default;
 
   int64_t reschedule_notice_minutes() const {
     return reschedule_min_notice_minutes >= 0 ? reschedule_min_notice_minutes : min_notice_minutes;
@@ -54,7 +67,27 @@ std::optional<ReservationStatus> parse_status(std::string_view s);
 struct Guest {
   std::string email;
   std::string name;
+
+  static fields::Rows<Guest> rows();  // how it is stored (domain.cpp)
+  bool operator==(const Guest&) const = default;
 };
+
+// The cancellation terms a booking was made under, fixed when it is held: its event
+// type's policy, anchored on its first start. Neither a later change of the policy nor
+// a reschedule changes them, so moving a booking cannot take it out of the late window.
+struct CancellationTerms {
+  bool allowed = false;             // false: once paid, the guest cannot cancel it
+  int64_t full_refund_until = 0;    // ms; a cancellation before it refunds the whole price
+  int64_t late_refund_percent = 0;  // of the price, for a cancellation from then on
+
+  static fields::Rows<CancellationTerms> rows();  // how it is stored (domain.cpp)
+  bool operator==(const CancellationTerms&) const = default;
+  // What a cancellation at `now_ms` refunds of `amount` (allowed terms only).
+  int64_t refund(int64_t amount, int64_t now_ms) const {
+    return now_ms < full_refund_until ? amount : amount * late_refund_percent / 100;
+  }
+};
+CancellationTerms cancellation_terms(const std::optional<CancellationPolicy>& policy, int64_t first_start_ms);
 
 struct Reservation {
   std::string id;
@@ -95,6 +128,15 @@ struct Reservation {
   // The store key of the Idempotency-Key that created it, if any: retention removes it
   // with the record.
   std::string idempotency_key;
+  // When a payment confirmed it (0: never). A paid event delivered again after the
+  // booking was cancelled is recognised by it, however long after the event's own
+  // record of delivery was purged.
+  int64_t confirmed_at = 0;
+  // Set when it is held; nullopt only in records held before terms were recorded, which
+  // are cancelled under their event type's current policy, from their current start.
+  std::optional<CancellationTerms> cancellation;
+
+  bool operator==(const Reservation&) const = default;
 
   bool refund_queued() const { return status == ReservationStatus::Refunded && refund_id.empty() && !refund_gave_up; }
 
@@ -118,6 +160,9 @@ bool valid_minted_id(std::string_view id);
 // digits. Hosts that keep one store per expert route only ids of this shape.
 bool reservation_id_shape(std::string_view id);
 
+// Every field of an event type, one row per member (domain.cpp): the request reader,
+// the writer (storage and API are one shape) and the storage reader all walk it.
+fields::Rows<EventType> event_rows();
 // Validates an event definition from a PUT body. On failure returns nullopt and sets
 // `error` to a message naming the field.
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error);
@@ -126,6 +171,9 @@ void write_event(JsonWriter& w, const EventType& e);
 std::string event_to_storage(const EventType& e);
 std::optional<EventType> event_from_storage(std::string_view text);
 
+// Every stored field of a reservation, one row per member (domain.cpp): the writer, the
+// reader and the API view below all walk it.
+fields::Rows<Reservation> reservation_rows();
 void write_reservation_view(JsonWriter& w, const Reservation& r);  // API shape
 std::string reservation_to_storage(const Reservation& r);
 std::optional<Reservation> reservation_from_storage(std::string_view text);

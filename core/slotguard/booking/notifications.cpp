@@ -1,5 +1,7 @@
 #include "slotguard/booking/notifications.h"
 
+#include <limits>
+
 #include "slotguard/base/backoff.h"
 #include "slotguard/base/json.h"
 #include "slotguard/base/sg_assert.h"
@@ -60,37 +62,37 @@ std::string notification_id(std::string_view reservation_id, int64_t seq) {
 
 int64_t notification_retry_delay_ms(int64_t attempts) { return backoff_ms(attempts, kFirstRetryMs, kMaxRetryMs); }
 
+namespace {
+
+using fields::Presence;
+constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+
+// Every member is written and required: an entry is written whole, once, by this code.
+constexpr fields::Row<Notification> kNotificationRows[] = {
+    fields::member<&Notification::reservation_id>("reservation_id", Presence::Required),
+    fields::bounded<&Notification::seq>("seq", 1, kMaxCount, Presence::Required),
+    fields::member<&Notification::body>("body", Presence::Required),
+    fields::member<&Notification::first_at>("first_at", Presence::Required),
+    fields::bounded<&Notification::attempts>("attempts", 0, kMaxCount, Presence::Required),
+    fields::member<&Notification::next_at>("next_at", Presence::Required),
+};
+static_assert(fields::covers<Notification>(kNotificationRows));
+
+}  // namespace
+
+fields::Rows<Notification> notification_rows() { return kNotificationRows; }
+
 std::string notification_to_storage(const Notification& n) {
   JsonWriter w;
-  w.object()
-      .field("reservation_id", n.reservation_id)
-      .field("seq", n.seq)
-      .field("body", n.body)
-      .field("first_at", n.first_at)
-      .field("attempts", n.attempts)
-      .field("next_at", n.next_at)
-      .end_object();
+  fields::write_record<Notification>(kNotificationRows, w, n);
   return w.take();
 }
 
 std::optional<Notification> notification_from_storage(std::string_view text) {
   auto j = parse_json(text, 4);
-  if (!j || !j->IsObject()) return std::nullopt;
-  // A repeated key counts with its last value.
-  const JsonValue *rid = nullptr, *body = nullptr;
-  std::optional<int64_t> seq, first, attempts, next;
-  for (auto it = j->MemberBegin(); it != j->MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    const JsonValue& v = it->value;
-    if (k == "reservation_id") rid = v.IsString() ? &v : nullptr;
-    else if (k == "body") body = v.IsString() ? &v : nullptr;
-    else if (k == "seq") seq = int_of(v);
-    else if (k == "first_at") first = int_of(v);
-    else if (k == "attempts") attempts = int_of(v);
-    else if (k == "next_at") next = int_of(v);
-  }
-  if (!rid || !body || !seq || !first || !attempts || !next || *seq < 1 || *attempts < 0) return std::nullopt;
-  return Notification{std::string(string_of(*rid)), *seq, std::string(string_of(*body)), *first, *attempts, *next};
+  Notification n;
+  if (!j || !fields::read_record<Notification>(kNotificationRows, n, *j)) return std::nullopt;
+  return n;
 }
 
 }  // namespace slotguard

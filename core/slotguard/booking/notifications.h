@@ -44,6 +44,8 @@ struct Notification {
   int64_t first_at = 0;   // committed at; retried until first_at + notify_retry_hours
   int64_t attempts = 0;   // failed deliveries so far
   int64_t next_at = 0;    // when to try next
+
+  bool operator==(const Notification&) const = default;
 };
 
 // The notifications a change from `before` to `after` calls for, as mutations of the
@@ -58,6 +60,8 @@ std::string notification_id(std::string_view reservation_id, int64_t seq);
 // Wait before the next attempt after `attempts` failures: 10 s doubling to 1 h.
 int64_t notification_retry_delay_ms(int64_t attempts);
 
+// Its stored fields, one row per member (notifications.cpp).
+fields::Rows<Notification> notification_rows();
 std::string notification_to_storage(const Notification& n);
 std::optional<Notification> notification_from_storage(std::string_view text);
 

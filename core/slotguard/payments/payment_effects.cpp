@@ -174,6 +174,12 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
       d.outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
       return plan;
     }
+    if (cur.confirmed_at != 0) {
+      // This payment confirmed it before, and the guest cancelled it since under its
+      // terms: the cancellation decided the refund, not this delivery.
+      d.outcome = "already_confirmed";
+      return plan;
+    }
     plan.kind = TxnPlan::Kind::Write;
     plan.next = cur;
     link_ids(plan.next, session.id, session.payment_intent);
@@ -186,11 +192,13 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
     if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
       // A live hold is taken to own its span without asking the ledger.
       plan.next.status = S::Confirmed;
+      plan.next.confirmed_at = v.now;
       d.outcome = "confirmed";
       return plan;
     }
     if (!cancelled && v.span_free) {
       plan.next.status = S::Confirmed;
+      plan.next.confirmed_at = v.now;
       d.outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
     } else {
       plan.next.status = S::Refunded;

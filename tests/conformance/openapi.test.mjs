@@ -96,7 +96,7 @@ describe('docs/openapi.yaml', () => {
         [500, 'internal_error', {}],
         [503, 'overloaded', { 'retry-after': '1' }],
       ];
-      if (method !== 'OPTIONS') answers.push([400, 'bad_request', {}], [413, 'payload_too_large', {}], [414, 'uri_too_long', {}]);
+      if (method !== 'OPTIONS') answers.push([400, 'bad_request', {}], [408, 'request_timeout', {}], [413, 'payload_too_large', {}], [414, 'uri_too_long', {}]);
       for (const [status, code, headers] of answers) {
         const problems = c.check({ method, path, status, headers: { ...JSON_TYPE, ...headers }, text: error(code) });
         assert.deepEqual(problems, [], `${method} ${template}: ${status} ${code}`);

@@ -31,6 +31,7 @@ const std::set<std::string> kHostOnlyCodes = {
     "out_of_memory",         // js-bridge: the module could not start the task
     "overloaded",            // node: requests in flight at the cap
     "rate_limited",          // node, cloudflare: a client's rate limit
+    "request_timeout",       // node: a body that did not arrive in time
     "server_misconfigured",  // cloudflare: the Worker's settings are refused
     "shutting_down",         // js-bridge, node: the host is stopping
 };

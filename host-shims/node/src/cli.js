@@ -68,6 +68,8 @@ try {
     rateLimitPerMinute: integer('SLOTGUARD_RATE_LIMIT_PER_MINUTE', 60),
     trustProxy: trustedHops(env.SLOTGUARD_TRUST_PROXY),
     maxInFlight: integer('SLOTGUARD_MAX_IN_FLIGHT', 256),
+    headersTimeoutMs: integer('SLOTGUARD_HEADERS_TIMEOUT_MS', 10000),
+    bodyTimeoutMs: integer('SLOTGUARD_BODY_TIMEOUT_MS', 10000),
     sweepIntervalMs: integer('SLOTGUARD_SWEEP_INTERVAL_MS', 60000),
     logLevel: /** @type {import('./index.js').LogLevel} */ (env.SLOTGUARD_LOG_LEVEL || 'info'),
     pageDir: env.SLOTGUARD_PAGE_DIR || undefined,

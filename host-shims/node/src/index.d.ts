@@ -130,10 +130,18 @@ export interface SlotguardOptions {
    * hops, the entry that far from the right). Never the client-written leftmost entry. Default false.
    */
   trustProxy?: boolean | number;
-  /** Requests in flight at once; past it 503 overloaded. Default 256; 0 disables. */
+  /**
+   * Requests in flight at once, counted once their body has arrived; past it 503 overloaded.
+   * An eighth of it (at least 1, with a cap of 2 or more) is kept for the Stripe webhook and
+   * GET /healthz. Default 256; 0 disables.
+   */
   maxInFlight?: number;
   /** Largest accepted request body in bytes (413 above). Default 1 MiB; 1 KiB for GET/HEAD/DELETE, 16 KiB for POST /v1/reservations. */
   bodyLimit?: number;
+  /** The built-in server (listen()): a request's headers must arrive within this, in ms, else 408 and the connection closes. Default 10000. */
+  headersTimeoutMs?: number;
+  /** A request's body must arrive within this many ms after its headers, else 408 request_timeout and the connection closes. Default 10000. */
+  bodyTimeoutMs?: number;
   /** How long close() waits for requests in flight. Default 10000. */
   shutdownTimeoutMs?: number;
   /**

@@ -1,10 +1,12 @@
-// Serves node:http requests through `handle`: admits them past the host's limits (rate,
-// in flight), reads the raw body (with the route's limit), hands method, raw path,
-// query and header pairs over, and writes the answer.
-import { BodyTooLargeError, readBody } from './body.js';
+// Serves node:http requests through `handle`: checks the client's rate limit, reads the
+// raw body (with the route's limit and a deadline), admits the request past the cap on
+// requests in flight only then, hands method, raw path, query and header pairs over,
+// and writes the answer.
+import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
 import { splitTarget } from './request.js';
 
 /** @typedef {import('../../js-bridge/src/contract.js').RequestDescription} RequestDescription */
+/** @typedef {import('../../js-bridge/src/envelope.js').BridgeResponse} BridgeResponse */
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
 
@@ -27,6 +29,31 @@ function rawHeaderPairs(raw) {
   return pairs;
 }
 
+/** An answer the host makes itself ({status, headers: pairs, body}), sent as is.
+ * @param {import('node:http').ServerResponse} res  @param {BridgeResponse} r */
+function sendAnswer(res, r) {
+  res.writeHead(r.status, { 'content-length': r.body.byteLength, ...Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])) });
+  res.end(r.body);
+}
+
+/**
+ * The body, or null once the request is answered (413, 408) or its client has gone.
+ * Both answers close the connection: the rest of the body is not worth waiting for.
+ * @param {import('node:http').IncomingMessage} req  @param {import('node:http').ServerResponse} res
+ * @param {number} limit  @param {number} drainBase  @param {number} timeoutMs
+ * @returns {Promise<Uint8Array | null>}
+ */
+async function receiveBody(req, res, limit, drainBase, timeoutMs) {
+  try {
+    return await readBody(req, limit, drainBase, timeoutMs);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) sendError(res, 413, 'payload_too_large', `the body exceeds ${limit} bytes`, { connection: 'close' });
+    else if (error instanceof BodyTimeoutError) sendError(res, 408, 'request_timeout', error.message, { connection: 'close' });
+    else res.destroy(); // the client went away mid-body: nobody to answer
+    return null;
+  }
+}
+
 /**
  * @param {object} o
  * @param {(req: {method: string, path: string, query: string, headers: [string, string][], body: Uint8Array}, d: RequestDescription) => Promise<{status: number, headers: Record<string, string>, body: Uint8Array}>} o.handle
@@ -35,13 +62,15 @@ function rawHeaderPairs(raw) {
  * @param {(d: RequestDescription) => number} o.bodyLimit  the route's body limit
  * @param {number} [o.drainLimit]  an oversized body up to this many bytes (times 8) is read
  *   and thrown away, so the client sees the 413; default: the route's limit
- * @param {((req: {holdRateLimited: boolean, headers: [string, string][], remoteAddress?: string}) => {refused: import('../../js-bridge/src/envelope.js').BridgeResponse | null, release: () => void}) | null} [o.admit]
- *   the host's limits; a refusal ({status, headers: pairs, body}) is sent as is
+ * @param {number} [o.bodyTimeoutMs]  a body not in this long after its headers is answered 408; 0: no deadline
+ * @param {{rate: (req: {holdRateLimited: boolean, headers: [string, string][], remoteAddress?: string}) => BridgeResponse | null,
+ *   enter: (route: string | null) => {refused: BridgeResponse | null, release: () => void}} | null} [o.limits]
+ *   the host's limits (limits.js): the rate limit before the body, the in-flight cap after it
  * @param {(record: import('../../js-bridge/src/task-runner.js').BridgeLogRecord) => void} o.log
  * @param {() => boolean} [o.closing]  true while shutting down: answer 503 + close
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>}
  */
-export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, admit = null, log, closing = () => false }) {
+export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, bodyTimeoutMs = 0, limits = null, log, closing = () => false }) {
   return async function handleNodeRequest(req, res) {
     /** @type {(() => void) | null} */
     let release = null;
@@ -54,27 +83,18 @@ export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, adm
       const method = /** @type {string} */ (req.method); // always set on a server's request
       const headers = rawHeaderPairs(req.rawHeaders);
       const d = await describe({ method, path, query, headers });
-      if (admit) {
-        const admitted = admit({ holdRateLimited: d.hold_rate_limited, headers, remoteAddress: req.socket?.remoteAddress });
-        if (admitted.refused) {
-          req.resume(); // the body is not wanted; let the answer through
-          const r = admitted.refused;
-          res.writeHead(r.status, { 'content-length': r.body.byteLength, ...Object.fromEntries(r.headers.map(([k, v]) => [k.toLowerCase(), v])) });
-          res.end(r.body);
-          return;
-        }
-        release = admitted.release;
+      const limited = limits?.rate({ holdRateLimited: d.hold_rate_limited, headers, remoteAddress: req.socket?.remoteAddress });
+      if (limited) {
+        req.resume(); // the body is not wanted; let the answer through
+        return sendAnswer(res, limited);
       }
       const limit = bodyLimit(d);
-      let body;
-      try {
-        body = await readBody(req, limit, Math.max(limit, drainLimit ?? limit));
-      } catch (error) {
-        if (error instanceof BodyTooLargeError)
-          return sendError(res, 413, 'payload_too_large', `the body exceeds ${limit} bytes`, { connection: 'close' });
-        res.destroy(); // the client went away mid-body: nobody to answer
-        return;
-      }
+      const body = await receiveBody(req, res, limit, Math.max(limit, drainLimit ?? limit), bodyTimeoutMs);
+      if (body === null) return;
+      // Counted from here: a client slow to send its body must not hold a place.
+      const place = limits?.enter(d.route);
+      if (place?.refused) return sendAnswer(res, place.refused);
+      release = place?.release ?? null;
       const answer = await handle({ method, path, query, headers, body }, d);
       // One writeHead with every header: cheaper than a setHeader per header.
       res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.byteLength });

@@ -9,6 +9,7 @@ import { randomToken } from './random.js';
 import { configFromOptions, optionName } from '../../js-bridge/src/contract.js';
 
 export const BODY_LIMIT = 1024 * 1024;
+const MAX_CLIENT_TIMEOUT_MS = 3_600_000;
 
 /** @typedef {import('./index.js').SlotguardOptions} SlotguardOptions */
 /**
@@ -16,14 +17,15 @@ export const BODY_LIMIT = 1024 * 1024;
  * named by the module's schema (tests/conformance/contract.test.mjs holds index.d.ts to it).
  * @typedef {'store' | 'dbPath' | 'postgresUrl' | 'pgPool' | 'pgPoolSize' | 'pgStatementTimeoutMs'
  *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy'
- *   | 'maxInFlight' | 'bodyLimit' | 'shutdownTimeoutMs' | 'pageDir' | 'logger' | 'logLevel' | 'fetch' | 'now'} HostOption
+ *   | 'maxInFlight' | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'pageDir' | 'logger'
+ *   | 'logLevel' | 'fetch' | 'now'} HostOption
  */
 /**
  * The options once defaults are applied (adminToken is generated when absent). The Pick
  * of every HostOption fails to check when index.d.ts no longer declares one of them.
  * @typedef {SlotguardOptions & Pick<SlotguardOptions, HostOption> & Required<Pick<SlotguardOptions, 'store' | 'dbPath'
  *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy' | 'maxInFlight'
- *   | 'bodyLimit' | 'shutdownTimeoutMs' | 'logLevel'>> & {adminToken: string}} ResolvedOptions
+ *   | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'logLevel'>> & {adminToken: string}} ResolvedOptions
  */
 
 // The host's own options, at run time: every other option must be one of the core's
@@ -31,7 +33,7 @@ export const BODY_LIMIT = 1024 * 1024;
 /** @type {readonly HostOption[]} */
 const HOST_OPTIONS = ['store', 'dbPath', 'postgresUrl', 'pgPool', 'pgPoolSize', 'pgStatementTimeoutMs', 'wasm',
   'wasmDir', 'sweepIntervalMs', 'notifyIntervalMs', 'rateLimitPerMinute', 'trustProxy', 'maxInFlight', 'bodyLimit',
-  'shutdownTimeoutMs', 'pageDir', 'logger', 'logLevel', 'fetch', 'now'];
+  'headersTimeoutMs', 'bodyTimeoutMs', 'shutdownTimeoutMs', 'pageDir', 'logger', 'logLevel', 'fetch', 'now'];
 
 /** @param {string} message  @returns {never} */
 function fail(message) {
@@ -51,6 +53,8 @@ export function resolveOptions(options = {}) {
     trustProxy: false,
     maxInFlight: 256,
     bodyLimit: BODY_LIMIT,
+    headersTimeoutMs: 10000,
+    bodyTimeoutMs: 10000,
     shutdownTimeoutMs: 10000,
     logLevel: 'info',
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
@@ -67,6 +71,11 @@ export function resolveOptions(options = {}) {
   if (o.store === 'postgres') checkPostgres(o);
   if (!(Number.isFinite(o.sweepIntervalMs) && o.sweepIntervalMs >= 0)) fail('sweepIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isInteger(o.bodyLimit) && o.bodyLimit > 0)) fail('bodyLimit must be a positive integer');
+  // No 0 to disable them: a client that never finishes its request would then keep its
+  // connection for as long as it likes. An hour at most keeps them in a timer's range.
+  for (const name of /** @type {const} */ (['headersTimeoutMs', 'bodyTimeoutMs']))
+    if (!(Number.isInteger(o[name]) && o[name] > 0 && o[name] <= MAX_CLIENT_TIMEOUT_MS))
+      fail(`${name} must be an integer from 1 to ${MAX_CLIENT_TIMEOUT_MS} (ms; a slow client must not hold a connection forever)`);
   if (o.pageDir !== undefined && (typeof o.pageDir !== 'string' || o.pageDir === '')) fail('pageDir must be a folder path');
   if (!(Number.isFinite(o.notifyIntervalMs) && o.notifyIntervalMs >= 0)) fail('notifyIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isFinite(o.rateLimitPerMinute) && o.rateLimitPerMinute >= 0)) fail('rateLimitPerMinute must be a number >= 0 (0 disables)');

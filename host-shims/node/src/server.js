@@ -1,18 +1,34 @@
 // The node:http server and its graceful shutdown: stop accepting, let requests in
-// flight finish (up to a deadline), then drop whatever connections remain.
+// flight finish (up to a deadline), then drop whatever connections remain. It also
+// bounds how long a client may take to send a request: Node's own defaults (60 s for
+// the headers, 300 s for the whole request, checked every 30 s) let a few hundred slow
+// clients hold their connections for minutes.
 import { createServer } from 'node:http';
+
+// How often Node checks its header and request deadlines; a slow client outlives them
+// by up to this much.
+const TIMEOUT_CHECK_MS = 1000;
 
 /**
  * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void} handler
+ * @param {{headersTimeoutMs: number, bodyTimeoutMs: number}} timeouts  the headers must be in within
+ *   headersTimeoutMs (else Node answers 408 and closes); the handler bounds the body itself
+ *   (bodyTimeoutMs after the headers), and Node's bound on the whole request lies past both
+ *   plus a check, so that the handler's 408, in the API's error shape, comes first
  * @returns {{listen(port?: number, host?: string): Promise<string>, close(timeoutMs?: number): Promise<void>, closing: () => boolean, server: import('node:http').Server}}
  */
-export function createHttpServer(handler) {
+export function createHttpServer(handler, { headersTimeoutMs, bodyTimeoutMs }) {
   /** @type {Set<import('node:http').ServerResponse>} */
   const active = new Set(); // responses not yet finished
   let closing = false;
   /** @type {(() => void) | null} */
   let drained = null; // resolves when the last active response finishes while closing
-  const server = createServer((req, res) => {
+  const serverOptions = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: headersTimeoutMs + bodyTimeoutMs + TIMEOUT_CHECK_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+  };
+  const server = createServer(serverOptions, (req, res) => {
     active.add(res);
     res.on('close', () => {
       active.delete(res);

@@ -118,7 +118,7 @@ export async function createSlotguard(options = {}) {
   async function handle(request) {
     const req = normalizeRequest(request);
     const d = await describe(req);
-    const { refused, release } = limits.admit({ holdRateLimited: d.hold_rate_limited, headers: req.headers, remoteAddress: request?.remoteAddress });
+    const { refused, release } = limits.admit({ route: d.route, holdRateLimited: d.hold_rate_limited, headers: req.headers, remoteAddress: request?.remoteAddress });
     if (refused) return plain(refused);
     try {
       return await serve(req, d);
@@ -130,15 +130,16 @@ export async function createSlotguard(options = {}) {
   const apiNodeHandler = createNodeHandler({
     handle: serve,
     describe,
-    admit: limits.admit,
+    limits,
     bodyLimit: routeBodyLimit,
     drainLimit: o.bodyLimit,
+    bodyTimeoutMs: o.bodyTimeoutMs,
     log,
     closing: () => closed,
   });
   // With pageDir, paths outside the API serve the folder's files (the booking page).
   const handleNodeRequest = servePage ? withPageFiles(apiNodeHandler, servePage) : apiNodeHandler;
-  const http = createHttpServer(handleNodeRequest);
+  const http = createHttpServer(handleNodeRequest, { headersTimeoutMs: o.headersTimeoutMs, bodyTimeoutMs: o.bodyTimeoutMs });
   if (o.notifyUrl) notifier = startNotifier({ intervalMs: o.notifyIntervalMs, adminToken: o.adminToken, handle: internal, log });
   // A sweep releases holds and refunds: its notifications go out right after it.
   /** @param {import('./index.js').SlotguardRequest} request */

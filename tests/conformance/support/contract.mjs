@@ -6,7 +6,7 @@
 // OpenAPI 3.1 uses).
 //
 // Answers of any request, as the document's introduction says: 404 not_found and the
-// host's own answers (400 bad_request, 413, 414, 429, 500, 503) on any path, and 405
+// host's own answers (400 bad_request, 408, 413, 414, 429, 500, 503) on any path, and 405
 // method_not_allowed with an Allow that lists only documented methods and not the one
 // asked. These stand for "this server does not serve that route", which is also what
 // a host whose core predates a documented route answers. Paths outside the API (not
@@ -26,6 +26,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const ANY_REQUEST = {
   400: 'BadRequest',
   404: 'RouteNotFound',
+  408: 'RequestTimeout',
   413: 'PayloadTooLarge',
   414: 'UriTooLong',
   429: 'RateLimited',

@@ -12,29 +12,84 @@
 // One connection per store call: a Worker cannot keep a socket across requests (I/O
 // objects belong to the request that made them), and each store call is made from its
 // own request's context. Hyperdrive keeps the pool to the database, so a connect is
-// a short hop to it. The schema migration runs once per isolate, on the first call.
+// a short hop to it. The schema is checked once per isolate, without a lock, and
+// migrated only when it is behind (hyperdrive-schema.js).
+//
+// A commit must not land after the Worker gave up on it (the store deadline, then 503),
+// so the server bounds it too: statement_timeout, set to what is left of the store
+// call's deadline less the time the answer needs to come back. Hyperdrive pools
+// connections per transaction and RESETs them in between, so neither a connection
+// setting nor a SET of its own would reach the statement; a SET in the same query
+// string does. Such a string goes by the simple protocol, without bind parameters, so
+// the commit's values are literals there (commitText). Reads and lists change nothing,
+// so they keep the shared parameterised statements, bounded by the client alone.
 import pg from 'pg';
+import { HostCallError, HOST_TIMEOUT } from '../../js-bridge/src/host-calls.js';
 import {
   DEADLOCK_DETECTED,
   PG_SQL,
   commitParams,
   createPgCommitter,
   listAnswer,
-  migrate,
   pgHostError,
   readAnswer,
 } from '../../js-bridge/src/postgres-sql.js';
+import { createSchemaGate } from './hyperdrive-schema.js';
 
 /** @param {string} s */
 const bytes = (s) => Buffer.from(s, 'utf8');
 /** @param {string} op  @param {any} error */
 const hostError = (op, error) => pgHostError('hyperdrive store', op, error);
 
+// Below this, a commit is not sent at all: the answer could not come back in time.
+const MIN_STATEMENT_MS = 10;
+
+/** An integer as SQL text; anything else is refused. @param {unknown} n */
+function integer(n) {
+  const text = String(n);
+  if (!/^-?[0-9]{1,19}$/.test(text)) throw new TypeError(`not an integer: ${text}`);
+  return text;
+}
+/** Text as a bytea literal of hex digits only. @param {string} text */
+const hexBytes = (text) => `decode('${Buffer.from(text, 'utf8').toString('hex')}', 'hex')`;
+/** @param {string[]} items  @param {string} type */
+const arrayOf = (items, type) => `ARRAY[${items.join(', ')}]::${type}[]`;
+/** @param {string} op */
+const opName = (op) => {
+  if (op !== 'set' && op !== 'delete') throw new TypeError(`unknown mutation op: ${op}`);
+  return `'${op}'`;
+};
+
+/**
+ * PG_SQL.commit with its parameters (commitParams with text keys and values) as
+ * literals: integers, hex and the two op names, each checked, so no caller's text
+ * becomes SQL.
+ * @param {any[]} params  @param {number} lockTimeoutMs  @returns {string}
+ */
+function commitText([ids, checkKeys, checkVersions, ops, mutKeys, mutValues], lockTimeoutMs) {
+  const args = [
+    arrayOf(ids.map(integer), 'integer'),
+    arrayOf(checkKeys.map(hexBytes), 'bytea'),
+    arrayOf(checkVersions.map(integer), 'bigint'),
+    arrayOf(ops.map(opName), 'text'),
+    arrayOf(mutKeys.map(hexBytes), 'bytea'),
+    arrayOf(mutValues.map((v) => (v === null ? 'NULL' : hexBytes(v))), 'bytea'),
+    integer(lockTimeoutMs),
+  ];
+  return `SELECT slotguard_commit(${args.join(', ')}) AS ok`;
+}
+
+/** statement_timeout for the rest of the query string's transaction. @param {number} ms */
+const timeoutFor = (ms) => `SELECT set_config('statement_timeout', '${integer(ms)}', true)`;
+/** The commit's answer among the results of its query string. @param {any} results */
+const okOf = (results) => [results].flat().filter((r) => r?.rows?.[0] && 'ok' in r.rows[0]).at(-1).rows[0].ok;
+
 /**
  * @param {{connectionString: string}} hyperdrive  env.HYPERDRIVE
  * @param {object} [o]
- * @param {number} [o.statementTimeoutMs]  bound on lock waits inside the commit and on
- *   every query from the client's side (the Worker's store deadline bounds the call too)
+ * @param {number} [o.statementTimeoutMs]  the store call's deadline (SLOTGUARD_STORE_TIMEOUT_MS):
+ *   the server's bound on a commit, lock waits included, is what is left of it; every
+ *   query is bounded by it on the client's side too
  * @param {(fields: object) => void} [o.log]
  * @returns {import('../../js-bridge/src/host-calls.js').StoreAdapter & {kind: 'hyperdrive'}}
  */
@@ -42,15 +97,18 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
   if (!hyperdrive || typeof hyperdrive.connectionString !== 'string') {
     throw new TypeError('the Hyperdrive binding HYPERDRIVE is missing');
   }
-  let migrated = false;
+  const schemaReady = createSchemaGate(log);
   const commitWith = createPgCommitter(hostError);
+  // The answer's way back from the database: a fifth of the deadline, at most 1 s.
+  const replyMarginMs = Math.min(1000, Math.floor(statementTimeoutMs / 5));
 
   /**
-   * Opens a connection, migrates on the isolate's first call, runs fn, closes.
+   * Opens a connection, waits for the isolate's schema check, runs fn, closes.
    * @template T
-   * @param {string} op  @param {(client: any) => Promise<T>} fn  @returns {Promise<T>}
+   * @param {string} op  @param {number} deadline  the store call's, in ms since the epoch
+   * @param {(client: any) => Promise<T>} fn  @returns {Promise<T>}
    */
-  async function withClient(op, fn) {
+  async function withClient(op, deadline, fn) {
     const client = new pg.Client({
       connectionString: hyperdrive.connectionString,
       query_timeout: statementTimeoutMs,
@@ -60,27 +118,33 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
     client.on('error', (error) => log({ level: 'warn', source: 'host', event: 'hyperdrive_connection_lost', error: error.message }));
     try {
       await client.connect();
-      if (!migrated) {
-        await migrate(client);
-        migrated = true;
-      }
+      await schemaReady(client, deadline - Date.now());
       return await fn(client);
     } catch (error) {
-      if (error?.code === DEADLOCK_DETECTED) throw error;
+      if (error?.code === DEADLOCK_DETECTED || error instanceof HostCallError) throw error;
       throw hostError(op, error);
     } finally {
       client.end().catch(() => {});
     }
   }
 
-  // The function refused at the connection's default isolation: the same call in an
-  // explicit READ COMMITTED transaction.
-  async function explicitCommit(client, params) {
-    await client.query(PG_SQL.beginReadCommitted);
+  /** What the server may spend on a commit sent now. @param {number} deadline */
+  function serverBudget(deadline) {
+    const ms = deadline - Date.now() - replyMarginMs;
+    if (ms < MIN_STATEMENT_MS) throw new HostCallError('hyperdrive store commit: no time left to send it', HOST_TIMEOUT);
+    return ms;
+  }
+
+  /** The commit, bounded by the server: one query string, one implicit transaction. */
+  async function directCommit(client, text, ms) {
+    return okOf(await client.query(`${timeoutFor(ms)}; ${text}`));
+  }
+
+  // The function refused at the connection's default isolation: the same string in an
+  // explicit READ COMMITTED transaction, still one round trip.
+  async function explicitCommit(client, text, ms) {
     try {
-      const ok = (await client.query(PG_SQL.commit, params)).rows[0].ok;
-      await client.query('COMMIT');
-      return ok;
+      return okOf(await client.query(`${PG_SQL.beginReadCommitted}; ${timeoutFor(ms)}; ${text}; COMMIT`));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -89,16 +153,22 @@ export function createHyperdriveStore(hyperdrive, { statementTimeoutMs = 5000, l
 
   return {
     kind: 'hyperdrive',
-    read: (keys) => withClient('read', async (c) => readAnswer(keys, (await c.query(PG_SQL.read, [keys.map(bytes)])).rows)),
+    read: (keys) =>
+      withClient('read', Date.now() + statementTimeoutMs, async (c) => readAnswer(keys, (await c.query(PG_SQL.read, [keys.map(bytes)])).rows)),
     list: (start, end, limit, after = '') =>
-      withClient('list', async (c) => listAnswer((await c.query(PG_SQL.list, [bytes(start), bytes(end), bytes(after ?? ''), limit + 1])).rows, limit)),
+      withClient('list', Date.now() + statementTimeoutMs, async (c) =>
+        listAnswer((await c.query(PG_SQL.list, [bytes(start), bytes(end), bytes(after ?? ''), limit + 1])).rows, limit),
+      ),
     async commit(checks, mutations) {
+      const deadline = Date.now() + statementTimeoutMs;
       // A malformed commit is refused here, before it reaches the database.
-      const params = await commitParams(checks, mutations, bytes, statementTimeoutMs);
+      const params = await commitParams(checks, mutations, (text) => text, statementTimeoutMs);
       return commitWith((once) =>
-        withClient('commit', (c) =>
-          once(async () => (await c.query(PG_SQL.commit, params)).rows[0].ok, () => explicitCommit(c, params)),
-        ),
+        withClient('commit', deadline, (c) => {
+          const ms = serverBudget(deadline);
+          const text = commitText(params, ms);
+          return once(() => directCommit(c, text, ms), () => explicitCommit(c, text, ms));
+        }),
       );
     },
   };

@@ -25,7 +25,10 @@
 // A reservation committed in its object whose directory entry was never written (the
 // Worker stopped between the two) is still found: on a directory miss for a well-formed
 // reservation id, every expert object is asked for `rsv/<id>` (one read each, in
-// parallel) and the entry is written when one has it. README.md says more.
+// parallel) and the entry is written when one has it. Anyone can name an id, so that
+// probe is bounded: an id a whole probe did not find is remembered as unknown for a
+// while (see MISS_TTL_MS for why it cannot turn up meanwhile), and the probes a public
+// caller can start are budgeted per isolate. README.md says more.
 
 const DIR_EVENT = 'dir/event/';
 const DIR_RSV = 'dir/rsv/';
@@ -36,6 +39,72 @@ const DIR_EXPERT = 'dir/expert/';
 export const FAN_OUT = 8;
 const LIST_PAGE = 256;
 export const DIRECTORY_SHARDS = 16;
+
+// Probes a public caller may start in one isolate: a burst, then one per refill period
+// (8 a minute). Legitimate probes are rare (a directory write that failed, then one
+// lookup of that id writes the entry again), so this only ever holds back someone
+// naming made-up ids; past it they get 503 with Retry-After, never a false 404.
+export const PROBE_BURST = 8;
+export const PROBE_REFILL_MS = 7_500;
+// How long an id that a whole probe did not find is answered as unknown without asking
+// again, and how many such ids an isolate remembers (the oldest are forgotten first).
+// Such a miss cannot become a hit while remembered: the core mints a reservation id
+// (its time and 128 random bits) in the hold's task, and nobody learns it before the
+// hold is committed in its object, so a probe that starts after the id was learnt
+// finds the hold, even in the window between that commit and the directory write
+// (recordHold in route-per-expert.js). Only a whole probe's miss is remembered, never
+// a directory miss alone, nor a probe that failed part-way (it throws).
+export const MISS_TTL_MS = 60_000;
+export const MISS_CACHE_SIZE = 1024;
+
+/**
+ * A token bucket: take() answers 0 and spends a token, or how many ms until one is due.
+ * @param {{burst: number, refillMs: number, now?: () => number}} o
+ */
+export function createProbeBudget({ burst, refillMs, now = Date.now }) {
+  let tokens = burst;
+  let last = now();
+  return {
+    take() {
+      const t = now();
+      const earned = Math.floor((t - last) / refillMs);
+      if (earned > 0) {
+        tokens = Math.min(burst, tokens + earned);
+        last = tokens === burst ? t : last + earned * refillMs;
+      }
+      if (tokens > 0) {
+        tokens--;
+        return 0;
+      }
+      return last + refillMs - t;
+    },
+  };
+}
+
+/**
+ * Ids known to be nobody's, each for ttlMs, at most `size` of them (insertion order).
+ * @param {{ttlMs: number, size: number, now?: () => number}} o
+ */
+export function createMissCache({ ttlMs, size, now = Date.now }) {
+  /** @type {Map<string, number>} id -> when it is forgotten */
+  const until = new Map();
+  return {
+    /** @param {string} id */
+    has(id) {
+      const t = until.get(id);
+      if (t === undefined) return false;
+      if (t > now()) return true;
+      until.delete(id);
+      return false;
+    },
+    /** @param {string} id */
+    add(id) {
+      until.delete(id);
+      if (until.size >= size) until.delete(/** @type {string} */ (until.keys().next().value));
+      until.set(id, now() + ttlMs);
+    },
+  };
+}
 
 /** FNV-1a over the UTF-16 code units: which directory object holds an id's entry. */
 export function shardOf(id) {
@@ -48,8 +117,9 @@ export function shardOf(id) {
  * @param {object} o
  * @param {(objectName: string) => {read, list, commit}} o.storeFor  the (timed) store of one named object
  * @param {string} o.name  SLOTGUARD_DO_NAME: the prefix of every object's name
+ * @param {() => number} [o.now]  the clock of the probe budget and the miss cache
  */
-export function createPerExpert({ storeFor, name }) {
+export function createPerExpert({ storeFor, name, now = Date.now }) {
   const stores = new Map();
   const named = (objectName) => {
     let s = stores.get(objectName);
@@ -104,6 +174,16 @@ export function createPerExpert({ storeFor, name }) {
 
   // Experts seen listed: an expert is never unlisted, so a yes is kept for the isolate.
   const listed = new Set();
+  const misses = createMissCache({ ttlMs: MISS_TTL_MS, size: MISS_CACHE_SIZE, now });
+  const budget = createProbeBudget({ burst: PROBE_BURST, refillMs: PROBE_REFILL_MS, now });
+
+  /** A probe's answer, remembered when nobody has the id; the entry written when one does. */
+  async function probeAndRecord(rid) {
+    const expert = await probe(rid);
+    if (expert) await dirFor(rid).commit([], [{ op: 'set', key: DIR_RSV + rid, value: expert }]);
+    else misses.add(rid);
+    return expert;
+  }
 
   return {
     directories,
@@ -111,7 +191,9 @@ export function createPerExpert({ storeFor, name }) {
     forExpert,
     experts,
 
-    /** Whether the expert has an object (an event of theirs was ever claimed). */
+    registerExpert,
+
+    /** Whether the expert has an object (listed: an event claimed, or an admin's write). */
     async knownExpert(expertId) {
       if (listed.has(expertId)) return true;
       if ((await dirFor(expertId).read([DIR_EXPERT + expertId])).items[0].version === 0) return false;
@@ -159,13 +241,20 @@ export function createPerExpert({ storeFor, name }) {
       await dirFor(rid).commit([], [{ op: 'set', key: DIR_RSV + rid, value: expertId }]);
     },
 
-    /** The expert of a reservation: the directory, else a probe of every object. */
-    async reservationExpert(rid) {
+    /**
+     * The expert of a reservation: the directory; on a miss, a probe of every expert
+     * object, unless the id is remembered as nobody's. A metered (public) caller's probe
+     * needs the isolate's budget: without it, the answer is how long to wait.
+     * @param {string} rid  @param {{metered: boolean}} o
+     * @returns {Promise<{expert: string | null} | {retryAfterMs: number}>}
+     */
+    async findReservation(rid, { metered }) {
       const hit = await lookup(DIR_RSV, rid);
-      if (hit) return hit.value;
-      const expert = await probe(rid);
-      if (expert) await dirFor(rid).commit([], [{ op: 'set', key: DIR_RSV + rid, value: expert }]);
-      return expert;
+      if (hit) return { expert: hit.value };
+      if (misses.has(rid)) return { expert: null };
+      const wait = metered ? budget.take() : 0;
+      if (wait > 0) return { retryAfterMs: wait };
+      return { expert: await probeAndRecord(rid) };
     },
   };
 }

@@ -33,16 +33,31 @@ async function describe(s, req) {
 }
 
 /**
+ * The description routing needs. The one asked before the body was read (for the
+ * limits) already names every scope the path, query or headers give; the core is asked
+ * again, with the body, only when the body may name it (a hold's event, the expert of
+ * an admin's event, a signed webhook's reservation): a route the head left without a
+ * scope, and a body to read.
+ * @param {WorkerState} s  @param {RequestDescription} head  @param {BridgeRequest} req  with its body
+ * @returns {Promise<RequestDescription>}
+ */
+function withBody(s, head, req) {
+  const bodyMayName = head.route !== null && head.scope.kind === 'none' && /** @type {Uint8Array} */ (req.body).length > 0;
+  return bodyMayName ? describe(s, req) : Promise.resolve(head);
+}
+
+/**
  * Where the request's task runs: the isolate's store, or per expert the object its
  * scope (the core's answer, body included) belongs to.
  * @param {WorkerState} s
+ * @param {RequestDescription} head  the core's description of the request without its body
  * @param {BridgeRequest} req  with its body
  * @returns {Promise<Route | Response>}  the route, or the 503 to send when the directory is unreachable
  */
-async function routeOf(s, req) {
+async function routeOf(s, head, req) {
   if (!s.perExpert) return { store: s.store };
   try {
-    return await routePerExpert(s, await describe(s, req));
+    return await routePerExpert(s, await withBody(s, head, req), req.method);
   } catch (error) {
     s.log({ level: 'error', source: 'host', event: 'directory_unavailable', error: messageOf(error) });
     return jsonError(503, 'store_unavailable', 'the directory of experts is unavailable; retry shortly', [['Retry-After', '1']]);
@@ -94,7 +109,7 @@ export function createRequestHandler(isolate) {
     if (body instanceof Response) return body;
     /** @type {BridgeRequest} */
     const req = { ...head, body };
-    const route = await routeOf(s, req);
+    const route = await routeOf(s, d, req);
     if (route instanceof Response) return route;
     const res = await answer(s, route, req);
     if (route.after) await route.after(res);

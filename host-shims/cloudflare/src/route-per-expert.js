@@ -33,7 +33,9 @@ import { jsonOf } from './http.js';
 /**
  * After a hold's 201 (or its replay's 200): the reservation's directory entry, written
  * before the guest learns the id. If this write fails, the reservation is still found
- * later: a directory miss asks every expert object (per-expert.js).
+ * later: a directory miss asks every expert object (per-expert.js). Between the hold's
+ * commit and this write a lookup of the id misses the directory but its probe finds
+ * the hold, so such a miss is never remembered as unknown.
  * @param {WorkerState} s  @param {string} expert
  * @returns {(res: BridgeResponse) => Promise<void>}
  */
@@ -70,19 +72,59 @@ async function claimEvent(s, eventId, expert) {
   };
 }
 
+// Methods that never make an expert's object: a read or a delete of what an expert
+// nobody set up does not have is answered the same on the unrouted object.
+const NO_NEW_OBJECT = new Set(['GET', 'HEAD', 'DELETE']);
+
+/**
+ * A request about one expert. Only an admin's write (their hours, a busy block) makes
+ * an object for an expert nobody set up, and lists them first, so that the sweep and
+ * later lookups reach it; anything else about such an expert runs on the unrouted
+ * object, where the core answers as it would for an expert with nothing (empty lists,
+ * 404), and no object is made on anyone's behalf.
+ * @param {WorkerState} s  @param {RequestDescription} d  @param {string} method
+ * @returns {Promise<Route>}
+ */
+async function expertRoute(s, d, method) {
+  const px = /** @type {NonNullable<WorkerState['perExpert']>} */ (s.perExpert);
+  const expert = /** @type {string} */ (d.scope.expert_id);
+  if (await px.knownExpert(expert)) return { store: px.forExpert(expert) };
+  if (d.auth !== 'admin' || NO_NEW_OBJECT.has(method)) return { store: px.unrouted };
+  await px.registerExpert(expert);
+  return { store: px.forExpert(expert) };
+}
+
+/**
+ * A request about one reservation: its expert's object, found in the directory or by a
+ * probe. A public caller's probe is budgeted per isolate (per-expert.js): past the
+ * budget the Worker answers 503 with Retry-After rather than a 404 that may be false. A
+ * verified Stripe webhook is not metered: only Stripe can send one, and a payment must
+ * reach its reservation even while someone spends the budget on made-up ids.
+ * @param {WorkerState} s  @param {RequestDescription} d
+ * @returns {Promise<Route>}
+ */
+async function reservationRoute(s, d) {
+  const px = /** @type {NonNullable<WorkerState['perExpert']>} */ (s.perExpert);
+  const found = await px.findReservation(/** @type {string} */ (d.scope.reservation_id), { metered: d.auth === 'public' });
+  if ('expert' in found) return { store: found.expert ? px.forExpert(found.expert) : px.unrouted };
+  const retryAfter = String(Math.max(1, Math.ceil(found.retryAfterMs / 1000)));
+  const message = 'too many lookups of reservation ids the directory does not know; retry shortly';
+  return { res: errorResponse(503, 'store_unavailable', message, [['Retry-After', retryAfter]]) };
+}
+
 /**
  * Per expert: which object's store a described request's task uses. Returns {store}
  * (and `after(res)`, run on the answer before it is sent), {res} when the Worker
- * answers itself (an event id that belongs to another expert), or {everywhere: true}
- * for an authorised maintenance request (the caller fans it out).
- * Throws when the directory cannot be reached (the caller answers 503).
+ * answers itself (an event id that belongs to another expert, a probe past its
+ * budget), or {everywhere: true} for an authorised maintenance request (the caller fans
+ * it out). Throws when the directory cannot be reached (the caller answers 503).
  * @param {WorkerState} s  per expert (s.perExpert set)
  * @param {RequestDescription} d  the core's description of the request, body included
+ * @param {string} method  the request's method
  * @returns {Promise<Route>}
  */
-export async function routePerExpert(s, d) {
+export async function routePerExpert(s, d, method) {
   const px = /** @type {NonNullable<WorkerState['perExpert']>} */ (s.perExpert);
-  const byExpert = (/** @type {string | null | undefined} */ expert) => ({ store: expert ? px.forExpert(expert) : px.unrouted });
   const scope = d.scope;
   switch (scope.kind) {
     case 'everywhere':
@@ -90,17 +132,17 @@ export async function routePerExpert(s, d) {
     case 'event_claim':
       return claimEvent(s, /** @type {string} */ (scope.event_id), /** @type {string} */ (scope.expert_id));
     case 'expert':
-      // A public read never makes an object for an expert nobody has set up.
-      if (d.auth === 'public' && !(await px.knownExpert(/** @type {string} */ (scope.expert_id)))) return byExpert(null);
-      return byExpert(scope.expert_id);
+      return expertRoute(s, d, method);
     case 'event': {
+      // The directory names only listed experts, whose objects exist.
       const expert = await px.eventExpert(/** @type {string} */ (scope.event_id));
-      if (!expert || d.route !== 'reservations.create') return byExpert(expert);
+      if (!expert) return { store: px.unrouted };
+      if (d.route !== 'reservations.create') return { store: px.forExpert(expert) };
       return { store: px.forExpert(expert), after: recordHold(s, expert) };
     }
     case 'reservation':
-      return byExpert(await px.reservationExpert(/** @type {string} */ (scope.reservation_id)));
+      return reservationRoute(s, d);
     default:
-      return byExpert(null);
+      return { store: px.unrouted };
   }
 }

@@ -6,7 +6,7 @@
 // Why it keeps the store contract: the core's task for one request makes all of its
 // store calls to ONE object (the runner is given that object's store for the task), so
 // every commit is a commit inside one object, atomic there exactly as in the
-// single-object mode. Every key a reservation's commits touch (core/slotguard/ledger/store_keys.h: its
+// single-object mode. Every key a reservation's commits touch (core/slotguard/host/store_keys.h: its
 // slot ledger, its hold/unlinked/refund/purge index entries, its cs/ and pi/ indexes,
 // the idempotency record of the POST that made it, the webhook events applied to it,
 // its outbox) is written by requests about that reservation, so all of them land in

@@ -148,67 +148,70 @@ Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) 
   co_return res.ok() || (res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded");
 }
 
+// What a paid session does to the reservation it names (see apply_payment).
+TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v, Decision& d) {
+  TxnPlan plan;
+  const Reservation& cur = *v.current;
+  using S = ReservationStatus;
+  if (!pays_for(cur, session, live)) {
+    if (session.metadata_reservation_id == cur.id && cur.checkout_session_id != session.id) {
+      // A session slotguard created for this hold (under an earlier attempt whose
+      // answer was lost) that another session beat: its money goes back first.
+      plan.kind = TxnPlan::Kind::Reject;
+      d.rejected = Rejection::OrphanSession;
+      d.outcome = "orphan_session";
+      return plan;
+    }
+    d.outcome = "foreign_session";
+    return plan;
+  }
+  if (cur.status == S::Confirmed || cur.status == S::Refunded) {
+    d.outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
+    return plan;
+  }
+  if (cur.confirmed_at != 0) {
+    // This payment confirmed it before, and the guest cancelled it since under its
+    // terms: the cancellation decided the refund, not this delivery.
+    d.outcome = "already_confirmed";
+    return plan;
+  }
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = cur;
+  link_ids(plan.next, session.id, session.payment_intent);
+  plan.next.release_reason.clear();
+  // The guest gets the booking when no other active reservation holds the span
+  // (their own hold, live or lapsed, does not count). A guest who cancelled, or
+  // whose slot went to someone else, gets the money back.
+  const bool cancelled =
+      cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
+  if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
+    // A live hold is taken to own its span without asking the ledger.
+    plan.next.status = S::Confirmed;
+    plan.next.confirmed_at = v.now;
+    d.outcome = "confirmed";
+    return plan;
+  }
+  if (!cancelled && v.span_free) {
+    plan.next.status = S::Confirmed;
+    plan.next.confirmed_at = v.now;
+    d.outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
+  } else {
+    plan.next.status = S::Refunded;
+    plan.next.release_reason = release_reason_name(cancelled ? ReleaseReason::cancelled : ReleaseReason::slot_lost);
+    plan.next.refund_next_at = v.now;
+    plan.next.refund_amount = cur.price.amount;
+    d.outcome = "refunded";
+  }
+  return plan;
+}
+
 }  // namespace
 
 int64_t refund_backoff_ms(int64_t failures) { return backoff_ms(failures, kMinuteMs, 6 * 60 * kMinuteMs); }
 
 Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, SessionFacts session) {
   const bool live = live_mode_key(s.cfg.stripe_secret_key);
-  Choose choose = [session, live](const TxnView& v, Decision& d) {
-    TxnPlan plan;
-    const Reservation& cur = *v.current;
-    using S = ReservationStatus;
-    if (!pays_for(cur, session, live)) {
-      if (session.metadata_reservation_id == cur.id && cur.checkout_session_id != session.id) {
-        // A session slotguard created for this hold (under an earlier attempt whose
-        // answer was lost) that another session beat: its money goes back first.
-        plan.kind = TxnPlan::Kind::Reject;
-        d.rejected = Rejection::OrphanSession;
-        d.outcome = "orphan_session";
-        return plan;
-      }
-      d.outcome = "foreign_session";
-      return plan;
-    }
-    if (cur.status == S::Confirmed || cur.status == S::Refunded) {
-      d.outcome = cur.status == S::Confirmed ? "already_confirmed" : "already_refunded";
-      return plan;
-    }
-    if (cur.confirmed_at != 0) {
-      // This payment confirmed it before, and the guest cancelled it since under its
-      // terms: the cancellation decided the refund, not this delivery.
-      d.outcome = "already_confirmed";
-      return plan;
-    }
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = cur;
-    link_ids(plan.next, session.id, session.payment_intent);
-    plan.next.release_reason.clear();
-    // The guest gets the booking when no other active reservation holds the span
-    // (their own hold, live or lapsed, does not count). A guest who cancelled, or
-    // whose slot went to someone else, gets the money back.
-    const bool cancelled =
-        cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
-    if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
-      // A live hold is taken to own its span without asking the ledger.
-      plan.next.status = S::Confirmed;
-      plan.next.confirmed_at = v.now;
-      d.outcome = "confirmed";
-      return plan;
-    }
-    if (!cancelled && v.span_free) {
-      plan.next.status = S::Confirmed;
-      plan.next.confirmed_at = v.now;
-      d.outcome = cur.active_at(v.now) ? "confirmed" : "confirmed_late";
-    } else {
-      plan.next.status = S::Refunded;
-      plan.next.release_reason = release_reason_name(cancelled ? ReleaseReason::cancelled : ReleaseReason::slot_lost);
-      plan.next.refund_next_at = v.now;
-      plan.next.refund_amount = cur.price.amount;
-      d.outcome = "refunded";
-    }
-    return plan;
-  };
+  Choose choose = [session, live](const TxnView& v, Decision& d) { return decide_payment(session, live, v, d); };
   Effect effect = co_await run_effect(s, ev, rid, std::move(choose));
   const EffectResult& applied = effect.result;
   if (effect.rejected != Rejection::OrphanSession) {

@@ -29,6 +29,8 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/ledger/slot_ledger.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/reconcile.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/checkout_session.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/form_encoding.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/webhook_signature.cpp

@@ -177,6 +177,61 @@ TEST_CASE("lifecycle: a voucher holds the slot past the checkout hold", "[lifecy
   CHECK(load(w, b.rid).status == ReservationStatus::Released);
 }
 
+TEST_CASE("lifecycle: a paid session whose webhooks never arrive is confirmed by the sweep", "[lifecycle][reconcile]") {
+  World w(7);
+  REQUIRE(w.put_event("short", "ada", 30, 0, 10, 15).status == 201);
+  Booking b = book(w, "quiet@example.com");
+  w.stripe.pay(b.session);  // no webhook is ever delivered
+  w.host.advance(24 * 60 * kMinuteMs);
+  HttpResponse sw = w.sweep();
+  REQUIRE(sw.status == 200);
+  CHECK(w.json_of(sw)["reconciled"] == 1);
+  CHECK(w.json_of(sw)["released"] == 0);
+  const Reservation r = load(w, b.rid);
+  CHECK(r.status == ReservationStatus::Confirmed);
+  CHECK_FALSE(r.payment_intent_id.empty());
+  CHECK(w.stripe.refunds.empty());
+  // The slot stays the guest's, and the webhook that finally arrives changes nothing.
+  CHECK(w.call(World::create_request("short", kSlot, "rival@example.com")).status == 409);
+  REQUIRE(w.call(w.webhook(w.stripe.event_body("evt_late", "checkout.session.completed", b.session))).status == 200);
+  CHECK(load(w, b.rid).status == ReservationStatus::Confirmed);
+  // A second sweep finds nothing left to look at.
+  CHECK(w.json_of(w.sweep())["reconciled"] == 0);
+}
+
+TEST_CASE("lifecycle: a voucher whose webhook never arrives keeps its hold until the voucher lapses",
+          "[lifecycle][reconcile]") {
+  World w(8);
+  REQUIRE(w.put_event("short", "ada", 30, 0, 10, 15).status == 201);
+  Booking b = book(w, "mb-quiet@example.com");
+  w.stripe.pay_with_voucher(b.session, w.host.now_ms() / 1000 + 2 * 86400);
+  w.host.advance(24 * 60 * kMinuteMs);  // past the checkout hold, inside the voucher
+  REQUIRE(w.sweep().status == 200);
+  CHECK(load(w, b.rid).status == ReservationStatus::PendingPayment);
+  CHECK(w.call(World::create_request("short", kSlot, "rival@example.com")).status == 409);
+  w.host.advance(2 * 24 * 60 * kMinuteMs);  // the voucher lapsed unpaid
+  REQUIRE(w.sweep().status == 200);
+  CHECK(load(w, b.rid).status == ReservationStatus::Released);
+}
+
+TEST_CASE("lifecycle: while Stripe cannot say what became of a lapsed hold's session, the hold is kept",
+          "[lifecycle][reconcile]") {
+  World w(9);
+  REQUIRE(w.put_event("short", "ada", 30, 0, 10, 15).status == 201);
+  Booking b = book(w, "outage@example.com");
+  w.host.advance(24 * 60 * kMinuteMs);
+  w.stripe.down = true;
+  HttpResponse sw = w.sweep();
+  REQUIRE(sw.status == 200);
+  CHECK(w.json_of(sw)["failed"] == 1);
+  CHECK(load(w, b.rid).status == ReservationStatus::PendingPayment);
+  w.stripe.down = false;
+  // A lapsed hold blocks nobody meanwhile.
+  CHECK(w.call(World::create_request("short", kSlot, "rival@example.com")).status == 201);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(load(w, b.rid).status == ReservationStatus::Released);
+}
+
 TEST_CASE("lifecycle: a refund that fails is retried by the sweep", "[lifecycle]") {
   World w(6);
   REQUIRE(w.put_event("short", "ada", 30, 0, 10, 15).status == 201);

@@ -147,6 +147,7 @@ HostReply FakeStripe::serve(const HostCall& call) {
   }
   calls_.push_back(record);
 
+  if (down) return {2, "connection refused"};
   if (req->method == "POST" && path == "/v1/checkout/sessions") {
     if (fail_creates_in_transport > 0) {
       --fail_creates_in_transport;

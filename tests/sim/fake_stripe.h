@@ -54,6 +54,7 @@ class FakeStripe {
   int fail_creates_with_500 = 0;
   int fail_creates_with_400 = 0;
   int fail_creates_in_transport = 0;
+  bool down = false;  // every call fails in transport (an outage)
 
   const std::vector<StripeCall>& calls() const { return calls_; }
   size_t count(const std::string& method_and_path_prefix) const;

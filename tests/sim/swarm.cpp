@@ -107,6 +107,7 @@ struct BookingRequest {
 struct StripeEvent {
   std::string id, type, body;
   bool acked = false;
+  int64_t emitted_at = 0;  // ms
 };
 
 struct PendingFetch {
@@ -502,12 +503,23 @@ class Swarm {
       case TaskKind::Webhook:
         if (res.status == 200) events_[t.ref].acked = true;
         trace("webhook " + events_[t.ref].id + " answered " + std::to_string(res.status));
+        check_duplicate_answer(events_[t.ref], res);
         break;
       case TaskKind::Sweep: last_sweep_ = res; trace("sweep answered " + std::to_string(res.status) + " " + res.body); break;
       case TaskKind::Cancel: trace("cancel answered " + std::to_string(res.status)); break;
       case TaskKind::Notify: trace("notify answered " + std::to_string(res.status) + " " + res.body); break;
       case TaskKind::Admin: trace("admin answered " + std::to_string(res.status) + " " + res.body.substr(0, 160)); break;
     }
+  }
+
+  // A webhook answered as a duplicate stops Stripe's retries, so its event must have
+  // been applied and recorded before (whevt/<id>); otherwise the effect it carried is
+  // lost. (Records older than six days may have been purged by retention.)
+  void check_duplicate_answer(const StripeEvent& ev, const HttpResponse& res) {
+    if (res.status != 200 || res.body.find("\"duplicate\":true") == std::string::npos) return;
+    if (now_ - ev.emitted_at > 6 * kDayMs) return;
+    auto items = store_->read({keys::webhook_event(ev.id)});
+    if (items && !(*items)[0].present()) fail("a webhook answered duplicate for an event never recorded: " + ev.id);
   }
 
   void finish_booking(const Task& t, const HttpResponse& res) {
@@ -592,6 +604,7 @@ class Swarm {
     ev.id = "evt_" + std::to_string(events_.size() + 1);
     ev.type = type;
     ev.body = stripe_.event_body(ev.id, type, session_id);
+    ev.emitted_at = now_;
     events_.push_back(ev);
     trace("stripe emits " + ev.id + " " + type + " for " + session_id);
   }

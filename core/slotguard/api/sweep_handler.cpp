@@ -8,6 +8,7 @@
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/reconcile.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/api/retention.h"
@@ -44,33 +45,50 @@ Co<bool> close_orphan_session(ApiServices& s, Reservation r) {
 }
 
 struct SweepCounts {
-  int released = 0, linked = 0, refunds = 0, failed = 0;
+  int released = 0, linked = 0, reconciled = 0, refunds = 0, failed = 0;
   bool more = false;
 };
 
-// Step 1: holds past their expiry, released and their sessions closed. Each step
-// answers false when the store cannot list its work.
+// One hold past its expiry. With a linked session, Stripe is asked first what became of
+// it (payments/reconcile.h): a payment whose webhooks never came is applied instead of
+// the hold being released, an open session is closed, and a Stripe that does not answer
+// leaves the hold for the next sweep. Then the hold is released.
+Co<bool> settle_expired(ApiServices& s, std::string rid, SweepCounts& n) {
+  Loaded<Reservation> found = co_await load_reservation(s, rid);
+  const std::optional<Reservation>& r = found.record;
+  const bool look = r && r->status == ReservationStatus::PendingPayment && !r->active_at(s.now()) &&
+                    !r->checkout_session_id.empty();
+  if (look) {
+    const LapsedHold what = co_await settle_lapsed_hold(s, *r);
+    if (what == LapsedHold::Settled) ++n.reconciled;
+    if (what == LapsedHold::Keep) ++n.failed;
+    if (what != LapsedHold::Release) co_return true;
+  }
+  TxnOutcome out = co_await release_if_expired(s, rid);
+  if (out.kind != TxnOutcome::Kind::Written) {
+    n.failed += out.kind == TxnOutcome::Kind::NoChange ? 0 : 1;
+    co_return false;
+  }
+  ++n.released;
+  const std::string_view why = release_reason_name(ReleaseReason::hold_expired);
+  s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+  s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", why}});
+  // Without the look above (no session was linked when it was read), the session is
+  // closed now: one linked since, or one whose create's answer was lost.
+  const Reservation& released = *out.reservation;
+  if (released.checkout_session_id.empty()) co_await close_orphan_session(s, released);
+  else if (!look) co_await expire_checkout(s, released.checkout_session_id);
+  co_return true;
+}
+
+// Step 1: holds past their expiry, settled one by one. Each step answers false when the
+// store cannot list its work.
 Co<bool> release_expired(ApiServices& s, int64_t now, SweepCounts& n) {
   ListResult expired = co_await s.store.list(std::string(keys::kHoldPrefix),
                                              std::string(keys::kHoldPrefix) + keys::padded(now + 1, 13), kBatch);
   if (expired.status != StoreStatus::Ok) co_return false;
   n.more |= expired.page.more;
-  for (const auto& item : expired.page.items) {
-    TxnOutcome out = co_await release_if_expired(s, item.value);
-    if (out.kind != TxnOutcome::Kind::Written) {
-      n.failed += out.kind == TxnOutcome::Kind::NoChange ? 0 : 1;
-      continue;
-    }
-    ++n.released;
-    const Reservation& r = *out.reservation;
-    const std::string_view why = release_reason_name(ReleaseReason::hold_expired);
-    s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
-    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", r.id}, {"reason", why}});
-    if (!r.checkout_session_id.empty())
-      co_await expire_checkout(s, r.checkout_session_id);
-    else
-      co_await close_orphan_session(s, r);
-  }
+  for (const auto& item : expired.page.items) co_await settle_expired(s, item.value, n);
   co_return true;
 }
 
@@ -129,6 +147,7 @@ Co<HttpResponse> sweep(ApiServices& s) {
   body.object()
       .field("released", n.released)
       .field("linked", n.linked)
+      .field("reconciled", n.reconciled)
       .field("refunds_retried", n.refunds)
       .field("failed", n.failed)
       .field("purged", purged.reservations + purged.webhook_events)

@@ -3,6 +3,7 @@
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/stripe/checkout_session.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
@@ -51,45 +52,9 @@ EventFields read_event(const JsonValue& event) {
   return f;
 }
 
-struct SessionFields {
-  SessionFacts facts;
-  std::string client_reference_id, payment_status;
-};
-
-SessionFields read_session(const JsonValue& session) {
-  const JsonValue *id = nullptr, *pi = nullptr, *metadata = nullptr, *amount = nullptr, *currency = nullptr;
-  const JsonValue *livemode = nullptr, *client_ref = nullptr, *paid = nullptr;
-  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "id") id = &it->value;
-    else if (k == "payment_intent") pi = &it->value;
-    else if (k == "metadata") metadata = &it->value;
-    else if (k == "amount_total") amount = &it->value;
-    else if (k == "currency") currency = &it->value;
-    else if (k == "livemode") livemode = &it->value;
-    else if (k == "client_reference_id") client_ref = &it->value;
-    else if (k == "payment_status") paid = &it->value;
-  }
-  SessionFields f;
-  f.facts.id = string_or_empty(id);
-  f.facts.payment_intent = string_or_empty(pi);
-  if (metadata && metadata->IsObject()) {
-    const JsonValue* rid = nullptr;
-    for (auto it = metadata->MemberBegin(); it != metadata->MemberEnd(); ++it)
-      if (string_of(it->name) == "reservation_id") rid = &it->value;
-    f.facts.metadata_reservation_id = string_or_empty(rid);
-  }
-  if (amount) f.facts.amount_total = int_of(*amount);
-  f.facts.currency = string_or_empty(currency);
-  f.facts.livemode = bool_of(livemode);
-  f.client_reference_id = string_or_empty(client_ref);
-  f.payment_status = string_or_empty(paid);
-  return f;
-}
-
 // The reservation an event is about: our own id travels in the session's metadata
 // and client_reference_id, so events that beat the link still find it.
-Co<std::string> find_reservation(ApiServices& s, const SessionFields& session) {
+Co<std::string> find_reservation(ApiServices& s, const SessionState& session) {
   std::string rid = session.facts.metadata_reservation_id;
   if (rid.empty()) rid = session.client_reference_id;
   if (!rid.empty() || session.facts.id.empty()) co_return rid;
@@ -98,30 +63,15 @@ Co<std::string> find_reservation(ApiServices& s, const SessionFields& session) {
   co_return rid;
 }
 
-// How long to keep a Multibanco hold: the voucher's own expiry, read from the
-// PaymentIntent, plus the grace period; a configured default when Stripe is silent.
-Co<int64_t> voucher_hold_until(ApiServices& s, std::string pi_id) {
-  const int64_t fallback = s.now() + s.cfg.multibanco_default_hold_minutes * kMinuteMs;
-  if (pi_id.empty()) co_return fallback;
-  StripeApi stripe(s);
-  StripeResult pi = co_await stripe.get("/v1/payment_intents/" + pi_id);
-  if (!pi.ok()) co_return fallback;
-  const JsonValue* next = get_object(pi.object, "next_action");
-  const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
-  auto expires = details ? get_int(*details, "expires_at") : std::nullopt;
-  if (!expires || *expires <= 0) co_return fallback;
-  co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
-}
-
 // The effect of a checkout.session.<what> event on the reservation it is about.
-Co<EffectResult> apply_session_event(ApiServices& s, EventRef ev, const SessionFields& session, std::string what) {
+Co<EffectResult> apply_session_event(ApiServices& s, EventRef ev, const SessionState& session, std::string what) {
   const SessionFacts& facts = session.facts;
   const std::string rid = co_await find_reservation(s, session);
-  const std::string& paid = session.payment_status;
+  const std::string& paid = session.payment_status;  // what a completed session says
   EffectResult res;
   if (rid.empty()) {
     res = co_await record_event(s, ev, "unknown_session");
-  } else if ((what == "completed" && (paid == "paid" || paid == "no_payment_required")) ||
+  } else if ((what == "completed" && session.paid()) ||
              what == "async_payment_succeeded") {
     res = co_await apply_payment(s, ev, rid, facts);
   } else if (what == "completed" && paid == "unpaid") {
@@ -180,7 +130,7 @@ Co<HttpResponse> stripe_webhook(ApiServices& s, const HttpRequest& req) {
     co_return error_response(ErrorCode::invalid_event, "the body is not a Stripe event (id, type, data.object)");
   const std::string prefix = "checkout.session.";
   const bool about_session = type.rfind(prefix, 0) == 0;
-  SessionFields session;
+  SessionState session;
   if (about_session) {
     session = read_session(*fields.object);
     if (!session.facts.livemode) session.facts.livemode = fields.livemode;

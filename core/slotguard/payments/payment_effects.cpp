@@ -207,6 +207,19 @@ TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v,
 
 }  // namespace
 
+Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
+  const int64_t fallback = s.now() + s.cfg.multibanco_default_hold_minutes * kMinuteMs;
+  if (pi_id.empty()) co_return fallback;
+  StripeApi stripe(s);
+  StripeResult pi = co_await stripe.get("/v1/payment_intents/" + pi_id);
+  if (!pi.ok()) co_return fallback;
+  const JsonValue* next = get_object(pi.object, "next_action");
+  const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
+  auto expires = details ? get_int(*details, "expires_at") : std::nullopt;
+  if (!expires || *expires <= 0) co_return fallback;
+  co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
+}
+
 int64_t refund_backoff_ms(int64_t failures) { return backoff_ms(failures, kMinuteMs, 6 * 60 * kMinuteMs); }
 
 Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, SessionFacts session) {

@@ -49,6 +49,10 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, Sessio
 // Records an event that changes nothing (unknown session, unsupported type).
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid = {});
 
+// How long to keep a Multibanco hold: the voucher's own expiry, read from the
+// PaymentIntent, plus the grace period; a configured default when Stripe is silent.
+Co<int64_t> voucher_hold_until(Services& s, std::string pi_id);
+
 // Refunds are retried with exponential back-off; after this many failures the
 // reservation leaves the queue, is logged as an error and counted in
 // slotguard_refunds_abandoned_total: a person must look at it.

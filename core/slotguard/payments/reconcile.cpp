@@ -1,0 +1,76 @@
+#include "slotguard/payments/reconcile.h"
+
+#include "slotguard/payments/checkout_link.h"
+#include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/stripe/checkout_session.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/payments/stripe/stripe_api.h"
+#include "slotguard/base/sg_assert.h"
+
+namespace slotguard {
+
+namespace {
+
+// The effect a completed session calls for, applied as its webhook would apply it;
+// recorded under an event id of its own, so two sweeps apply it once. (Arguments are
+// named locals: g++ 12 mis-copies temporaries holding a std::optional into a coroutine.)
+Co<EffectResult> apply_completed(Services& s, const Reservation& r, const SessionState& session) {
+  const std::string rid = r.id;
+  const SessionFacts facts = session.facts;
+  if (session.paid()) {
+    const EventRef ev{"reconciled_paid_" + facts.id, "checkout.session.completed"};
+    EffectResult res = co_await apply_payment(s, ev, rid, facts);
+    co_return res;
+  }
+  const int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
+  if (until <= s.now()) {
+    // The voucher lapsed unpaid (Stripe fails its payment): nothing to hold for.
+    EffectResult lapsed;
+    lapsed.kind = EffectResult::Kind::Applied;
+    lapsed.outcome = "voucher_lapsed";
+    co_return lapsed;
+  }
+  const EventRef ev{"reconciled_voucher_" + facts.id, "checkout.session.completed"};
+  EffectResult res = co_await apply_voucher_hold(s, ev, rid, facts, until);
+  co_return res;
+}
+
+// The outcomes that end the lapsed hold's pending state. Any other applied outcome (a
+// session that does not pay for this hold, a voucher whose hold is already lost) and a
+// duplicate (an earlier sweep applied it, and it changed nothing) leave it to release.
+bool ends_hold(const std::string& outcome) {
+  return outcome == "confirmed" || outcome == "confirmed_late" || outcome == "refunded" || outcome == "held_for_voucher";
+}
+
+Co<LapsedHold> settle_completed(Services& s, const Reservation& r, const SessionState& session) {
+  EffectResult res = co_await apply_completed(s, r, session);
+  if (res.kind == EffectResult::Kind::Duplicate) co_return LapsedHold::Release;
+  if (res.kind != EffectResult::Kind::Applied) co_return LapsedHold::Keep;
+  if (!ends_hold(res.outcome)) co_return LapsedHold::Release;
+  s.metrics.add(Metric::reconciled_total, "source=\"sweep\",outcome=\"" + res.outcome + "\"");
+  s.log(LogLevel::Warn, "payment_reconciled",
+        {{"reservation_id", r.id}, {"session_id", session.facts.id}, {"source", "sweep"}, {"outcome", res.outcome}});
+  co_return LapsedHold::Settled;
+}
+
+}  // namespace
+
+Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r) {
+  SG_ASSERT(!r.checkout_session_id.empty());
+  StripeApi stripe(s);
+  StripeResult got = co_await stripe.get("/v1/checkout/sessions/" + percent_encode(r.checkout_session_id));
+  if (!got.ok()) co_return got.transient() ? LapsedHold::Keep : LapsedHold::Release;
+  const SessionState session = read_session(got.object);
+  if (session.facts.id != r.checkout_session_id) co_return LapsedHold::Keep;  // not the session asked for
+  if (session.status == "complete") {
+    LapsedHold what = co_await settle_completed(s, r, session);
+    co_return what;
+  }
+  if (session.status != "open") co_return LapsedHold::Release;
+  // Open: closed first, so nobody can pay it once the hold is gone. A failure may be
+  // the guest paying this very moment: the next sweep looks again.
+  const bool closed = co_await expire_checkout(s, r.checkout_session_id);
+  co_return closed ? LapsedHold::Release : LapsedHold::Keep;
+}
+
+}  // namespace slotguard

@@ -1,0 +1,49 @@
+#include "slotguard/payments/stripe/checkout_session.h"
+
+namespace slotguard {
+
+namespace {
+
+// A string member's value; empty when absent or not a string.
+std::string_view string_or_empty(const JsonValue* v) { return v && v->IsString() ? string_of(*v) : std::string_view(); }
+
+std::string metadata_reservation_id(const JsonValue* metadata) {
+  if (!metadata || !metadata->IsObject()) return {};
+  const JsonValue* rid = nullptr;
+  for (auto it = metadata->MemberBegin(); it != metadata->MemberEnd(); ++it)
+    if (string_of(it->name) == "reservation_id") rid = &it->value;
+  return std::string(string_or_empty(rid));
+}
+
+}  // namespace
+
+SessionState read_session(const JsonValue& session) {
+  SessionState f;
+  if (!session.IsObject()) return f;
+  const JsonValue *id = nullptr, *pi = nullptr, *metadata = nullptr, *amount = nullptr, *currency = nullptr;
+  const JsonValue *livemode = nullptr, *client_ref = nullptr, *paid = nullptr, *status = nullptr;
+  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "id") id = &it->value;
+    else if (k == "payment_intent") pi = &it->value;
+    else if (k == "metadata") metadata = &it->value;
+    else if (k == "amount_total") amount = &it->value;
+    else if (k == "currency") currency = &it->value;
+    else if (k == "livemode") livemode = &it->value;
+    else if (k == "client_reference_id") client_ref = &it->value;
+    else if (k == "payment_status") paid = &it->value;
+    else if (k == "status") status = &it->value;
+  }
+  f.facts.id = string_or_empty(id);
+  f.facts.payment_intent = string_or_empty(pi);
+  f.facts.metadata_reservation_id = metadata_reservation_id(metadata);
+  if (amount) f.facts.amount_total = int_of(*amount);
+  f.facts.currency = string_or_empty(currency);
+  if (livemode && livemode->IsBool()) f.facts.livemode = livemode->GetBool();
+  f.client_reference_id = string_or_empty(client_ref);
+  f.payment_status = string_or_empty(paid);
+  f.status = string_or_empty(status);
+  return f;
+}
+
+}  // namespace slotguard

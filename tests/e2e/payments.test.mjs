@@ -181,8 +181,10 @@ function lifecycleSuite(name, stackOptions, defineTests) {
     // expired one, as Stripe does; see path 2), and it always closes before the hold
     // lapses. So a payment "after the hold lapsed" is a payment made in the session's last
     // second whose webhook reaches slotguard late: deliveries are paused while the clock
-    // moves past the hold's expiry and the sweep releases it, then resumed. The event is
-    // the emulator's own, signed by it.
+    // moves past the hold's expiry, then resumed. No sweep runs meanwhile: a sweep would
+    // ask Stripe about the lapsed hold's session and apply the payment itself (tests/conformance/reconcile.test.mjs),
+    // and the late webhook is the path under test here. The event is the emulator's own,
+    // signed by it.
     async function payInLastSecondThenLapse(r) {
       const session = sessionOf(r);
       assert.equal(s.advance(session.expires_at * 1000 - s.now() - 1000), 0);
@@ -190,11 +192,9 @@ function lifecycleSuite(name, stackOptions, defineTests) {
       const paid = s.emulator.pay(r.checkout_session_id, { method: 'card' });
       assert.equal(paid.payment_status, 'paid');
       s.advance(Date.parse(r.expires_at) - s.now() + 1000);
-      const swept = await sweep();
-      assert.equal(swept.released, 1, JSON.stringify(swept));
       const lapsed = await reservation(r.id);
-      assert.equal(lapsed.status, 'released');
-      assert.equal(lapsed.release_reason, 'hold_expired');
+      assert.equal(lapsed.status, 'pending_payment');
+      assert.ok(Date.parse(lapsed.expires_at) < s.now(), 'the hold lapsed');
       assert.equal(s.emulator.webhooks.config().buffered, 1, 'the payment event is still on its way');
       return paid;
     }
@@ -413,7 +413,7 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
     const third = await book(start, 666);
     assert.equal(third.status, 409);
     const swept = await sweep();
-    assert.deepEqual(swept, { released: 0, linked: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
+    assert.deepEqual(swept, { released: 0, linked: 0, reconciled: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
 
     await cancel(rival.id);
     await s.settle();
@@ -446,7 +446,7 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
     refundEventsDelivered(refunds[0]);
     assert.equal((await reservation(rival.id)).status, 'pending_payment');
     // The sweep finds nothing of it: not a hold any more, the refund already recorded.
-    assert.deepEqual(await sweep(), { released: 0, linked: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
+    assert.deepEqual(await sweep(), { released: 0, linked: 0, reconciled: 0, refunds_retried: 0, failed: 0, purged: 0, more: false });
 
     await cancel(rival.id);
     await s.settle();
@@ -534,7 +534,9 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
       const c = await bookOk(start, 8888);
       const paidC = s.emulator.pay(c.checkout_session_id, { method: 'card' });
       s.advance(Date.parse(c.expires_at) - s.now() + 1000);
-      assert.equal((await sweep()).released, 1);
+      // Not swept (a sweep would read the payment from Stripe, as tests/conformance/reconcile.test.mjs shows): the lapsed hold
+      // blocks nobody, and a rival takes the slot before the events arrive.
+      assert.equal((await reservation(c.id)).status, 'pending_payment');
       const rival = await bookOk(start, 88888);
       assert.equal(await s.emulator.webhooks.flush(), COPIES);
       await s.settle();
@@ -556,7 +558,7 @@ lifecycleSuite(`payment lifecycle end to end (${WASM}, memory store)`, {}, (h) =
       const delta = (k) => (m1.get(k) ?? 0) - (m0.get(k) ?? 0);
       assert.equal(delta('slotguard_confirmations_total'), 2, 'two confirmations, whatever the copies');
       assert.equal(delta('slotguard_refunds_total'), 1, 'one refund');
-      assert.equal(delta('slotguard_releases_total{reason="hold_expired"}'), 1);
+      assert.equal(delta('slotguard_releases_total{reason="hold_expired"}'), 0);
       for (const type of ['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'charge.refunded', 'refund.created']) {
         const copiesOfType = type === 'checkout.session.completed' ? 3 : 1; // events of this type in this test
         assert.equal(delta(`slotguard_webhook_events_total{type="${type}",outcome="duplicate"}`), copiesOfType * (COPIES - 1), type);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "slotguard/base/json.h"
+#include "slotguard/base/sg_assert.h"
 
 namespace slotguard::fields {
 
@@ -42,6 +43,18 @@ struct Reading {
   bool fail(Problem::Kind kind, std::string_view field, std::string hint = {}) const;
 };
 
+// Where a member of one of the plain types lives (at most one is set). Rows of plain
+// members share one reader, one writer and one view per record type, which find the
+// member through this, instead of a function per member: the tables stay small in the
+// module.
+template <class R>
+struct Slot {
+  std::string R::*text = nullptr;
+  int64_t R::*integer = nullptr;
+  bool R::*flag = nullptr;
+  std::vector<std::string> R::*texts = nullptr;
+};
+
 template <class R>
 struct Row {
   std::string_view name;
@@ -59,6 +72,7 @@ struct Row {
   // Writes what the API shows of the member (its own key and value, or nothing);
   // nullptr: the API never shows it.
   void (*view)(const Row&, JsonWriter&, const R&) = nullptr;
+  Slot<R> slot;  // plain members only
 };
 
 template <class R>
@@ -166,6 +180,67 @@ bool read_into(const Row<R>& row, T& value, const JsonValue& v, const Reading& h
   }
 }
 
+template <class T>
+concept Plain = std::is_same_v<T, std::string> || std::is_same_v<T, int64_t> || std::is_same_v<T, bool> ||
+                std::is_same_v<T, std::vector<std::string>>;
+
+template <class R, class T>
+constexpr void set_slot(Slot<R>& slot, T R::*m) {
+  if constexpr (std::is_same_v<T, std::string>) slot.text = m;
+  else if constexpr (std::is_same_v<T, int64_t>) slot.integer = m;
+  else if constexpr (std::is_same_v<T, bool>) slot.flag = m;
+  else slot.texts = m;
+}
+
+// Calls f with the member pointer the slot holds.
+template <class R, class F>
+decltype(auto) visit_slot(const Slot<R>& slot, F&& f) {
+  if (slot.text) return f(slot.text);
+  if (slot.integer) return f(slot.integer);
+  if (slot.flag) return f(slot.flag);
+  SG_ASSERT(slot.texts);  // a plain row always has its slot
+  return f(slot.texts);
+}
+
+template <class R>
+bool read_plain(const Row<R>& row, R& r, const JsonValue& v, const Reading& how) {
+  return visit_slot(row.slot, [&](auto m) {
+    std::remove_reference_t<decltype(r.*m)> value{};
+    if (!read_into(row, value, v, how)) return false;
+    r.*m = std::move(value);
+    return true;
+  });
+}
+
+template <class R>
+void write_plain(const Row<R>& row, JsonWriter& w, const R& r) {
+  visit_slot(row.slot, [&](auto m) {
+    if (row.presence == Presence::Optional && r.*m == fresh<R>().*m) return;
+    w.key(row.name);
+    write_value(w, r.*m);
+  });
+}
+
+template <class R>
+void view_plain(const Row<R>& row, JsonWriter& w, const R& r) {
+  visit_slot(row.slot, [&](auto m) {
+    w.key(row.name);
+    write_value(w, r.*m);
+  });
+}
+
+template <class R>
+void view_text_or_null(const Row<R>& row, JsonWriter& w, const R& r) {
+  w.field_or_null(row.name, r.*row.slot.text);
+}
+
+template <class R>
+void view_text_unless_empty(const Row<R>& row, JsonWriter& w, const R& r) {
+  const std::string& text = r.*row.slot.text;
+  if (!text.empty()) w.field(row.name, text);
+}
+
+// A member of another type (a nested record, an optional one): its own functions.
 template <auto M>
 bool read_member(const Row<RecordOf<M>>& row, RecordOf<M>& r, const JsonValue& v, const Reading& how) {
   typename MemberOf<M>::Type value{};
@@ -181,34 +256,47 @@ void write_member(const Row<RecordOf<M>>& row, JsonWriter& w, const RecordOf<M>&
   write_value(w, r.*M);
 }
 
-// The API shows the member as stored.
 template <auto M>
-void view_as_stored(const Row<RecordOf<M>>& row, JsonWriter& w, const RecordOf<M>& r) {
+void view_member(const Row<RecordOf<M>>& row, JsonWriter& w, const RecordOf<M>& r) {
   w.key(row.name);
   write_value(w, r.*M);
 }
 
+template <class R>
+using ViewFn = void (*)(const Row<R>&, JsonWriter&, const R&);
+
+// The API shows the member as stored.
+template <auto M>
+inline constexpr ViewFn<RecordOf<M>> view_as_stored = [] {
+  if constexpr (Plain<typename MemberOf<M>::Type>) return &view_plain<RecordOf<M>>;
+  else return &view_member<M>;
+}();
+
 // A text member the API shows as null while it is empty.
 template <auto M>
-void view_or_null(const Row<RecordOf<M>>& row, JsonWriter& w, const RecordOf<M>& r) {
-  w.field_or_null(row.name, r.*M);
-}
+  requires std::is_same_v<typename MemberOf<M>::Type, std::string>
+inline constexpr ViewFn<RecordOf<M>> view_or_null = &view_text_or_null<RecordOf<M>>;
 
 // A text member the API leaves out while it is empty.
 template <auto M>
-void view_unless_empty(const Row<RecordOf<M>>& row, JsonWriter& w, const RecordOf<M>& r) {
-  if (!(r.*M).empty()) w.field(row.name, r.*M);
-}
+  requires std::is_same_v<typename MemberOf<M>::Type, std::string>
+inline constexpr ViewFn<RecordOf<M>> view_unless_empty = &view_text_unless_empty<RecordOf<M>>;
 
 // One row for member M: stored under `name`, read and written by its type.
 template <auto M>
 constexpr Row<RecordOf<M>> member(std::string_view name, Presence presence = Presence::Optional,
-                                  void (*view)(const Row<RecordOf<M>>&, JsonWriter&, const RecordOf<M>&) = nullptr) {
+                                  ViewFn<RecordOf<M>> view = nullptr) {
   Row<RecordOf<M>> row;
   row.name = name;
   row.presence = presence;
-  row.read = &read_member<M>;
-  row.write = &write_member<M>;
+  if constexpr (Plain<typename MemberOf<M>::Type>) {
+    set_slot(row.slot, M);
+    row.read = &read_plain<RecordOf<M>>;
+    row.write = &write_plain<RecordOf<M>>;
+  } else {
+    row.read = &read_member<M>;
+    row.write = &write_member<M>;
+  }
   row.view = view;
   return row;
 }
@@ -216,8 +304,7 @@ constexpr Row<RecordOf<M>> member(std::string_view name, Presence presence = Pre
 // An integer member with bounds.
 template <auto M>
 constexpr Row<RecordOf<M>> bounded(std::string_view name, int64_t lo, int64_t hi,
-                                   Presence presence = Presence::Optional,
-                                   void (*view)(const Row<RecordOf<M>>&, JsonWriter&, const RecordOf<M>&) = nullptr) {
+                                   Presence presence = Presence::Optional, ViewFn<RecordOf<M>> view = nullptr) {
   Row<RecordOf<M>> row = member<M>(name, presence, view);
   row.lo = lo;
   row.hi = hi;

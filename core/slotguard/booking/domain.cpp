@@ -123,7 +123,13 @@ void write_reschedule_notice(const Row<EventType>& row, JsonWriter& w, const Eve
   w.field(row.name, e.reschedule_notice_minutes());
 }
 
-constexpr Row<EventType> with_hint(Row<EventType> row, std::string_view hint) {
+// A plain member read by a rule of its own, named in messages by `hint`.
+template <auto M>
+constexpr Row<EventType> checked(std::string_view name, Presence presence,
+                                 bool (*read)(const Row<EventType>&, EventType&, const JsonValue&, const Reading&),
+                                 std::string_view hint) {
+  Row<EventType> row = fields::member<M>(name, presence);
+  row.read = read;
   row.hint = hint;
   return row;
 }
@@ -144,15 +150,12 @@ static_assert(fields::covers<CancellationPolicy>(kCancellationRows));
 // Stored as the API shows it, every member written; a PUT takes the same shape, so a
 // GET's event can be PUT back.
 constexpr Row<EventType> kEventRows[] = {
-    with_hint(fields::custom<EventType>("id", Presence::Always, read_checked<&EventType::id, valid_client_id>,
-                                           fields::view_as_stored<&EventType::id>),
-                 "1 to 64 of A-Z a-z 0-9 _ -, the same as in the path"),
-    with_hint(fields::custom<EventType>("expert_id", Presence::Required, read_checked<&EventType::expert_id, valid_client_id>,
-                                           fields::view_as_stored<&EventType::expert_id>),
-                 "1 to 64 of A-Z a-z 0-9 _ -"),
-    with_hint(fields::custom<EventType>("title", Presence::Required, read_checked<&EventType::title, valid_title>,
-                                           fields::view_as_stored<&EventType::title>),
-                 "1 to 200 bytes of UTF-8"),
+    checked<&EventType::id>("id", Presence::Always, read_checked<&EventType::id, valid_client_id>,
+                            "1 to 64 of A-Z a-z 0-9 _ -, the same as in the path"),
+    checked<&EventType::expert_id>("expert_id", Presence::Required, read_checked<&EventType::expert_id, valid_client_id>,
+                                   "1 to 64 of A-Z a-z 0-9 _ -"),
+    checked<&EventType::title>("title", Presence::Required, read_checked<&EventType::title, valid_title>,
+                               "1 to 200 bytes of UTF-8"),
     fields::bounded<&EventType::duration_minutes>("duration_minutes", 5, 720, Presence::Required),
     fields::bounded<&EventType::buffer_before_minutes>("buffer_before_minutes", 0, 240, Presence::Always),
     fields::bounded<&EventType::buffer_after_minutes>("buffer_after_minutes", 0, 240, Presence::Always),
@@ -160,9 +163,8 @@ constexpr Row<EventType> kEventRows[] = {
     fields::bounded<&EventType::min_notice_minutes>("min_notice_minutes", 0, kYearMinutes, Presence::Always),
     fields::bounded<&EventType::max_advance_days>("max_advance_days", 1, 730, Presence::Always),
     fields::custom<EventType>("price", Presence::Required, read_price, fields::view_as_stored<&EventType::price>),
-    with_hint(fields::custom<EventType>("payment_method_types", Presence::Always, read_methods,
-                                           fields::view_as_stored<&EventType::payment_method_types>),
-                 "a non-empty list of \"card\", \"multibanco\""),
+    checked<&EventType::payment_method_types>("payment_method_types", Presence::Always, read_methods,
+                                              "a non-empty list of \"card\", \"multibanco\""),
     fields::bounded<&EventType::seats>("seats", 1, 500, Presence::Always),
     reschedule_notice_row(),
     fields::member<&EventType::cancellation>("cancellation", Presence::Always),

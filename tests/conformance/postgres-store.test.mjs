@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createPostgresStore, createSlotguard } from '../../host-shims/node/src/index.js';
 import { WASM, eventBody, guest, slot, startStack } from './support/harness.mjs';
 import { SKIP_WITHOUT_PG, connect, freshDatabase } from './support/postgres.mjs';
+import { startFaultProxy } from '../support/fault-proxy.mjs';
 
 const set = (key, value) => ({ op: 'set', key, value });
 const GLOBAL_LOCK_CLASS = 0x5347474c; // postgres-store.js: start-up holds it exclusively
@@ -119,6 +120,32 @@ describe('postgres store: migrations', { skip: SKIP_WITHOUT_PG }, () => {
   });
 });
 
+describe('postgres store: migrations on connections that default to SERIALIZABLE', { skip: SKIP_WITHOUT_PG }, () => {
+  const state = databaseFor('sg_migrate_ser');
+
+  // The migration runs at READ COMMITTED whatever the connection's default: at
+  // SERIALIZABLE its snapshot would predate the lock it waits for, and every host but
+  // the first would fail to start (40001) when they start together.
+  it('hosts starting together all start, and migrate once', async () => {
+    const url = new URL(state.db.url);
+    url.searchParams.set('options', '-c default_transaction_isolation=serializable');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresStore({ url: url.toString(), poolSize: 2 })));
+    try {
+      await stores[1].commit([], [set('k', 'v')]);
+      assert.equal((await stores[3].read(['k'])).items[0].value, 'v');
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+    const c = await connect(state.db.url);
+    try {
+      const { rows } = await c.query('SELECT version FROM slotguard_schema_version ORDER BY version');
+      assert.deepEqual(rows.map((r) => r.version), [1]);
+    } finally {
+      await c.end();
+    }
+  });
+});
+
 // A restore (pg_dump of some tables, rows copied in from another database, a sequence
 // from an older backup) can leave rows whose versions the sequence would hand out
 // again: a stale check would then pass (ABA). Start-up raises the sequence above them.
@@ -221,6 +248,41 @@ describe('postgres store: a store call fails, never hangs', { skip: SKIP_WITHOUT
     assert.equal((await s.read(['lost'])).items[0].version, 0);
     assert.deepEqual(await s.commit([], [set('lost', '2')]), { outcome: 'committed' });
     await s.close();
+  });
+
+  // On a connection whose default isolation is not READ COMMITTED the commit is
+  // BEGIN; SELECT slotguard_commit(...); COMMIT. Here the link stops carrying bytes just
+  // as the COMMIT is sent (tests/support/fault-proxy.mjs), for longer than the bound.
+  it('a COMMIT held up in the network: the call fails within its bound, and the COMMIT cannot land afterwards', async () => {
+    const pgUrl = new URL(state.db.url);
+    const proxy = await startFaultProxy({ host: pgUrl.hostname, port: Number(pgUrl.port) });
+    const url = new URL(proxy.urlFor(state.db.url));
+    url.searchParams.set('options', '-c default_transaction_isolation=serializable');
+    const s = await createPostgresStore({ url: url.toString(), statementTimeoutMs: 500 }); // the client's bound: 2.5 s
+    try {
+      assert.deepEqual(await s.commit([], [set('before', '1')]), { outcome: 'committed' }); // now on the explicit path
+      const stall = proxy.stallAtNextCommit(6000, (chunk) => chunk.includes('COMMIT\0'));
+      const t0 = Date.now();
+      await assert.rejects(s.commit([], [set('held', '1')]), (e) => e.name === 'HostCallError');
+      const ms = Date.now() - t0;
+      // Not the length of the stall: nothing (a ROLLBACK) waits for the link to come back.
+      assert.ok(ms < 4000, `failed after ${ms} ms`);
+      await stall;
+      assert.equal(proxy.stats().heldCommits, 1, 'the stall held the COMMIT');
+      // The server ended the transaction its client left silent (its locks with it), so
+      // the COMMIT the link delivered late found nothing to commit.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const direct = await createPostgresStore({ url: state.db.url });
+      try {
+        assert.equal((await direct.read(['held'])).items[0].version, 0, 'the held COMMIT landed after its caller gave up');
+      } finally {
+        await direct.close();
+      }
+      assert.deepEqual(await s.commit([], [set('after', '1')]), { outcome: 'committed' });
+    } finally {
+      await s.close();
+      await proxy.close();
+    }
   });
 
   it('a server nobody answers at: start-up fails, with a reason', async () => {

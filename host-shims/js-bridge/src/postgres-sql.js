@@ -119,7 +119,10 @@ export const PG_SQL = {
  * @param {{query: (text: string, values?: any[]) => Promise<{rows: object[]}>}} client
  */
 export async function migrate(client) {
-  await client.query('BEGIN');
+  // READ COMMITTED whatever the connection's default: at REPEATABLE READ or SERIALIZABLE
+  // the snapshot would be taken before the lock is granted, so a host that waited for
+  // another's migration would not see it, and would fail (duplicate version, 40001).
+  await client.query(PG_SQL.beginReadCommitted);
   try {
     // Exclusive: hosts starting together migrate one after the other, and no commit is
     // in flight while the sequence is read and raised.

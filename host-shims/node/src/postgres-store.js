@@ -97,6 +97,13 @@ export async function createPostgresStore({
   }
 
   const commitWith = createPgCommitter(hostError);
+  // The explicit transaction ends on the server when its client falls silent for as
+  // long as a statement may run (a COMMIT held up in the network, a client gone without
+  // a word): its locks are freed, and a COMMIT that arrives later finds no transaction
+  // to commit, so it cannot land after the client gave up on it (the client waits
+  // clientTimeoutMs, longer). SET LOCAL, not a connection parameter: it holds on a
+  // caller's pool too, and PgBouncer need not know it.
+  const beginExplicit = `${PG_SQL.beginReadCommitted}; SET LOCAL idle_in_transaction_session_timeout = ${statementTimeoutMs}`;
   // The connection's default isolation is higher (the caller's pool, or the database's
   // default_transaction_isolation): the same call in an explicit READ COMMITTED
   // transaction, on a connection of its own.
@@ -108,13 +115,16 @@ export async function createPostgresStore({
     const onError = (error) => (broken = error);
     c.on('error', onError);
     try {
-      await c.query({ text: PG_SQL.beginReadCommitted, query_timeout: clientTimeoutMs });
+      await c.query({ text: beginExplicit, query_timeout: clientTimeoutMs });
       const ok = (await c.query({ text: PG_SQL.commit, values: params, query_timeout: clientTimeoutMs })).rows[0].ok;
       await c.query({ text: 'COMMIT', query_timeout: clientTimeoutMs });
       return ok;
     } catch (error) {
+      // No ROLLBACK: the connection is dropped (release with the error), and the server
+      // rolls back a transaction whose connection ends. A ROLLBACK would queue behind
+      // the statement that timed out and wait, unbounded, for a link that carries
+      // nothing to carry it again.
       broken = error;
-      await c.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
       c.off('error', onError);

@@ -237,20 +237,24 @@ class Swarm {
     return r;
   }
 
+  static Json event_body(const EventDef& e) {
+    Json body = {{"expert_id", "ada"},
+                 {"title", std::string("Session ") + e.id},
+                 {"duration_minutes", e.duration},
+                 {"buffer_before_minutes", e.before},
+                 {"buffer_after_minutes", e.after},
+                 {"slot_step_minutes", 15},
+                 {"price", {{"amount", 5000}, {"currency", "eur"}}},
+                 {"payment_method_types", {"card", "multibanco"}},
+                 {"seats", e.seats}};
+    if (e.refund_percent >= 0)
+      body["cancellation"] = {{"refund_before_minutes", e.refund_before}, {"refund_percent", e.refund_percent}};
+    return body;
+  }
+
   void setup() {
     for (const auto& e : kEvents) {
-      Json body = {{"expert_id", "ada"},
-                   {"title", std::string("Session ") + e.id},
-                   {"duration_minutes", e.duration},
-                   {"buffer_before_minutes", e.before},
-                   {"buffer_after_minutes", e.after},
-                   {"slot_step_minutes", 15},
-                   {"price", {{"amount", 5000}, {"currency", "eur"}}},
-                   {"payment_method_types", {"card", "multibanco"}},
-                   {"seats", e.seats}};
-      if (e.refund_percent >= 0)
-        body["cancellation"] = {{"refund_before_minutes", e.refund_before}, {"refund_percent", e.refund_percent}};
-      HttpResponse r = call_clean(request("PUT", std::string("/v1/events/") + e.id, body.dump(),
+      HttpResponse r = call_clean(request("PUT", std::string("/v1/events/") + e.id, event_body(e).dump(),
                                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
       if (r.status != 201) fail("setup: PUT event answered " + std::to_string(r.status));
     }
@@ -689,9 +693,28 @@ class Swarm {
            request(method, path, body, {{"Authorization", std::string("Bearer ") + kAdminToken}}), TaskKind::Admin, 0);
   }
 
-  // Working hours change, busy blocks come and go, guests move their bookings.
+  // An admin changes an event type under live bookings: its length, its buffers and its
+  // cancellation policy (never its expert or its seats). Bookings made before keep their
+  // own span and their own terms; holds decided against the old version are sent round
+  // again by their commit's check of the event's version.
+  void change_event_type() {
+    const EventDef& e = kEvents[rng_.below(std::size(kEvents))];
+    Json body = event_body(e);
+    body["duration_minutes"] = 15 * (1 + static_cast<int>(rng_.below(4)));
+    body["buffer_before_minutes"] = 5 * static_cast<int>(rng_.below(3));
+    body["buffer_after_minutes"] = 5 * static_cast<int>(rng_.below(3));
+    if (rng_.chance(0.3)) body["cancellation"] = nullptr;
+    else
+      body["cancellation"] = {{"refund_before_minutes", 30 * static_cast<int>(rng_.below(3))},
+                              {"refund_percent", 50 * static_cast<int>(rng_.below(3))}};
+    admin("PUT", std::string("/v1/events/") + e.id, body.dump());
+  }
+
+  // Working hours change, busy blocks come and go, event types change, guests move
+  // their bookings.
   void change_offering() {
-    const uint64_t pick = rng_.below(10);
+    const uint64_t pick = rng_.below(11);
+    if (pick == 10) return change_event_type();
     if (pick < 2) {
       if (rng_.chance(0.3)) return admin("DELETE", "/v1/experts/ada/availability", "");
       // Mostly hours that keep some of the contested starts (09:45-11:00Z) bookable, so

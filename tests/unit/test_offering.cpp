@@ -425,6 +425,26 @@ TEST_CASE("offering: a paid event delivered again after its record was purged re
   CHECK(w.stripe.refunds_made.count(pi) == 0);
 }
 
+TEST_CASE("offering: a hold paid in another tab, then cancelled, is refunded without its webhook", "[offering][cancel]") {
+  World w;
+  REQUIRE(put_event_with(w, "consult", {}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "consult", "2030-01-07T10:00:00Z", "a@example.com"));
+  const std::string session = reservation(w, rid)["checkout_session_id"];
+  const std::string pi = w.stripe.pay(session);  // paid; its webhook never comes
+  HttpResponse cancelled = w.call(make_request("DELETE", "/v1/reservations/" + rid));
+  REQUIRE(cancelled.status == 200);
+  const Json after = w.json_of(cancelled)["reservation"];
+  CHECK(after["status"] == "refunded");
+  CHECK(after["release_reason"] == "cancelled");
+  CHECK(after["refund"]["amount"] == 10000);
+  CHECK(w.stripe.refunded_amount[pi] == 10000);
+  // The webhook that arrives after all changes nothing and refunds nothing more.
+  REQUIRE(w.call(w.webhook(w.stripe.event_body("evt_late", "checkout.session.completed", session))).status == 200);
+  CHECK(reservation(w, rid)["status"] == "refunded");
+  CHECK(w.stripe.refunds_made[pi] == 1);
+}
+
 TEST_CASE("offering: a partial refund whose answer was lost is found, not made twice", "[offering][cancel]") {
   World w;
   REQUIRE(put_event_with(w, "flex", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 30}}}}).status == 201);

@@ -6,6 +6,7 @@
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/reconcile.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
@@ -542,7 +543,12 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     Loaded<Reservation> after = co_await load_reservation(s, rid);
     if (after.record) r = std::move(*after.record);
   } else if (!r.checkout_session_id.empty() && r.payment_intent_id.empty()) {
-    co_await expire_checkout(s, r.checkout_session_id);
+    // Paid in another tab meanwhile: refunded now rather than by a webhook that may
+    // never come (payments/reconcile.h).
+    if (co_await close_released_session(s, r)) {
+      Loaded<Reservation> after = co_await load_reservation(s, rid);
+      if (after.record) r = std::move(*after.record);
+    }
   }
   co_return reservation_body(200, r);
 }

@@ -42,28 +42,38 @@ bool ends_hold(const std::string& outcome) {
   return outcome == "confirmed" || outcome == "confirmed_late" || outcome == "refunded" || outcome == "held_for_voucher";
 }
 
-Co<LapsedHold> settle_completed(Services& s, const Reservation& r, const SessionState& session) {
+Co<LapsedHold> settle_completed(Services& s, const Reservation& r, const SessionState& session, std::string_view source) {
   EffectResult res = co_await apply_completed(s, r, session);
   if (res.kind == EffectResult::Kind::Duplicate) co_return LapsedHold::Release;
   if (res.kind != EffectResult::Kind::Applied) co_return LapsedHold::Keep;
   if (!ends_hold(res.outcome)) co_return LapsedHold::Release;
-  s.metrics.add(Metric::reconciled_total, "source=\"sweep\",outcome=\"" + res.outcome + "\"");
+  s.metrics.add(Metric::reconciled_total, "source=\"" + std::string(source) + "\",outcome=\"" + res.outcome + "\"");
   s.log(LogLevel::Warn, "payment_reconciled",
-        {{"reservation_id", r.id}, {"session_id", session.facts.id}, {"source", "sweep"}, {"outcome", res.outcome}});
+        {{"reservation_id", r.id}, {"session_id", session.facts.id}, {"source", source}, {"outcome", res.outcome}});
   co_return LapsedHold::Settled;
+}
+
+// Stripe's record of the hold's session; nullopt when Stripe did not give it (`got`
+// says why).
+Co<std::optional<SessionState>> fetch_session(Services& s, const Reservation& r, StripeResult& got) {
+  StripeApi stripe(s);
+  got = co_await stripe.get("/v1/checkout/sessions/" + percent_encode(r.checkout_session_id));
+  if (!got.ok()) co_return std::nullopt;
+  SessionState session = read_session(got.object);
+  if (session.facts.id != r.checkout_session_id) co_return std::nullopt;  // not the session asked for
+  co_return session;
 }
 
 }  // namespace
 
 Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r) {
   SG_ASSERT(!r.checkout_session_id.empty());
-  StripeApi stripe(s);
-  StripeResult got = co_await stripe.get("/v1/checkout/sessions/" + percent_encode(r.checkout_session_id));
-  if (!got.ok()) co_return got.transient() ? LapsedHold::Keep : LapsedHold::Release;
-  const SessionState session = read_session(got.object);
-  if (session.facts.id != r.checkout_session_id) co_return LapsedHold::Keep;  // not the session asked for
+  StripeResult got;
+  const std::optional<SessionState> found = co_await fetch_session(s, r, got);
+  if (!found) co_return got.ok() || got.transient() ? LapsedHold::Keep : LapsedHold::Release;
+  const SessionState& session = *found;
   if (session.status == "complete") {
-    LapsedHold what = co_await settle_completed(s, r, session);
+    LapsedHold what = co_await settle_completed(s, r, session, "sweep");
     co_return what;
   }
   if (session.status != "open") co_return LapsedHold::Release;
@@ -71,6 +81,17 @@ Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r) {
   // the guest paying this very moment: the next sweep looks again.
   const bool closed = co_await expire_checkout(s, r.checkout_session_id);
   co_return closed ? LapsedHold::Release : LapsedHold::Keep;
+}
+
+Co<bool> close_released_session(Services& s, Reservation r) {
+  SG_ASSERT(!r.checkout_session_id.empty());
+  if (co_await expire_checkout(s, r.checkout_session_id)) co_return false;
+  StripeResult got;
+  const std::optional<SessionState> found = co_await fetch_session(s, r, got);
+  // Not there, not answered, or not paid: a payment still to come is its webhook's.
+  if (!found || found->status != "complete" || !found->paid()) co_return false;
+  const LapsedHold what = co_await settle_completed(s, r, *found, "cancel");
+  co_return what == LapsedHold::Settled;
 }
 
 }  // namespace slotguard

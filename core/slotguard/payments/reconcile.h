@@ -23,4 +23,10 @@ enum class LapsedHold {
 // `r`: a pending hold past its expiry with a linked session.
 Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r);
 
+// `r`: a hold with a linked session that its guest just released (DELETE). Closes the
+// session; when Stripe will not, because the guest paid it meanwhile (in another tab),
+// applies that payment as its webhook would: a payment for a cancelled hold is refunded
+// in full. True when a payment was applied (the reservation changed since `r`).
+Co<bool> close_released_session(Services& s, Reservation r);
+
 }  // namespace slotguard

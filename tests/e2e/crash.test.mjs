@@ -27,6 +27,7 @@ import Database from 'better-sqlite3';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
 import { WASM } from '../conformance/support/harness.mjs';
 import { prng, send, startCliHost, startSpreader, stopHost, waitFor } from '../support/cli-hosts.mjs';
+import { assertNoOverlap } from '../support/invariants.mjs';
 
 const ADMIN_TOKEN = 'crash-admin-token-0123456789abcdef';
 const WEBHOOK_SECRET = 'whsec_crash_test_secret';
@@ -309,21 +310,7 @@ describe(`crash in the middle of a booking storm (${WASM}, SQLite, host in a chi
       assert.equal(r.status, 200, r.text);
       reservations.push(r.json.reservation);
     }
-    const now = Date.now();
-    const active = reservations.filter(
-      (r) => r.expert_id === EXPERT && (r.status === 'confirmed' || (r.status === 'pending_payment' && Date.parse(r.expires_at) > now)),
-    );
-    const span = (r) => {
-      const e = events[r.event_id];
-      return [Date.parse(r.start) - e.buffer_before_minutes * MINUTE, Date.parse(r.end) + e.buffer_after_minutes * MINUTE];
-    };
-    for (let i = 0; i < active.length; i++) {
-      for (let j = i + 1; j < active.length; j++) {
-        const [a0, a1] = span(active[i]);
-        const [b0, b1] = span(active[j]);
-        assert.ok(a1 <= b0 || b1 <= a0, `overlap: ${JSON.stringify(active[i])} and ${JSON.stringify(active[j])}`);
-      }
-    }
+    const active = assertNoOverlap(reservations, events, EXPERT);
 
     // ---- every paid session: confirmed, or refunded at Stripe ----------------------------
     const byId = new Map(reservations.map((r) => [r.id, r]));

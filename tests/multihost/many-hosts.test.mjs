@@ -24,6 +24,7 @@ import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
 import { WASM, eventBody, request, slot } from '../conformance/support/harness.mjs';
 import { SKIP_WITHOUT_PG, freshDatabase } from '../conformance/support/postgres.mjs';
 import { prng, send, startSpreader, stopHost, waitFor } from '../support/cli-hosts.mjs';
+import { assertNoOverlap, assertPaidSessionsSettled } from '../support/invariants.mjs';
 import { reservationIds, startHost } from './support/cluster.mjs';
 
 const HOSTS = 4;
@@ -278,30 +279,10 @@ describe(`many hosts, one database (${WASM}, PostgreSQL, ${HOSTS} host processes
       assert.equal(r.status, 200, r.text);
       reservations.push(r.json.reservation);
     }
-    const now = Date.now();
-    const active = reservations.filter(
-      (r) => r.expert_id === EXPERT && (r.status === 'confirmed' || (r.status === 'pending_payment' && Date.parse(r.expires_at) > now)),
-    );
-    const span = (r) => {
-      const e = events[r.event_id];
-      return [Date.parse(r.start) - e.buffer_before_minutes * MINUTE, Date.parse(r.end) + e.buffer_after_minutes * MINUTE];
-    };
-    active.sort((x, y) => span(x)[0] - span(y)[0]);
-    for (let i = 1; i < active.length; i++) {
-      assert.ok(span(active[i - 1])[1] <= span(active[i])[0], `overlap: ${JSON.stringify(active[i - 1])} and ${JSON.stringify(active[i])}`);
-    }
+    const active = assertNoOverlap(reservations, events, EXPERT);
     // Every paid session: confirmed, or refunded at Stripe; nothing confirmed unpaid.
     const byId = new Map(reservations.map((r) => [r.id, r]));
-    const paidSessions = [...emulator.state.sessions.values()].filter((s) => s.payment_status === 'paid' && byId.has(s.metadata.reservation_id));
-    for (const session of paidSessions) {
-      const r = byId.get(session.metadata.reservation_id);
-      if (r.status === 'confirmed') {
-        assert.equal(r.payment_intent_id, session.payment_intent);
-      } else {
-        assert.equal(r.status, 'refunded', `paid session ${session.id}: reservation ${r.id} is ${r.status}`);
-        assert.ok([...emulator.state.refunds.values()].some((x) => x.payment_intent === session.payment_intent), `refund of ${r.id}`);
-      }
-    }
+    const paidSessions = assertPaidSessionsSettled(emulator, byId);
     for (const r of reservations.filter((x) => x.status === 'confirmed')) {
       assert.equal(emulator.state.sessions.get(r.checkout_session_id)?.payment_status, 'paid', `confirmed ${r.id} was paid`);
     }

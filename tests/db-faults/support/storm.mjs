@@ -6,6 +6,7 @@
 // hosts, the fault itself, listing the reservation ids) stay in each suite.
 import assert from 'node:assert/strict';
 import { prng, send, waitFor } from '../../support/cli-hosts.mjs';
+import { assertNoOverlap, assertPaidSessionsSettled } from '../../support/invariants.mjs';
 
 export const ADMIN_TOKEN = 'db-faults-admin-token-0123456789abcdef';
 export const WEBHOOK_SECRET = 'whsec_db_faults_secret';
@@ -267,32 +268,9 @@ export function createStormDriver({ live, emulator, reservationIds }) {
       const r = byId.get(a.json.reservation.id);
       assert.ok(['released', 'refunded'].includes(r?.status), `cancelled ${a.json.reservation.id} (${a.phase} the fault) is ${r?.status}`);
     }
-    // No two active reservations of the expert overlap (spans widened by buffers).
-    const now = Date.now();
-    const active = reservations.filter(
-      (r) => r.expert_id === EXPERT && (r.status === 'confirmed' || (r.status === 'pending_payment' && Date.parse(r.expires_at) > now)),
-    );
-    const span = (r) => {
-      const e = events[r.event_id];
-      return [Date.parse(r.start) - e.buffer_before_minutes * MINUTE, Date.parse(r.end) + e.buffer_after_minutes * MINUTE];
-    };
-    active.sort((x, y) => span(x)[0] - span(y)[0]);
-    for (let i = 1; i < active.length; i++) {
-      assert.ok(span(active[i - 1])[1] <= span(active[i])[0], `overlap: ${JSON.stringify(active[i - 1])} and ${JSON.stringify(active[i])}`);
-    }
-    // Every paid session: confirmed, or refunded at Stripe; nothing confirmed unpaid.
-    const refunds = [...emulator.state.refunds.values()];
-    const paidSessions = [...emulator.state.sessions.values()].filter((s) => s.payment_status === 'paid' && s.metadata.reservation_id);
-    for (const session of paidSessions) {
-      const r = byId.get(session.metadata.reservation_id);
-      assert.ok(r, `paid session ${session.id} names a reservation in the store`);
-      if (r.status === 'confirmed') {
-        assert.equal(r.payment_intent_id, session.payment_intent);
-      } else {
-        assert.equal(r.status, 'refunded', `paid session ${session.id}: reservation ${r.id} is ${r.status}`);
-        assert.ok(refunds.some((x) => x.payment_intent === session.payment_intent), `refund of ${r.id} at Stripe`);
-      }
-    }
+    const active = assertNoOverlap(reservations, events, EXPERT);
+    // Every paid session: confirmed, or refunded at Stripe.
+    const paidSessions = assertPaidSessionsSettled(emulator, byId, { everySession: true });
     for (const r of reservations.filter((x) => x.status === 'confirmed')) {
       assert.equal(emulator.state.sessions.get(r.checkout_session_id)?.payment_status, 'paid', `confirmed ${r.id} was paid`);
     }

@@ -31,6 +31,8 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/reconcile.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/checkout_session.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/session_events.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/missed_events.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/form_encoding.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/webhook_signature.cpp

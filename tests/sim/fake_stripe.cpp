@@ -1,5 +1,7 @@
 #include "fake_stripe.h"
 
+#include <algorithm>
+
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "test_json.h"
 
@@ -90,7 +92,46 @@ void FakeStripe::settle_voucher(const std::string& session_id, bool succeeded) {
 std::string FakeStripe::event_body(const std::string& event_id, const std::string& type,
                                    const std::string& session_id) const {
   auto object = read_json(session_json(sessions_.at(session_id)), 8);
-  return write_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"livemode", false}, {"data", {{"object", *object}}}});
+  return write_json(Json{{"id", event_id}, {"object", "event"}, {"type", type}, {"livemode", false},
+                         {"created", clock ? clock() / 1000 : 0}, {"data", {{"object", *object}}}});
+}
+
+std::string FakeStripe::emit_event(const std::string& event_id, const std::string& type,
+                                   const std::string& session_id) {
+  std::string body = event_body(event_id, type, session_id);
+  event_log_.push_back({event_id, type, body, clock ? clock() / 1000 : 0});
+  return body;
+}
+
+std::pair<int, std::string> FakeStripe::list_events(const std::string& url) const {
+  std::vector<std::pair<std::string, std::string>> query;
+  const size_t q = url.find('?');
+  if (q != std::string::npos) parse_query(url.substr(q + 1), query);
+  std::set<std::string> types;
+  for (const auto& [k, v] : query)
+    if (k == "types[]") types.insert(v);
+  const std::string gte = param(query, "created[gte]");
+  std::vector<const LoggedEvent*> listed;  // newest first
+  for (size_t i = event_log_.size(); i-- > 0;) {
+    const LoggedEvent& e = event_log_[i];
+    if ((types.empty() || types.count(e.type)) && (gte.empty() || e.created_s >= std::atoll(gte.c_str())))
+      listed.push_back(&e);
+  }
+  const std::string limit_text = param(query, "limit");
+  const size_t limit = limit_text.empty() ? 10 : static_cast<size_t>(std::atoll(limit_text.c_str()));
+  const std::string after = param(query, "starting_after"), before = param(query, "ending_before");
+  const std::string& cursor = after.empty() ? before : after;
+  size_t at = 0;
+  while (at < listed.size() && listed[at]->id != cursor) ++at;
+  if (!cursor.empty() && at == listed.size())
+    return {404, error_body("invalid_request_error", "resource_missing", "No such event", after.empty() ? "ending_before" : "starting_after")};
+  size_t from = 0, to = std::min(listed.size(), limit);  // [from, to) of `listed`
+  if (!after.empty()) from = at + 1, to = std::min(listed.size(), at + 1 + limit);
+  if (!before.empty()) from = at > limit ? at - limit : 0, to = at;
+  Json data = Json::array();
+  for (size_t i = from; i < to; ++i) data.push_back(*read_json(listed[i]->body, 16));
+  const bool more = before.empty() ? to < listed.size() : from > 0;
+  return {200, write_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", more}})};
 }
 
 std::string FakeStripe::idempotency_key_of(const HostCall& call) {
@@ -253,6 +294,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     refund_log_[pi].push_back({id, param(form, "metadata[reservation_id]"), amount});
     return {200, write_json(Json{{"id", id}, {"object", "refund"}, {"payment_intent", pi}, {"amount", amount}, {"status", "succeeded"}})};
   }
+  if (req.method == "GET" && path == "/v1/events") return list_events(req.url);
   if (req.method == "GET" && path == "/v1/refunds") {
     std::vector<std::pair<std::string, std::string>> query;
     const size_t q = req.url.find('?');

@@ -68,6 +68,9 @@ class FakeStripe {
   void settle_voucher(const std::string& session_id, bool succeeded);
   // A signed-shape Stripe event (body only) about a session, as webhooks carry it.
   std::string event_body(const std::string& event_id, const std::string& type, const std::string& session_id) const;
+  // An event Stripe emits: kept for GET /v1/events (created at the clock's second)
+  // whether or not a webhook ever carries it. Returns its body.
+  std::string emit_event(const std::string& event_id, const std::string& type, const std::string& session_id);
   // Refunds created, by PaymentIntent.
   std::map<std::string, std::string> refunds;  // pi -> refund id
   std::map<std::string, int> refunds_made;     // pi -> refunds created (Stripe allows one full refund)
@@ -82,6 +85,9 @@ class FakeStripe {
     std::string body;
   };
   std::pair<int, std::string> handle(const FetchRequest& req, const std::string& path);
+  // GET /v1/events: newest first; types[], created[gte], limit, starting_after and
+  // ending_before as Stripe reads them; a cursor it does not hold answers 404.
+  std::pair<int, std::string> list_events(const std::string& url) const;
   std::string session_json(const FakeSession& s) const;
 
   std::vector<StripeCall> calls_;
@@ -93,6 +99,11 @@ class FakeStripe {
   };
   std::map<std::string, std::vector<MadeRefund>> refund_log_;  // pi -> refunds, for GET /v1/refunds
   std::set<std::string> in_flight_;
+  struct LoggedEvent {
+    std::string id, type, body;
+    int64_t created_s = 0;
+  };
+  std::vector<LoggedEvent> event_log_;  // oldest first
   uint64_t next_id_ = 1;
 };
 

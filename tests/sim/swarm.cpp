@@ -606,21 +606,16 @@ class Swarm {
     return id ? *id : std::string();
   }
 
-  // `may_be_lost`: false for an event whose loss nothing could make up for, such as a
-  // voucher paid after its own expiry (which Stripe does not allow; healing does it to
-  // settle every voucher), when the hold was already let go.
-  void add_event(const std::string& type, const std::string& session_id, bool may_be_lost = true) {
+  // Any event may be lost for good: the sweep's events pass lists what Stripe emitted
+  // (payments/missed_events.h), so no loss may leave a guest's money without a booking
+  // or a refund.
+  void add_event(const std::string& type, const std::string& session_id) {
     StripeEvent ev;
     ev.id = "evt_" + std::to_string(events_.size() + 1);
     ev.type = type;
-    ev.body = stripe_.event_body(ev.id, type, session_id);
+    ev.body = stripe_.emit_event(ev.id, type, session_id);
     ev.emitted_at = now_;
-    // Lost only while its guest has not cancelled the hold: a cancelled hold's session
-    // paid in another tab, with a Stripe that failed the cancel's own look at it, is
-    // left to the webhook (docs/design.md, "Webhooks that never arrive").
-    const auto session = stripe_.sessions().find(session_id);
-    const bool cancelled = session != stripe_.sessions().end() && cancelled_.count(session->second.reservation_id);
-    ev.lost = may_be_lost && !cancelled && rng_.chance(rates_.webhook_lost);
+    ev.lost = rng_.chance(rates_.webhook_lost);
     events_.push_back(ev);
     trace("stripe emits " + ev.id + " " + type + " for " + session_id + (ev.lost ? " (never delivered)" : ""));
   }
@@ -659,8 +654,7 @@ class Swarm {
     const bool succeeded = heal ? rng_.chance(0.5) : paid_in_time;
     stripe_.settle_voucher(sid, succeeded);
     trace(std::string("voucher for ") + sid + (succeeded ? " paid" : " failed"));
-    add_event(succeeded ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed", sid,
-              !(heal && succeeded));
+    add_event(succeeded ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed", sid);
   }
 
   void deliver_event(size_t index) {
@@ -762,9 +756,6 @@ class Swarm {
     if (linked_answers_.empty()) return;
     const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
     trace("guest cancels " + b.rid);
-    cancelled_.insert(b.rid);
-    for (auto& e : events_)
-      if (e.lost && session_of_event(e) == b.session_id) e.lost = false;  // see add_event
     submit(rng_.below(instances_.size()), request("DELETE", "/v1/reservations/" + b.rid, "", {}), TaskKind::Cancel, 0);
   }
 
@@ -1094,7 +1085,6 @@ class Swarm {
   HttpResponse last_sweep_;
   bool dirty_ = true;
   bool webhooks_down_ = false;
-  std::set<std::string> cancelled_;  // reservations a guest asked to cancel
   int hover_steps_ = 0;  // steps left near an expiry: time crawls, guests want that slot
   std::string focus_event_, focus_start_, focus_session_;
   std::deque<std::string> tail_;

@@ -3,7 +3,7 @@
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
-#include "slotguard/payments/stripe/checkout_session.h"
+#include "slotguard/payments/stripe/session_events.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
@@ -11,82 +11,6 @@
 namespace slotguard::api {
 
 namespace {
-
-// A string member's value; empty when absent or not a string.
-std::string_view string_or_empty(const JsonValue* v) { return v && v->IsString() ? string_of(*v) : std::string_view(); }
-
-std::optional<bool> bool_of(const JsonValue* v) {
-  if (!v || !v->IsBool()) return std::nullopt;
-  return v->GetBool();
-}
-
-// What the event says, read in one pass over each object it needs (a repeated key
-// counts as its last occurrence). Session fields are read only for checkout.session.*
-// events.
-struct EventFields {
-  std::string id, type;
-  const JsonValue* object = nullptr;  // data.object, when an object
-  std::optional<bool> livemode;
-};
-
-EventFields read_event(const JsonValue& event) {
-  EventFields f;
-  if (!event.IsObject()) return f;
-  const JsonValue *id = nullptr, *type = nullptr, *data = nullptr, *livemode = nullptr;
-  for (auto it = event.MemberBegin(); it != event.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "id") id = &it->value;
-    else if (k == "type") type = &it->value;
-    else if (k == "data") data = &it->value;
-    else if (k == "livemode") livemode = &it->value;
-  }
-  f.id = string_or_empty(id);
-  f.type = string_or_empty(type);
-  f.livemode = bool_of(livemode);
-  if (data && data->IsObject()) {
-    const JsonValue* object = nullptr;
-    for (auto it = data->MemberBegin(); it != data->MemberEnd(); ++it)
-      if (string_of(it->name) == "object") object = &it->value;
-    if (object && object->IsObject()) f.object = object;
-  }
-  return f;
-}
-
-// The reservation an event is about: our own id travels in the session's metadata
-// and client_reference_id, so events that beat the link still find it.
-Co<std::string> find_reservation(ApiServices& s, const SessionState& session) {
-  std::string rid = session.facts.metadata_reservation_id;
-  if (rid.empty()) rid = session.client_reference_id;
-  if (!rid.empty() || session.facts.id.empty()) co_return rid;
-  ReadResult idx = co_await s.store.read_one(keys::session_index(session.facts.id));
-  if (idx.status == StoreStatus::Ok && idx.items[0].present()) rid = idx.items[0].value;
-  co_return rid;
-}
-
-// The effect of a checkout.session.<what> event on the reservation it is about.
-Co<EffectResult> apply_session_event(ApiServices& s, EventRef ev, const SessionState& session, std::string what) {
-  const SessionFacts& facts = session.facts;
-  const std::string rid = co_await find_reservation(s, session);
-  const std::string& paid = session.payment_status;  // what a completed session says
-  EffectResult res;
-  if (rid.empty()) {
-    res = co_await record_event(s, ev, "unknown_session");
-  } else if ((what == "completed" && session.paid()) ||
-             what == "async_payment_succeeded") {
-    res = co_await apply_payment(s, ev, rid, facts);
-  } else if (what == "completed" && paid == "unpaid") {
-    int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
-    res = co_await apply_voucher_hold(s, ev, rid, facts, until);
-  } else if (what == "async_payment_failed") {
-    res = co_await apply_release(s, ev, rid, facts, ReleaseReason::payment_failed);
-  } else if (what == "expired") {
-    res = co_await apply_release(s, ev, rid, facts, ReleaseReason::checkout_expired);
-  } else {
-    res = co_await record_event(s, ev, "unsupported_type");
-  }
-  if (res.kind == EffectResult::Kind::NotFound) res = co_await record_event(s, ev, "unknown_reservation");
-  co_return res;
-}
 
 HttpResponse received(const std::string& outcome, bool duplicate) {
   JsonWriter body;
@@ -99,14 +23,6 @@ std::string metric_label(const std::string& type) {
   for (char c : type)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_')) return "other";
   return type;
-}
-
-bool safe_id(const std::string& id) {
-  if (id.empty() || id.size() > 255) return false;
-  for (char c : id)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-      return false;
-  return true;
 }
 
 }  // namespace
@@ -122,35 +38,26 @@ Co<HttpResponse> stripe_webhook(ApiServices& s, const HttpRequest& req) {
     s.metrics.add(Metric::webhook_events_total, "type=\"unknown\",outcome=\"bad_signature\"");
     co_return error_response(ErrorCode::invalid_signature, signature_check_message(check));
   }
-  auto event = parse_json(req.body, kWebhookBodyDepth);
-  const EventFields fields = event ? read_event(*event) : EventFields{};
-  const std::string& id = fields.id;
-  const std::string& type = fields.type;
-  if (!fields.object || !safe_id(id) || type.empty() || type.size() > 100)
-    co_return error_response(ErrorCode::invalid_event, "the body is not a Stripe event (id, type, data.object)");
-  const std::string prefix = "checkout.session.";
-  const bool about_session = type.rfind(prefix, 0) == 0;
-  SessionState session;
-  if (about_session) {
-    session = read_session(*fields.object);
-    if (!session.facts.livemode) session.facts.livemode = fields.livemode;
-  }
-  event.reset();  // everything needed is read out of it
+  auto doc = parse_json(req.body, kWebhookBodyDepth);
+  const std::optional<SessionEvent> event = doc ? read_session_event(*doc) : std::nullopt;
+  if (!event) co_return error_response(ErrorCode::invalid_event, "the body is not a Stripe event (id, type, data.object)");
+  doc.reset();  // everything needed is read out of it
+  const std::string& type = event->ref.type;
 
-  EventRef ev{id, type};
   // A cheap early answer for redeliveries, before any Stripe lookup. (The effect's own
   // commit checks the same key, so a duplicate racing past this still applies once.)
-  ReadResult seen = co_await s.store.read_one(keys::webhook_event(id));
+  ReadResult seen = co_await s.store.read_one(keys::webhook_event(event->ref.id));
   if (seen.status != StoreStatus::Ok) co_return store_unavailable();
   if (seen.items[0].present()) {
     s.metrics.add(Metric::webhook_events_total, "type=\"" + metric_label(type) + "\",outcome=\"duplicate\"");
     co_return received("duplicate", true);
   }
   EffectResult res;
-  if (about_session)
-    res = co_await apply_session_event(s, ev, session, type.substr(prefix.size()));
-  else
-    res = co_await record_event(s, ev, "unsupported_type");
+  if (event->about_session) res = co_await apply_session_event(s, *event);
+  // An event about no reservation here, or of a type with no effect: recorded, so a
+  // redelivery answers at once.
+  if (!event->about_session) res = co_await record_event(s, event->ref, "unsupported_type");
+  else if (res.kind == EffectResult::Kind::NotFound) res = co_await record_event(s, event->ref, res.outcome);
 
   std::string outcome = res.outcome;
   switch (res.kind) {

@@ -58,6 +58,7 @@ std::string notification_queue(int64_t next_attempt_at, std::string_view rid, in
 std::string purge(int64_t purge_at, std::string_view rid) {
   return std::string(kPurgePrefix) + padded(purge_at, 13) + "/" + std::string(rid);
 }
+std::string stripe_events_cursor() { return "evcursor"; }
 std::string availability(std::string_view expert_id) { return "avail/" + std::string(expert_id); }
 std::string busy_block(std::string_view expert_id, std::string_view block_id) {
   return "busy/" + std::string(expert_id) + "/" + std::string(block_id);

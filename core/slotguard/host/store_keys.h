@@ -32,6 +32,8 @@
 //                                         busy blocks by start, for listing
 //   purge/<purge at, 13 digits>/<rid>     released and refunded reservations, by when
 //                                         retention lets the sweep remove them
+//   evcursor                              where the events pass goes on in Stripe's
+//                                         event list (payments/missed_events.h)
 #pragma once
 #include <cstdint>
 #include <string>
@@ -70,6 +72,7 @@ std::string busy_block(std::string_view expert_id, std::string_view block_id);
 std::string busy_index(std::string_view expert_id, int64_t start, std::string_view block_id);
 std::string busy_index_prefix(std::string_view expert_id);
 inline constexpr std::string_view kPurgePrefix = "purge/";
+std::string stripe_events_cursor();
 
 // The smallest key greater than every key that starts with `prefix`: a list's end.
 std::string prefix_end(std::string_view prefix);

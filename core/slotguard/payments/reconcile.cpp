@@ -38,18 +38,14 @@ Co<EffectResult> apply_completed(Services& s, const Reservation& r, const Sessio
 // The outcomes that end the lapsed hold's pending state. Any other applied outcome (a
 // session that does not pay for this hold, a voucher whose hold is already lost) and a
 // duplicate (an earlier sweep applied it, and it changed nothing) leave it to release.
-bool ends_hold(const std::string& outcome) {
-  return outcome == "confirmed" || outcome == "confirmed_late" || outcome == "refunded" || outcome == "held_for_voucher";
-}
+bool ends_hold(std::string_view outcome) { return outcome != "released" && settles_booking(outcome); }
 
 Co<LapsedHold> settle_completed(Services& s, const Reservation& r, const SessionState& session, std::string_view source) {
   EffectResult res = co_await apply_completed(s, r, session);
   if (res.kind == EffectResult::Kind::Duplicate) co_return LapsedHold::Release;
   if (res.kind != EffectResult::Kind::Applied) co_return LapsedHold::Keep;
   if (!ends_hold(res.outcome)) co_return LapsedHold::Release;
-  s.metrics.add(Metric::reconciled_total, "source=\"" + std::string(source) + "\",outcome=\"" + res.outcome + "\"");
-  s.log(LogLevel::Warn, "payment_reconciled",
-        {{"reservation_id", r.id}, {"session_id", session.facts.id}, {"source", source}, {"outcome", res.outcome}});
+  report_reconciled(s, source, res.outcome, r.id, {"session_id", session.facts.id});
   co_return LapsedHold::Settled;
 }
 
@@ -65,6 +61,18 @@ Co<std::optional<SessionState>> fetch_session(Services& s, const Reservation& r,
 }
 
 }  // namespace
+
+bool settles_booking(std::string_view outcome) {
+  return outcome == "confirmed" || outcome == "confirmed_late" || outcome == "refunded" ||
+         outcome == "held_for_voucher" || outcome == "released";
+}
+
+void report_reconciled(Services& s, std::string_view source, std::string_view outcome, std::string_view reservation_id,
+                       LogField object) {
+  s.metrics.add(Metric::reconciled_total, "source=\"" + std::string(source) + "\",outcome=\"" + std::string(outcome) + "\"");
+  s.log(LogLevel::Warn, "payment_reconciled",
+        {{"reservation_id", reservation_id}, object, {"source", source}, {"outcome", outcome}});
+}
 
 Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r) {
   SG_ASSERT(!r.checkout_session_id.empty());

@@ -20,6 +20,15 @@ enum class LapsedHold {
             // effect could not be applied: the next sweep looks again
 };
 
+// The outcomes of a payment effect that settle a booking (it is confirmed, refunded,
+// held for a voucher, or let go): what a reconciliation counts and logs.
+bool settles_booking(std::string_view outcome);
+// Counts (slotguard_reconciled_total{source,outcome}) and logs, ids only, an effect
+// applied without its webhook. `source`: sweep, cancel or events; `object`: the
+// Stripe object it was learnt from, by id.
+void report_reconciled(Services& s, std::string_view source, std::string_view outcome, std::string_view reservation_id,
+                       LogField object);
+
 // `r`: a pending hold past its expiry with a linked session.
 Co<LapsedHold> settle_lapsed_hold(Services& s, Reservation r);
 

@@ -1,0 +1,94 @@
+#include "slotguard/payments/stripe/session_events.h"
+
+#include "slotguard/base/sg_assert.h"
+#include "slotguard/host/store_keys.h"
+
+namespace slotguard {
+
+namespace {
+
+std::string_view string_or_empty(const JsonValue* v) { return v && v->IsString() ? string_of(*v) : std::string_view(); }
+
+bool safe_id(std::string_view id) {
+  if (id.empty() || id.size() > 255) return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+const JsonValue* data_object(const JsonValue* data) {
+  if (!data || !data->IsObject()) return nullptr;
+  const JsonValue* object = nullptr;
+  for (auto it = data->MemberBegin(); it != data->MemberEnd(); ++it)
+    if (string_of(it->name) == "object") object = &it->value;
+  return object && object->IsObject() ? object : nullptr;
+}
+
+// The reservation an event is about: our own id travels in the session's metadata
+// and client_reference_id, so events that beat the link still find it.
+Co<std::string> find_reservation(Services& s, const SessionState& session) {
+  std::string rid = session.facts.metadata_reservation_id;
+  if (rid.empty()) rid = session.client_reference_id;
+  if (!rid.empty() || session.facts.id.empty()) co_return rid;
+  ReadResult idx = co_await s.store.read_one(keys::session_index(session.facts.id));
+  if (idx.status == StoreStatus::Ok && idx.items[0].present()) rid = idx.items[0].value;
+  co_return rid;
+}
+
+EffectResult not_found(std::string outcome) {
+  EffectResult res;
+  res.kind = EffectResult::Kind::NotFound;
+  res.outcome = std::move(outcome);
+  return res;
+}
+
+}  // namespace
+
+std::optional<SessionEvent> read_session_event(const JsonValue& event) {
+  if (!event.IsObject()) return std::nullopt;
+  const JsonValue *id = nullptr, *type = nullptr, *data = nullptr, *livemode = nullptr;
+  for (auto it = event.MemberBegin(); it != event.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "id") id = &it->value;
+    else if (k == "type") type = &it->value;
+    else if (k == "data") data = &it->value;
+    else if (k == "livemode") livemode = &it->value;
+  }
+  const JsonValue* object = data_object(data);
+  SessionEvent ev;
+  ev.ref = EventRef{std::string(string_or_empty(id)), std::string(string_or_empty(type))};
+  if (!object || !safe_id(ev.ref.id) || ev.ref.type.empty() || ev.ref.type.size() > 100) return std::nullopt;
+  ev.about_session = ev.ref.type.rfind(kSessionEventPrefix, 0) == 0;
+  if (ev.about_session) {
+    ev.session = read_session(*object);
+    if (!ev.session.facts.livemode && livemode && livemode->IsBool()) ev.session.facts.livemode = livemode->GetBool();
+  }
+  return ev;
+}
+
+Co<EffectResult> apply_session_event(Services& s, const SessionEvent& ev) {
+  SG_ASSERT(ev.about_session);
+  const SessionState& session = ev.session;
+  const SessionFacts& facts = session.facts;
+  const std::string what = ev.ref.type.substr(kSessionEventPrefix.size());
+  const std::string rid = co_await find_reservation(s, session);
+  if (rid.empty()) co_return not_found("unknown_session");
+  EffectResult res;
+  if ((what == "completed" && session.paid()) || what == "async_payment_succeeded") {
+    res = co_await apply_payment(s, ev.ref, rid, facts);
+  } else if (what == "completed" && session.payment_status == "unpaid") {
+    int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
+    res = co_await apply_voucher_hold(s, ev.ref, rid, facts, until);
+  } else if (what == "async_payment_failed") {
+    res = co_await apply_release(s, ev.ref, rid, facts, ReleaseReason::payment_failed);
+  } else if (what == "expired") {
+    res = co_await apply_release(s, ev.ref, rid, facts, ReleaseReason::checkout_expired);
+  } else {
+    res = co_await record_event(s, ev.ref, "unsupported_type");
+  }
+  if (res.kind == EffectResult::Kind::NotFound) co_return not_found("unknown_reservation");
+  co_return res;
+}
+
+}  // namespace slotguard

@@ -65,6 +65,8 @@ describe('manual capture', () => {
     assert.equal(events.data[0].data.object.payment_status, 'unpaid');
     const capturable = await ctx.stripe.events.list({ type: 'payment_intent.amount_capturable_updated' });
     assert.equal(capturable.data[0].data.object.amount_capturable, 5000);
+    const page = await (await fetch(`${ctx.url}/pay/${session.id}`)).text();
+    assert.match(page, /payment pending \(card authorized, awaiting capture\)/);
   });
 
   test('capture_method automatic keeps paying at once; unknown methods are refused', async () => {

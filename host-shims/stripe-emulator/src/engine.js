@@ -1,6 +1,7 @@
 // The emulated Stripe account: every state transition of sessions,
 // PaymentIntents, charges and refunds, and the events they fire. Used by the
-// HTTP routes and directly by the programmatic API.
+// HTTP routes and directly by the programmatic API. Manual capture and
+// Connect live in payments/, which this module wires in.
 import { invalidParam, invalidState, resourceMissing } from './errors.js';
 import { buildCheckoutSession, customerDetailsFor } from './objects/checkout-session.js';
 import { buildPaymentIntent, multibancoNextAction } from './objects/payment-intent.js';
@@ -8,13 +9,15 @@ import { buildCharge } from './objects/charge.js';
 import { buildRefund, parseRefundParams } from './objects/refund.js';
 import { buildEvent } from './objects/event.js';
 import { formatAmount } from './money.js';
+import { createAuthorizations } from './payments/authorization.js';
+import { createConnect } from './payments/connect.js';
 
 const VOUCHER_DEFAULT_SECONDS = 7 * 24 * 60 * 60;
 
 export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiVersion, defaultPaymentMethodTypes, onEvent }) {
   const now = () => clock.now();
 
-  function emit(type, object, ctx) {
+  function emit(type, object, ctx, previousAttributes) {
     const event = buildEvent({
       type,
       object,
@@ -22,12 +25,16 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       apiVersion,
       pendingWebhooks: dispatcher.willDeliver(type) ? 1 : 0,
       ctx,
+      previousAttributes,
     });
     store.events.set(event.id, event);
     dispatcher.dispatch(event);
     onEvent(event);
     return event;
   }
+
+  const connect = createConnect({ store, now, emit });
+  const authorizations = createAuthorizations({ store, now, emit, timeline, connect });
 
   function getSession(id) {
     const session = store.sessions.get(id);
@@ -65,6 +72,7 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
         baseUrl: baseUrl(),
         defaultPaymentMethodTypes,
       });
+      connect.checkConnectData(internal.paymentIntentData);
       store.sessions.set(session.id, session);
       store.internal.set(session.id, internal);
       timeline.add(session.expires_at, 'session', session.id);
@@ -73,6 +81,12 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
 
     getSession,
     getPaymentIntent,
+    capturePaymentIntent: authorizations.capture,
+    cancelPaymentIntent: authorizations.cancel,
+    createAccount: connect.createAccount,
+    getAccount: connect.getAccount,
+    updateAccount: connect.updateAccount,
+    setAccountOnboarding: connect.setOnboarding,
     internalFor: (id) => store.internal.get(id),
     findSessionByPaymentIntent,
 
@@ -119,13 +133,20 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       session.payment_intent = pi.id;
       session.status = 'complete';
       session.url = null;
+      const manual = pi.capture_method === 'manual';
       if (method === 'card') {
-        const charge = buildCharge({ paymentIntent: pi, session, now: t, method });
+        const charge = buildCharge({ paymentIntent: pi, session, now: t, method, captured: !manual });
         store.charges.set(charge.id, charge);
-        pi.status = 'succeeded';
-        pi.amount_received = pi.amount;
-        pi.latest_charge = charge.id;
-        session.payment_status = 'paid';
+        if (manual) {
+          // Only authorized: the funds are not available yet, so the session reads unpaid.
+          authorizations.authorize(pi, charge);
+          session.payment_status = 'unpaid';
+        } else {
+          pi.status = 'succeeded';
+          pi.amount_received = pi.amount;
+          pi.latest_charge = charge.id;
+          session.payment_status = 'paid';
+        }
       } else {
         pi.status = 'requires_action';
         pi.next_action = multibancoNextAction({
@@ -138,7 +159,9 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       }
       store.paymentIntents.set(pi.id, pi);
       store.sessionByPaymentIntent.set(pi.id, session.id);
+      if (pi.status === 'succeeded') connect.settle(pi, store.charges.get(pi.latest_charge), null);
       emit('checkout.session.completed', session, null);
+      if (pi.status === 'requires_capture') emit('payment_intent.amount_capturable_updated', pi, null);
       return session;
     },
 
@@ -170,6 +193,7 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       let pi;
       if (p.paymentIntent) {
         pi = getPaymentIntent(p.paymentIntent, 'payment_intent');
+        if (pi.status === 'requires_capture') refuseUncaptured(store.charges.get(pi.latest_charge), 'payment_intent');
         if (pi.status !== 'succeeded' || !pi.latest_charge) {
           throw invalidState(`This PaymentIntent (${pi.id}) does not have a successful charge to refund (status: ${pi.status}).`, {
             code: 'payment_intent_unexpected_state',
@@ -180,7 +204,9 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       } else {
         charge = store.charges.get(p.charge);
         if (!charge) throw resourceMissing('charge', p.charge, 'charge');
+        refuseUncaptured(charge, 'charge');
       }
+      checkConnectRefund(charge, p);
       const remaining = charge.amount - charge.amount_refunded;
       if (remaining <= 0) {
         throw invalidState(`Charge ${charge.id} has already been refunded.`, { code: 'charge_already_refunded' });
@@ -196,6 +222,7 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       store.refunds.set(refund.id, refund);
       charge.amount_refunded += amount;
       charge.refunded = charge.amount_refunded >= charge.amount;
+      connect.onRefund(charge, refund, p, ctx);
       emit('charge.refunded', charge, ctx);
       emit('refund.created', refund, ctx);
       return refund;
@@ -211,6 +238,8 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
             expire(s, null);
             changed++;
           }
+        } else if (due.kind === 'authorization') {
+          if (authorizations.expire(due.id)) changed++;
         } else if (due.kind === 'voucher') {
           const pi = store.paymentIntents.get(due.id);
           const session = pi && findSessionByPaymentIntent(pi.id);
@@ -224,6 +253,27 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
     },
   };
 
+  // The emulator refuses refunds of uncaptured payments (see the README): the
+  // caller is pointed to the cancel call, which releases the authorization.
+  function refuseUncaptured(charge, param) {
+    if (!charge || charge.captured) return;
+    const pi = store.paymentIntents.get(charge.payment_intent);
+    throw invalidState(
+      `This charge (${charge.id}) has not been captured: there is nothing to refund. Cancel its PaymentIntent (POST /v1/payment_intents/${charge.payment_intent}/cancel) to release the authorization.`,
+      { code: pi ? 'payment_intent_unexpected_state' : 'charge_not_refundable', param },
+    );
+  }
+
+  // reverse_transfer / refund_application_fee only mean something on a destination charge.
+  function checkConnectRefund(charge, p) {
+    if (p.reverseTransfer && !charge.transfer) {
+      throw invalidParam('reverse_transfer', `Charge ${charge.id} has no transfer to reverse: it is not a destination charge.`);
+    }
+    if (p.refundApplicationFee && !charge.application_fee) {
+      throw invalidParam('refund_application_fee', `Charge ${charge.id} has no application fee to refund.`);
+    }
+  }
+
   function settleAsync(session, pi, outcome, cancelPaymentIntent) {
     const t = now();
     const mb = pi.next_action?.multibanco_display_details;
@@ -235,6 +285,7 @@ export function createEngine({ store, clock, timeline, dispatcher, baseUrl, apiV
       pi.amount_received = pi.amount;
       pi.latest_charge = charge.id;
       session.payment_status = 'paid';
+      connect.settle(pi, charge, null);
       emit('checkout.session.async_payment_succeeded', session, null);
     } else {
       if (cancelPaymentIntent) {

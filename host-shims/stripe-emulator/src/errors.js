@@ -6,7 +6,8 @@ export class StripeError extends Error {
    * @param {object} fields  type, message, param, code
    * @param {object} [opts]  saveIdempotent: whether an idempotent replay
    *   should return this error (true once the endpoint "began executing";
-   *   false for parameter validation, like real Stripe).
+   *   false for parameter validation, like real Stripe); extra: more fields
+   *   of the error hash (Stripe adds the PaymentIntent to its state errors).
    */
   constructor(status, { type = 'invalid_request_error', message, param, code } = {}, opts = {}) {
     super(message);
@@ -15,6 +16,7 @@ export class StripeError extends Error {
     this.param = param;
     this.code = code;
     this.saveIdempotent = opts.saveIdempotent ?? true;
+    this.extra = opts.extra ?? null;
   }
 
   toJSON() {
@@ -24,6 +26,7 @@ export class StripeError extends Error {
       error.doc_url = `https://stripe.com/docs/error-codes/${this.code.replace(/_/g, '-')}`;
     }
     if (this.param !== undefined && this.param !== null) error.param = this.param;
+    if (this.extra) Object.assign(error, structuredClone(this.extra));
     return { error };
   }
 }
@@ -44,6 +47,35 @@ export function unknownParam(param) {
 
 export function invalidState(message, { code, param } = {}) {
   return new StripeError(400, { message, code, param });
+}
+
+/** A PaymentIntent in the wrong state for the call; Stripe's error carries the PaymentIntent. */
+export function paymentIntentUnexpectedState(message, paymentIntent, param) {
+  return new StripeError(400, { message, code: 'payment_intent_unexpected_state', param }, { extra: { payment_intent: paymentIntent } });
+}
+
+/** A Stripe-Account header naming no account this key may act as (Stripe answers 403 account_invalid). */
+export function accountInvalid(accountId, key) {
+  const tail = key && key.length > 4 ? key.slice(-4) : '';
+  return new StripeError(
+    403,
+    {
+      code: 'account_invalid',
+      message: `The provided key 'sk_test_****${tail}' does not have access to account '${accountId}' (or that account does not exist). Application access may have been revoked. (Stripe-Account header)`,
+    },
+    validation,
+  );
+}
+
+/** A Stripe-Account header naming a real connected account: the emulator does not act as one. */
+export function stripeAccountUnsupported(accountId) {
+  return new StripeError(
+    400,
+    {
+      message: `The Stripe emulator does not act as connected accounts: the Stripe-Account header (${accountId}) is refused on every request. Make destination charges from the platform instead (payment_intent_data[transfer_data][destination]).`,
+    },
+    validation,
+  );
 }
 
 export function resourceMissing(objectName, id, param) {

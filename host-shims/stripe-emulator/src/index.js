@@ -19,6 +19,7 @@ import { registerApiRoutes } from './routes/api.js';
 import { registerTestHelperRoutes } from './routes/test-helpers.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerControlRoutes } from './routes/control.js';
+import { registerConnectRoutes } from './routes/connect.js';
 import { randomToken } from './ids.js';
 
 export { signatureHeader, computeSignature, verifySignature } from './webhooks/signature.js';
@@ -118,6 +119,7 @@ export function createEmulator(options = {}) {
     },
   };
   registerApiRoutes(router, app);
+  registerConnectRoutes(router, app);
   registerTestHelperRoutes(router, app);
   registerPageRoutes(router, app);
   registerControlRoutes(router, app);
@@ -301,6 +303,16 @@ export function createEmulator(options = {}) {
     expireNow(sessionId) {
       engine.sweep();
       return structuredClone(engine.expireNow(sessionId));
+    },
+    /**
+     * The onboarding test helper, run in process: set charges_enabled,
+     * payouts_enabled, details_submitted (all true when none is given).
+     * Fires account.updated when something changed. Returns the account.
+     */
+    setAccountOnboarding(accountId, flags = {}) {
+      engine.sweep();
+      const given = Object.keys(flags).length ? flags : { charges_enabled: true, payouts_enabled: true, details_submitted: true };
+      return structuredClone(engine.setAccountOnboarding(accountId, given, null));
     },
     /** The page token the hosted page embeds (lets its forms pass apiKey checks). */
     pageToken,

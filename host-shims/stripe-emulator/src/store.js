@@ -8,11 +8,14 @@ export function createStore() {
     paymentIntents: new Map(),
     charges: new Map(),
     refunds: new Map(),
+    accounts: new Map(),
+    transfers: new Map(),
+    applicationFees: new Map(),
     events: new Map(),
     internal: new Map(), // session id -> { lineItems, paymentIntentData }
     sessionByPaymentIntent: new Map(), // pi id -> session id
     clear() {
-      for (const key of ['sessions', 'paymentIntents', 'charges', 'refunds', 'events', 'internal', 'sessionByPaymentIntent']) {
+      for (const key of ['sessions', 'paymentIntents', 'charges', 'refunds', 'accounts', 'transfers', 'applicationFees', 'events', 'internal', 'sessionByPaymentIntent']) {
         store[key].clear();
       }
     },
@@ -23,6 +26,9 @@ export function createStore() {
       if (id.startsWith('pi_')) return store.paymentIntents.get(id);
       if (id.startsWith('ch_')) return store.charges.get(id);
       if (id.startsWith('re_')) return store.refunds.get(id);
+      if (id.startsWith('acct_')) return store.accounts.get(id);
+      if (id.startsWith('tr_')) return store.transfers.get(id);
+      if (id.startsWith('fee_')) return store.applicationFees.get(id);
       if (id.startsWith('evt_')) return store.events.get(id);
       return undefined;
     },

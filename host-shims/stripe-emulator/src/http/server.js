@@ -16,6 +16,7 @@ import {
 } from '../errors.js';
 import { newId } from '../ids.js';
 import { readBody } from './body.js';
+import { refuseStripeAccount } from './stripe-account.js';
 import { json, send, serialize } from './respond.js';
 
 function presentedApiKey(req) {
@@ -116,6 +117,7 @@ export function createRequestHandler(app) {
           if (presented !== app.options.apiKey) throw authInvalid(presented);
         }
         if (presented) scope = presented;
+        refuseStripeAccount(req, app.store, presented);
       }
 
       const idemKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;

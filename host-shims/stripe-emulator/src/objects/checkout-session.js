@@ -14,6 +14,7 @@ import {
   validateUrl,
 } from '../params.js';
 import { isZeroDecimal } from '../money.js';
+import { emptyPaymentIntentData, parsePaymentIntentData } from './payment-intent-data.js';
 
 export const SUPPORTED_PAYMENT_METHOD_TYPES = ['card', 'multibanco'];
 export const MIN_EXPIRY_SECONDS = 30 * 60;
@@ -63,15 +64,6 @@ const SESSION_PARAMS = new Set([...MODELED, ...ACCEPTED_IGNORED]);
 const LINE_ITEM_PARAMS = new Set(['price', 'price_data', 'quantity', 'adjustable_quantity', 'tax_rates', 'dynamic_tax_rates']);
 const PRICE_DATA_PARAMS = new Set(['currency', 'unit_amount', 'unit_amount_decimal', 'product_data', 'product', 'tax_behavior', 'recurring']);
 const PRODUCT_DATA_PARAMS = new Set(['name', 'description', 'images', 'metadata', 'tax_code', 'unit_label']);
-const PI_DATA_PARAMS = new Set([
-  'metadata',
-  'description',
-  'receipt_email',
-  'statement_descriptor',
-  'statement_descriptor_suffix',
-  'capture_method',
-  'setup_future_usage',
-]);
 
 function validateLineItem(item, i, now) {
   const label = `line_items[${i}]`;
@@ -190,24 +182,16 @@ export function buildCheckoutSession(params, { now, baseUrl, defaultPaymentMetho
   const locale = optionalString(params, 'locale', { max: 20 });
   const metadata = parseMetadata(params.metadata, 'metadata');
 
-  let paymentIntentData = { metadata: {}, description: null, receipt_email: null };
-  if (params.payment_intent_data !== undefined && params.payment_intent_data !== '') {
-    const pid = params.payment_intent_data;
-    if (!isObject(pid)) throw invalidParam('payment_intent_data', 'Invalid object: payment_intent_data must be a hash.');
-    rejectUnknown(pid, PI_DATA_PARAMS, 'payment_intent_data');
-    if (pid.capture_method !== undefined && !['automatic', 'automatic_async'].includes(pid.capture_method)) {
-      throw invalidParam('payment_intent_data[capture_method]', 'The Stripe emulator only supports automatic capture.');
-    }
-    paymentIntentData = {
-      metadata: parseMetadata(pid.metadata, 'payment_intent_data[metadata]'),
-      description: optionalString(pid, 'description', { label: 'payment_intent_data[description]' }),
-      receipt_email: optionalString(pid, 'receipt_email', { label: 'payment_intent_data[receipt_email]' }),
-    };
-  }
+  const paymentIntentData =
+    params.payment_intent_data !== undefined && params.payment_intent_data !== ''
+      ? parsePaymentIntentData(params.payment_intent_data, amountTotal)
+      : emptyPaymentIntentData();
 
   let paymentMethodTypes = asArray(params.payment_method_types);
   if (paymentMethodTypes === undefined) {
-    paymentMethodTypes = defaultPaymentMethodTypes.filter((t) => t !== 'multibanco' || currency === 'eur');
+    // Multibanco needs eur and cannot be captured later: Checkout leaves it out.
+    const manual = paymentIntentData.capture_method === 'manual';
+    paymentMethodTypes = defaultPaymentMethodTypes.filter((t) => t !== 'multibanco' || (currency === 'eur' && !manual));
   } else {
     paymentMethodTypes.forEach((t, i) => {
       if (!SUPPORTED_PAYMENT_METHOD_TYPES.includes(t)) {
@@ -218,6 +202,10 @@ export function buildCheckoutSession(params, { now, baseUrl, defaultPaymentMetho
     if (paymentMethodTypes.includes('multibanco') && currency !== 'eur') {
       throw invalidParam('payment_method_types', `The currency provided (${currency}) is invalid for one or more payment method types: multibanco. Multibanco only supports eur.`);
     }
+  }
+  if (paymentMethodTypes.includes('multibanco') && paymentIntentData.capture_method === 'manual') {
+    // Asked for explicitly, an uncapturable method is an error rather than dropped.
+    throw invalidParam('payment_method_types', 'The payment method type multibanco does not support payment_intent_data[capture_method]=manual.');
   }
   if (paymentMethodTypes.length === 0) throw missingParam('payment_method_types');
 

@@ -12,11 +12,11 @@ export function buildPaymentIntent({ session, internal, now, method }) {
     amount_details: { tip: {} },
     amount_received: 0,
     application: null,
-    application_fee_amount: null,
+    application_fee_amount: pid.application_fee_amount ?? null,
     automatic_payment_methods: null,
     canceled_at: null,
     cancellation_reason: null,
-    capture_method: 'automatic_async',
+    capture_method: pid.capture_method ?? 'automatic_async',
     client_secret: `${id}_secret_${randomToken(25)}`,
     confirmation_method: 'automatic',
     created: now,
@@ -28,7 +28,7 @@ export function buildPaymentIntent({ session, internal, now, method }) {
     livemode: false,
     metadata: { ...pid.metadata },
     next_action: null,
-    on_behalf_of: null,
+    on_behalf_of: pid.on_behalf_of ?? null,
     payment_method: newId('pm', 24),
     payment_method_options: {},
     payment_method_types: [method],
@@ -39,8 +39,8 @@ export function buildPaymentIntent({ session, internal, now, method }) {
     statement_descriptor: null,
     statement_descriptor_suffix: null,
     status: 'requires_payment_method',
-    transfer_data: null,
-    transfer_group: null,
+    transfer_data: pid.destination ? { destination: pid.destination } : null,
+    transfer_group: pid.transfer_group ?? null,
   };
 }
 

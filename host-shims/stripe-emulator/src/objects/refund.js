@@ -1,7 +1,7 @@
 // Refund params validation and object construction.
 import { invalidParam, missingParam } from '../errors.js';
 import { newId } from '../ids.js';
-import { optionalEnum, optionalInteger, optionalString, parseMetadata, rejectUnknown } from '../params.js';
+import { optionalEnum, optionalInteger, optionalString, parseBoolean, parseMetadata, rejectUnknown } from '../params.js';
 
 const REFUND_PARAMS = new Set(['payment_intent', 'charge', 'amount', 'reason', 'metadata', 'expand', 'instructions_email', 'refund_application_fee', 'reverse_transfer']);
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'];
@@ -20,6 +20,9 @@ export function parseRefundParams(params) {
     amount: optionalInteger(params, 'amount', { min: 1 }),
     reason: optionalEnum(params, 'reason', REFUND_REASONS),
     metadata: parseMetadata(params.metadata, 'metadata'),
+    // Connect: take back the same share of the transfer / application fee.
+    reverseTransfer: params.reverse_transfer !== undefined && parseBoolean(params.reverse_transfer, 'reverse_transfer'),
+    refundApplicationFee: params.refund_application_fee !== undefined && parseBoolean(params.refund_application_fee, 'refund_application_fee'),
   };
 }
 

@@ -29,7 +29,9 @@ export function renderCheckoutPage({ session, internal, pageToken }) {
     actions = h`<p>This session expires at <time datetime="${expiry}">${expiry}</time>.</p>${buttons}`;
   } else if (session.status === 'complete') {
     const paid = session.payment_status === 'paid';
-    actions = h`<p class="state" id="state">${paid ? 'This Checkout Session is complete: payment received.' : 'This Checkout Session is complete: payment pending (delayed payment method).'}</p>`;
+    // Unpaid after completion: a Multibanco voucher, or a card held for a manual capture.
+    const why = internal?.paymentIntentData?.capture_method === 'manual' ? 'card authorized, awaiting capture' : 'delayed payment method';
+    actions = h`<p class="state" id="state">${paid ? 'This Checkout Session is complete: payment received.' : `This Checkout Session is complete: payment pending (${why}).`}</p>`;
   } else {
     actions = h`<p class="state" id="state">This Checkout Session has expired.</p><p>It expired at <time datetime="${expiry}">${expiry}</time>; start a new checkout to pay.</p>`;
   }

@@ -1,5 +1,5 @@
-// /v1 resource endpoints: checkout sessions, payment intents, charges,
-// refunds, events.
+// /v1 resource endpoints: checkout sessions, payment intents (with capture
+// and cancel), charges, refunds, events. Connect's are in routes/connect.js.
 import { json } from '../http/respond.js';
 import { resourceMissing } from '../errors.js';
 import { applyExpand } from '../expand.js';
@@ -7,9 +7,9 @@ import { newestFirst, paginate } from '../list.js';
 import { isObject, parseExpand, rejectUnknown } from '../params.js';
 
 const LIST_PARAMS = ['limit', 'starting_after', 'ending_before', 'expand'];
-const allow = (...names) => new Set([...LIST_PARAMS, ...names]);
+export const allow = (...names) => new Set([...LIST_PARAMS, ...names]);
 
-function createdFilter(created) {
+export function createdFilter(created) {
   if (created === undefined || created === '') return () => true;
   if (!isObject(created)) {
     const exact = Number(created);
@@ -78,6 +78,10 @@ export function registerApiRoutes(router, app) {
     rejectUnknown(params, new Set(['expand', 'client_secret']));
     return json(expandFor(engine.getPaymentIntent(path.id), params));
   });
+
+  // Manual capture (payments/authorization.js)
+  api('POST', '/v1/payment_intents/:id/capture', ({ params, path, ctx }) => json(expandFor(engine.capturePaymentIntent(path.id, params, ctx), params)));
+  api('POST', '/v1/payment_intents/:id/cancel', ({ params, path, ctx }) => json(expandFor(engine.cancelPaymentIntent(path.id, params, ctx), params)));
 
   // Charges
   api('GET', '/v1/charges', ({ params }) => {

@@ -244,7 +244,8 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
     }));
     assert.equal(full.seats, 500);
     assert.equal(full.reschedule_min_notice_minutes, 0);
-    assert.deepEqual(full.cancellation, { refund_before_minutes: 1440, refund_percent: 50 });
+    // The two-field form reads back as its tiers, the one form an event type is shown in.
+    assert.deepEqual(full.cancellation, { tiers: [{ before_minutes: 1440, refund_percent: 100 }, { before_minutes: 0, refund_percent: 50 }] });
     assert.deepEqual((await s.call('GET', '/v1/events/fields-full')).json.event, full);
     assert.equal((await putEvent(s, 'fields-full', eventBody('fields', { cancellation: null }))).cancellation, null);
 
@@ -258,6 +259,11 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
       'a negative refund_before_minutes': { cancellation: { refund_before_minutes: -1, refund_percent: 0 } },
       'a policy without refund_percent': { cancellation: { refund_before_minutes: 60 } },
       'a policy that is not an object': { cancellation: true },
+      'no tiers': { cancellation: { tiers: [] } },
+      'nine tiers': { cancellation: { tiers: [9, 8, 7, 6, 5, 4, 3, 2, 1].map((h) => ({ before_minutes: h * 60, refund_percent: 100 })) } },
+      'tiers out of order': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }, { before_minutes: 120, refund_percent: 50 }] } },
+      'a later tier giving more': { cancellation: { tiers: [{ before_minutes: 120, refund_percent: 50 }, { before_minutes: 60, refund_percent: 60 }] } },
+      'both forms at once': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }], refund_percent: 50, refund_before_minutes: 60 } },
     };
     for (const [what, fields] of Object.entries(bad)) {
       const r = await s.call('PUT', '/v1/events/fields-bad', { body: eventBody('fields', fields), headers: s.admin });
@@ -661,6 +667,15 @@ describe(`offering: cancelling a confirmed booking under its policy (${WASM})`, 
     // Always within the window, and nothing back within it.
     await putEvent(s, 'nothing', eventBody('cancel', { cancellation: { refund_before_minutes: 525600, refund_percent: 0 } }));
     await putEvent(s, 'strict', eventBody('cancel'));
+    // Three tiers: all of it six days ahead, 75 % two days ahead, half until an hour before.
+    await putEvent(s, 'tiered', eventBody('cancel', {
+      price: { amount: 5001, currency: 'eur' },
+      cancellation: { tiers: [
+        { before_minutes: 8640, refund_percent: 100 },
+        { before_minutes: 2880, refund_percent: 75 },
+        { before_minutes: 60, refund_percent: 50 },
+      ] },
+    }));
   });
   after(() => s.stop());
 
@@ -694,6 +709,24 @@ describe(`offering: cancelling a confirmed booking under its policy (${WASM})`, 
     const charge = [...s.emulator.state.charges.values()].find((c) => c.payment_intent === booking.payment_intent_id);
     assert.equal(charge.amount_refunded, 2500);
     assert.equal(charge.refunded, false, 'partly refunded');
+  });
+
+  it('tiers: the tier the cancellation is still ahead of, as the emulator shows', async () => {
+    const half = await confirmed(s, 'tiered', slot(0, 20, 30), guest(540)); // 20 to 44 hours away
+    assert.equal(half.cancellation.tiers.length, 3);
+    assert.equal(half.cancellation.tiers[2].until, iso(Date.parse(slot(0, 20, 30)) - HOUR), 'the last tier ends an hour before the start');
+    const r = await cancel(half.id);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.reservation.status, 'refunded');
+    assert.deepEqual(r.json.reservation.refund, { amount: 2500, currency: 'eur' }, '50 % of 5001, rounded down');
+    assert.deepEqual(refundsOf(s.emulator, half.payment_intent_id).map((x) => [x.amount, x.status]), [[2500, 'succeeded']]);
+    const charge = [...s.emulator.state.charges.values()].find((c) => c.payment_intent === half.payment_intent_id);
+    assert.equal(charge.amount_refunded, 2500);
+
+    const most = await confirmed(s, 'tiered', slot(3, 9, 30), guest(541)); // 81 to 106 hours away
+    const m = await cancel(most.id);
+    assert.deepEqual(m.json.reservation.refund, { amount: 3750, currency: 'eur' }, '75 % of 5001, rounded down');
+    assert.deepEqual(refundsOf(s.emulator, most.payment_intent_id).map((x) => x.amount), [3750]);
   });
 
   it('a 0 % policy: released with nothing back, and no refund at Stripe', async () => {

@@ -244,6 +244,8 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
     }));
     assert.equal(full.seats, 500);
     assert.equal(full.reschedule_min_notice_minutes, 0);
+    assert.deepEqual(full.reschedule, { before_minutes: 0, max_times: null }, 'the notice in force, no limit');
+    assert.deepEqual(plain.reschedule, { before_minutes: 90, max_times: null });
     // The two-field form reads back as its tiers, the one form an event type is shown in.
     assert.deepEqual(full.cancellation, { tiers: [{ before_minutes: 1440, refund_percent: 100 }, { before_minutes: 0, refund_percent: 50 }] });
     assert.deepEqual((await s.call('GET', '/v1/events/fields-full')).json.event, full);
@@ -263,6 +265,9 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
       'nine tiers': { cancellation: { tiers: [9, 8, 7, 6, 5, 4, 3, 2, 1].map((h) => ({ before_minutes: h * 60, refund_percent: 100 })) } },
       'tiers out of order': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }, { before_minutes: 120, refund_percent: 50 }] } },
       'a later tier giving more': { cancellation: { tiers: [{ before_minutes: 120, refund_percent: 50 }, { before_minutes: 60, refund_percent: 60 }] } },
+      'reschedule.max_times 101': { reschedule: { max_times: 101 } },
+      'an unknown reschedule field': { reschedule: { max_time: 1 } },
+      'the reschedule notice under two names, disagreeing': { reschedule_min_notice_minutes: 30, reschedule: { before_minutes: 60 } },
       'both forms at once': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }], refund_percent: 50, refund_before_minutes: 60 } },
     };
     for (const [what, fields] of Object.entries(bad)) {
@@ -571,6 +576,7 @@ describe(`offering: reschedule (${WASM})`, () => {
     });
     await putEvent(s, 'move', eventBody('mover', { reschedule_min_notice_minutes: 0 }));
     await putEvent(s, 'move-late', eventBody('mover-late', { reschedule_min_notice_minutes: 3 * 24 * 60 }));
+    await putEvent(s, 'move-once', eventBody('mover-once', { reschedule: { before_minutes: 0, max_times: 1 } }));
   });
   after(async () => {
     await s.stop();
@@ -645,6 +651,26 @@ describe(`offering: reschedule (${WASM})`, () => {
     expectError(await reschedule(later.json.reservation.id, slot(1, 10, 0)), 422, 'slot_not_offered');
     const fine = await reschedule(later.json.reservation.id, slot(7, 9, 0));
     assert.equal(fine.status, 200, fine.text);
+  });
+
+  it('reschedule.max_times: the move past it is 409 reschedule_limit_reached; the booking stays paid where it is', async () => {
+    const booking = await confirmed(s, 'move-once', slot(1, 9, 0), guest(450));
+    assert.equal(booking.reschedule_count, 0);
+    const moved = await reschedule(booking.id, slot(1, 11, 0));
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.json.reservation.reschedule_count, 1);
+    const again = await reschedule(booking.id, slot(1, 11, 0));
+    assert.equal(again.status, 200, 'the same move repeated changes nothing');
+    assert.equal(again.json.reservation.reschedule_count, 1, 'and is not counted again');
+    const refused = await reschedule(booking.id, slot(1, 13, 0));
+    expectError(refused, 409, 'reschedule_limit_reached');
+    assert.match(refused.json.error.message, /reschedule\.max_times/);
+    const after = (await s.call('GET', `/v1/reservations/${booking.id}`)).json.reservation;
+    assert.equal(after.status, 'confirmed');
+    assert.equal(after.start, slot(1, 11, 0));
+    assert.equal(after.payment_intent_id, booking.payment_intent_id);
+    assert.equal((await book(s, 'move-once', slot(1, 13, 0), guest(451))).status, 201, 'the refused time stayed free');
+    expectError(await book(s, 'move-once', slot(1, 11, 0), guest(452)), 409, 'slot_unavailable');
   });
 
   it('respects the expert\'s working hours', async () => {

@@ -619,3 +619,81 @@ TEST_CASE("tiers: a reservation stored with the terms before tiers is cancelled 
   CHECK(cancel_at(w, rids[1], "2030-01-07T12:00:00Z") == 3000);
   CHECK(cancel_at(w, rids[2], "2030-01-09T12:00:00Z") == 3000);  // after its start, as before
 }
+
+// ---------------------------------------------------------------- reschedule terms
+
+TEST_CASE("reschedule terms: at most max_times moves in a booking's life, counted once per move",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  REQUIRE(put_event_with(w, "twice", {{"reschedule", {{"before_minutes", 120}, {"max_times", 2}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "twice", "2030-01-07T10:00:00Z", "a@example.com"));
+  pay(w, rid, "e1");
+  REQUIRE(reschedule(w, rid, "2030-01-07T12:00:00Z").status == 200);
+  CHECK(reservation(w, rid)["reschedule_count"] == 1);
+  CHECK(reschedule(w, rid, "2030-01-07T12:00:00Z").status == 200);  // a repeat: not counted again
+  CHECK(reservation(w, rid)["reschedule_count"] == 1);
+  REQUIRE(reschedule(w, rid, "2030-01-07T14:00:00Z").status == 200);
+  const auto before = snapshot(w);
+  HttpResponse third = reschedule(w, rid, "2030-01-07T16:00:00Z");
+  CHECK(third.status == 409);
+  CHECK(error_code(w, third) == "reschedule_limit_reached");
+  CHECK(message_of(w, third) == "this booking has been moved 2 times, the most its event type allows (reschedule.max_times)");
+  CHECK(same_store(before, snapshot(w)));
+  // The last move repeated still answers the booking as it is.
+  HttpResponse repeat = reschedule(w, rid, "2030-01-07T14:00:00Z");
+  CHECK(repeat.status == 200);
+  const Json now = reservation(w, rid);
+  CHECK(now["status"] == "confirmed");  // moved twice, still paid
+  CHECK(now["start"] == "2030-01-07T14:00:00Z");
+  CHECK(now["reschedule_count"] == 2);
+  CHECK(hold(w, "twice", "2030-01-07T10:00:00Z", "b@example.com").status == 201);  // the times it left are free
+  CHECK(hold(w, "twice", "2030-01-07T12:00:00Z", "c@example.com").status == 201);
+  CHECK(check_no_double_booking(w).empty());
+  // max_times 0: never moved.
+  REQUIRE(put_event_with(w, "fixed", {{"reschedule", {{"max_times", 0}}}}).status == 201);
+  const std::string fixed = rid_of(w, hold(w, "fixed", "2030-01-08T10:00:00Z", "d@example.com"));
+  CHECK(error_code(w, reschedule(w, fixed, "2030-01-08T12:00:00Z")) == "reschedule_limit_reached");
+}
+
+TEST_CASE("reschedule terms: before_minutes is the notice a booking is moved with, at its boundary",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  REQUIRE(put_event_with(w, "notice", {{"reschedule", {{"before_minutes", 120}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T08:00:00Z"));
+  const std::string a = rid_of(w, hold(w, "notice", "2030-01-05T10:00:00Z", "a@example.com"));
+  const std::string b = rid_of(w, hold(w, "notice", "2030-01-05T12:00:00Z", "b@example.com"));
+  CHECK(reschedule(w, a, "2030-01-06T10:00:00Z").status == 200);  // exactly 120 minutes ahead: movable
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:01:00Z"));           // b starts in 119 minutes
+  HttpResponse late = reschedule(w, b, "2030-01-06T12:00:00Z");
+  CHECK(error_code(w, late) == "reservation_not_movable");
+  CHECK(message_of(w, late) == "it starts too soon to be moved (the event type's reschedule.before_minutes)");
+}
+
+TEST_CASE("reschedule terms: the object and the older notice field, validated and read back together",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  HttpResponse plain = put_event_with(w, "plain", {{"min_notice_minutes", 90}});
+  CHECK(w.json_of(plain)["event"]["reschedule"] == Json{{"before_minutes", 90}, {"max_times", nullptr}});
+  HttpResponse old = put_event_with(w, "old", {{"reschedule_min_notice_minutes", 45}});
+  CHECK(w.json_of(old)["event"]["reschedule"] == Json{{"before_minutes", 45}, {"max_times", nullptr}});
+  CHECK(w.json_of(old)["event"]["reschedule_min_notice_minutes"] == 45);
+  HttpResponse both = put_event_with(w, "both", {{"reschedule_min_notice_minutes", 30}, {"reschedule", {{"before_minutes", 30}, {"max_times", 4}}}});
+  REQUIRE(both.status == 201);
+  const Json shown = w.json_of(w.call(make_request("GET", "/v1/events/both")))["event"];
+  CHECK(shown["reschedule"] == Json{{"before_minutes", 30}, {"max_times", 4}});
+  CHECK(shown["reschedule_min_notice_minutes"] == 30);
+  CHECK(put_json(w, "/v1/events/both", shown).status == 200);  // GET's shape PUT back
+  auto refused = [&](Json extra) {
+    HttpResponse r = put_event_with(w, "bad", std::move(extra));
+    CHECK(r.status == 422);
+    return message_of(w, r);
+  };
+  CHECK(refused({{"reschedule_min_notice_minutes", 30}, {"reschedule", {{"before_minutes", 60}}}}) ==
+        "reschedule.before_minutes and reschedule_min_notice_minutes (its older name) disagree: give one, or both the same");
+  CHECK(refused({{"reschedule", {{"max_times", 101}}}}) == "reschedule.max_times must be an integer from 0 to 100");
+  CHECK(refused({{"reschedule", {{"max_times", -1}}}}) == "reschedule.max_times must be an integer from 0 to 100");
+  CHECK(refused({{"reschedule", {{"before_minutes", 525601}}}}) == "reschedule.before_minutes must be an integer from 0 to 525600");
+  CHECK(refused({{"reschedule", {{"max_time", 1}}}}) == "unknown field reschedule.max_time");
+  CHECK(refused({{"reschedule", 3}}) == "reschedule must be an object");
+}

@@ -53,6 +53,7 @@ Reservation full_reservation() {
   r.idempotency_key = "idem/abc";
   r.confirmed_at = r.start - kDayMs - 1000;
   r.cancellation = CancellationTerms{true, {{r.start - kDayMs, 100}, {r.start - 2 * 60 * kMinuteMs, 40}}};
+  r.reschedule_count = 2;
   return r;
 }
 
@@ -71,6 +72,7 @@ EventType full_event() {
   e.payment_method_types = {"multibanco", "card"};
   e.seats = 4;
   e.reschedule_min_notice_minutes = 120;
+  e.reschedule_max_times = 3;
   e.cancellation = CancellationPolicy{{{1440, 100}, {120, 50}}};
   return e;
 }

@@ -141,6 +141,44 @@ constexpr Row<EventType> reschedule_notice_row() {
   return row;
 }
 
+// `reschedule` as a request gives it: either member may be left out.
+struct RescheduleRule {
+  int64_t before_minutes = -1;  // -1: not given
+  std::optional<int64_t> max_times;
+  static fields::Rows<RescheduleRule> rows();
+};
+constexpr Row<RescheduleRule> kRescheduleRows[] = {
+    fields::bounded<&RescheduleRule::before_minutes>("before_minutes", 0, kYearMinutes, Presence::Optional),
+    fields::bounded<&RescheduleRule::max_times>("max_times", 0, kMaxRescheduleTimes, Presence::Optional),
+};
+static_assert(fields::covers<RescheduleRule>(kRescheduleRows));
+fields::Rows<RescheduleRule> RescheduleRule::rows() { return kRescheduleRows; }
+
+// The notice goes where reschedule_min_notice_minutes puts it too (event_from_request
+// refuses a body where the two disagree); null max_times: no limit.
+bool read_reschedule(const Row<EventType>& row, EventType& e, const JsonValue& v, const Reading& how) {
+  RescheduleRule rule;
+  if (!fields::read_record(RescheduleRule::rows(), rule, v, how)) return fields::nested_problem(row.name, how);
+  if (rule.before_minutes >= 0) e.reschedule_min_notice_minutes = rule.before_minutes;
+  e.reschedule_max_times = rule.max_times;
+  return true;
+}
+
+// Shown with the notice in force, as reschedule_min_notice_minutes is.
+void write_reschedule(const Row<EventType>& row, JsonWriter& w, const EventType& e) {
+  w.key(row.name).object().field("before_minutes", e.reschedule_notice_minutes()).key("max_times");
+  if (e.reschedule_max_times) w.value(*e.reschedule_max_times);
+  else w.value(nullptr);
+  w.end_object();
+}
+
+constexpr Row<EventType> reschedule_row() {
+  Row<EventType> row = fields::member<&EventType::reschedule_max_times>("reschedule", Presence::Always);
+  row.read = read_reschedule;
+  row.write = write_reschedule;
+  return row;
+}
+
 constexpr Row<RefundTier> kRefundTierRows[] = {
     fields::bounded<&RefundTier::before_minutes>("before_minutes", 0, kYearMinutes, Presence::Required),
     fields::bounded<&RefundTier::refund_percent>("refund_percent", 0, 100, Presence::Required),
@@ -228,9 +266,21 @@ constexpr Row<EventType> kEventRows[] = {
                                               "a non-empty list of \"card\", \"multibanco\""),
     fields::bounded<&EventType::seats>("seats", 1, 500, Presence::Always),
     reschedule_notice_row(),
+    reschedule_row(),
     checked<&EventType::cancellation>("cancellation", Presence::Always, read_policy, "null or an object"),
 };
 static_assert(fields::covers<EventType>(kEventRows));
+
+// The reschedule notice under both its names, unless they agree: neither silently wins
+// over the other (a body read back by GET carries both, so a client that changes one
+// and PUTs it back is told, not ignored).
+std::optional<std::string> notice_named_twice(const JsonValue& body) {
+  const JsonValue* rule = get_member(body, "reschedule");
+  const std::optional<int64_t> old_name = get_int(body, "reschedule_min_notice_minutes");
+  const std::optional<int64_t> new_name = rule && rule->IsObject() ? get_int(*rule, "before_minutes") : std::nullopt;
+  if (!old_name || !new_name || *old_name == *new_name) return std::nullopt;
+  return "reschedule.before_minutes and reschedule_min_notice_minutes (its older name) disagree: give one, or both the same";
+}
 
 // A rule across members, once each member is valid on its own.
 std::optional<std::string> cross_member_problem(const EventType& e) {
@@ -254,6 +304,7 @@ std::optional<EventType> event_from_request(const JsonValue& body, std::string_v
   if (!fields::read_record<EventType>(kEventRows, e, body, Reading{true, &problem}))
     return fail(error, problem.message()), std::nullopt;
   if (e.id != path_id) return fail(error, "id in the body must match the path"), std::nullopt;
+  if (auto why = notice_named_twice(body)) return fail(error, *why), std::nullopt;
   if (auto why = cross_member_problem(e)) return fail(error, *why), std::nullopt;
   return e;
 }
@@ -446,6 +497,7 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::idempotency_key>("idempotency_key"),
     member<&Reservation::confirmed_at>("confirmed_at"),
     terms_row(),
+    bounded<&Reservation::reschedule_count>("reschedule_count", 0, kMaxCount, Optional, view_as_stored<&Reservation::reschedule_count>),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -74,8 +74,12 @@ struct EventType {
   std::vector<std::string> payment_method_types{"card"};
   // Up to `seats` reservations may share one start (a workshop); 1 for a one-to-one.
   int64_t seats = 1;
-  // How late a booking may still be moved; -1: the same as min_notice_minutes.
+  // How late a booking may still be moved (`reschedule.before_minutes`, or its older
+  // name `reschedule_min_notice_minutes`); -1: the same as min_notice_minutes.
   int64_t reschedule_min_notice_minutes = -1;
+  // How many times one booking may be moved in its life (`reschedule.max_times`),
+  // 0 to kMaxRescheduleTimes; nullopt: as often as it likes.
+  std::optional<int64_t> reschedule_max_times;
   // A confirmed booking may be cancelled by its guest only under a policy.
   std::optional<CancellationPolicy> cancellation;
 
@@ -176,6 +180,9 @@ struct Reservation {
   // Set when it is held; nullopt only in records held before terms were recorded, which
   // are cancelled under their event type's current policy, from their current start.
   std::optional<CancellationTerms> cancellation;
+  // How many times it has been moved: counted in the commit that moves it, so a
+  // repeated request (which finds it already there) never counts twice.
+  int64_t reschedule_count = 0;
 
   bool operator==(const Reservation&) const = default;
 

@@ -244,7 +244,10 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
     }));
     assert.equal(full.seats, 500);
     assert.equal(full.reschedule_min_notice_minutes, 0);
-    assert.deepEqual(full.cancellation, { refund_before_minutes: 1440, refund_percent: 50 });
+    assert.deepEqual(full.reschedule, { before_minutes: 0, max_times: null }, 'the notice in force, no limit');
+    assert.deepEqual(plain.reschedule, { before_minutes: 90, max_times: null });
+    // The two-field form reads back as its tiers, the one form an event type is shown in.
+    assert.deepEqual(full.cancellation, { tiers: [{ before_minutes: 1440, refund_percent: 100 }, { before_minutes: 0, refund_percent: 50 }] });
     assert.deepEqual((await s.call('GET', '/v1/events/fields-full')).json.event, full);
     assert.equal((await putEvent(s, 'fields-full', eventBody('fields', { cancellation: null }))).cancellation, null);
 
@@ -258,6 +261,14 @@ describe(`offering: availability, busy blocks, event fields, bad inputs (${WASM}
       'a negative refund_before_minutes': { cancellation: { refund_before_minutes: -1, refund_percent: 0 } },
       'a policy without refund_percent': { cancellation: { refund_before_minutes: 60 } },
       'a policy that is not an object': { cancellation: true },
+      'no tiers': { cancellation: { tiers: [] } },
+      'nine tiers': { cancellation: { tiers: [9, 8, 7, 6, 5, 4, 3, 2, 1].map((h) => ({ before_minutes: h * 60, refund_percent: 100 })) } },
+      'tiers out of order': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }, { before_minutes: 120, refund_percent: 50 }] } },
+      'a later tier giving more': { cancellation: { tiers: [{ before_minutes: 120, refund_percent: 50 }, { before_minutes: 60, refund_percent: 60 }] } },
+      'reschedule.max_times 101': { reschedule: { max_times: 101 } },
+      'an unknown reschedule field': { reschedule: { max_time: 1 } },
+      'the reschedule notice under two names, disagreeing': { reschedule_min_notice_minutes: 30, reschedule: { before_minutes: 60 } },
+      'both forms at once': { cancellation: { tiers: [{ before_minutes: 60, refund_percent: 100 }], refund_percent: 50, refund_before_minutes: 60 } },
     };
     for (const [what, fields] of Object.entries(bad)) {
       const r = await s.call('PUT', '/v1/events/fields-bad', { body: eventBody('fields', fields), headers: s.admin });
@@ -565,6 +576,7 @@ describe(`offering: reschedule (${WASM})`, () => {
     });
     await putEvent(s, 'move', eventBody('mover', { reschedule_min_notice_minutes: 0 }));
     await putEvent(s, 'move-late', eventBody('mover-late', { reschedule_min_notice_minutes: 3 * 24 * 60 }));
+    await putEvent(s, 'move-once', eventBody('mover-once', { reschedule: { before_minutes: 0, max_times: 1 } }));
   });
   after(async () => {
     await s.stop();
@@ -641,6 +653,26 @@ describe(`offering: reschedule (${WASM})`, () => {
     assert.equal(fine.status, 200, fine.text);
   });
 
+  it('reschedule.max_times: the move past it is 409 reschedule_limit_reached; the booking stays paid where it is', async () => {
+    const booking = await confirmed(s, 'move-once', slot(1, 9, 0), guest(450));
+    assert.equal(booking.reschedule_count, 0);
+    const moved = await reschedule(booking.id, slot(1, 11, 0));
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.json.reservation.reschedule_count, 1);
+    const again = await reschedule(booking.id, slot(1, 11, 0));
+    assert.equal(again.status, 200, 'the same move repeated changes nothing');
+    assert.equal(again.json.reservation.reschedule_count, 1, 'and is not counted again');
+    const refused = await reschedule(booking.id, slot(1, 13, 0));
+    expectError(refused, 409, 'reschedule_limit_reached');
+    assert.match(refused.json.error.message, /reschedule\.max_times/);
+    const after = (await s.call('GET', `/v1/reservations/${booking.id}`)).json.reservation;
+    assert.equal(after.status, 'confirmed');
+    assert.equal(after.start, slot(1, 11, 0));
+    assert.equal(after.payment_intent_id, booking.payment_intent_id);
+    assert.equal((await book(s, 'move-once', slot(1, 13, 0), guest(451))).status, 201, 'the refused time stayed free');
+    expectError(await book(s, 'move-once', slot(1, 11, 0), guest(452)), 409, 'slot_unavailable');
+  });
+
   it('respects the expert\'s working hours', async () => {
     await putHours(s, 'mover', { time_zone: 'UTC', weekly: everyDay([['09:00', '12:00']]) });
     const held = await book(s, 'move', slot(5, 9, 0), guest(440));
@@ -661,6 +693,15 @@ describe(`offering: cancelling a confirmed booking under its policy (${WASM})`, 
     // Always within the window, and nothing back within it.
     await putEvent(s, 'nothing', eventBody('cancel', { cancellation: { refund_before_minutes: 525600, refund_percent: 0 } }));
     await putEvent(s, 'strict', eventBody('cancel'));
+    // Three tiers: all of it six days ahead, 75 % two days ahead, half until an hour before.
+    await putEvent(s, 'tiered', eventBody('cancel', {
+      price: { amount: 5001, currency: 'eur' },
+      cancellation: { tiers: [
+        { before_minutes: 8640, refund_percent: 100 },
+        { before_minutes: 2880, refund_percent: 75 },
+        { before_minutes: 60, refund_percent: 50 },
+      ] },
+    }));
   });
   after(() => s.stop());
 
@@ -694,6 +735,24 @@ describe(`offering: cancelling a confirmed booking under its policy (${WASM})`, 
     const charge = [...s.emulator.state.charges.values()].find((c) => c.payment_intent === booking.payment_intent_id);
     assert.equal(charge.amount_refunded, 2500);
     assert.equal(charge.refunded, false, 'partly refunded');
+  });
+
+  it('tiers: the tier the cancellation is still ahead of, as the emulator shows', async () => {
+    const half = await confirmed(s, 'tiered', slot(0, 20, 30), guest(540)); // 20 to 44 hours away
+    assert.equal(half.cancellation.tiers.length, 3);
+    assert.equal(half.cancellation.tiers[2].until, iso(Date.parse(slot(0, 20, 30)) - HOUR), 'the last tier ends an hour before the start');
+    const r = await cancel(half.id);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.reservation.status, 'refunded');
+    assert.deepEqual(r.json.reservation.refund, { amount: 2500, currency: 'eur' }, '50 % of 5001, rounded down');
+    assert.deepEqual(refundsOf(s.emulator, half.payment_intent_id).map((x) => [x.amount, x.status]), [[2500, 'succeeded']]);
+    const charge = [...s.emulator.state.charges.values()].find((c) => c.payment_intent === half.payment_intent_id);
+    assert.equal(charge.amount_refunded, 2500);
+
+    const most = await confirmed(s, 'tiered', slot(3, 9, 30), guest(541)); // 81 to 106 hours away
+    const m = await cancel(most.id);
+    assert.deepEqual(m.json.reservation.refund, { amount: 3750, currency: 'eur' }, '75 % of 5001, rounded down');
+    assert.deepEqual(refundsOf(s.emulator, most.payment_intent_id).map((x) => x.amount), [3750]);
   });
 
   it('a 0 % policy: released with nothing back, and no refund at Stripe', async () => {

@@ -397,8 +397,8 @@ TEST_CASE("offering: moving a booking does not move its refund window, and later
   REQUIRE(put_event_with(w, "flexible", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 0}}}}).status == 201);
   const std::string kept = rid_of(w, hold(w, "flexible", "2030-01-07T12:00:00Z", "b@example.com"));
   pay(w, kept, "e2");
-  CHECK(reservation(w, kept)["cancellation"]["full_refund_until"] == "2030-01-06T12:00:00Z");
-  CHECK(reservation(w, kept)["cancellation"]["late_refund_percent"] == 0);
+  CHECK(reservation(w, kept)["cancellation"] == Json{{"tiers", {{{"until", "2030-01-06T12:00:00Z"}, {"refund_percent", 100}},
+                                                                {{"until", "2030-01-07T12:00:00Z"}, {"refund_percent", 0}}}}});
   REQUIRE(put_event_with(w, "flexible", {}).status == 200);
   HttpResponse refunded = w.call(make_request("DELETE", "/v1/reservations/" + kept));
   REQUIRE(refunded.status == 200);
@@ -477,4 +477,223 @@ TEST_CASE("offering: a partial refund whose answer was lost is found, not made t
   }();
   CHECK_FALSE(after.refund_id.empty());
   CHECK_FALSE(after.refund_queued());
+}
+
+// ---------------------------------------------------------------- tiered cancellation
+
+namespace {
+
+const Json kTiers = {{"tiers", {{{"before_minutes", 1440}, {"refund_percent", 100}}, {{"before_minutes", 120}, {"refund_percent", 50}}}}};
+
+std::string message_of(World& w, const HttpResponse& r) { return w.json_of(r)["error"]["message"]; }
+
+// Cancels `rid` at `at` and answers what it refunded (0: released with nothing back).
+int64_t cancel_at(World& w, const std::string& rid, const std::string& at) {
+  w.host.set_now(*parse_rfc3339(at));
+  HttpResponse r = w.call(make_request("DELETE", "/v1/reservations/" + rid));
+  REQUIRE(r.status == 200);
+  const Json after = w.json_of(r)["reservation"];
+  if (after["status"] == "released") return 0;
+  REQUIRE(after["status"] == "refunded");
+  return after["refund"]["amount"];
+}
+
+}  // namespace
+
+TEST_CASE("tiers: a cancellation refunds the most generous tier it is still ahead of, at each boundary",
+          "[offering][cancel][tiers]") {
+  World w;
+  REQUIRE(put_event_with(w, "tiered", {{"cancellation", kTiers}, {"price", {{"amount", 9999}, {"currency", "eur"}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  std::vector<std::string> rids;
+  for (const char* start : {"2030-01-08T12:00:00Z", "2030-01-08T14:00:00Z", "2030-01-08T16:00:00Z", "2030-01-08T18:00:00Z"}) {
+    rids.push_back(rid_of(w, hold(w, "tiered", start, "g" + std::to_string(rids.size()) + "@example.com")));
+    pay(w, rids.back(), "evt_t" + std::to_string(rids.size()));
+  }
+  const Json terms = reservation(w, rids[0])["cancellation"];
+  CHECK(terms == Json{{"tiers", {{{"until", "2030-01-07T12:00:00Z"}, {"refund_percent", 100}},
+                                 {{"until", "2030-01-08T10:00:00Z"}, {"refund_percent", 50}}}}});
+  CHECK(cancel_at(w, rids[0], "2030-01-07T12:00:00Z") == 9999);  // exactly 1440 minutes ahead: the whole price
+  CHECK(cancel_at(w, rids[1], "2030-01-07T14:01:00Z") == 4999);  // one minute inside: 50 %, rounded down
+  CHECK(cancel_at(w, rids[2], "2030-01-08T14:00:00Z") == 4999);  // exactly 120 minutes ahead: still 50 %
+  CHECK(cancel_at(w, rids[3], "2030-01-08T16:01:00Z") == 0);     // inside the last tier: nothing
+  CHECK(w.stripe.refunded_amount[reservation(w, rids[1])["payment_intent_id"].get<std::string>()] == 4999);
+  CHECK(w.stripe.refunds_made.count(reservation(w, rids[3])["payment_intent_id"].get<std::string>()) == 0);
+}
+
+TEST_CASE("tiers: a reschedule does not move the tiers, which stay anchored on the first start",
+          "[offering][cancel][tiers][reschedule]") {
+  World w;
+  REQUIRE(put_event_with(w, "tiered", {{"cancellation", kTiers}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "tiered", "2030-01-05T15:00:00Z", "a@example.com"));  // 5 h ahead: 50 %
+  pay(w, rid, "e1");
+  REQUIRE(reschedule(w, rid, "2030-02-05T15:00:00Z").status == 200);
+  CHECK(cancel_at(w, rid, "2030-01-05T11:00:00Z") == 5000);
+}
+
+TEST_CASE("tiers: an event type's policy is refused, naming the field, unless it can mean one thing",
+          "[offering][cancel][tiers]") {
+  World w;
+  auto tier = [](int64_t before, int64_t percent) { return Json{{"before_minutes", before}, {"refund_percent", percent}}; };
+  auto refused = [&](Json policy) {
+    HttpResponse r = put_event_with(w, "checked", {{"cancellation", policy}});
+    CHECK(r.status == 422);
+    CHECK(error_code(w, r) == "validation_failed");
+    return message_of(w, r);
+  };
+  CHECK(refused({{"tiers", Json::array()}}) == "cancellation.tiers must be a list of 1 to 8 objects");
+  Json nine = Json::array();
+  for (int i = 9; i > 0; --i) nine.push_back(tier(i * 60, 100));
+  CHECK(refused({{"tiers", nine}}) == "cancellation.tiers must be a list of 1 to 8 objects");
+  CHECK(refused({{"tiers", {tier(120, 100), tier(120, 50)}}}) ==
+        "cancellation.tiers[1].before_minutes must be less than 120, the tier before it's (most generous tier first)");
+  CHECK(refused({{"tiers", {tier(60, 100), tier(120, 50)}}}) ==
+        "cancellation.tiers[1].before_minutes must be less than 60, the tier before it's (most generous tier first)");
+  CHECK(refused({{"tiers", {tier(1440, 50), tier(120, 80)}}}) ==
+        "cancellation.tiers[1].refund_percent must be at most 50, the tier before it's (a later cancellation gets no more back)");
+  CHECK(refused({{"tiers", {tier(1440, 101)}}}) == "cancellation.tiers[0].refund_percent must be an integer from 0 to 100");
+  CHECK(refused({{"tiers", {tier(525601, 100)}}}) == "cancellation.tiers[0].before_minutes must be an integer from 0 to 525600");
+  CHECK(refused({{"tiers", {tier(-1, 100)}}}) == "cancellation.tiers[0].before_minutes must be an integer from 0 to 525600");
+  CHECK(refused({{"tiers", {{{"before_minutes", 60}}}}}) == "cancellation.tiers[0].refund_percent is required");
+  CHECK(refused({{"tiers", {{{"before_minutes", 60}, {"refund_percent", 10}, {"percent", 1}}}}}) ==
+        "unknown field cancellation.tiers[0].percent");
+  CHECK(refused({{"tiers", {tier(60, 10)}}, {"refund_percent", 10}, {"refund_before_minutes", 5}}) ==
+        "unknown field cancellation.tiers");
+  CHECK(refused({{"tiers", tier(60, 10)}}) == "cancellation.tiers must be a list of 1 to 8 objects");
+  CHECK(refused(Json::object()) == "cancellation.tiers is required");
+  // Eight tiers, the last at the start itself, and equal percents: accepted.
+  Json eight = Json::array();
+  for (int i = 8; i > 0; --i) eight.push_back(tier((i - 1) * 60, i > 4 ? 100 : 25));
+  HttpResponse ok = put_event_with(w, "checked", {{"cancellation", {{"tiers", eight}}}});
+  INFO(ok.body);
+  CHECK(ok.status == 201);
+  CHECK(w.json_of(ok)["event"]["cancellation"]["tiers"] == eight);
+}
+
+TEST_CASE("tiers: the two-field policy still means what it did, and reads back as its tiers",
+          "[offering][cancel][tiers]") {
+  World w;
+  HttpResponse put = put_event_with(w, "old", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 30}}}});
+  REQUIRE(put.status == 201);
+  const Json tiers = {{"tiers", {{{"before_minutes", 1440}, {"refund_percent", 100}}, {{"before_minutes", 0}, {"refund_percent", 30}}}}};
+  CHECK(w.json_of(put)["event"]["cancellation"] == tiers);
+  HttpResponse got = w.call(make_request("GET", "/v1/events/old"));
+  CHECK(w.json_of(got)["event"]["cancellation"] == tiers);
+  // What GET shows can be PUT back as it is.
+  CHECK(put_json(w, "/v1/events/old", w.json_of(got)["event"]).status == 200);
+  HttpResponse zero = put_event_with(w, "anytime", {{"cancellation", {{"refund_before_minutes", 0}, {"refund_percent", 0}}}});
+  CHECK(w.json_of(zero)["event"]["cancellation"] == Json{{"tiers", {{{"before_minutes", 0}, {"refund_percent", 100}}}}});
+
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string early = rid_of(w, hold(w, "old", "2030-01-08T12:00:00Z", "a@example.com"));
+  const std::string late = rid_of(w, hold(w, "old", "2030-01-08T14:00:00Z", "b@example.com"));
+  pay(w, early, "e1");
+  pay(w, late, "e2");
+  CHECK(cancel_at(w, early, "2030-01-07T11:59:00Z") == 10000);
+  CHECK(cancel_at(w, late, "2030-01-07T14:01:00Z") == 3000);
+}
+
+TEST_CASE("tiers: a reservation stored with the terms before tiers is cancelled as it was sold, to the millisecond",
+          "[offering][cancel][tiers]") {
+  World w;
+  REQUIRE(put_event_with(w, "old", {{"cancellation", {{"refund_before_minutes", 1440}, {"refund_percent", 30}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  std::vector<std::string> rids;
+  for (const char* start : {"2030-01-08T12:00:00Z", "2030-01-08T14:00:00Z", "2030-01-08T16:00:00Z"}) {
+    rids.push_back(rid_of(w, hold(w, "old", start, "g" + std::to_string(rids.size()) + "@example.com")));
+    pay(w, rids.back(), "evt_o" + std::to_string(rids.size()));
+  }
+  // Rewrite each record's terms as a build before tiers stored them: the whole price
+  // before 2030-01-07T12:00:00Z, 30 % from then on, even after the start.
+  const int64_t until = *parse_rfc3339("2030-01-07T12:00:00Z");
+  for (const std::string& rid : rids) {
+    const auto items = w.store->read({keys::reservation(rid)});
+    REQUIRE(items);
+    Json stored = Json::parse((*items)[0].value);
+    stored["cancellation"] = {{"allowed", true}, {"full_refund_until", until}, {"late_refund_percent", 30}};
+    REQUIRE(w.store->commit({}, {{KvMutation::Op::Set, keys::reservation(rid), stored.dump()}}));
+  }
+  CHECK(reservation(w, rids[0])["status"] == "confirmed");
+  CHECK(cancel_at(w, rids[0], "2030-01-07T11:59:59.999Z") == 10000);
+  CHECK(cancel_at(w, rids[1], "2030-01-07T12:00:00Z") == 3000);
+  CHECK(cancel_at(w, rids[2], "2030-01-09T12:00:00Z") == 3000);  // after its start, as before
+}
+
+// ---------------------------------------------------------------- reschedule terms
+
+TEST_CASE("reschedule terms: at most max_times moves in a booking's life, counted once per move",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  REQUIRE(put_event_with(w, "twice", {{"reschedule", {{"before_minutes", 120}, {"max_times", 2}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const std::string rid = rid_of(w, hold(w, "twice", "2030-01-07T10:00:00Z", "a@example.com"));
+  pay(w, rid, "e1");
+  REQUIRE(reschedule(w, rid, "2030-01-07T12:00:00Z").status == 200);
+  CHECK(reservation(w, rid)["reschedule_count"] == 1);
+  CHECK(reschedule(w, rid, "2030-01-07T12:00:00Z").status == 200);  // a repeat: not counted again
+  CHECK(reservation(w, rid)["reschedule_count"] == 1);
+  REQUIRE(reschedule(w, rid, "2030-01-07T14:00:00Z").status == 200);
+  const auto before = snapshot(w);
+  HttpResponse third = reschedule(w, rid, "2030-01-07T16:00:00Z");
+  CHECK(third.status == 409);
+  CHECK(error_code(w, third) == "reschedule_limit_reached");
+  CHECK(message_of(w, third) == "this booking has been moved 2 times, the most its event type allows (reschedule.max_times)");
+  CHECK(same_store(before, snapshot(w)));
+  // The last move repeated still answers the booking as it is.
+  HttpResponse repeat = reschedule(w, rid, "2030-01-07T14:00:00Z");
+  CHECK(repeat.status == 200);
+  const Json now = reservation(w, rid);
+  CHECK(now["status"] == "confirmed");  // moved twice, still paid
+  CHECK(now["start"] == "2030-01-07T14:00:00Z");
+  CHECK(now["reschedule_count"] == 2);
+  CHECK(hold(w, "twice", "2030-01-07T10:00:00Z", "b@example.com").status == 201);  // the times it left are free
+  CHECK(hold(w, "twice", "2030-01-07T12:00:00Z", "c@example.com").status == 201);
+  CHECK(check_no_double_booking(w).empty());
+  // max_times 0: never moved.
+  REQUIRE(put_event_with(w, "fixed", {{"reschedule", {{"max_times", 0}}}}).status == 201);
+  const std::string fixed = rid_of(w, hold(w, "fixed", "2030-01-08T10:00:00Z", "d@example.com"));
+  CHECK(error_code(w, reschedule(w, fixed, "2030-01-08T12:00:00Z")) == "reschedule_limit_reached");
+}
+
+TEST_CASE("reschedule terms: before_minutes is the notice a booking is moved with, at its boundary",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  REQUIRE(put_event_with(w, "notice", {{"reschedule", {{"before_minutes", 120}}}}).status == 201);
+  w.host.set_now(*parse_rfc3339("2030-01-05T08:00:00Z"));
+  const std::string a = rid_of(w, hold(w, "notice", "2030-01-05T10:00:00Z", "a@example.com"));
+  const std::string b = rid_of(w, hold(w, "notice", "2030-01-05T12:00:00Z", "b@example.com"));
+  CHECK(reschedule(w, a, "2030-01-06T10:00:00Z").status == 200);  // exactly 120 minutes ahead: movable
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:01:00Z"));           // b starts in 119 minutes
+  HttpResponse late = reschedule(w, b, "2030-01-06T12:00:00Z");
+  CHECK(error_code(w, late) == "reservation_not_movable");
+  CHECK(message_of(w, late) == "it starts too soon to be moved (the event type's reschedule.before_minutes)");
+}
+
+TEST_CASE("reschedule terms: the object and the older notice field, validated and read back together",
+          "[offering][reschedule][reschedule-terms]") {
+  World w;
+  HttpResponse plain = put_event_with(w, "plain", {{"min_notice_minutes", 90}});
+  CHECK(w.json_of(plain)["event"]["reschedule"] == Json{{"before_minutes", 90}, {"max_times", nullptr}});
+  HttpResponse old = put_event_with(w, "old", {{"reschedule_min_notice_minutes", 45}});
+  CHECK(w.json_of(old)["event"]["reschedule"] == Json{{"before_minutes", 45}, {"max_times", nullptr}});
+  CHECK(w.json_of(old)["event"]["reschedule_min_notice_minutes"] == 45);
+  HttpResponse both = put_event_with(w, "both", {{"reschedule_min_notice_minutes", 30}, {"reschedule", {{"before_minutes", 30}, {"max_times", 4}}}});
+  REQUIRE(both.status == 201);
+  const Json shown = w.json_of(w.call(make_request("GET", "/v1/events/both")))["event"];
+  CHECK(shown["reschedule"] == Json{{"before_minutes", 30}, {"max_times", 4}});
+  CHECK(shown["reschedule_min_notice_minutes"] == 30);
+  CHECK(put_json(w, "/v1/events/both", shown).status == 200);  // GET's shape PUT back
+  auto refused = [&](Json extra) {
+    HttpResponse r = put_event_with(w, "bad", std::move(extra));
+    CHECK(r.status == 422);
+    return message_of(w, r);
+  };
+  CHECK(refused({{"reschedule_min_notice_minutes", 30}, {"reschedule", {{"before_minutes", 60}}}}) ==
+        "reschedule.before_minutes and reschedule_min_notice_minutes (its older name) disagree: give one, or both the same");
+  CHECK(refused({{"reschedule", {{"max_times", 101}}}}) == "reschedule.max_times must be an integer from 0 to 100");
+  CHECK(refused({{"reschedule", {{"max_times", -1}}}}) == "reschedule.max_times must be an integer from 0 to 100");
+  CHECK(refused({{"reschedule", {{"before_minutes", 525601}}}}) == "reschedule.before_minutes must be an integer from 0 to 525600");
+  CHECK(refused({{"reschedule", {{"max_time", 1}}}}) == "unknown field reschedule.max_time");
+  CHECK(refused({{"reschedule", 3}}) == "reschedule must be an object");
 }

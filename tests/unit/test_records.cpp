@@ -52,7 +52,8 @@ Reservation full_reservation() {
   r.notify_seq = 7;
   r.idempotency_key = "idem/abc";
   r.confirmed_at = r.start - kDayMs - 1000;
-  r.cancellation = CancellationTerms{true, r.start - kDayMs, 40};
+  r.cancellation = CancellationTerms{true, {{r.start - kDayMs, 100}, {r.start - 2 * 60 * kMinuteMs, 40}}};
+  r.reschedule_count = 2;
   return r;
 }
 
@@ -71,7 +72,8 @@ EventType full_event() {
   e.payment_method_types = {"multibanco", "card"};
   e.seats = 4;
   e.reschedule_min_notice_minutes = 120;
-  e.cancellation = CancellationPolicy{1440, 50};
+  e.reschedule_max_times = 3;
+  e.cancellation = CancellationPolicy{{{1440, 100}, {120, 50}}};
   return e;
 }
 
@@ -139,7 +141,10 @@ TEST_CASE("records: a stored reservation's nested records are held to their own 
   stored["guest"].erase("email");
   CHECK_FALSE(reservation_from_storage(stored.dump()));
   stored = Json::parse(reservation_to_storage(full_reservation()));
-  stored["cancellation"]["late_refund_percent"] = 101;
+  stored["cancellation"]["tiers"][1]["refund_percent"] = 101;
+  CHECK_FALSE(reservation_from_storage(stored.dump()));
+  stored = Json::parse(reservation_to_storage(full_reservation()));
+  stored["cancellation"].erase("tiers");
   CHECK_FALSE(reservation_from_storage(stored.dump()));
   stored["cancellation"] = nullptr;  // null: no terms recorded
   const auto back = reservation_from_storage(stored.dump());
@@ -157,7 +162,8 @@ TEST_CASE("records: the API view of a reservation", "[records]") {
   CHECK(view["start"] == "2030-03-17T17:46:40Z");
   CHECK(view["expires_at"].is_null());  // refunded: no hold to act on
   CHECK(view["refund"] == Json{{"amount", 2500}, {"currency", "eur"}});
-  CHECK(view["cancellation"] == Json{{"full_refund_until", "2030-03-16T17:46:40Z"}, {"late_refund_percent", 40}});
+  CHECK(view["cancellation"] == Json{{"tiers", {{{"until", "2030-03-16T17:46:40Z"}, {"refund_percent", 100}},
+                                                {{"until", "2030-03-17T15:46:40Z"}, {"refund_percent", 40}}}}});
   for (const char* hidden : {"span_start", "checkout_url", "refund_id", "idempotency_key", "price", "notify_seq"})
     CHECK_FALSE(view.contains(hidden));
 }
@@ -193,8 +199,8 @@ TEST_CASE("records: an event request names the first problem", "[records]") {
   b["price"]["amount"] = 0;
   CHECK(refused(b) == "price.amount must be an integer from 1 to 99999999 (minor units)");
   b = body;
-  b["cancellation"].erase("refund_percent");
-  CHECK(refused(b) == "cancellation.refund_percent is required");
+  b["cancellation"]["tiers"][1].erase("refund_percent");
+  CHECK(refused(b) == "cancellation.tiers[1].refund_percent is required");
   b = body;
   b["cancellation"]["refund_percnt"] = 5;
   CHECK(refused(b) == "unknown field cancellation.refund_percnt");
@@ -216,4 +222,45 @@ TEST_CASE("records: a notification round-trips every field", "[records]") {
   REQUIRE(back);
   CHECK(*back == n);
   check_each_row(notification_rows(), Json::parse(text), notification_from_storage);
+}
+
+TEST_CASE("records: terms stored before tiers read as the same terms, to the millisecond", "[records][tiers]") {
+  Json stored = Json::parse(reservation_to_storage(full_reservation()));
+  const int64_t until = full_reservation().start - kDayMs;
+  stored["cancellation"] = {{"allowed", true}, {"full_refund_until", until}, {"late_refund_percent", 40}};
+  const auto back = reservation_from_storage(stored.dump());
+  REQUIRE(back);
+  REQUIRE(back->cancellation);
+  const CancellationTerms& t = *back->cancellation;
+  CHECK(t.allowed);
+  CHECK(t.refund(5001, until - 1) == 5001);                          // before full_refund_until: all of it
+  CHECK(t.refund(5001, until) == 2000);                              // from it: 40 %, rounded down
+  CHECK(t.refund(5001, full_reservation().start + kDayMs) == 2000);  // even after the start, as before
+  // Written back in today's shape, it reads as the same terms.
+  Reservation r = *back;
+  CHECK(reservation_from_storage(reservation_to_storage(r)) == r);
+  stored["cancellation"] = {{"allowed", false}, {"full_refund_until", 0}, {"late_refund_percent", 0}};
+  const auto refusing = reservation_from_storage(stored.dump());
+  REQUIRE(refusing);
+  CHECK(refusing->cancellation == CancellationTerms{});
+  stored["cancellation"].erase("late_refund_percent");
+  CHECK_FALSE(reservation_from_storage(stored.dump()));
+}
+
+TEST_CASE("records: an event type stored with the two-field policy reads as its tiers", "[records][tiers]") {
+  Json stored = Json::parse(event_to_storage(full_event()));
+  stored["cancellation"] = {{"refund_before_minutes", 60}, {"refund_percent", 25}};
+  auto back = event_from_storage(stored.dump());
+  REQUIRE(back);
+  CHECK(back->cancellation == CancellationPolicy{{{60, 100}, {0, 25}}});
+  CHECK(Json::parse(event_to_storage(*back))["cancellation"] ==
+        Json{{"tiers", {{{"before_minutes", 60}, {"refund_percent", 100}}, {{"before_minutes", 0}, {"refund_percent", 25}}}}});
+}
+
+TEST_CASE("records: refunds round down to a whole minor unit", "[records][tiers]") {
+  CHECK(refund_of(5001, 50) == 2500);
+  CHECK(refund_of(99'999'999, 33) == 32'999'999);
+  CHECK(refund_of(1, 99) == 0);
+  CHECK(refund_of(1234, 100) == 1234);
+  CHECK(refund_of(1234, 0) == 0);
 }

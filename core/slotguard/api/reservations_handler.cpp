@@ -35,6 +35,7 @@ enum class Refusal {
   SlotTaken,
   TooManyHolds,     // the guest is at Config::max_active_holds_per_guest
   NotActive,        // a move of a reservation that no longer holds its slot
+  MovedTooOften,    // a move past its event type's reschedule.max_times
   Busy,             // too many optimistic retries
   StoreTrouble,
 };
@@ -403,6 +404,7 @@ HttpResponse hold_refused(ApiServices& s, const Refused& no) {
     case Refusal::HoursUnreadable:
     case Refusal::KeyRaced:
     case Refusal::NotActive:
+    case Refusal::MovedTooOften:  // a hold never moves
     case Refusal::StoreTrouble: return store_unavailable();
   }
   return store_unavailable();
@@ -564,6 +566,53 @@ EventType as_booked(EventType ev, const Reservation& r) {
   ev.duration_minutes = (r.end - r.start) / kMinuteMs;
   return ev;
 }
+
+// Why a move was refused inside its transaction, as an answer.
+HttpResponse move_refusal(ApiServices& s, const Refused& why, const EventType& ev) {
+  switch (why.why) {
+    case Refusal::NotOffered: return error_response(ErrorCode::slot_not_offered, slot_rule_message(why.rule));
+    case Refusal::HoursUnreadable: return store_unavailable();
+    case Refusal::SlotTaken:
+      s.metrics.add(Metric::conflicts_total);
+      return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
+    case Refusal::MovedTooOften:
+      SG_ASSERT(ev.reschedule_max_times.has_value());
+      return error_response(ErrorCode::reschedule_limit_reached,
+                            "this booking has been moved " + std::to_string(*ev.reschedule_max_times) +
+                                " times, the most its event type allows (reschedule.max_times)");
+    case Refusal::NotActive:
+    case Refusal::EventChanged:  // the rest are a hold's, never a move's
+    case Refusal::KeyRaced:
+    case Refusal::TooManyHolds:
+    case Refusal::Busy:
+    case Refusal::StoreTrouble: break;
+  }
+  return error_response(ErrorCode::reservation_not_movable, "only a pending or confirmed reservation can be moved");
+}
+
+// The move itself, decided against the snapshot the commit is checked with. A request
+// that finds the booking already at its new start changes nothing (a repeat: it is
+// neither refused by the limit nor counted again).
+Decide move_decision(const EventType& ev, std::string avail_key, int64_t new_start, int64_t notice,
+                     std::optional<Refused>& why) {
+  return [&ev, avail_key = std::move(avail_key), new_start, notice, &why](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current) return plan;
+    const Reservation& cur = *v.current;
+    if (!cur.active_at(v.now)) return refuse(why, {Refusal::NotActive});  // nothing to move
+    if (cur.start == new_start) return plan;  // already there: a repeat of this request
+    if (ev.reschedule_max_times && cur.reschedule_count >= *ev.reschedule_max_times)
+      return refuse(why, {Refusal::MovedTooOften});
+    if (auto refused = offering_refusal(v, avail_key, ev, new_start, notice)) return refuse(why, *refused);
+    if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = cur;
+    plan.next.start = new_start;
+    plan.next.end = new_start + (cur.end - cur.start);
+    plan.next.reschedule_count = cur.reschedule_count + 1;
+    return plan;
+  };
+}
 }  // namespace
 
 Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
@@ -582,29 +631,19 @@ Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, 
   const EventType ev = as_booked(*loaded.record, *found.record);
   const int64_t now = s.now();
   const int64_t notice = ev.reschedule_notice_minutes();
-  if (found.record->start < now + notice * kMinuteMs)
-    co_return error_response(ErrorCode::reservation_not_movable, "it starts too soon to be moved (the event type's reschedule notice)");
-  SlotRule early = check_slot(ev, nullptr, *start, now, notice);
+  // A repeat of a move that succeeded (the booking is already there) skips the clock's
+  // rules, whose window it may have drifted into since: the transaction answers it as it is.
+  const bool repeat = found.record->start == *start;
+  if (!repeat && found.record->start < now + notice * kMinuteMs)
+    co_return error_response(ErrorCode::reservation_not_movable, "it starts too soon to be moved (the event type's reschedule.before_minutes)");
+  SlotRule early = repeat ? SlotRule::Offered : check_slot(ev, nullptr, *start, now, notice);
   if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
     co_return error_response(ErrorCode::slot_not_offered, slot_rule_message(early));
 
   const std::string avail_key = keys::availability(ev.expert_id);
   const int64_t new_start = *start;
   std::optional<Refused> why;
-  Decide decide = [&ev, avail_key, new_start, notice, &why](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current) return plan;
-    const Reservation& cur = *v.current;
-    if (!cur.active_at(v.now)) return refuse(why, {Refusal::NotActive});  // nothing to move
-    if (cur.start == new_start) return plan;  // already there: a repeat of this request
-    if (auto refused = offering_refusal(v, avail_key, ev, new_start, notice)) return refuse(why, *refused);
-    if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = cur;
-    plan.next.start = new_start;
-    plan.next.end = new_start + (cur.end - cur.start);
-    return plan;
-  };
+  Decide decide = move_decision(ev, avail_key, new_start, notice, why);
   // (g++ 12 miscompiles braced lists inside co_await expressions: build them first.)
   NewSpan move = moving_reservation(blocked_span(ev, new_start), seat_group(ev.id, new_start, found.record->seats));
   std::vector<std::string> extra{avail_key};
@@ -619,13 +658,7 @@ Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, 
       co_return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
     case TxnOutcome::Kind::Rejected:
       SG_ASSERT(why.has_value());
-      if (why->why == Refusal::NotOffered) co_return error_response(ErrorCode::slot_not_offered, slot_rule_message(why->rule));
-      if (why->why == Refusal::HoursUnreadable) co_return store_unavailable();
-      if (why->why == Refusal::SlotTaken) {
-        s.metrics.add(Metric::conflicts_total);
-        co_return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
-      }
-      co_return error_response(ErrorCode::reservation_not_movable, "only a pending or confirmed reservation can be moved");
+      co_return move_refusal(s, *why, ev);
     case TxnOutcome::Kind::Written: break;
   }
   s.log(LogLevel::Info, "reservation_rescheduled", {{"reservation_id", rid}});

@@ -111,10 +111,18 @@ bool read_record(Rows<R> rows, R& out, const JsonValue& v, const Reading& how = 
 template <class R>
 void write_record(Rows<R> rows, JsonWriter& w, const R& r);
 
+// A list of nested records (the tiers of a policy): its row's bounds are the number of
+// items it may have.
+template <class T>
+struct IsList : std::false_type {};
+template <class T>
+struct IsList<std::vector<T>> : std::bool_constant<Nested<T>> {};
+
 // What a valid value of a type is, for messages.
 template <class T>
 std::string hint_of(int64_t lo, int64_t hi) {
   if constexpr (std::is_same_v<T, int64_t>) return "an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  else if constexpr (IsList<T>::value) return "a list of " + std::to_string(lo) + " to " + std::to_string(hi) + " objects";
   else if constexpr (std::is_same_v<T, std::string>) return "a string";
   else if constexpr (std::is_same_v<T, bool>) return "true or false";
   else if constexpr (std::is_same_v<T, std::vector<std::string>>) return "a list of strings";
@@ -123,6 +131,14 @@ std::string hint_of(int64_t lo, int64_t hi) {
 template <Nested T>
 void write_value(JsonWriter& w, const T& v) {
   write_record(T::rows(), w, v);
+}
+
+template <class T>
+  requires IsList<std::vector<T>>::value
+void write_value(JsonWriter& w, const std::vector<T>& items) {
+  w.array();
+  for (const T& item : items) write_record(T::rows(), w, item);
+  w.end_array();
 }
 
 // A member that may be null (nullopt).
@@ -160,6 +176,22 @@ struct IsOptional : std::false_type {};
 template <class T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
+// Reads a list of nested records: an array of row.lo to row.hi items, each through its
+// own table; a problem is named from the row and the item's index ("tiers[1].percent").
+template <class T, class R>
+bool read_list(const Row<R>& row, std::vector<T>& out, const JsonValue& v, const Reading& how) {
+  const auto count = v.IsArray() ? static_cast<int64_t>(v.Size()) : int64_t{-1};
+  if (count < row.lo || count > row.hi) return how.fail(Problem::Kind::Invalid, row.name, hint_of<std::vector<T>>(row.lo, row.hi));
+  out.clear();
+  for (const auto& item : v.GetArray()) {
+    T value{};
+    if (!read_record(T::rows(), value, item, how))
+      return nested_problem(std::string(row.name) + "[" + std::to_string(out.size()) + "]", how);
+    out.push_back(std::move(value));
+  }
+  return true;
+}
+
 // Reads one value of a row: a nested record through its own table (its problems named
 // from this row), null into an optional, anything else by its type and the row's bounds.
 template <class T, class R>
@@ -172,6 +204,8 @@ bool read_into(const Row<R>& row, T& value, const JsonValue& v, const Reading& h
     return true;
   } else if constexpr (Nested<T>) {
     return read_record(T::rows(), value, v, how) || nested_problem(row.name, how);
+  } else if constexpr (IsList<T>::value) {
+    return read_list(row, value, v, how);
   } else {
     bool ok = read_value(value, v);
     if constexpr (std::is_same_v<T, int64_t>) ok = ok && value >= row.lo && value <= row.hi;

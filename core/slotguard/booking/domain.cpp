@@ -141,11 +141,110 @@ constexpr Row<EventType> reschedule_notice_row() {
   return row;
 }
 
+// `reschedule` as a request gives it: either member may be left out.
+struct RescheduleRule {
+  int64_t before_minutes = -1;  // -1: not given
+  std::optional<int64_t> max_times;
+  static fields::Rows<RescheduleRule> rows();
+};
+constexpr Row<RescheduleRule> kRescheduleRows[] = {
+    fields::bounded<&RescheduleRule::before_minutes>("before_minutes", 0, kYearMinutes, Presence::Optional),
+    fields::bounded<&RescheduleRule::max_times>("max_times", 0, kMaxRescheduleTimes, Presence::Optional),
+};
+static_assert(fields::covers<RescheduleRule>(kRescheduleRows));
+fields::Rows<RescheduleRule> RescheduleRule::rows() { return kRescheduleRows; }
+
+// The notice goes where reschedule_min_notice_minutes puts it too (event_from_request
+// refuses a body where the two disagree); null max_times: no limit.
+bool read_reschedule(const Row<EventType>& row, EventType& e, const JsonValue& v, const Reading& how) {
+  RescheduleRule rule;
+  if (!fields::read_record(RescheduleRule::rows(), rule, v, how)) return fields::nested_problem(row.name, how);
+  if (rule.before_minutes >= 0) e.reschedule_min_notice_minutes = rule.before_minutes;
+  e.reschedule_max_times = rule.max_times;
+  return true;
+}
+
+// Shown with the notice in force, as reschedule_min_notice_minutes is.
+void write_reschedule(const Row<EventType>& row, JsonWriter& w, const EventType& e) {
+  w.key(row.name).object().field("before_minutes", e.reschedule_notice_minutes()).key("max_times");
+  if (e.reschedule_max_times) w.value(*e.reschedule_max_times);
+  else w.value(nullptr);
+  w.end_object();
+}
+
+constexpr Row<EventType> reschedule_row() {
+  Row<EventType> row = fields::member<&EventType::reschedule_max_times>("reschedule", Presence::Always);
+  row.read = read_reschedule;
+  row.write = write_reschedule;
+  return row;
+}
+
+constexpr Row<RefundTier> kRefundTierRows[] = {
+    fields::bounded<&RefundTier::before_minutes>("before_minutes", 0, kYearMinutes, Presence::Required),
+    fields::bounded<&RefundTier::refund_percent>("refund_percent", 0, 100, Presence::Required),
+};
+static_assert(fields::covers<RefundTier>(kRefundTierRows));
+
 constexpr Row<CancellationPolicy> kCancellationRows[] = {
-    fields::bounded<&CancellationPolicy::refund_before_minutes>("refund_before_minutes", 0, kYearMinutes, Presence::Required),
-    fields::bounded<&CancellationPolicy::refund_percent>("refund_percent", 0, 100, Presence::Required),
+    fields::bounded<&CancellationPolicy::tiers>("tiers", 1, kMaxRefundTiers, Presence::Required),
 };
 static_assert(fields::covers<CancellationPolicy>(kCancellationRows));
+
+// The policy's first form, still accepted (and what event types stored before tiers
+// hold): the whole price more than refund_before_minutes ahead, refund_percent within.
+struct TwoFieldPolicy {
+  int64_t refund_before_minutes = 0;
+  int64_t refund_percent = 0;
+  static fields::Rows<TwoFieldPolicy> rows();
+};
+constexpr Row<TwoFieldPolicy> kTwoFieldRows[] = {
+    fields::bounded<&TwoFieldPolicy::refund_before_minutes>("refund_before_minutes", 0, kYearMinutes, Presence::Required),
+    fields::bounded<&TwoFieldPolicy::refund_percent>("refund_percent", 0, 100, Presence::Required),
+};
+static_assert(fields::covers<TwoFieldPolicy>(kTwoFieldRows));
+fields::Rows<TwoFieldPolicy> TwoFieldPolicy::rows() { return kTwoFieldRows; }
+
+// The tiers the two fields mean. Before the start they refund what they always did
+// (the whole price, then refund_percent; one millisecond apart at the boundary, which
+// now refunds the whole price); after the start nothing, as every policy does now.
+CancellationPolicy as_tiers(const TwoFieldPolicy& old) {
+  CancellationPolicy p;
+  p.tiers.push_back({old.refund_before_minutes, 100});
+  if (old.refund_before_minutes > 0) p.tiers.push_back({0, old.refund_percent});
+  return p;
+}
+
+// Across tiers, once each is valid on its own: each starts later than the one before
+// it and gives back no more.
+bool tiers_in_order(const CancellationPolicy& p, const Reading& how) {
+  for (size_t i = 1; i < p.tiers.size(); ++i) {
+    const RefundTier& before = p.tiers[i - 1];
+    const std::string at = "tiers[" + std::to_string(i) + "].";
+    if (p.tiers[i].before_minutes >= before.before_minutes)
+      return how.fail(Problem::Kind::Invalid, at + "before_minutes",
+                      "less than " + std::to_string(before.before_minutes) + ", the tier before it's (most generous tier first)");
+    if (p.tiers[i].refund_percent > before.refund_percent)
+      return how.fail(Problem::Kind::Invalid, at + "refund_percent",
+                      "at most " + std::to_string(before.refund_percent) + ", the tier before it's (a later cancellation gets no more back)");
+  }
+  return true;
+}
+
+// null (no cancellation once paid), the tiers, or the two-field form, told apart by
+// its fields; a body that mixes the forms is refused by the first unknown field.
+bool read_policy(const Row<EventType>& row, EventType& e, const JsonValue& v, const Reading& how) {
+  if (v.IsNull()) return e.cancellation.reset(), true;
+  CancellationPolicy p;
+  if (v.IsObject() && (get_member(v, "refund_before_minutes") || get_member(v, "refund_percent"))) {
+    TwoFieldPolicy old;
+    if (!fields::read_record(TwoFieldPolicy::rows(), old, v, how)) return fields::nested_problem(row.name, how);
+    p = as_tiers(old);
+  } else if (!fields::read_record(CancellationPolicy::rows(), p, v, how) || !tiers_in_order(p, how)) {
+    return fields::nested_problem(row.name, how);
+  }
+  e.cancellation = std::move(p);
+  return true;
+}
 
 // Stored as the API shows it, every member written; a PUT takes the same shape, so a
 // GET's event can be PUT back.
@@ -167,9 +266,21 @@ constexpr Row<EventType> kEventRows[] = {
                                               "a non-empty list of \"card\", \"multibanco\""),
     fields::bounded<&EventType::seats>("seats", 1, 500, Presence::Always),
     reschedule_notice_row(),
-    fields::member<&EventType::cancellation>("cancellation", Presence::Always),
+    reschedule_row(),
+    checked<&EventType::cancellation>("cancellation", Presence::Always, read_policy, "null or an object"),
 };
 static_assert(fields::covers<EventType>(kEventRows));
+
+// The reschedule notice under both its names, unless they agree: neither silently wins
+// over the other (a body read back by GET carries both, so a client that changes one
+// and PUTs it back is told, not ignored).
+std::optional<std::string> notice_named_twice(const JsonValue& body) {
+  const JsonValue* rule = get_member(body, "reschedule");
+  const std::optional<int64_t> old_name = get_int(body, "reschedule_min_notice_minutes");
+  const std::optional<int64_t> new_name = rule && rule->IsObject() ? get_int(*rule, "before_minutes") : std::nullopt;
+  if (!old_name || !new_name || *old_name == *new_name) return std::nullopt;
+  return "reschedule.before_minutes and reschedule_min_notice_minutes (its older name) disagree: give one, or both the same";
+}
 
 // A rule across members, once each member is valid on its own.
 std::optional<std::string> cross_member_problem(const EventType& e) {
@@ -180,6 +291,7 @@ std::optional<std::string> cross_member_problem(const EventType& e) {
 
 }  // namespace
 
+fields::Rows<RefundTier> RefundTier::rows() { return kRefundTierRows; }
 fields::Rows<CancellationPolicy> CancellationPolicy::rows() { return kCancellationRows; }
 fields::Rows<EventType> event_rows() { return kEventRows; }
 
@@ -192,6 +304,7 @@ std::optional<EventType> event_from_request(const JsonValue& body, std::string_v
   if (!fields::read_record<EventType>(kEventRows, e, body, Reading{true, &problem}))
     return fail(error, problem.message()), std::nullopt;
   if (e.id != path_id) return fail(error, "id in the body must match the path"), std::nullopt;
+  if (auto why = notice_named_twice(body)) return fail(error, *why), std::nullopt;
   if (auto why = cross_member_problem(e)) return fail(error, *why), std::nullopt;
   return e;
 }
@@ -258,7 +371,8 @@ void view_refund(const Row<Reservation>&, JsonWriter& w, const Reservation& r) {
   w.key("refund").object().field("amount", r.refund_amount).field("currency", r.price.currency).end_object();
 }
 
-// The terms, as the API shows them: null when the guest cannot cancel once paid.
+// The terms, as the API shows them: null when the guest cannot cancel once paid, else
+// their tiers as instants ({until, refund_percent}; until null: no end).
 void view_terms(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
   if (!r.cancellation) return;
   w.key(row.name);
@@ -266,18 +380,74 @@ void view_terms(const Row<Reservation>& row, JsonWriter& w, const Reservation& r
     w.value(nullptr);
     return;
   }
-  w.object()
-      .field("full_refund_until", format_rfc3339(r.cancellation->full_refund_until))
-      .field("late_refund_percent", r.cancellation->late_refund_percent)
-      .end_object();
+  w.object().key("tiers").array();
+  for (const RefundWindow& win : r.cancellation->windows) {
+    w.object().key("until");
+    if (win.until_ms == kForeverMs) w.value(nullptr);
+    else w.value(format_rfc3339(win.until_ms));
+    w.field("refund_percent", win.refund_percent).end_object();
+  }
+  w.end_array().end_object();
 }
+
+constexpr Row<RefundWindow> kWindowRows[] = {
+    member<&RefundWindow::until_ms>("until", Required),
+    bounded<&RefundWindow::refund_percent>("refund_percent", 0, 100, Required),
+};
+static_assert(fields::covers<RefundWindow>(kWindowRows));
 
 constexpr Row<CancellationTerms> kTermsRows[] = {
     member<&CancellationTerms::allowed>("allowed", Required),
-    member<&CancellationTerms::full_refund_until>("full_refund_until", Required),
-    bounded<&CancellationTerms::late_refund_percent>("late_refund_percent", 0, 100, Required),
+    bounded<&CancellationTerms::windows>("tiers", 0, kMaxRefundTiers, Required),
 };
 static_assert(fields::covers<CancellationTerms>(kTermsRows));
+
+// Terms as reservations held before tiers stored them: the whole price before
+// full_refund_until, late_refund_percent from then on, even after the start.
+struct TermsBeforeTiers {
+  bool allowed = false;
+  int64_t full_refund_until = 0;
+  int64_t late_refund_percent = 0;
+  static fields::Rows<TermsBeforeTiers> rows();
+};
+constexpr Row<TermsBeforeTiers> kTermsBeforeTiersRows[] = {
+    member<&TermsBeforeTiers::allowed>("allowed", Required),
+    member<&TermsBeforeTiers::full_refund_until>("full_refund_until", Required),
+    bounded<&TermsBeforeTiers::late_refund_percent>("late_refund_percent", 0, 100, Required),
+};
+static_assert(fields::covers<TermsBeforeTiers>(kTermsBeforeTiersRows));
+fields::Rows<TermsBeforeTiers> TermsBeforeTiers::rows() { return kTermsBeforeTiersRows; }
+
+// The same terms as windows, to the millisecond.
+CancellationTerms as_windows(const TermsBeforeTiers& old) {
+  CancellationTerms t;
+  t.allowed = old.allowed;
+  if (!old.allowed) return t;
+  t.windows.push_back({old.full_refund_until - 1, 100});
+  t.windows.push_back({kForeverMs, old.late_refund_percent});
+  return t;
+}
+
+// null (no terms recorded), the windows, or the shape stored before tiers.
+bool read_terms(const Row<Reservation>& row, Reservation& r, const JsonValue& v, const fields::Reading& how) {
+  if (v.IsNull()) return r.cancellation.reset(), true;
+  CancellationTerms t;
+  if (v.IsObject() && get_member(v, "full_refund_until")) {
+    TermsBeforeTiers old;
+    if (!fields::read_record(TermsBeforeTiers::rows(), old, v, how)) return fields::nested_problem(row.name, how);
+    t = as_windows(old);
+  } else if (!fields::read_record(CancellationTerms::rows(), t, v, how)) {
+    return fields::nested_problem(row.name, how);
+  }
+  r.cancellation = std::move(t);
+  return true;
+}
+
+constexpr Row<Reservation> terms_row() {
+  Row<Reservation> row = member<&Reservation::cancellation>("cancellation", Optional, view_terms);
+  row.read = read_terms;
+  return row;
+}
 
 constexpr Row<Guest> kGuestRows[] = {
     member<&Guest::email>("email", Required, view_as_stored<&Guest::email>),
@@ -326,7 +496,8 @@ constexpr Row<Reservation> kReservationRows[] = {
     bounded<&Reservation::seats>("seats", 1, kMaxCount),
     member<&Reservation::idempotency_key>("idempotency_key"),
     member<&Reservation::confirmed_at>("confirmed_at"),
-    member<&Reservation::cancellation>("cancellation", Optional, view_terms),
+    terms_row(),
+    bounded<&Reservation::reschedule_count>("reschedule_count", 0, kMaxCount, Optional, view_as_stored<&Reservation::reschedule_count>),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 
@@ -335,6 +506,7 @@ bool consistent(const Reservation& r) { return r.span_start <= r.start && r.span
 
 }  // namespace
 
+fields::Rows<RefundWindow> RefundWindow::rows() { return kWindowRows; }
 fields::Rows<CancellationTerms> CancellationTerms::rows() { return kTermsRows; }
 fields::Rows<Guest> Guest::rows() { return kGuestRows; }
 
@@ -342,8 +514,8 @@ CancellationTerms cancellation_terms(const std::optional<CancellationPolicy>& po
   CancellationTerms t;
   if (!policy) return t;
   t.allowed = true;
-  t.full_refund_until = first_start_ms - policy->refund_before_minutes * kMinuteMs;
-  t.late_refund_percent = policy->refund_percent;
+  for (const RefundTier& tier : policy->tiers)
+    t.windows.push_back({first_start_ms - tier.before_minutes * kMinuteMs, tier.refund_percent});
   return t;
 }
 fields::Rows<Price> Price::rows() { return kPriceRows; }

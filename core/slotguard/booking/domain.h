@@ -2,6 +2,7 @@
 // the JSON shapes they take in storage and in API responses.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,15 +25,40 @@ struct Price {
   bool operator==(const Price&) const = default;
 };
 
-// What a guest who cancels a paid booking gets back: the whole price more than
-// refund_before_minutes ahead of the start, refund_percent of it within them.
-struct CancellationPolicy {
-  int64_t refund_before_minutes = 0;
+// What a cancellation refunds of `amount` (minor units of the price's currency) at
+// `percent`: rounded down to a whole minor unit, so a refund never exceeds its share
+// (50 % of 5001 cents is 2500). Every refund a policy gives is computed here.
+constexpr int64_t refund_of(int64_t amount, int64_t percent) { return amount * percent / 100; }
+
+// The most tiers a cancellation policy may have.
+constexpr int64_t kMaxRefundTiers = 8;
+
+// One tier of a cancellation policy: a booking cancelled at least `before_minutes`
+// before its first start gets `refund_percent` of its price back.
+struct RefundTier {
+  int64_t before_minutes = 0;
   int64_t refund_percent = 0;
+
+  static fields::Rows<RefundTier> rows();  // how it is stored (domain.cpp)
+  bool operator==(const RefundTier&) const = default;
+};
+
+// What a guest who cancels a paid booking gets back: the percent of the first tier
+// whose `before_minutes` the cancellation is still ahead of the first start by; later
+// than every tier, nothing. The tiers run from the most generous: 1 to
+// kMaxRefundTiers of them, before_minutes strictly decreasing, refund_percent never
+// increasing (event_from_request refuses any other list). The older two-field form
+// {refund_before_minutes: B, refund_percent: P} reads as [{B, 100}, {0, P}] ([{0, 100}]
+// when B is 0), and a policy is always written as tiers.
+struct CancellationPolicy {
+  std::vector<RefundTier> tiers;
 
   static fields::Rows<CancellationPolicy> rows();  // how it is stored (domain.cpp)
   bool operator==(const CancellationPolicy&) const = default;
 };
+
+// The most times an event type may let one booking be moved.
+constexpr int64_t kMaxRescheduleTimes = 100;
 
 struct EventType {
   std::string id;
@@ -48,8 +74,12 @@ struct EventType {
   std::vector<std::string> payment_method_types{"card"};
   // Up to `seats` reservations may share one start (a workshop); 1 for a one-to-one.
   int64_t seats = 1;
-  // How late a booking may still be moved; -1: the same as min_notice_minutes.
+  // How late a booking may still be moved (`reschedule.before_minutes`, or its older
+  // name `reschedule_min_notice_minutes`); -1: the same as min_notice_minutes.
   int64_t reschedule_min_notice_minutes = -1;
+  // How many times one booking may be moved in its life (`reschedule.max_times`),
+  // 0 to kMaxRescheduleTimes; nullopt: as often as it likes.
+  std::optional<int64_t> reschedule_max_times;
   // A confirmed booking may be cancelled by its guest only under a policy.
   std::optional<CancellationPolicy> cancellation;
 
@@ -72,19 +102,34 @@ struct Guest {
   bool operator==(const Guest&) const = default;
 };
 
+// One step of a booking's cancellation terms: a cancellation at or before `until_ms`
+// refunds `refund_percent` of the price (unless an earlier step already applies).
+struct RefundWindow {
+  int64_t until_ms = 0;  // kForeverMs: no end (only terms recorded before tiers)
+  int64_t refund_percent = 0;
+
+  static fields::Rows<RefundWindow> rows();  // how it is stored (domain.cpp)
+  bool operator==(const RefundWindow&) const = default;
+};
+constexpr int64_t kForeverMs = std::numeric_limits<int64_t>::max();
+
 // The cancellation terms a booking was made under, fixed when it is held: its event
-// type's policy, anchored on its first start. Neither a later change of the policy nor
+// type's tiers, anchored on its first start. Neither a later change of the policy nor
 // a reschedule changes them, so moving a booking cannot take it out of the late window.
+// Terms stored before tiers ({allowed, full_refund_until, late_refund_percent}) read as
+// the same terms: [{full_refund_until - 1 ms, 100}, {kForeverMs, late_refund_percent}].
 struct CancellationTerms {
-  bool allowed = false;             // false: once paid, the guest cannot cancel it
-  int64_t full_refund_until = 0;    // ms; a cancellation before it refunds the whole price
-  int64_t late_refund_percent = 0;  // of the price, for a cancellation from then on
+  bool allowed = false;               // false: once paid, the guest cannot cancel it
+  std::vector<RefundWindow> windows;  // until_ms increasing; empty when not allowed
 
   static fields::Rows<CancellationTerms> rows();  // how it is stored (domain.cpp)
   bool operator==(const CancellationTerms&) const = default;
-  // What a cancellation at `now_ms` refunds of `amount` (allowed terms only).
+  // What a cancellation at `now_ms` refunds of `amount` (allowed terms only): the
+  // first window it falls in, else nothing.
   int64_t refund(int64_t amount, int64_t now_ms) const {
-    return now_ms < full_refund_until ? amount : amount * late_refund_percent / 100;
+    for (const RefundWindow& w : windows)
+      if (now_ms <= w.until_ms) return refund_of(amount, w.refund_percent);
+    return 0;
   }
 };
 CancellationTerms cancellation_terms(const std::optional<CancellationPolicy>& policy, int64_t first_start_ms);
@@ -135,6 +180,9 @@ struct Reservation {
   // Set when it is held; nullopt only in records held before terms were recorded, which
   // are cancelled under their event type's current policy, from their current start.
   std::optional<CancellationTerms> cancellation;
+  // How many times it has been moved: counted in the commit that moves it, so a
+  // repeated request (which finds it already there) never counts twice.
+  int64_t reschedule_count = 0;
 
   bool operator==(const Reservation&) const = default;
 

@@ -30,6 +30,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/reconcile.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/approval.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/checkout_session.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/session_events.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/missed_events.cpp
@@ -50,5 +51,6 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/request_scope.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/slots_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/sweep_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/approval_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/webhook_handler.cpp
 )

@@ -63,6 +63,9 @@ const RELEASE_REASONS = {
   checkout_expired: 'The checkout was not completed in time.',
   payment_failed: 'The payment did not go through.',
   payment_provider_error: 'The payment provider could not open a checkout.',
+  declined: 'The expert could not take this booking; your card was not charged.',
+  approval_expired: 'The expert did not answer in time; your card was not charged.',
+  authorization_lost: 'The payment could no longer be taken; your card was not charged.',
 };
 
 /** What a reservation's state means to the guest; `final` when it will not change. */
@@ -78,6 +81,16 @@ function describe(r) {
         text: r.expires_at
           ? `${when} is held for you until ${formatTime(r.expires_at)} (${durationUntil(r.expires_at)}). This page updates by itself.`
           : `${when} is held for you. This page updates by itself.`,
+      };
+    case 'awaiting_approval':
+      // Hours may pass before the expert answers: the page stops here, and the guest
+      // hears of the answer from the app (or by loading this page again).
+      return {
+        state: 'awaiting',
+        heading: 'Waiting for the expert to approve',
+        text: `${when} is held for you. Your card is authorized, not charged: it is charged only if the expert approves${
+          r.approval?.respond_by ? `, by ${formatTime(r.approval.respond_by)}` : ''}.`,
+        final: true,
       };
     case 'refunded':
       return {

@@ -205,4 +205,36 @@ describe('booking page in Chromium', () => {
     assert.equal(res.json.reservation.event_id, refundable);
     assert.equal(res.json.reservation.status, 'confirmed');
   });
+
+  it('a booking its expert approves first: after paying, the page says it awaits approval and nothing is charged yet', async () => {
+    const vetted = `${EVENT_ID}-vetted`;
+    const put = await s.call('PUT', `/v1/events/${vetted}`, {
+      headers: s.admin,
+      body: {
+        expert_id: EXPERT,
+        title: 'Consultation',
+        duration_minutes: 30,
+        slot_step_minutes: 30,
+        price: { amount: 4500, currency: 'eur' },
+        payment_method_types: ['card'],
+        approval: { required: true, respond_within_minutes: 240 },
+      },
+    });
+    assert.equal(put.status, 201, put.text);
+    const gil = await guest();
+    await gil.goto(`${s.url}/?expert=${EXPERT}&events=${EVENT_ID},${vetted}&event=${vetted}&day=${dayIn(s.now() + 4 * DAY, TIME_ZONE)}`);
+    await gil.locator('#slots input[name="slot"]').first().waitFor();
+    const start = (await listedStarts(gil))[0];
+    await fillGuest(gil, start, 'Gil Guest', 'gil@example.com');
+    await reserveToCheckout(gil, 'approval');
+    await gil.locator('#pay-card').click();
+    await gil.waitForURL(`${s.url}/return/**`);
+    await assert.doesNotReject(gil.getByRole('heading', { name: 'Waiting for the expert to approve' }).waitFor());
+    assert.match(await gil.locator('#status-text').textContent(), /authorized, not charged/);
+    await shot(gil, 'approval-awaiting');
+    const id = new URL(gil.url()).searchParams.get('reservation');
+    const res = await s.call('GET', `/v1/reservations/${id}`);
+    assert.equal(res.json.reservation.status, 'awaiting_approval');
+    assert.equal(s.emulator.state.paymentIntents.get(res.json.reservation.payment_intent_id)?.status, 'requires_capture');
+  });
 });

@@ -69,7 +69,8 @@ std::string FakeStripe::session_json(const FakeSession& s) const {
 std::string FakeStripe::pay(const std::string& session_id) {
   auto& s = sessions_.at(session_id);
   s.status = "complete";
-  s.payment_status = "paid";
+  s.payment_status = s.manual_capture ? "unpaid" : "paid";
+  s.intent_status = s.manual_capture ? "requires_capture" : "succeeded";
   s.payment_intent = "pi_fake_" + std::to_string(next_id_++);
   return s.payment_intent;
 }
@@ -132,6 +133,21 @@ std::pair<int, std::string> FakeStripe::list_events(const std::string& url) cons
   for (size_t i = from; i < to; ++i) data.push_back(*read_json(listed[i]->body, 16));
   const bool more = before.empty() ? to < listed.size() : from > 0;
   return {200, write_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", more}})};
+}
+
+std::pair<int, std::string> FakeStripe::settle_intent(const std::string& rest) {
+  const size_t slash = rest.find('/');
+  const std::string pi = rest.substr(0, slash), action = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  for (auto& [id, s] : sessions_) {
+    if (s.payment_intent != pi || pi.empty()) continue;
+    const bool capture = action == "capture";
+    if ((!capture && action != "cancel") || s.intent_status != "requires_capture")
+      return {400, error_body("invalid_request_error", "payment_intent_unexpected_state", "unexpected state")};
+    s.intent_status = capture ? "succeeded" : "canceled";
+    if (capture) s.payment_status = "paid";
+    return {200, write_json(Json{{"id", pi}, {"object", "payment_intent"}, {"status", s.intent_status}})};
+  }
+  return {404, error_body("invalid_request_error", "resource_missing", "No such payment_intent")};
 }
 
 std::string FakeStripe::idempotency_key_of(const HostCall& call) {
@@ -232,6 +248,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     s.amount = std::atoll(param(form, "line_items[0][price_data][unit_amount]").c_str());
     s.expires_at = std::atoll(param(form, "expires_at").c_str());
     s.customer_email = param(form, "customer_email");
+    s.manual_capture = param(form, "payment_intent_data[capture_method]") == "manual";
     if (s.currency.empty() || param(form, "success_url").empty())
       return {400, error_body("invalid_request_error", "parameter_missing", "missing parameter")};
     if (clock && (s.expires_at * 1000 < clock() + 30 * 60'000 || s.expires_at * 1000 > clock() + 24 * 3600'000))
@@ -257,11 +274,15 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     return {200, session_json(it->second)};
   }
   const std::string intents = "/v1/payment_intents/";
+  if (req.method == "POST" && path.rfind(intents, 0) == 0) return settle_intent(path.substr(intents.size()));
   if (req.method == "GET" && path.rfind(intents, 0) == 0) {
     const std::string pi = path.substr(intents.size());
     for (const auto& [id, s] : sessions_) {
       if (s.payment_intent != pi) continue;
-      Json j = {{"id", pi}, {"object", "payment_intent"}, {"status", s.payment_status == "paid" ? "succeeded" : "requires_action"}};
+      const std::string status = !s.intent_status.empty() && s.intent_status != "succeeded" ? s.intent_status
+                                 : s.payment_status == "paid"                                ? "succeeded"
+                                                                                             : "requires_action";
+      Json j = {{"id", pi}, {"object", "payment_intent"}, {"status", status}};
       if (s.voucher_expires_at)
         j["next_action"] = {{"type", "multibanco_display_details"},
                             {"multibanco_display_details", {{"expires_at", s.voucher_expires_at}}}};

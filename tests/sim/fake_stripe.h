@@ -22,6 +22,10 @@ struct FakeSession {
   std::string payment_intent, url, currency, customer_email;
   int64_t amount = 0, expires_at = 0, voucher_expires_at = 0;
   std::vector<std::string> methods;
+  // capture_method=manual: paying authorizes (the PaymentIntent requires_capture and the
+  // session completes unpaid, as Checkout reports it); capture or cancel settles it.
+  bool manual_capture = false;
+  std::string intent_status;  // requires_capture, succeeded or canceled, once paid
 };
 
 struct StripeCall {
@@ -88,6 +92,8 @@ class FakeStripe {
   // GET /v1/events: newest first; types[], created[gte], limit, starting_after and
   // ending_before as Stripe reads them; a cursor it does not hold answers 404.
   std::pair<int, std::string> list_events(const std::string& url) const;
+  // POST /v1/payment_intents/{id}/capture and /cancel of an authorized intent.
+  std::pair<int, std::string> settle_intent(const std::string& rest);
   std::string session_json(const FakeSession& s) const;
 
   std::vector<StripeCall> calls_;

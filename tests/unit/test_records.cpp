@@ -54,6 +54,8 @@ Reservation full_reservation() {
   r.confirmed_at = r.start - kDayMs - 1000;
   r.cancellation = CancellationTerms{true, {{r.start - kDayMs, 100}, {r.start - 2 * 60 * kMinuteMs, 40}}};
   r.reschedule_count = 2;
+  r.approval_minutes = 600;
+  r.approval_decision = "decline";
   return r;
 }
 
@@ -74,6 +76,7 @@ EventType full_event() {
   e.reschedule_min_notice_minutes = 120;
   e.reschedule_max_times = 3;
   e.cancellation = CancellationPolicy{{{1440, 100}, {120, 50}}};
+  e.approval = ApprovalPolicy{false, 600};  // required needs card only; this one takes multibanco too
   return e;
 }
 

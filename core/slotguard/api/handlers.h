@@ -29,5 +29,8 @@ Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string ex
 Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id);
 Co<HttpResponse> list_busy(ApiServices& s, const HttpRequest& req, std::string expert_id);
 Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
+// The expert's answer to a booking awaiting approval (payments/approval.h).
+Co<HttpResponse> approve_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
+Co<HttpResponse> decline_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
 
 }  // namespace slotguard::api

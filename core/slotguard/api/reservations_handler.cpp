@@ -6,6 +6,7 @@
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/approval.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
@@ -305,6 +306,7 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   r.idempotency_key = in.idem_key;
   r.seats = event.seats;
   r.cancellation = cancellation_terms(event.cancellation, r.start);
+  r.approval_minutes = event.requires_approval() ? event.approval->respond_within_minutes : 0;
   return r;
 }
 
@@ -488,6 +490,21 @@ std::optional<bool> unpaid_only(const HttpRequest& req) {
 }
 }  // namespace
 
+namespace {
+Co<HttpResponse> withdraw(ApiServices& s, std::string rid) {
+  const ApprovalOutcome out = co_await decide_approval(s, rid, ApprovalDecision::Decline, ReleaseReason::cancelled);
+  using Kind = ApprovalOutcome::Kind;
+  if (out.kind == Kind::Done || out.kind == Kind::DecidedOtherwise || out.kind == Kind::NotAwaiting) {
+    // Answered whatever the booking became: declined now, or approved or declined first.
+    Loaded<Reservation> now = co_await load_reservation(s, rid);
+    co_return now.record ? reservation_body(200, *now.record) : now.error;
+  }
+  if (out.kind == Kind::ProviderUnavailable) co_return provider_unavailable();
+  if (out.kind == Kind::NotFound) co_return not_found(ErrorCode::reservation_not_found);
+  co_return out.kind == Kind::Busy ? contention() : store_unavailable();
+}
+}  // namespace
+
 Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
   if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
   const std::optional<bool> only_unpaid = unpaid_only(req);
@@ -496,6 +513,11 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
   // recorded, under its event type's policy, read first.
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   if (!found.record) co_return found.error;
+  if (found.record->status == ReservationStatus::AwaitingApproval) {
+    // The guest withdraws before the expert answered: declined, the authorization voided.
+    if (*only_unpaid) co_return error_response(ErrorCode::reservation_confirmed, "this reservation is paid: it stands (unpaid_only)");
+    co_return co_await withdraw(s, rid);
+  }
   std::optional<EventType> event;
   if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid && !found.record->cancellation) {
     Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);

@@ -10,6 +10,7 @@
 #include "slotguard/api/handlers.h"
 #include "slotguard/base/planted_defects.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/approval.h"
 #include "slotguard/payments/missed_events.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/records.h"
@@ -64,6 +65,12 @@ struct SweepCounts {
 Co<bool> settle_expired(ApiServices& s, std::string rid, SweepCounts& n) {
   Loaded<Reservation> found = co_await load_reservation(s, rid);
   const std::optional<Reservation>& r = found.record;
+  if (r && r->status == ReservationStatus::AwaitingApproval) {
+    // Nobody answered by the deadline: declined (or a decision cut short, finished).
+    const ApprovalOutcome out = co_await finish_approval(s, *r);
+    out.kind == ApprovalOutcome::Kind::Done ? ++n.released : ++n.failed;
+    co_return true;
+  }
   std::string looked_at;  // the session Stripe said may be let go
   if (planted(Defect::release_without_asking) && r) {
     looked_at = r->checkout_session_id;  // released blind: a payment whose webhook is lost is kept

@@ -14,6 +14,7 @@ const char* status_name(ReservationStatus s) {
     case ReservationStatus::Confirmed: return "confirmed";
     case ReservationStatus::Released: return "released";
     case ReservationStatus::Refunded: return "refunded";
+    case ReservationStatus::AwaitingApproval: return "awaiting_approval";
   }
   return "released";
 }
@@ -23,6 +24,7 @@ std::optional<ReservationStatus> parse_status(std::string_view s) {
   if (s == "confirmed") return ReservationStatus::Confirmed;
   if (s == "released") return ReservationStatus::Released;
   if (s == "refunded") return ReservationStatus::Refunded;
+  if (s == "awaiting_approval") return ReservationStatus::AwaitingApproval;
   return std::nullopt;
 }
 
@@ -190,6 +192,13 @@ constexpr Row<CancellationPolicy> kCancellationRows[] = {
 };
 static_assert(fields::covers<CancellationPolicy>(kCancellationRows));
 
+constexpr Row<ApprovalPolicy> kApprovalRows[] = {
+    fields::member<&ApprovalPolicy::required>("required", Presence::Required),
+    fields::bounded<&ApprovalPolicy::respond_within_minutes>("respond_within_minutes", 5, kMaxApprovalMinutes,
+                                                             Presence::Always),
+};
+static_assert(fields::covers<ApprovalPolicy>(kApprovalRows));
+
 // The policy's first form, still accepted (and what event types stored before tiers
 // hold): the whole price more than refund_before_minutes ahead, refund_percent within.
 struct TwoFieldPolicy {
@@ -268,6 +277,7 @@ constexpr Row<EventType> kEventRows[] = {
     reschedule_notice_row(),
     reschedule_row(),
     checked<&EventType::cancellation>("cancellation", Presence::Always, read_policy, "null or an object"),
+    fields::member<&EventType::approval>("approval", Presence::Optional),
 };
 static_assert(fields::covers<EventType>(kEventRows));
 
@@ -284,8 +294,11 @@ std::optional<std::string> notice_named_twice(const JsonValue& body) {
 
 // A rule across members, once each member is valid on its own.
 std::optional<std::string> cross_member_problem(const EventType& e) {
-  for (const auto& m : e.payment_method_types)
+  for (const auto& m : e.payment_method_types) {
     if (m == "multibanco" && e.price.currency != "eur") return "multibanco requires currency eur";
+    // Stripe authorizes now and captures later only for cards.
+    if (m != "card" && e.requires_approval()) return "approval.required needs payment_method_types [\"card\"]";
+  }
   return std::nullopt;
 }
 
@@ -293,6 +306,7 @@ std::optional<std::string> cross_member_problem(const EventType& e) {
 
 fields::Rows<RefundTier> RefundTier::rows() { return kRefundTierRows; }
 fields::Rows<CancellationPolicy> CancellationPolicy::rows() { return kCancellationRows; }
+fields::Rows<ApprovalPolicy> ApprovalPolicy::rows() { return kApprovalRows; }
 fields::Rows<EventType> event_rows() { return kEventRows; }
 
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {
@@ -345,6 +359,30 @@ constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
 template <auto M>
 void view_time(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
   w.field(row.name, format_rfc3339(r.*M));
+}
+
+// While it awaits approval: until when the expert may answer; once answered, what
+// was decided. Nothing for a booking that needs no approval.
+void view_approval(const Row<Reservation>&, JsonWriter& w, const Reservation& r) {
+  if (r.approval_minutes == 0) return;
+  w.key("approval").object().field("respond_within_minutes", r.approval_minutes).key("respond_by");
+  if (r.status == ReservationStatus::AwaitingApproval) w.value(format_rfc3339(r.expires_at));
+  else w.value(nullptr);
+  w.key("decision");
+  if (r.approval_decision.empty()) w.value(nullptr);
+  else w.value(r.approval_decision);
+  w.end_object();
+}
+
+bool read_decision(const Row<Reservation>& row, Reservation& r, const JsonValue& v, const fields::Reading& how) {
+  const std::string_view d = v.IsString() ? string_of(v) : std::string_view("?");
+  if (d != "" && d != "approve" && d != "decline") return how.fail(fields::Problem::Kind::Invalid, row.name, "approve or decline");
+  r.approval_decision = std::string(d);
+  return true;
+}
+
+void write_decision(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  if (!r.approval_decision.empty()) w.field(row.name, r.approval_decision);
 }
 
 // Only a pending hold has an expiry a guest can act on.
@@ -498,6 +536,8 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::confirmed_at>("confirmed_at"),
     terms_row(),
     bounded<&Reservation::reschedule_count>("reschedule_count", 0, kMaxCount, Optional, view_as_stored<&Reservation::reschedule_count>),
+    bounded<&Reservation::approval_minutes>("approval_minutes", 0, kMaxApprovalMinutes, Optional, view_approval),
+    fields::custom<Reservation>("approval_decision", Optional, read_decision, write_decision),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

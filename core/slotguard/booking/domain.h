@@ -57,6 +57,21 @@ struct CancellationPolicy {
   bool operator==(const CancellationPolicy&) const = default;
 };
 
+// An event type whose bookings its expert approves before the card is charged: the
+// Checkout Session only authorizes the payment, and from then the expert has
+// respond_within_minutes to approve (the payment is captured) or decline (it is voided;
+// the guest is never charged). At most kMaxApprovalMinutes: Stripe keeps a card
+// authorization for seven days, and the sweep must decline an unanswered booking while
+// the authorization still stands, with a day to spare for sweeps that did not run.
+struct ApprovalPolicy {
+  bool required = false;
+  int64_t respond_within_minutes = 24 * 60;
+
+  static fields::Rows<ApprovalPolicy> rows();  // how it is stored (domain.cpp)
+  bool operator==(const ApprovalPolicy&) const = default;
+};
+inline constexpr int64_t kMaxApprovalMinutes = 6 * 24 * 60;
+
 // The most times an event type may let one booking be moved.
 constexpr int64_t kMaxRescheduleTimes = 100;
 
@@ -82,15 +97,20 @@ struct EventType {
   std::optional<int64_t> reschedule_max_times;
   // A confirmed booking may be cancelled by its guest only under a policy.
   std::optional<CancellationPolicy> cancellation;
+  std::optional<ApprovalPolicy> approval;
 
   bool operator==(const EventType&) const = default;
+
+  bool requires_approval() const { return approval && approval->required; }
 
   int64_t reschedule_notice_minutes() const {
     return reschedule_min_notice_minutes >= 0 ? reschedule_min_notice_minutes : min_notice_minutes;
   }
 };
 
-enum class ReservationStatus { PendingPayment, Confirmed, Released, Refunded };
+// AwaitingApproval: its guest's card is authorized and the expert has not answered yet;
+// the slot is held until the expert (or the deadline, expires_at) decides.
+enum class ReservationStatus { PendingPayment, Confirmed, Released, Refunded, AwaitingApproval };
 const char* status_name(ReservationStatus s);
 std::optional<ReservationStatus> parse_status(std::string_view s);
 
@@ -183,6 +203,14 @@ struct Reservation {
   // How many times it has been moved: counted in the commit that moves it, so a
   // repeated request (which finds it already there) never counts twice.
   int64_t reschedule_count = 0;
+  // Minutes its expert has to answer once the guest's card is authorized, fixed when it
+  // is held (0: its event type needs no approval). While it awaits approval,
+  // expires_at is the deadline.
+  int64_t approval_minutes = 0;
+  // What was decided ("approve" or "decline"; "" before), committed before Stripe is
+  // asked to capture or void: of an approve and a decline racing, exactly one commits,
+  // and only its Stripe call is ever made.
+  std::string approval_decision;
 
   bool operator==(const Reservation&) const = default;
 
@@ -193,10 +221,14 @@ struct Reservation {
     return status == ReservationStatus::Released || (status == ReservationStatus::Refunded && !refund_queued());
   }
 
-  // Active = blocks the slot: confirmed, or pending and not yet expired.
+  // Active = blocks the slot: confirmed, awaiting approval (its guest's money is
+  // authorized), or pending and not yet expired.
   bool active_at(int64_t now_ms) const {
-    return status == ReservationStatus::Confirmed ||
-           (status == ReservationStatus::PendingPayment && expires_at > now_ms);
+    return held_until_released() || (status == ReservationStatus::PendingPayment && expires_at > now_ms);
+  }
+  // Holds its slot with no expiry: only a decision releases it.
+  bool held_until_released() const {
+    return status == ReservationStatus::Confirmed || status == ReservationStatus::AwaitingApproval;
   }
 };
 

@@ -13,7 +13,10 @@ namespace {
 constexpr int64_t kFirstRetryMs = 10'000;
 constexpr int64_t kMaxRetryMs = 3'600'000;
 
-bool live(ReservationStatus s) { return s == ReservationStatus::PendingPayment || s == ReservationStatus::Confirmed; }
+bool live(ReservationStatus s) {
+  return s == ReservationStatus::PendingPayment || s == ReservationStatus::Confirmed ||
+         s == ReservationStatus::AwaitingApproval;
+}
 
 void add(Reservation& after, int64_t now_ms, NotificationType type, std::vector<KvMutation>& m) {
   Notification n;
@@ -46,6 +49,11 @@ void plan_notifications(const Config& cfg, const std::optional<Reservation>& bef
     add(after, now_ms, NotificationType::held, mutations);
   if (after.status == ReservationStatus::Confirmed && (!before || before->status != ReservationStatus::Confirmed))
     add(after, now_ms, NotificationType::confirmed, mutations);
+  const bool was_awaiting = before && before->status == ReservationStatus::AwaitingApproval;
+  if (after.status == ReservationStatus::AwaitingApproval && !was_awaiting)
+    add(after, now_ms, NotificationType::awaiting_approval, mutations);
+  if (was_awaiting && after.status == ReservationStatus::Confirmed) add(after, now_ms, NotificationType::approved, mutations);
+  if (was_awaiting && !live(after.status)) add(after, now_ms, NotificationType::declined, mutations);
   if (before && before->start != after.start) add(after, now_ms, NotificationType::rescheduled, mutations);
   // Leaving pending or confirmed for good, whether released outright or refunded
   // because the slot was lost: the booking no longer stands.
@@ -53,7 +61,7 @@ void plan_notifications(const Config& cfg, const std::optional<Reservation>& bef
   // Refunded once Stripe confirms the refund: the money is on its way back.
   if (!after.refund_id.empty() && (!before || before->refund_id.empty()))
     add(after, now_ms, NotificationType::refunded, mutations);
-  SG_ASSERT(after.notify_seq - seq_before <= 4);
+  SG_ASSERT(after.notify_seq - seq_before <= 5);
 }
 
 std::string notification_id(std::string_view reservation_id, int64_t seq) {

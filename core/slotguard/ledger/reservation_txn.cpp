@@ -23,8 +23,10 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
   const Reservation empty;
   const Reservation& b = before ? *before : empty;
   using S = ReservationStatus;
-  // Pending holds by expiry: the sweep releases them.
-  set_or_delete(m, before && b.status == S::PendingPayment, after.status == S::PendingPayment,
+  // Pending holds by expiry, and bookings awaiting approval by deadline: the sweep
+  // releases the ones and declines the others.
+  const auto swept = [](const Reservation& r) { return r.status == S::PendingPayment || r.status == S::AwaitingApproval; };
+  set_or_delete(m, before && swept(b), swept(after),
                 keys::hold(b.expires_at, b.id), keys::hold(after.expires_at, after.id), after.id);
   // Holds without a linked session: the sweep finishes or undoes them.
   set_or_delete(m, before && b.status == S::PendingPayment && b.checkout_session_id.empty(),
@@ -193,7 +195,7 @@ bool plan_write(const Config& cfg, const TxnScope& scope, const Snapshot& snap, 
   std::optional<LedgerEntry> entry;
   if (next.active_at(now))
     entry = LedgerEntry{scope.rid, scope.target.start, scope.target.end,
-                        next.status == ReservationStatus::Confirmed ? 0 : next.expires_at, scope.target_group,
+                        next.held_until_released() ? 0 : next.expires_at, scope.target_group,
                         scope.where.seats};
   if (!plan_ledger_update(snap.buckets, scope.rid, entry, now, checks, mutations,
                           snap.keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive))

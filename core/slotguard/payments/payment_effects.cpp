@@ -148,6 +148,38 @@ Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) 
   co_return res.ok() || (res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded");
 }
 
+// What an authorized (not yet captured) payment does to a booking that awaits its
+// expert's approval: it holds the slot until the expert answers, or, when the guest
+// cancelled or the slot went to someone else, the authorization is voided (queued as a
+// refund of the whole price: execute_refund voids what was never captured).
+TxnPlan decide_authorization(const SessionFacts& session, const TxnView& v, Decision& d) {
+  TxnPlan plan;
+  const Reservation& cur = *v.current;
+  using S = ReservationStatus;
+  if (cur.status == S::AwaitingApproval || cur.status == S::Confirmed || cur.status == S::Refunded) {
+    d.outcome = cur.status == S::Refunded ? "already_refunded" : "already_authorized";
+    return plan;
+  }
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = cur;
+  link_ids(plan.next, session.id, session.payment_intent);
+  plan.next.release_reason.clear();
+  const bool cancelled =
+      cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
+  if (!cancelled && v.span_free) {
+    plan.next.status = S::AwaitingApproval;
+    plan.next.expires_at = v.now + cur.approval_minutes * kMinuteMs;  // the expert's deadline
+    d.outcome = "awaiting_approval";
+    return plan;
+  }
+  plan.next.status = S::Refunded;
+  plan.next.release_reason = release_reason_name(cancelled ? ReleaseReason::cancelled : ReleaseReason::slot_lost);
+  plan.next.refund_next_at = v.now;
+  plan.next.refund_amount = cur.price.amount;
+  d.outcome = "refunded";
+  return plan;
+}
+
 // What a paid session does to the reservation it names (see apply_payment).
 TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v, Decision& d) {
   TxnPlan plan;
@@ -175,6 +207,9 @@ TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v,
     d.outcome = "already_confirmed";
     return plan;
   }
+  // A booking its expert approves first is confirmed by the approval, never by a
+  // payment event: whatever Stripe calls the authorized session, it awaits the expert.
+  if (cur.approval_minutes > 0 && cur.approval_decision.empty()) return decide_authorization(session, v, d);
   plan.kind = TxnPlan::Kind::Write;
   plan.next = cur;
   link_ids(plan.next, session.id, session.payment_intent);
@@ -207,17 +242,19 @@ TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v,
 
 }  // namespace
 
-Co<int64_t> voucher_hold_until(Services& s, std::string pi_id) {
-  const int64_t fallback = s.now() + s.cfg.multibanco_default_hold_minutes * kMinuteMs;
-  if (pi_id.empty()) co_return fallback;
+Co<UnpaidIntent> read_unpaid_intent(Services& s, std::string pi_id) {
+  UnpaidIntent out;
+  out.voucher_hold_until = s.now() + s.cfg.multibanco_default_hold_minutes * kMinuteMs;
+  if (pi_id.empty()) co_return out;
   StripeApi stripe(s);
-  StripeResult pi = co_await stripe.get("/v1/payment_intents/" + pi_id);
-  if (!pi.ok()) co_return fallback;
+  StripeResult pi = co_await stripe.get("/v1/payment_intents/" + percent_encode(pi_id));
+  if (!pi.ok()) co_return out;
+  out.authorized = get_string(pi.object, "status").value_or("") == "requires_capture";
   const JsonValue* next = get_object(pi.object, "next_action");
   const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
   auto expires = details ? get_int(*details, "expires_at") : std::nullopt;
-  if (!expires || *expires <= 0) co_return fallback;
-  co_return *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
+  if (expires && *expires > 0) out.voucher_hold_until = *expires * 1000 + s.cfg.hold_grace_minutes * kMinuteMs;
+  co_return out;
 }
 
 int64_t refund_backoff_ms(int64_t failures) { return backoff_ms(failures, kMinuteMs, 6 * 60 * kMinuteMs); }
@@ -241,6 +278,17 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
   }
   s.metrics.add(Metric::orphan_refunds_total);
   co_return co_await record_event(s, ev, "orphan_refunded", rid);
+}
+
+Co<EffectResult> apply_authorization(Services& s, EventRef ev, std::string rid, SessionFacts session) {
+  Choose choose = [session](const TxnView& v, Decision& d) {
+    if (v.current->approval_minutes == 0 || !is_own_session(*v.current, session)) {
+      d.outcome = "ignored";  // slotguard asks for an authorization only for its approval bookings
+      return TxnPlan();
+    }
+    return decide_authorization(session, v, d);
+  };
+  co_return (co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose))).result;
 }
 
 Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, SessionFacts session, int64_t hold_until) {
@@ -297,9 +345,60 @@ Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std
   co_return res;
 }
 
+namespace {
+
+// Records how a refund attempt ended: done (with Stripe's refund id), or failed and due
+// again after the back-off, until kMaxRefundAttempts.
+Co<bool> record_refund_attempt(Services& s, std::string rid, int64_t attempt, bool done, std::string rf) {
+  Decide decide = [done, rf, attempt](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current || !v.current->refund_queued() || v.current->refund_attempts != attempt) return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *v.current;
+    if (done) {
+      plan.next.refund_id = rf;
+      return plan;
+    }
+    plan.next.refund_attempts = attempt + 1;
+    plan.next.refund_next_at = v.now + refund_backoff_ms(attempt + 1);
+    if (plan.next.refund_attempts >= kMaxRefundAttempts) plan.next.refund_gave_up = true;
+    return plan;
+  };
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+  if (!done) {
+    s.log(LogLevel::Warn, "refund_failed", {{"reservation_id", rid}, {"attempt", attempt}});
+    if (out.kind == TxnOutcome::Kind::Written && out.reservation->refund_gave_up) {
+      s.metrics.add(Metric::refunds_abandoned_total);
+      s.log(LogLevel::Error, "refund_needs_attention",
+            {{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
+    }
+    co_return false;
+  }
+  co_return out.kind == TxnOutcome::Kind::Written || out.kind == TxnOutcome::Kind::NoChange;
+}
+
+// A payment authorized for a booking awaiting approval and never captured: its money
+// goes back by voiding the authorization (the guest was never charged). Stripe refuses
+// a second void for the intent's state, which then says whether it is voided.
+Co<bool> void_authorization(Services& s, const Reservation& r) {
+  StripeApi stripe(s);
+  const std::string pi = "/v1/payment_intents/" + percent_encode(r.payment_intent_id);
+  StripeResult res = co_await stripe.post(pi + "/cancel", FormBody(), "slotguard-void-" + r.id);
+  if (res.ok()) co_return true;
+  if (res.transient()) co_return false;
+  StripeResult got = co_await stripe.get(pi);
+  co_return got.ok() && get_string(got.object, "status").value_or("") == "canceled";
+}
+
+}  // namespace
+
 Co<bool> execute_refund(Services& s, Reservation r) {
   const std::string rid = r.id;
   const int64_t attempt = r.refund_attempts;
+  if (r.approval_minutes > 0 && r.confirmed_at == 0 && !r.payment_intent_id.empty()) {
+    const bool voided = co_await void_authorization(s, r);
+    co_return co_await record_refund_attempt(s, rid, attempt, voided, "voided");
+  }
   StripeResult res;
   bool found = false;                   // an earlier attempt's refund turned up in the lookup
   std::optional<std::string> found_id;  // and its id, when it has one
@@ -340,31 +439,7 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     if (auto id = get_string(res.object, "id")) refund_id.emplace(*id);
   const bool done = refund_id.has_value() || already;
   const std::string rf = refund_id ? *refund_id : std::string("already_refunded");
-  Decide decide = [done, rf, attempt](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current || !v.current->refund_queued() || v.current->refund_attempts != attempt) return plan;
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = *v.current;
-    if (done) {
-      plan.next.refund_id = rf;
-      return plan;
-    }
-    plan.next.refund_attempts = attempt + 1;
-    plan.next.refund_next_at = v.now + refund_backoff_ms(attempt + 1);
-    if (plan.next.refund_attempts >= kMaxRefundAttempts) plan.next.refund_gave_up = true;
-    return plan;
-  };
-  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
-  if (!done) {
-    s.log(LogLevel::Warn, "refund_failed", {{"reservation_id", rid}, {"attempt", attempt}});
-    if (out.kind == TxnOutcome::Kind::Written && out.reservation->refund_gave_up) {
-      s.metrics.add(Metric::refunds_abandoned_total);
-      s.log(LogLevel::Error, "refund_needs_attention",
-            {{"reservation_id", rid}, {"attempts", out.reservation->refund_attempts}});
-    }
-    co_return false;
-  }
-  co_return out.kind == TxnOutcome::Kind::Written || out.kind == TxnOutcome::Kind::NoChange;
+  co_return co_await record_refund_attempt(s, rid, attempt, done, rf);
 }
 
 }  // namespace slotguard

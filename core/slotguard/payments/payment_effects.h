@@ -49,9 +49,19 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, Sessio
 // Records an event that changes nothing (unknown session, unsupported type).
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid = {});
 
-// How long to keep a Multibanco hold: the voucher's own expiry, read from the
-// PaymentIntent, plus the grace period; a configured default when Stripe is silent.
-Co<int64_t> voucher_hold_until(Services& s, std::string pi_id);
+// A session completed unpaid is either a card authorized for later capture (a booking
+// awaiting approval) or a delayed method's voucher; its PaymentIntent says which.
+struct UnpaidIntent {
+  bool authorized = false;  // requires_capture
+  // How long to keep a Multibanco hold: the voucher's own expiry plus the grace period;
+  // a configured default when Stripe is silent.
+  int64_t voucher_hold_until = 0;
+};
+Co<UnpaidIntent> read_unpaid_intent(Services& s, std::string pi_id);
+// A card authorized for a booking its expert approves first: it awaits the approval
+// (expires_at becomes the deadline), or, when the guest cancelled or the slot is gone,
+// the authorization is voided (see execute_refund).
+Co<EffectResult> apply_authorization(Services& s, EventRef ev, std::string rid, SessionFacts session);
 
 // Refunds are retried with exponential back-off; after this many failures the
 // reservation leaves the queue, is logged as an error and counted in

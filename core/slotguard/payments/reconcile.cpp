@@ -22,7 +22,13 @@ Co<EffectResult> apply_completed(Services& s, const Reservation& r, const Sessio
     EffectResult res = co_await apply_payment(s, ev, rid, facts);
     co_return res;
   }
-  const int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
+  const UnpaidIntent intent = co_await read_unpaid_intent(s, facts.payment_intent);
+  if (intent.authorized) {
+    const EventRef ev{"reconciled_authorized_" + facts.id, "checkout.session.completed"};
+    EffectResult res = co_await apply_authorization(s, ev, rid, facts);
+    co_return res;
+  }
+  const int64_t until = intent.voucher_hold_until;
   if (until <= s.now()) {
     // The voucher lapsed unpaid (Stripe fails its payment): nothing to hold for.
     EffectResult lapsed;
@@ -64,7 +70,7 @@ Co<std::optional<SessionState>> fetch_session(Services& s, const Reservation& r,
 
 bool settles_booking(std::string_view outcome) {
   return outcome == "confirmed" || outcome == "confirmed_late" || outcome == "refunded" ||
-         outcome == "held_for_voucher" || outcome == "released";
+         outcome == "held_for_voucher" || outcome == "released" || outcome == "awaiting_approval";
 }
 
 void report_reconciled(Services& s, std::string_view source, std::string_view outcome, std::string_view reservation_id,

@@ -78,8 +78,9 @@ Co<EffectResult> apply_session_event(Services& s, const SessionEvent& ev) {
   if ((what == "completed" && session.paid()) || what == "async_payment_succeeded") {
     res = co_await apply_payment(s, ev.ref, rid, facts);
   } else if (what == "completed" && session.payment_status == "unpaid") {
-    int64_t until = co_await voucher_hold_until(s, facts.payment_intent);
-    res = co_await apply_voucher_hold(s, ev.ref, rid, facts, until);
+    const UnpaidIntent intent = co_await read_unpaid_intent(s, facts.payment_intent);
+    if (intent.authorized) res = co_await apply_authorization(s, ev.ref, rid, facts);
+    else res = co_await apply_voucher_hold(s, ev.ref, rid, facts, intent.voucher_hold_until);
   } else if (what == "async_payment_failed") {
     res = co_await apply_release(s, ev.ref, rid, facts, ReleaseReason::payment_failed);
   } else if (what == "expired") {

@@ -76,6 +76,8 @@ FormBody checkout_session_form(const Reservation& r) {
       .add("cancel_url", r.cancel_url);
   for (size_t i = 0; i < r.payment_method_types.size(); ++i)
     f.add("payment_method_types[" + std::to_string(i) + "]", r.payment_method_types[i]);
+  // A booking its expert approves first: the card is authorized now, captured on approval.
+  if (r.approval_minutes > 0) f.add("payment_intent_data[capture_method]", "manual");
   return f;
 }
 

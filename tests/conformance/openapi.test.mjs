@@ -219,6 +219,13 @@ describe(`every documented operation, live (${WASM})`, () => {
     await call('POST', `/v1/reservations/${id}/reschedule`, { body: {} });
     await call('POST', `/v1/reservations/${id}/reschedule`, { body: { start: slot(1, 10, 10) } });
     await call('POST', '/v1/reservations/rsv_00000000000000000000000000000000/reschedule', { body: { start: slot(1, 11, 0) } });
+    // Answers to a booking that awaits no approval, and without the token.
+    for (const what of ['approve', 'decline']) {
+      assert.equal((await call('POST', `/v1/reservations/${id}/${what}`, { headers: s.admin })).status, 409);
+      await call('POST', `/v1/reservations/${id}/${what}`, { headers: noAuth });
+      await call('POST', `/v1/reservations/${id}/${what}`, { body: { reason: 'x' }, headers: s.admin });
+      await call('POST', `/v1/reservations/rsv_00000000000000000000000000000000/${what}`, { headers: s.admin });
+    }
 
     // An expert's working hours and busy blocks.
     const hours = { time_zone: 'Europe/Lisbon', weekly: { mon: [['09:00', '17:00']] } };

@@ -127,12 +127,14 @@ struct EventDef {
   int duration, before, after;
   int seats;
   int refund_before, refund_percent;  // the cancellation policy; refund_percent < 0: none
+  int approval_minutes = 0;           // > 0: the expert approves before the card is charged
 };
 // One expert, event types whose spans (buffers included) overlap in many ways.
 const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50},
                             {"long", 60, 0, 0, 1, 0, -1},
                             {"tiny", 15, 5, 0, 1, 0, 100},
-                            {"group", 30, 0, 0, 3, 30, 0}};
+                            {"group", 30, 0, 0, 3, 30, 0},
+                            {"vetted", 45, 0, 5, 1, 0, -1, 90}};
 const char* kZones[] = {"UTC", "Europe/Lisbon", "America/New_York"};
 const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
@@ -252,6 +254,10 @@ class Swarm {
                  {"seats", e.seats}};
     if (e.refund_percent >= 0)
       body["cancellation"] = {{"refund_before_minutes", e.refund_before}, {"refund_percent", e.refund_percent}};
+    if (e.approval_minutes > 0) {
+      body["payment_method_types"] = {"card"};  // Stripe authorizes for later capture only cards
+      body["approval"] = {{"required", true}, {"respond_within_minutes", e.approval_minutes}};
+    }
     return body;
   }
 
@@ -632,7 +638,7 @@ class Swarm {
     if (open.empty()) return;
     const std::string sid = open[rng_.below(open.size())];
     ++report_.payments;
-    if (rng_.chance(0.75)) {
+    if (stripe_.sessions().at(sid).manual_capture || rng_.chance(0.75)) {
       stripe_.pay(sid);
       trace("guest pays " + sid + " by card");
       add_event("checkout.session.completed", sid);
@@ -752,6 +758,17 @@ class Swarm {
            request("POST", "/v1/reservations/" + b.rid + "/reschedule", Json{{"start", to}}.dump(), {}), TaskKind::Admin, 0);
   }
 
+  // The expert answers a booking that may be awaiting approval (or not: then 409),
+  // possibly twice at once, approve against decline.
+  void answer_approval() {
+    if (linked_answers_.empty()) return;
+    const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
+    if (b.event_id != "vetted") return;
+    const int answers = rng_.chance(0.3) ? 2 : 1;
+    for (int i = 0; i < answers; ++i)
+      admin("POST", "/v1/reservations/" + b.rid + (rng_.chance(0.5) ? "/approve" : "/decline"), "");
+  }
+
   void cancel() {
     if (linked_answers_.empty()) return;
     const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
@@ -859,6 +876,7 @@ class Swarm {
     }
     if (hover_steps_ > 0) --hover_steps_;
     if (rng_.chance(0.03)) change_offering();
+    if (rng_.chance(0.03)) answer_approval();
     if (rng_.chance(rates_.crash)) crash();
     if (rng_.chance(0.02)) {
       webhooks_down_ = !webhooks_down_;  // the endpoint is unreachable for a while; Stripe keeps the events
@@ -1038,6 +1056,12 @@ class Swarm {
       const Reservation& r = *it->second;
       const bool linked = r.checkout_session_id == sid;
       if (s.status == "open") return fail("session " + sid + " is still open after every expiry");
+      // Every authorization is answered: captured for a booking that stands, voided otherwise.
+      if (s.intent_status == "requires_capture")
+        return fail("the authorization of session " + sid + " was never captured nor voided (reservation " + r.id + " " +
+                    status_name(r.status) + (linked ? "" : ", linked to " + r.checkout_session_id) + ")");
+      if (s.manual_capture && linked && r.status == ReservationStatus::Confirmed && s.intent_status != "succeeded")
+        return fail("reservation " + r.id + " is confirmed but its payment was never captured");
       const bool paid = s.status == "complete" && s.payment_status == "paid";
       const bool refunded = !s.payment_intent.empty() && stripe_.refunds_made.count(s.payment_intent) > 0;
       // A guest who cancelled a confirmed booking gets what the policy says: the amount

@@ -56,26 +56,36 @@ Co<ApprovalOutcome> commit_decision(Services& s, std::string rid, ApprovalDecisi
 
 // What Stripe did with the PaymentIntent: asked when a capture or a void is refused for
 // the intent's state (it was captured or voided before, by this booking or otherwise).
-enum class Intent { Captured, Voided, Unknown };
+// Other: any other state (nothing to capture any more). Nullopt: Stripe did not answer.
+enum class Intent { Captured, Voided, Other };
 
-Co<Intent> intent_state(Services& s, const std::string& pi) {
+Co<std::optional<Intent>> intent_state(Services& s, const std::string& pi) {
   StripeApi stripe(s);
   StripeResult got = co_await stripe.get("/v1/payment_intents/" + percent_encode(pi));
-  const std::string status = got.ok() ? std::string(get_string(got.object, "status").value_or("")) : std::string();
-  co_return status == "succeeded" ? Intent::Captured : status == "canceled" ? Intent::Voided : Intent::Unknown;
+  if (!got.ok()) co_return std::nullopt;
+  const std::string status(get_string(got.object, "status").value_or(""));
+  co_return status == "succeeded" ? Intent::Captured : status == "canceled" ? Intent::Voided : Intent::Other;
 }
 
-// Step two at Stripe: capture or void. Nullopt: Stripe did not answer, try again later.
+// Step two at Stripe: capture or void. Nullopt: not done yet (Stripe did not answer, or
+// the intent is in a state this step cannot read as done); asking again finishes it.
 Co<std::optional<Intent>> carry_out_at_stripe(Services& s, const Reservation& r, ApprovalDecision d) {
   const bool approve = d == ApprovalDecision::Approve;
   const std::string path = "/v1/payment_intents/" + percent_encode(r.payment_intent_id) + (approve ? "/capture" : "/cancel");
+  // Stripe replays a saved 5xx to every retry under one key, so each minute's retry has
+  // a key of its own; a second capture or void is refused for the intent's state anyway,
+  // and the intent is then read.
+  const std::string key = std::string(approve ? "slotguard-capture-" : "slotguard-void-") + r.id + "-" +
+                          std::to_string(s.now() / kMinuteMs);
   StripeApi stripe(s);
-  StripeResult res = co_await stripe.post(path, FormBody(), std::string(approve ? "slotguard-capture-" : "slotguard-void-") + r.id);
+  StripeResult res = co_await stripe.post(path, FormBody(), key);
   if (res.ok()) co_return approve ? Intent::Captured : Intent::Voided;
   if (res.transient()) co_return std::nullopt;
-  const Intent now = co_await intent_state(s, r.payment_intent_id);
-  if (now == Intent::Unknown && approve) co_return Intent::Voided;  // nothing left to capture: the authorization lapsed
-  if (now == Intent::Unknown) co_return std::nullopt;
+  const std::optional<Intent> now = co_await intent_state(s, r.payment_intent_id);
+  if (!now) co_return std::nullopt;
+  // Approved, but the authorization is gone (voided or lapsed): nothing to capture.
+  if (approve && *now != Intent::Captured) co_return Intent::Voided;
+  if (!approve && *now == Intent::Other) co_return std::nullopt;
   co_return now;
 }
 

@@ -249,6 +249,7 @@ Co<UnpaidIntent> read_unpaid_intent(Services& s, std::string pi_id) {
   StripeApi stripe(s);
   StripeResult pi = co_await stripe.get("/v1/payment_intents/" + percent_encode(pi_id));
   if (!pi.ok()) co_return out;
+  out.known = true;
   out.authorized = get_string(pi.object, "status").value_or("") == "requires_capture";
   const JsonValue* next = get_object(pi.object, "next_action");
   const JsonValue* details = next ? get_object(*next, "multibanco_display_details") : nullptr;
@@ -383,7 +384,9 @@ Co<bool> record_refund_attempt(Services& s, std::string rid, int64_t attempt, bo
 Co<bool> void_authorization(Services& s, const Reservation& r) {
   StripeApi stripe(s);
   const std::string pi = "/v1/payment_intents/" + percent_encode(r.payment_intent_id);
-  StripeResult res = co_await stripe.post(pi + "/cancel", FormBody(), "slotguard-void-" + r.id);
+  // A key per minute: Stripe replays a saved 5xx to every retry under one key.
+  StripeResult res = co_await stripe.post(pi + "/cancel", FormBody(),
+                                            "slotguard-void-" + r.id + "-" + std::to_string(s.now() / kMinuteMs));
   if (res.ok()) co_return true;
   if (res.transient()) co_return false;
   StripeResult got = co_await stripe.get(pi);

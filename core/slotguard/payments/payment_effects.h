@@ -52,9 +52,10 @@ Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std
 // A session completed unpaid is either a card authorized for later capture (a booking
 // awaiting approval) or a delayed method's voucher; its PaymentIntent says which.
 struct UnpaidIntent {
+  bool known = false;       // Stripe answered; if not, nothing may be decided (retry)
   bool authorized = false;  // requires_capture
   // How long to keep a Multibanco hold: the voucher's own expiry plus the grace period;
-  // a configured default when Stripe is silent.
+  // a configured default when the PaymentIntent does not give it.
   int64_t voucher_hold_until = 0;
 };
 Co<UnpaidIntent> read_unpaid_intent(Services& s, std::string pi_id);

@@ -23,6 +23,11 @@ Co<EffectResult> apply_completed(Services& s, const Reservation& r, const Sessio
     co_return res;
   }
   const UnpaidIntent intent = co_await read_unpaid_intent(s, facts.payment_intent);
+  if (!intent.known) {  // an authorization or a voucher: the next sweep asks again
+    EffectResult unknown;
+    unknown.kind = EffectResult::Kind::ProviderUnavailable;
+    co_return unknown;
+  }
   if (intent.authorized) {
     const EventRef ev{"reconciled_authorized_" + facts.id, "checkout.session.completed"};
     EffectResult res = co_await apply_authorization(s, ev, rid, facts);

@@ -36,6 +36,13 @@ Co<std::string> find_reservation(Services& s, const SessionState& session) {
   co_return rid;
 }
 
+EffectResult provider_unavailable(std::string outcome) {
+  EffectResult res;
+  res.kind = EffectResult::Kind::ProviderUnavailable;
+  res.outcome = std::move(outcome);
+  return res;
+}
+
 EffectResult not_found(std::string outcome) {
   EffectResult res;
   res.kind = EffectResult::Kind::NotFound;
@@ -78,8 +85,11 @@ Co<EffectResult> apply_session_event(Services& s, const SessionEvent& ev) {
   if ((what == "completed" && session.paid()) || what == "async_payment_succeeded") {
     res = co_await apply_payment(s, ev.ref, rid, facts);
   } else if (what == "completed" && session.payment_status == "unpaid") {
+    // An authorization and a voucher both complete unpaid; until Stripe says which,
+    // nothing is decided (the webhook answers 503 and comes again).
     const UnpaidIntent intent = co_await read_unpaid_intent(s, facts.payment_intent);
-    if (intent.authorized) res = co_await apply_authorization(s, ev.ref, rid, facts);
+    if (!intent.known) res = provider_unavailable("payment_intent_unread");
+    else if (intent.authorized) res = co_await apply_authorization(s, ev.ref, rid, facts);
     else res = co_await apply_voucher_hold(s, ev.ref, rid, facts, intent.voucher_hold_until);
   } else if (what == "async_payment_failed") {
     res = co_await apply_release(s, ev.ref, rid, facts, ReleaseReason::payment_failed);

@@ -21,6 +21,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/host/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/availability.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/booking/payouts.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/event_cache.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/guest_holds.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/notifications.cpp
@@ -31,6 +32,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/reconcile.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/approval.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/connect.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/checkout_session.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/session_events.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/missed_events.cpp
@@ -52,5 +54,6 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/slots_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/sweep_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/approval_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/payouts_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/webhook_handler.cpp
 )

@@ -227,6 +227,18 @@ describe(`every documented operation, live (${WASM})`, () => {
       await call('POST', `/v1/reservations/rsv_00000000000000000000000000000000/${what}`, { headers: s.admin });
     }
 
+    // The connected account an expert is paid through.
+    const payouts = `/v1/experts/${expert}-paid/payouts`;
+    await call('GET', payouts, { headers: s.admin });
+    await call('DELETE', payouts, { headers: s.admin });
+    await call('PUT', payouts, { body: { stripe_account: 'acct_1', platform_fee: { percent: 200 } }, headers: s.admin });
+    await call('PUT', payouts, { body: '{"stripe_account":', headers: s.admin });
+    assert.equal((await call('PUT', payouts, { body: { stripe_account: 'acct_1', platform_fee: { amount: 100 } }, headers: s.admin })).status, 201);
+    await call('PUT', payouts, { body: { stripe_account: 'acct_1', platform_fee: { percent: 5 }, on_behalf_of: true }, headers: s.admin });
+    await call('GET', payouts, { headers: s.admin });
+    await call('GET', payouts, { headers: noAuth });
+    await call('DELETE', payouts, { headers: s.admin });
+
     // An expert's working hours and busy blocks.
     const hours = { time_zone: 'Europe/Lisbon', weekly: { mon: [['09:00', '17:00']] } };
     const availability = `/v1/experts/${expert}/availability`;

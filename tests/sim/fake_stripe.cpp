@@ -249,6 +249,10 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     s.expires_at = std::atoll(param(form, "expires_at").c_str());
     s.customer_email = param(form, "customer_email");
     s.manual_capture = param(form, "payment_intent_data[capture_method]") == "manual";
+    s.destination = param(form, "payment_intent_data[transfer_data][destination]");
+    s.on_behalf_of = param(form, "payment_intent_data[on_behalf_of]");
+    const std::string fee = param(form, "payment_intent_data[application_fee_amount]");
+    if (!fee.empty()) s.application_fee = std::atoll(fee.c_str());
     if (s.currency.empty() || param(form, "success_url").empty())
       return {400, error_body("invalid_request_error", "parameter_missing", "missing parameter")};
     if (clock && (s.expires_at * 1000 < clock() + 30 * 60'000 || s.expires_at * 1000 > clock() + 24 * 3600'000))
@@ -290,8 +294,15 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     }
     return {404, error_body("invalid_request_error", "resource_missing", "No such payment_intent")};
   }
+  const std::string accounts = "/v1/accounts/";
+  if (req.method == "GET" && path.rfind(accounts, 0) == 0) {
+    auto it = this->accounts.find(path.substr(accounts.size()));
+    if (it == this->accounts.end()) return {404, error_body("invalid_request_error", "resource_missing", "No such account")};
+    return {200, write_json(Json{{"id", it->first}, {"object", "account"}, {"charges_enabled", it->second}})};
+  }
   if (req.method == "POST" && path == "/v1/refunds") {
     const std::string pi = param(form, "payment_intent");
+    refund_forms[pi].push_back(form);
     if (fail_refunds > 0 || refunds_always_fail.count(pi)) {
       if (fail_refunds > 0) --fail_refunds;
       return {500, error_body("api_error", "", "injected failure")};

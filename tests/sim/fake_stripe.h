@@ -26,6 +26,10 @@ struct FakeSession {
   // session completes unpaid, as Checkout reports it); capture or cancel settles it.
   bool manual_capture = false;
   std::string intent_status;  // requires_capture, succeeded or canceled, once paid
+  // A destination charge: payment_intent_data[transfer_data][destination] and
+  // [application_fee_amount] and [on_behalf_of], as asked.
+  std::string destination, on_behalf_of;
+  int64_t application_fee = -1;
 };
 
 struct StripeCall {
@@ -80,6 +84,10 @@ class FakeStripe {
   std::map<std::string, int> refunds_made;     // pi -> refunds created (Stripe allows one full refund)
   std::map<std::string, int64_t> refunded_amount;  // pi -> minor units refunded so far
   int fail_refunds = 0;
+  // Connected accounts (GET /v1/accounts/{id}): id -> charges_enabled.
+  std::map<std::string, bool> accounts;
+  // Every refund's form, by PaymentIntent, in order.
+  std::map<std::string, std::vector<std::vector<std::pair<std::string, std::string>>>> refund_forms;
   std::set<std::string> refunds_always_fail;  // PaymentIntents whose refunds always answer 500
 
  private:

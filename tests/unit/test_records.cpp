@@ -56,6 +56,9 @@ Reservation full_reservation() {
   r.reschedule_count = 2;
   r.approval_minutes = 600;
   r.approval_decision = "decline";
+  r.transfer_destination = "acct_Expert1";
+  r.application_fee = 750;
+  r.on_behalf_of = true;
   return r;
 }
 

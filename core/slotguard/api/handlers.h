@@ -29,6 +29,10 @@ Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string ex
 Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id);
 Co<HttpResponse> list_busy(ApiServices& s, const HttpRequest& req, std::string expert_id);
 Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
+// The connected account an expert is paid through (booking/payouts.h).
+Co<HttpResponse> put_payouts(ApiServices& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> get_payouts(ApiServices& s, std::string expert_id);
+Co<HttpResponse> delete_payouts(ApiServices& s, std::string expert_id);
 // The expert's answer to a booking awaiting approval (payments/approval.h).
 Co<HttpResponse> approve_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
 Co<HttpResponse> decline_reservation(ApiServices& s, const HttpRequest& req, std::string rid);

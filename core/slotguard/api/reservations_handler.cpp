@@ -7,6 +7,8 @@
 #include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/payment_effects.h"
 #include "slotguard/payments/approval.h"
+#include "slotguard/payments/connect.h"
+#include "slotguard/booking/payouts.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
@@ -37,6 +39,8 @@ enum class Refusal {
   TooManyHolds,     // the guest is at Config::max_active_holds_per_guest
   NotActive,        // a move of a reservation that no longer holds its slot
   MovedTooOften,    // a move past its event type's reschedule.max_times
+  AccountUnchecked,  // the expert's connected account must be asked about first
+  CannotTakePayments,  // the expert's connected account takes no charges
   Busy,             // too many optimistic retries
   StoreTrouble,
 };
@@ -315,7 +319,7 @@ struct HoldTerms {
   Reservation hold;
   EventType event;
   uint64_t event_version = 0;
-  std::string event_key, avail_key, idem_key;
+  std::string event_key, avail_key, idem_key, payouts_key;
   std::string idem_value;  // the key's record, committed with the hold
 };
 
@@ -325,6 +329,7 @@ HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation
   t.event_version = at.version;
   t.event_key = keys::event(in.event_id);
   t.avail_key = keys::availability(at.event.expert_id);
+  t.payouts_key = keys::payouts(at.event.expert_id);
   t.idem_key = in.idem_key;
   if (!in.idem_key.empty()) {
     JsonWriter record;
@@ -345,6 +350,28 @@ NewSpan hold_span(const EventType& event, const Reservation& r) {
   return where;
 }
 
+// An expert paid through a connected account takes a hold only while Stripe says the
+// account can take charges, and said so lately (booking/payouts.h).
+std::optional<Refused> payouts_refusal(const TxnView& v, const std::string& key) {
+  const KvItem* item = v.snapshot.find(key);
+  if (!item || !item->present()) return std::nullopt;
+  const std::optional<Payouts> p = payouts_from_storage(item->value);
+  if (!p) return Refused{Refusal::StoreTrouble};
+  if (p->needs_check(v.now)) return Refused{Refusal::AccountUnchecked};
+  if (!*p->charges_enabled) return Refused{Refusal::CannotTakePayments};
+  return std::nullopt;
+}
+
+// The destination charge the hold is made under, fixed on it.
+void take_payouts(const TxnView& v, const std::string& key, Reservation& hold) {
+  const KvItem* item = v.snapshot.find(key);
+  const std::optional<Payouts> p = item && item->present() ? payouts_from_storage(item->value) : std::nullopt;
+  if (!p) return;
+  hold.transfer_destination = p->stripe_account;
+  hold.application_fee = p->application_fee(hold.price.amount);
+  hold.on_behalf_of = p->on_behalf_of;
+}
+
 // The hold stands only if, as of its commit, the event type is still the version it
 // was planned with, the working hours offer its start, no twin under its key came
 // first, the span is free and the guest is under the hold limit.
@@ -356,6 +383,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
     const KvItem* seen = v.snapshot.find(t.idem_key);
     if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
   }
+  if (auto refused = payouts_refusal(v, t.payouts_key)) return refuse(why, *refused);
   if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
   const int64_t max_holds = cfg.max_active_holds_per_guest;
   if (max_holds > 0 && v.guest_holds >= max_holds) return refuse(why, {Refusal::TooManyHolds});
@@ -366,6 +394,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   // stalled) still holds for the whole checkout lifetime, never for less or not at all.
   plan.next.created_at = v.now;
   plan_hold_expiry(cfg, v.now, plan.next);
+  take_payouts(v, t.payouts_key, plan.next);
   if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
   return plan;
 }
@@ -377,7 +406,7 @@ Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
   std::optional<Refused> why;
   const Config& cfg = s.cfg;
   Decide decide = [&cfg, &terms, &why](const TxnView& v) { return decide_hold(cfg, terms, v, why); };
-  std::vector<std::string> extra{terms.avail_key, terms.event_key};
+  std::vector<std::string> extra{terms.avail_key, terms.event_key, terms.payouts_key};
   if (!terms.idem_key.empty()) extra.push_back(terms.idem_key);
   TxnOutcome held = co_await run_reservation_txn(s, terms.hold.id, std::move(where), std::move(extra), decide);
   switch (held.kind) {
@@ -401,6 +430,10 @@ HttpResponse hold_refused(ApiServices& s, const Refused& no) {
     case Refusal::SlotTaken:
       s.metrics.add(Metric::conflicts_total);
       return error_response(ErrorCode::slot_unavailable, "this time is no longer available; choose another slot");
+    case Refusal::CannotTakePayments:
+      return error_response(ErrorCode::expert_cannot_accept_payments,
+                            "this expert's Stripe account cannot take payments yet; nothing was held");
+    case Refusal::AccountUnchecked: return provider_unavailable();  // Stripe could not be asked
     case Refusal::Busy:
     case Refusal::EventChanged: return contention();
     case Refusal::HoursUnreadable:
@@ -451,6 +484,9 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
     NewSpan where = hold_span(at.event, hold);
     HoldResult held = co_await hold_slot(s, hold_terms(*in, at, std::move(hold)), std::move(where));
     const Refused* no = std::get_if<Refused>(&held);
+    if (no && no->why == Refusal::AccountUnchecked && pass < kMaxEventPasses &&
+        co_await refresh_connected_account(s, at.event.expert_id))
+      continue;  // asked Stripe about the expert's account: decide again
     if (no && no->why == Refusal::EventChanged) {
       s.events.forget(in->event_id);
       if (pass < kMaxEventPasses) continue;
@@ -606,6 +642,8 @@ HttpResponse move_refusal(ApiServices& s, const Refused& why, const EventType& e
     case Refusal::EventChanged:  // the rest are a hold's, never a move's
     case Refusal::KeyRaced:
     case Refusal::TooManyHolds:
+    case Refusal::AccountUnchecked:
+    case Refusal::CannotTakePayments:
     case Refusal::Busy:
     case Refusal::StoreTrouble: break;
   }

@@ -3,6 +3,7 @@
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/payments/payment_effects.h"
+#include "slotguard/payments/connect.h"
 #include "slotguard/payments/stripe/session_events.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/host/store_keys.h"
@@ -54,9 +55,10 @@ Co<HttpResponse> stripe_webhook(ApiServices& s, const HttpRequest& req) {
   }
   EffectResult res;
   if (event->about_session) res = co_await apply_session_event(s, *event);
-  // An event about no reservation here, or of a type with no effect: recorded, so a
-  // redelivery answers at once.
-  if (!event->about_session) res = co_await record_event(s, event->ref, "unsupported_type");
+  else if (event->account) res = co_await apply_account_update(s, event->ref, event->account->first, event->account->second);
+  // An event about no reservation or account here, or of a type with no effect:
+  // recorded, so a redelivery answers at once.
+  if (!event->about_session && !event->account) res = co_await record_event(s, event->ref, "unsupported_type");
   else if (res.kind == EffectResult::Kind::NotFound) res = co_await record_event(s, event->ref, res.outcome);
 
   std::string outcome = res.outcome;

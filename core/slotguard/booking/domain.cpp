@@ -538,6 +538,9 @@ constexpr Row<Reservation> kReservationRows[] = {
     bounded<&Reservation::reschedule_count>("reschedule_count", 0, kMaxCount, Optional, view_as_stored<&Reservation::reschedule_count>),
     bounded<&Reservation::approval_minutes>("approval_minutes", 0, kMaxApprovalMinutes, Optional, view_approval),
     fields::custom<Reservation>("approval_decision", Optional, read_decision, write_decision),
+    member<&Reservation::transfer_destination>("transfer_destination"),
+    bounded<&Reservation::application_fee>("application_fee", 0, kMaxCount),
+    member<&Reservation::on_behalf_of>("on_behalf_of"),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -211,6 +211,11 @@ struct Reservation {
   // asked to capture or void: of an approve and a decline racing, exactly one commits,
   // and only its Stripe call is ever made.
   std::string approval_decision;
+  // A destination charge (booking/payouts.h), fixed when held: the expert's connected
+  // account, the platform's fee on the price, and whether the account settles it.
+  std::string transfer_destination;
+  int64_t application_fee = 0;
+  bool on_behalf_of = false;
 
   bool operator==(const Reservation&) const = default;
 

@@ -59,6 +59,8 @@ std::string purge(int64_t purge_at, std::string_view rid) {
   return std::string(kPurgePrefix) + padded(purge_at, 13) + "/" + std::string(rid);
 }
 std::string stripe_events_cursor() { return "evcursor"; }
+std::string payouts(std::string_view expert_id) { return "payouts/" + std::string(expert_id); }
+std::string payouts_account(std::string_view account_id) { return "payacct/" + std::string(account_id); }
 std::string availability(std::string_view expert_id) { return "avail/" + std::string(expert_id); }
 std::string busy_block(std::string_view expert_id, std::string_view block_id) {
   return "busy/" + std::string(expert_id) + "/" + std::string(block_id);

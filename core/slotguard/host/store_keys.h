@@ -32,6 +32,8 @@
 //                                         busy blocks by start, for listing
 //   purge/<purge at, 13 digits>/<rid>     released and refunded reservations, by when
 //                                         retention lets the sweep remove them
+//   payouts/<expert_id>                   the connected account an expert is paid through
+//   payacct/<account id>                  -> expert id, for account.updated events
 //   evcursor                              where the events pass goes on in Stripe's
 //                                         event list (payments/missed_events.h)
 #pragma once
@@ -73,6 +75,8 @@ std::string busy_index(std::string_view expert_id, int64_t start, std::string_vi
 std::string busy_index_prefix(std::string_view expert_id);
 inline constexpr std::string_view kPurgePrefix = "purge/";
 std::string stripe_events_cursor();
+std::string payouts(std::string_view expert_id);
+std::string payouts_account(std::string_view account_id);
 
 // The smallest key greater than every key that starts with `prefix`: a list's end.
 std::string prefix_end(std::string_view prefix);

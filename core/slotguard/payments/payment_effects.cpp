@@ -34,14 +34,6 @@ struct Effect {
 // still answers every retry as a duplicate, then retention removes it.
 constexpr int64_t kWebhookEventKeepMs = 7 * kDayMs;
 
-void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
-                            std::vector<KvMutation>& m) {
-  JsonWriter record;
-  record.object().field("type", ev.type).field("reservation_id", rid).field("outcome", outcome).end_object();
-  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id), record.take()});
-  m.push_back({KvMutation::Op::Set, keys::webhook_event_purge(now + kWebhookEventKeepMs, ev.id), ev.id});
-}
-
 bool already_seen(const TxnView& v, const EventRef& ev) {
   const KvItem* seen = v.snapshot.find(keys::webhook_event(ev.id));
   return seen && seen->present();
@@ -332,6 +324,14 @@ Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, Sessio
   co_return (co_await run_effect(s, std::move(ev), std::move(rid), std::move(choose))).result;
 }
 
+void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
+                            std::vector<KvMutation>& m) {
+  JsonWriter record;
+  record.object().field("type", ev.type).field("reservation_id", rid).field("outcome", outcome).end_object();
+  m.push_back({KvMutation::Op::Set, keys::webhook_event(ev.id), record.take()});
+  m.push_back({KvMutation::Op::Set, keys::webhook_event_purge(now + kWebhookEventKeepMs, ev.id), ev.id});
+}
+
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid) {
   const std::string key = keys::webhook_event(ev.id);
   std::vector<KvCheck> checks{{key, 0}};
@@ -409,6 +409,9 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     StripeApi stripe(s);
     FormBody form;
     form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
+    // A destination charge: the expert's transfer and the platform's fee go back in the
+    // refund's proportion, so neither keeps money the guest got back.
+    if (!r.transfer_destination.empty()) form.add("reverse_transfer", "true").add("refund_application_fee", "true");
     // A cancellation policy may return only part of the price. Stripe refuses a second
     // full refund of a charge, but not a second partial one: before retrying one whose
     // earlier answer may have been lost, look for it.

@@ -46,6 +46,10 @@ Co<EffectResult> apply_payment(Services& s, EventRef ev, std::string rid, Sessio
 Co<EffectResult> apply_voucher_hold(Services& s, EventRef ev, std::string rid, SessionFacts session, int64_t hold_until);
 // The session expired or its delayed payment failed: release a pending hold.
 Co<EffectResult> apply_release(Services& s, EventRef ev, std::string rid, SessionFacts session, ReleaseReason reason);
+// The mutations that record an event as applied (whevt/<id>, and when retention may
+// purge that record), to commit with its effect.
+void record_event_mutations(const EventRef& ev, const std::string& rid, const std::string& outcome, int64_t now,
+                            std::vector<KvMutation>& m);
 // Records an event that changes nothing (unknown session, unsupported type).
 Co<EffectResult> record_event(Services& s, EventRef ev, std::string outcome, std::string rid = {});
 

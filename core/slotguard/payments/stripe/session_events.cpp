@@ -67,6 +67,10 @@ std::optional<SessionEvent> read_session_event(const JsonValue& event) {
   ev.ref = EventRef{std::string(string_or_empty(id)), std::string(string_or_empty(type))};
   if (!object || !safe_id(ev.ref.id) || ev.ref.type.empty() || ev.ref.type.size() > 100) return std::nullopt;
   ev.about_session = ev.ref.type.rfind(kSessionEventPrefix, 0) == 0;
+  if (ev.ref.type == "account.updated") {
+    auto id = get_string(*object, "id");
+    if (id) ev.account.emplace(std::string(*id), get_bool(*object, "charges_enabled").value_or(false));
+  }
   if (ev.about_session) {
     ev.session = read_session(*object);
     if (!ev.session.facts.livemode && livemode && livemode->IsBool()) ev.session.facts.livemode = livemode->GetBool();

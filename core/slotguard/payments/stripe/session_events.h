@@ -22,6 +22,8 @@ struct SessionEvent {
   EventRef ref;
   bool about_session = false;
   SessionState session;
+  // account.updated: the connected account and whether it can take charges now.
+  std::optional<std::pair<std::string, bool>> account;
 };
 
 // Reads an event object in one pass over each object it needs (a repeated key counts

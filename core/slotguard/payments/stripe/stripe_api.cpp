@@ -78,6 +78,12 @@ FormBody checkout_session_form(const Reservation& r) {
     f.add("payment_method_types[" + std::to_string(i) + "]", r.payment_method_types[i]);
   // A booking its expert approves first: the card is authorized now, captured on approval.
   if (r.approval_minutes > 0) f.add("payment_intent_data[capture_method]", "manual");
+  // A marketplace booking: Stripe sends the price less the platform's fee to the expert.
+  if (!r.transfer_destination.empty()) {
+    f.add("payment_intent_data[transfer_data][destination]", r.transfer_destination)
+        .add("payment_intent_data[application_fee_amount]", std::to_string(r.application_fee));
+    if (r.on_behalf_of) f.add("payment_intent_data[on_behalf_of]", r.transfer_destination);
+  }
   return f;
 }
 

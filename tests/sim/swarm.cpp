@@ -140,6 +140,7 @@ const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-0
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
 
 const char* kNotifyUrl = "https://app.swarm/slotguard";
+const char* kConnectAccount = "acct_swarmExpert";
 
 Config swarm_config() {
   Config c;
@@ -252,8 +253,13 @@ class Swarm {
                  {"price", {{"amount", 5000}, {"currency", "eur"}}},
                  {"payment_method_types", {"card", "multibanco"}},
                  {"seats", e.seats}};
-    if (e.refund_percent >= 0)
+    // The two-field policy form, and for the seated type the tiers it means plus one.
+    if (e.refund_percent >= 0 && e.seats == 1)
       body["cancellation"] = {{"refund_before_minutes", e.refund_before}, {"refund_percent", e.refund_percent}};
+    if (e.refund_percent >= 0 && e.seats > 1)
+      body["cancellation"] = {{"tiers", {{{"before_minutes", e.refund_before + 60}, {"refund_percent", 100}},
+                                         {{"before_minutes", e.refund_before}, {"refund_percent", 50}},
+                                         {{"before_minutes", 0}, {"refund_percent", e.refund_percent}}}}};
     if (e.approval_minutes > 0) {
       body["payment_method_types"] = {"card"};  // Stripe authorizes for later capture only cards
       body["approval"] = {{"required", true}, {"respond_within_minutes", e.approval_minutes}};
@@ -267,6 +273,13 @@ class Swarm {
                                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
       if (r.status != 201) fail("setup: PUT event answered " + std::to_string(r.status));
     }
+    // Half the runs are a marketplace: the expert is paid through a Connect account.
+    if (!rng_.chance(0.5)) return;
+    stripe_.accounts[kConnectAccount] = true;
+    const Json payouts = {{"stripe_account", kConnectAccount}, {"platform_fee", {{"percent", 10}}}};
+    HttpResponse r = call_clean(request("PUT", "/v1/experts/ada/payouts", payouts.dump(),
+                                        {{"Authorization", std::string("Bearer ") + kAdminToken}}));
+    if (r.status != 201) fail("setup: PUT payouts answered " + std::to_string(r.status));
   }
 
   // Keeps a decoded copy of every reservation, updated from committed mutations, so
@@ -602,6 +615,13 @@ class Swarm {
         candidates.push_back(i);
     if (candidates.empty()) return new_booking();
     submit_booking(candidates[rng_.below(candidates.size())]);
+  }
+
+  static bool has_param(const std::vector<std::pair<std::string, std::string>>& form, const std::string& k,
+                        const std::string& v) {
+    for (const auto& [key, value] : form)
+      if (key == k && value == v) return true;
+    return false;
   }
 
   static std::string session_of_event(const StripeEvent& e) {
@@ -1056,6 +1076,15 @@ class Swarm {
       const Reservation& r = *it->second;
       const bool linked = r.checkout_session_id == sid;
       if (s.status == "open") return fail("session " + sid + " is still open after every expiry");
+      // A marketplace charge: the core's fee, and every refund takes the transfer and the
+      // fee back with it.
+      if (!s.destination.empty() && (s.destination != kConnectAccount || s.application_fee != s.amount / 10))
+        return fail("session " + sid + " pays " + s.destination + " a fee of " + std::to_string(s.application_fee));
+      if (auto forms = stripe_.refund_forms.find(s.payment_intent);
+          !s.destination.empty() && !s.payment_intent.empty() && forms != stripe_.refund_forms.end())
+        for (const auto& form : forms->second)
+          if (!has_param(form, "reverse_transfer", "true") || !has_param(form, "refund_application_fee", "true"))
+            return fail("a refund of destination charge " + s.payment_intent + " keeps the transfer or the fee");
       // Every authorization is answered: captured for a booking that stands, voided otherwise.
       if (s.intent_status == "requires_capture")
         return fail("the authorization of session " + sid + " was never captured nor voided (reservation " + r.id + " " +

@@ -411,7 +411,8 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     form.add("payment_intent", r.payment_intent_id).add("metadata[reservation_id]", rid);
     // A destination charge: the expert's transfer and the platform's fee go back in the
     // refund's proportion, so neither keeps money the guest got back.
-    if (!r.transfer_destination.empty()) form.add("reverse_transfer", "true").add("refund_application_fee", "true");
+    if (!r.transfer_destination.empty() && !planted(Defect::refund_keeps_transfer))
+      form.add("reverse_transfer", "true").add("refund_application_fee", "true");
     // A cancellation policy may return only part of the price. Stripe refuses a second
     // full refund of a charge, but not a second partial one: before retrying one whose
     // earlier answer may have been lost, look for it.

@@ -1,7 +1,7 @@
 // End to end through the Stripe emulator's own webhooks: a booking its expert approves
 // (authorized at Checkout, captured on approval, voided by the sweep when nobody
-// answers), and an expert paid through a Connect account whose onboarding Stripe
-// reports in account.updated events. Every delivery the host answers is recorded by the
+// answers), an expert paid through a Connect account whose onboarding Stripe reports in
+// account.updated events, and a cancellation under refund tiers. Every delivery the host answers is recorded by the
 // tap (support/stack.mjs), and each must have been answered 200.
 //
 //   SLOTGUARD_WASM=wasi|emscripten node --test tests/e2e/
@@ -102,5 +102,25 @@ describe(`approvals and Connect payouts, end to end (${WASM})`, () => {
     assert.equal(deliveries('account.updated').at(-1)?.json?.outcome, 'charges_disabled');
     assert.equal((await hold('market', 5)).json?.error?.code, 'expert_cannot_accept_payments');
     assert.equal((await reservation(paid.id)).status, 'confirmed', 'a booking already made stands');
+  });
+
+  it('a cancellation under refund tiers gets the tier it is still ahead of', async () => {
+    await putEvent('tiered', 'e2e-tiers', {
+      cancellation: { tiers: [{ before_minutes: 2880, refund_percent: 100 }, { before_minutes: 120, refund_percent: 50 }] },
+    });
+    const held = await hold('tiered', 6);
+    assert.equal(held.status, 201, held.text);
+    s.emulator.pay(held.json.reservation.checkout_session_id, { method: 'card' });
+    await s.settle();
+    const booked = await reservation(held.json.reservation.id);
+    assert.equal(booked.status, 'confirmed');
+    // Into the 50 % tier: a day before the start.
+    await s.advance(Date.parse(booked.start) - s.now() - DAY);
+    const cancelled = await s.call('DELETE', `/v1/reservations/${booked.id}`);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.json.reservation.status, 'refunded');
+    assert.equal(cancelled.json.reservation.refund.amount, 4000);
+    const refunds = await s.stripeGet(`/v1/refunds?payment_intent=${booked.payment_intent_id}`);
+    assert.deepEqual(refunds.data.map((r) => r.amount), [4000]);
   });
 });

@@ -4,17 +4,8 @@
 // refunds, and the refusal of the Stripe-Account header.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, sessionParams, postForm } from './helpers.mjs';
+import { startEmulator, sessionParams, postForm, expectStripeError } from './helpers.mjs';
 
-function expectStripeError(status, code, param) {
-  return (err) => {
-    assert.equal(err.statusCode, status);
-    assert.equal(err.rawType, 'invalid_request_error');
-    assert.equal(err.code, code);
-    if (param !== undefined) assert.equal(err.param, param);
-    return true;
-  };
-}
 
 describe('Connect', () => {
   let ctx;

@@ -1,4 +1,5 @@
 // Shared helpers for the Stripe emulator tests.
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import Stripe from 'stripe';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
@@ -103,4 +104,15 @@ export function manualClock(startMs = Date.now()) {
   };
   clock.nowSeconds = () => Math.floor(now / 1000);
   return clock;
+}
+
+/** For assert.rejects: a StripeError from the official SDK with this status, code and param. */
+export function expectStripeError(status, code, param) {
+  return (err) => {
+    assert.equal(err.statusCode, status);
+    assert.equal(err.rawType, 'invalid_request_error');
+    assert.equal(err.code, code);
+    if (param !== undefined) assert.equal(err.param, param);
+    return true;
+  };
 }

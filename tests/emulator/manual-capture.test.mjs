@@ -3,7 +3,7 @@
 // the refusals of both, the 7-day expiry on a moved clock, and idempotent retries.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, sessionParams, manualClock, postForm } from './helpers.mjs';
+import { startEmulator, sessionParams, manualClock, postForm, expectStripeError } from './helpers.mjs';
 
 const DAY_MS = 24 * 3600 * 1000;
 const manualParams = (overrides = {}) =>
@@ -19,15 +19,6 @@ async function eventTypes(stripe) {
   return events.data.map((e) => e.type).reverse();
 }
 
-function expectStripeError(status, code, param) {
-  return (err) => {
-    assert.equal(err.statusCode, status);
-    assert.equal(err.rawType, 'invalid_request_error');
-    assert.equal(err.code, code);
-    if (param !== undefined) assert.equal(err.param, param);
-    return true;
-  };
-}
 
 describe('manual capture', () => {
   let ctx;

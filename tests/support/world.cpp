@@ -35,6 +35,11 @@ HttpRequest make_request(std::string method, std::string path, std::string body,
   return r;
 }
 
+HttpRequest admin_request(std::string method, std::string path, std::string body) {
+  return make_request(std::move(method), std::move(path), std::move(body),
+                      {{"Authorization", std::string("Bearer ") + kAdminToken}});
+}
+
 HttpResponse World::call(HttpRequest req) {
   TaskId id = engine.start(std::move(req));
   while (sched.step(id)) {

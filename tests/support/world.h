@@ -45,6 +45,8 @@ struct World {
 };
 
 HttpRequest make_request(std::string method, std::string path, std::string body = {}, HeaderList headers = {});
+// The same, with the admin token.
+HttpRequest admin_request(std::string method, std::string path, std::string body = {});
 
 // A response header (case-insensitive), or nullptr.
 const std::string* header(const HttpResponse& r, const std::string& name);

@@ -17,7 +17,7 @@ namespace {
 const char* kStart = "2030-01-07T10:00:00Z";
 
 HttpRequest admin(const std::string& method, const std::string& path, const std::string& body = {}) {
-  return make_request(method, path, body, {{"Authorization", std::string("Bearer ") + kAdminToken}});
+  return admin_request(method, path, body);
 }
 
 HttpResponse put_event(World& w, Json approval) {

@@ -16,7 +16,7 @@ namespace {
 const char* kStart = "2030-01-07T10:00:00Z";
 
 HttpRequest admin(const std::string& method, const std::string& path, const std::string& body = {}) {
-  return make_request(method, path, body, {{"Authorization", std::string("Bearer ") + kAdminToken}});
+  return admin_request(method, path, body);
 }
 
 HttpResponse put_payouts(World& w, const Json& body) { return w.call(admin("PUT", "/v1/experts/ada/payouts", body.dump())); }

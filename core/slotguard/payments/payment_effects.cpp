@@ -140,6 +140,21 @@ Co<bool> refund_orphan_payment(Services& s, std::string rid, std::string pi_id) 
   co_return res.ok() || (res.kind == StripeResult::Kind::ApiError && res.error_code == "charge_already_refunded");
 }
 
+// The reservation a payment (or an authorization) for it would write, before deciding
+// its status: the session and the PaymentIntent linked, no release reason.
+TxnPlan paid_plan(const Reservation& cur, const SessionFacts& session) {
+  TxnPlan plan;
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = cur;
+  link_ids(plan.next, session.id, session.payment_intent);
+  plan.next.release_reason.clear();
+  return plan;
+}
+
+bool cancelled_by_guest(const Reservation& r) {
+  return r.status == ReservationStatus::Released && r.release_reason == release_reason_name(ReleaseReason::cancelled);
+}
+
 // What an authorized (not yet captured) payment does to a booking that awaits its
 // expert's approval: it holds the slot until the expert answers, or, when the guest
 // cancelled or the slot went to someone else, the authorization is voided (queued as a
@@ -152,12 +167,8 @@ TxnPlan decide_authorization(const SessionFacts& session, const TxnView& v, Deci
     d.outcome = cur.status == S::Refunded ? "already_refunded" : "already_authorized";
     return plan;
   }
-  plan.kind = TxnPlan::Kind::Write;
-  plan.next = cur;
-  link_ids(plan.next, session.id, session.payment_intent);
-  plan.next.release_reason.clear();
-  const bool cancelled =
-      cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
+  plan = paid_plan(cur, session);
+  const bool cancelled = cancelled_by_guest(cur);
   if (!cancelled && v.span_free) {
     plan.next.status = S::AwaitingApproval;
     plan.next.expires_at = v.now + cur.approval_minutes * kMinuteMs;  // the expert's deadline
@@ -202,15 +213,11 @@ TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v,
   // A booking its expert approves first is confirmed by the approval, never by a
   // payment event: whatever Stripe calls the authorized session, it awaits the expert.
   if (cur.approval_minutes > 0 && cur.approval_decision.empty()) return decide_authorization(session, v, d);
-  plan.kind = TxnPlan::Kind::Write;
-  plan.next = cur;
-  link_ids(plan.next, session.id, session.payment_intent);
-  plan.next.release_reason.clear();
+  plan = paid_plan(cur, session);
   // The guest gets the booking when no other active reservation holds the span
   // (their own hold, live or lapsed, does not count). A guest who cancelled, or
   // whose slot went to someone else, gets the money back.
-  const bool cancelled =
-      cur.status == S::Released && cur.release_reason == release_reason_name(ReleaseReason::cancelled);
+  const bool cancelled = cancelled_by_guest(cur);
   if (planted(Defect::refusal_as_duplicate) && !cancelled && cur.active_at(v.now)) {
     // A live hold is taken to own its span without asking the ledger.
     plan.next.status = S::Confirmed;

@@ -141,6 +141,8 @@ std::pair<int, std::string> FakeStripe::settle_intent(const std::string& rest) {
   for (auto& [id, s] : sessions_) {
     if (s.payment_intent != pi || pi.empty()) continue;
     const bool capture = action == "capture";
+    if (capture && captures_refused.count(pi))
+      return {400, error_body("invalid_request_error", "insufficient_capabilities_for_transfer", "cannot capture")};
     if ((!capture && action != "cancel") || s.intent_status != "requires_capture")
       return {400, error_body("invalid_request_error", "payment_intent_unexpected_state", "unexpected state")};
     s.intent_status = capture ? "succeeded" : "canceled";

@@ -84,6 +84,8 @@ class FakeStripe {
   std::map<std::string, int> refunds_made;     // pi -> refunds created (Stripe allows one full refund)
   std::map<std::string, int64_t> refunded_amount;  // pi -> minor units refunded so far
   int fail_refunds = 0;
+  // PaymentIntents whose capture Stripe refuses (a 400) while they stay authorized.
+  std::set<std::string> captures_refused;
   // Connected accounts (GET /v1/accounts/{id}): id -> charges_enabled.
   std::map<std::string, bool> accounts;
   // Every refund's form, by PaymentIntent, in order.

@@ -179,7 +179,9 @@ class Swarm {
     rates_.stripe_in_flight = rng_.rate(0.5);
     rates_.notify_fail = rng_.rate(0.3);
     rates_.notify_lost = rng_.rate(0.1);
-    rates_.webhook_lost = rng_.rate(0.3);
+    // Some runs lose every webhook: the endpoint is gone for good, and only the sweep
+    // (its events pass and its look at each lapsed hold) learns what Stripe said.
+    rates_.webhook_lost = rng_.chance(0.2) ? 1.0 : rng_.rate(0.3);
     rates_.crash = rng_.rate(0.01);
     // Up to 50 s: always below the one-minute grace between a session's expiry and its
     // hold's, the margin the design relies on.

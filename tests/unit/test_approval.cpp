@@ -243,3 +243,42 @@ TEST_CASE("approval: an approve decided in time and cut short is captured by the
   CHECK(reservation(w, b.rid)["status"] == "confirmed");
   CHECK(w.stripe.sessions().at(b.session).intent_status == "succeeded");
 }
+
+TEST_CASE("approval: a capture Stripe refuses voids the authorization rather than leave it held", "[approval]") {
+  World w;
+  start_world(w);
+  const Booked b = authorized(w);
+  w.stripe.captures_refused.insert(b.pi);
+  HttpResponse no = w.call(admin("POST", "/v1/reservations/" + b.rid + "/approve"));
+  CHECK(no.status == 409);
+  CHECK(error_code(w, no) == "authorization_expired");
+  const Json r = reservation(w, b.rid);
+  CHECK(r["status"] == "released");
+  CHECK(r["release_reason"] == "authorization_lost");
+  CHECK(w.stripe.sessions().at(b.session).intent_status == "canceled");
+}
+
+TEST_CASE("approval: a late event about a declined booking does not bring it back", "[approval]") {
+  World w;
+  start_world(w);
+  const Booked b = authorized(w);
+  REQUIRE(w.call(admin("POST", "/v1/reservations/" + b.rid + "/decline")).status == 200);
+  // The same completion, under another event id (the sweep's look, a replay), after the decline.
+  w.stripe.sessions().at(b.session).intent_status = "requires_capture";
+  REQUIRE(w.call(w.webhook(w.stripe.event_body("evt_again", "checkout.session.completed", b.session))).status == 200);
+  CHECK(reservation(w, b.rid)["status"] == "released");
+  CHECK(w.call(World::create_request("consult", kStart, "next@example.com")).status == 201);
+}
+
+TEST_CASE("approval: the deadline is never after the appointment", "[approval]") {
+  World w;
+  start_world(w);
+  HttpResponse held = w.call(World::create_request("consult", "2030-01-05T14:00:00Z", "soon@example.com"));
+  REQUIRE(held.status == 201);
+  const std::string rid = w.json_of(held)["reservation"]["id"];
+  const std::string session = w.json_of(held)["reservation"]["checkout_session_id"];
+  w.stripe.pay(session);
+  REQUIRE(w.call(w.webhook(w.stripe.emit_event("evt_soon", "checkout.session.completed", session))).status == 200);
+  CHECK(reservation(w, rid)["approval"]["respond_by"] == "2030-01-05T14:00:00Z");  // not 20:00
+}
+

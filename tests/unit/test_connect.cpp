@@ -51,8 +51,16 @@ TEST_CASE("connect: payouts are set, read and removed; what is not understood is
   CHECK(w.json_of(set)["payouts"]["charges_enabled"] == true);  // Stripe was asked at once
   CHECK(w.json_of(w.call(admin("GET", "/v1/experts/ada/payouts")))["payouts"]["platform_fee"]["percent"] == 15);
   CHECK(w.call(make_request("GET", "/v1/experts/ada/payouts")).status == 401);
+  // One account pays one expert: account.updated finds the expert by the account.
+  HttpResponse shared = w.call(admin("PUT", "/v1/experts/bob/payouts",
+                                     Json{{"stripe_account", "acct_Expert1"}, {"platform_fee", {{"percent", 5}}}}.dump()));
+  CHECK(shared.status == 422);
+  CHECK(w.json_of(shared)["error"]["message"].get<std::string>().find("another expert") != std::string::npos);
   REQUIRE(w.call(admin("DELETE", "/v1/experts/ada/payouts")).status == 200);
   CHECK(w.call(admin("GET", "/v1/experts/ada/payouts")).status == 404);
+  CHECK(w.call(admin("PUT", "/v1/experts/bob/payouts",
+                     Json{{"stripe_account", "acct_Expert1"}, {"platform_fee", {{"percent", 5}}}}.dump()))
+            .status == 201);
 }
 
 TEST_CASE("connect: a hold asks Checkout for a destination charge with the core's fee", "[connect]") {

@@ -66,7 +66,13 @@ Co<HttpResponse> put_payouts(ApiServices& s, const HttpRequest& req, std::string
   if (!wanted) co_return validation_failed(message);
   const Stored before = co_await load_payouts(s, expert_id);
   if (!before.ok()) co_return store_unavailable();
-  std::vector<KvCheck> checks{{keys::payouts(expert_id), before.version}};
+  // account.updated finds its expert through payacct/<account>: one expert per account.
+  ReadResult bound = co_await s.store.read_one(keys::payouts_account(wanted->stripe_account));
+  if (bound.status != StoreStatus::Ok) co_return store_unavailable();
+  if (bound.items[0].present() && bound.items[0].value != expert_id)
+    co_return validation_failed("stripe_account is already the payouts account of another expert");
+  std::vector<KvCheck> checks{{keys::payouts(expert_id), before.version},
+                              {keys::payouts_account(wanted->stripe_account), bound.items[0].version}};
   StoreStatus st = co_await s.store.commit(std::move(checks), payouts_writes(expert_id, before.payouts, wanted));
   if (st == StoreStatus::Conflict) co_return contention();
   if (st != StoreStatus::Ok) co_return store_unavailable();

@@ -28,8 +28,9 @@ const std::array kSettings = {
          "Bearer token for the admin routes (events, availability, busy blocks, listings, maintenance); at least 16 characters."),
     text("stripe_secret_key", "STRIPE_SECRET_KEY", &Config::stripe_secret_key, true, false,
          "Stripe secret or restricted key, bare (sk_ or rk_, test_ or live_, then letters, digits and underscores). A live key "
-         "is refused unless stripe_api_base is Stripe's own. A restricted key needs write access to Checkout Sessions and "
-         "Refunds and read access to PaymentIntents and Events (the sweep lists events whose webhooks never came)."),
+         "is refused unless stripe_api_base is Stripe's own. A restricted key needs write access to Checkout Sessions, "
+         "PaymentIntents (capture and cancel, for bookings an expert approves) and Refunds, and read access to Events (the "
+         "sweep lists events whose webhooks never came) and, for Connect payouts, to connected accounts."),
     text("stripe_api_base", "STRIPE_API_BASE", &Config::stripe_api_base, false, false,
          "Base URL of the Stripe API; point it at the emulator for local runs."),
     list("stripe_webhook_secret", "STRIPE_WEBHOOK_SECRET", &Config::webhook_secrets, true,

@@ -67,26 +67,34 @@ Co<std::optional<Intent>> intent_state(Services& s, const std::string& pi) {
   co_return status == "succeeded" ? Intent::Captured : status == "canceled" ? Intent::Voided : Intent::Other;
 }
 
-// Step two at Stripe: capture or void. Nullopt: not done yet (Stripe did not answer, or
-// the intent is in a state this step cannot read as done); asking again finishes it.
-Co<std::optional<Intent>> carry_out_at_stripe(Services& s, const Reservation& r, ApprovalDecision d) {
-  const bool approve = d == ApprovalDecision::Approve;
-  const std::string path = "/v1/payment_intents/" + percent_encode(r.payment_intent_id) + (approve ? "/capture" : "/cancel");
-  // Stripe replays a saved 5xx to every retry under one key, so each minute's retry has
-  // a key of its own; a second capture or void is refused for the intent's state anyway,
-  // and the intent is then read.
-  const std::string key = std::string(approve ? "slotguard-capture-" : "slotguard-void-") + r.id + "-" +
+// Capture or void the booking's PaymentIntent. Stripe replays a saved 5xx to every retry
+// under one key, so each minute's retry has a key of its own; a second capture or void
+// is refused for the intent's state anyway, and the intent is then read.
+Co<StripeResult> post_intent(Services& s, const Reservation& r, bool capture) {
+  const std::string path = "/v1/payment_intents/" + percent_encode(r.payment_intent_id) + (capture ? "/capture" : "/cancel");
+  const std::string key = std::string(capture ? "slotguard-capture-" : "slotguard-void-") + r.id + "-" +
                           std::to_string(s.now() / kMinuteMs);
   StripeApi stripe(s);
   StripeResult res = co_await stripe.post(path, FormBody(), key);
+  co_return res;
+}
+
+// Step two at Stripe: capture or void. Nullopt: not done yet (Stripe did not answer, or
+// refused a void of an authorization it still holds); asking again finishes it.
+Co<std::optional<Intent>> carry_out_at_stripe(Services& s, const Reservation& r, ApprovalDecision d) {
+  const bool approve = d == ApprovalDecision::Approve;
+  StripeResult res = co_await post_intent(s, r, approve);
   if (res.ok()) co_return approve ? Intent::Captured : Intent::Voided;
   if (res.transient()) co_return std::nullopt;
   const std::optional<Intent> now = co_await intent_state(s, r.payment_intent_id);
-  if (!now) co_return std::nullopt;
-  // Approved, but the authorization is gone (voided or lapsed): nothing to capture.
-  if (approve && *now != Intent::Captured) co_return Intent::Voided;
-  if (!approve && *now == Intent::Other) co_return std::nullopt;
-  co_return now;
+  if (!now || *now != Intent::Other) co_return now;  // captured or voided before, or unknown
+  if (!approve) co_return std::nullopt;
+  // Approved, but Stripe refuses to capture an authorization it still holds (the
+  // destination account lost a capability, say): the booking cannot stand, and the
+  // guest's money must not stay held for it, so the authorization is voided.
+  StripeResult voided = co_await post_intent(s, r, false);
+  if (!voided.ok()) co_return std::nullopt;
+  co_return Intent::Voided;
 }
 
 // The booking as Stripe left it: confirmed when captured on approval; released when

@@ -96,7 +96,9 @@ Co<Page> fetch_page(Services& s, const Cursor& c) {
   StripeResult res = co_await stripe.get(query);
   Page page;
   // The cursor's event is gone (aged out of Stripe's 30 days): search back instead.
-  if (res.kind == StripeResult::Kind::ApiError && res.http_status == 404 && (c.forward() || !c.before.empty()))
+  const bool missing = res.kind == StripeResult::Kind::ApiError &&
+                       (res.http_status == 404 || res.error_code == "resource_missing");
+  if (missing && (c.forward() || !c.before.empty()))
     page.status = Page::Status::Gone;
   else if (res.ok())
     page = read_page(res);

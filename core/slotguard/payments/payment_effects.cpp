@@ -163,7 +163,10 @@ TxnPlan decide_authorization(const SessionFacts& session, const TxnView& v, Deci
   TxnPlan plan;
   const Reservation& cur = *v.current;
   using S = ReservationStatus;
-  if (cur.status == S::AwaitingApproval || cur.status == S::Confirmed || cur.status == S::Refunded) {
+  // Answered already (approved, declined, withdrawn): only the answer's own second step
+  // changes it now, whatever a late event says.
+  if (cur.status == S::AwaitingApproval || cur.status == S::Confirmed || cur.status == S::Refunded ||
+      !cur.approval_decision.empty()) {
     d.outcome = cur.status == S::Refunded ? "already_refunded" : "already_authorized";
     return plan;
   }
@@ -171,7 +174,8 @@ TxnPlan decide_authorization(const SessionFacts& session, const TxnView& v, Deci
   const bool cancelled = cancelled_by_guest(cur);
   if (!cancelled && v.span_free) {
     plan.next.status = S::AwaitingApproval;
-    plan.next.expires_at = v.now + cur.approval_minutes * kMinuteMs;  // the expert's deadline
+    // The expert's deadline; never after the appointment itself.
+    plan.next.expires_at = std::min(v.now + cur.approval_minutes * kMinuteMs, cur.start);
     d.outcome = "awaiting_approval";
     return plan;
   }
@@ -212,7 +216,7 @@ TxnPlan decide_payment(const SessionFacts& session, bool live, const TxnView& v,
   }
   // A booking its expert approves first is confirmed by the approval, never by a
   // payment event: whatever Stripe calls the authorized session, it awaits the expert.
-  if (cur.approval_minutes > 0 && cur.approval_decision.empty()) return decide_authorization(session, v, d);
+  if (cur.approval_minutes > 0) return decide_authorization(session, v, d);
   plan = paid_plan(cur, session);
   // The guest gets the booking when no other active reservation holds the span
   // (their own hold, live or lapsed, does not count). A guest who cancelled, or
@@ -387,17 +391,21 @@ Co<bool> record_refund_attempt(Services& s, std::string rid, int64_t attempt, bo
 
 // A payment authorized for a booking awaiting approval and never captured: its money
 // goes back by voiding the authorization (the guest was never charged). Stripe refuses
-// a second void for the intent's state, which then says whether it is voided.
-Co<bool> void_authorization(Services& s, const Reservation& r) {
+// a second void for the intent's state, which then says whether it is voided, or was
+// captured after all (then it is refunded like any payment).
+enum class Voiding { Voided, Captured, Failed };
+
+Co<Voiding> void_authorization(Services& s, const Reservation& r) {
   StripeApi stripe(s);
   const std::string pi = "/v1/payment_intents/" + percent_encode(r.payment_intent_id);
   // A key per minute: Stripe replays a saved 5xx to every retry under one key.
   StripeResult res = co_await stripe.post(pi + "/cancel", FormBody(),
                                             "slotguard-void-" + r.id + "-" + std::to_string(s.now() / kMinuteMs));
-  if (res.ok()) co_return true;
-  if (res.transient()) co_return false;
+  if (res.ok()) co_return Voiding::Voided;
+  if (res.transient()) co_return Voiding::Failed;
   StripeResult got = co_await stripe.get(pi);
-  co_return got.ok() && get_string(got.object, "status").value_or("") == "canceled";
+  const std::string status(got.ok() ? get_string(got.object, "status").value_or("") : std::string_view());
+  co_return status == "canceled" ? Voiding::Voided : status == "succeeded" ? Voiding::Captured : Voiding::Failed;
 }
 
 }  // namespace
@@ -406,8 +414,9 @@ Co<bool> execute_refund(Services& s, Reservation r) {
   const std::string rid = r.id;
   const int64_t attempt = r.refund_attempts;
   if (r.approval_minutes > 0 && r.confirmed_at == 0 && !r.payment_intent_id.empty()) {
-    const bool voided = co_await void_authorization(s, r);
-    co_return co_await record_refund_attempt(s, rid, attempt, voided, "voided");
+    const Voiding voided = co_await void_authorization(s, r);
+    if (voided != Voiding::Captured)
+      co_return co_await record_refund_attempt(s, rid, attempt, voided == Voiding::Voided, "voided");
   }
   StripeResult res;
   bool found = false;                   // an earlier attempt's refund turned up in the lookup

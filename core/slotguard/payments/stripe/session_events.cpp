@@ -36,6 +36,13 @@ Co<std::string> find_reservation(Services& s, const SessionState& session) {
   co_return rid;
 }
 
+// Whether this store holds the reservation: asked before a Stripe call an event about
+// another store's reservation (one store per expert) must not cost.
+Co<bool> holds_reservation(Services& s, const std::string& rid) {
+  ReadResult got = co_await s.store.read_one(keys::reservation(rid));
+  co_return got.status != StoreStatus::Ok || got.items[0].present();  // a failed read decides nothing here
+}
+
 EffectResult provider_unavailable(std::string outcome) {
   EffectResult res;
   res.kind = EffectResult::Kind::ProviderUnavailable;
@@ -91,6 +98,7 @@ Co<EffectResult> apply_session_event(Services& s, const SessionEvent& ev) {
   } else if (what == "completed" && session.payment_status == "unpaid") {
     // An authorization and a voucher both complete unpaid; until Stripe says which,
     // nothing is decided (the webhook answers 503 and comes again).
+    if (!co_await holds_reservation(s, rid)) co_return not_found("unknown_reservation");  // not Stripe's time
     const UnpaidIntent intent = co_await read_unpaid_intent(s, facts.payment_intent);
     if (!intent.known) res = provider_unavailable("payment_intent_unread");
     else if (intent.authorized) res = co_await apply_authorization(s, ev.ref, rid, facts);

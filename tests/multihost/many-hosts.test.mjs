@@ -313,9 +313,14 @@ describe(`many hosts, one database (${WASM}, PostgreSQL, ${HOSTS} host processes
     }
     await storm(1, candidates(3, 2));
     assert.deepEqual(answers.filter((a) => a.error).map((a) => a.error), [], 'no host died: every request was answered');
+    // Every host served the storm, and holds were granted by more than one of them: the
+    // hosts contended on one database. (Which hosts win the races is up to timing: a
+    // host may grant none when others reach every contested slot first.)
+    const served = new Set(answers.map((x) => x.host));
+    assert.equal(served.size, HOSTS, `every host answered: ${[...served].join(', ')}`);
     const byHost = {};
     for (const a of answers.filter((x) => x.status === 201)) byHost[a.host] = (byHost[a.host] ?? 0) + 1;
-    assert.equal(Object.keys(byHost).length, HOSTS, `every host granted some: ${JSON.stringify(byHost)}`);
+    assert.ok(Object.keys(byHost).length >= 2, `more than one host granted holds: ${JSON.stringify(byHost)}`);
     const sweeps = await settle(hosts[1]);
     console.log(JSON.stringify({ storm: 1, granted_by_host: byHost, sweeps, ...(await checkInvariants()) }));
     done();

@@ -20,6 +20,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/host/store_client.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/host/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/availability.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/booking/booking_caps.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/payouts.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/event_cache.cpp
@@ -46,6 +47,8 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/notify_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/records.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/reservations_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/reschedule_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/hold_rules.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/responses.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/retention.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/router.cpp

@@ -59,6 +59,7 @@ Reservation full_reservation() {
   r.transfer_destination = "acct_Expert1";
   r.application_fee = 750;
   r.on_behalf_of = true;
+  r.counted_in = {"cap/ada/2030-01-07", "cap/ada/2030-W02"};
   return r;
 }
 
@@ -80,6 +81,7 @@ EventType full_event() {
   e.reschedule_max_times = 3;
   e.cancellation = CancellationPolicy{{{1440, 100}, {120, 50}}};
   e.approval = ApprovalPolicy{false, 600};  // required needs card only; this one takes multibanco too
+  e.limits = BookingLimits{3, 10};
   return e;
 }
 

@@ -11,6 +11,7 @@
 #include "slotguard/booking/payouts.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/handlers.h"
+#include "slotguard/api/hold_rules.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/booking/schedule_rules.h"
@@ -28,48 +29,6 @@ namespace {
 // A hold planned against an event type that then changed starts over, reading it
 // afresh; after this many passes the request gets 503 contention.
 constexpr int kMaxEventPasses = 3;
-
-// Why a hold's or a move's transaction said no, or why it could not decide.
-enum class Refusal {
-  EventChanged,     // the event type is not at the version the hold was planned with
-  HoursUnreadable,  // the expert's working hours cannot be read
-  NotOffered,       // alignment or working hours refuse the start (see Refused::rule)
-  KeyRaced,         // another request under the same Idempotency-Key committed first
-  SlotTaken,
-  TooManyHolds,     // the guest is at Config::max_active_holds_per_guest
-  NotActive,        // a move of a reservation that no longer holds its slot
-  MovedTooOften,    // a move past its event type's reschedule.max_times
-  AccountUnchecked,  // the expert's connected account must be asked about first
-  CannotTakePayments,  // the expert's connected account takes no charges
-  Busy,             // too many optimistic retries
-  StoreTrouble,
-};
-
-struct Refused {
-  Refusal why;
-  SlotRule rule = SlotRule::Offered;  // for NotOffered: the rule that refused the start
-};
-
-// The ledger's plan carries no reason: a decision that refuses notes it for its caller.
-TxnPlan refuse(std::optional<Refused>& why, Refused reason) {
-  why = reason;
-  TxnPlan plan;
-  plan.kind = TxnPlan::Kind::Reject;
-  return plan;
-}
-
-// Inside a hold's or a move's transaction: whether `start` is offered by the working
-// hours in the snapshot (read with the ledger, so the commit is checked against them).
-// Nothing when it is, else why not.
-std::optional<Refused> offering_refusal(const TxnView& v, const std::string& avail_key, const EventType& ev,
-                                        int64_t start, int64_t notice_minutes = -1) {
-  const KvItem* hours_item = v.snapshot.find(avail_key);
-  const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
-  if (!hours.ok) return Refused{Refusal::HoursUnreadable};
-  const SlotRule rule = check_slot(ev, hours.get(), start, v.now, notice_minutes);
-  if (rule == SlotRule::Offered) return std::nullopt;
-  return Refused{Refusal::NotOffered, rule};
-}
 
 struct CreateRequest {
   std::string event_id;
@@ -321,10 +280,12 @@ struct HoldTerms {
   uint64_t event_version = 0;
   std::string event_key, avail_key, idem_key, payouts_key;
   std::string idem_value;  // the key's record, committed with the hold
+  std::vector<std::string> counters;  // the caps' counters its transaction reads
 };
 
-HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation hold) {
+HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation hold, std::vector<std::string> counters) {
   HoldTerms t;
+  t.counters = std::move(counters);
   t.event = at.event;
   t.event_version = at.version;
   t.event_key = keys::event(in.event_id);
@@ -378,7 +339,9 @@ void take_payouts(const TxnView& v, const std::string& key, Reservation& hold) {
 TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std::optional<Refused>& why) {
   const KvItem* event_now = v.snapshot.find(t.event_key);
   if (!event_now || event_now->version != t.event_version) return refuse(why, {Refusal::EventChanged});
-  if (auto refused = offering_refusal(v, t.avail_key, t.event, t.hold.start)) return refuse(why, *refused);
+  std::vector<std::string> counted_in;
+  const StartCheck check{t.event, t.event.expert_id, t.avail_key, t.hold.start, -1, t.counters, t.hold.id};
+  if (auto refused = start_refusal(v, check, counted_in)) return refuse(why, std::move(*refused));
   if (!t.idem_key.empty()) {
     const KvItem* seen = v.snapshot.find(t.idem_key);
     if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
@@ -395,6 +358,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   plan.next.created_at = v.now;
   plan_hold_expiry(cfg, v.now, plan.next);
   take_payouts(v, t.payouts_key, plan.next);
+  plan.next.counted_in = std::move(counted_in);
   if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
   return plan;
 }
@@ -434,7 +398,10 @@ HttpResponse hold_refused(ApiServices& s, const Refused& no) {
       return error_response(ErrorCode::expert_cannot_accept_payments,
                             "this expert's Stripe account cannot take payments yet; nothing was held");
     case Refusal::AccountUnchecked: return provider_unavailable();  // Stripe could not be asked
+    case Refusal::DayFull:
+    case Refusal::WeekFull: return cap_answer(no.why);
     case Refusal::Busy:
+    case Refusal::Recount:
     case Refusal::EventChanged: return contention();
     case Refusal::HoursUnreadable:
     case Refusal::KeyRaced:
@@ -468,6 +435,7 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
   HttpResponse error;
   std::optional<CreateRequest> in = parse_create(req, error);
   if (!in) co_return error;
+  std::vector<std::string> counters;  // the caps' counters, once a pass learnt them
   for (int pass = 1;; ++pass) {
     FirstRead first = co_await read_event_or_replay(s, *in, pass == 1);
     if (HttpResponse* answered = std::get_if<HttpResponse>(&first)) co_return std::move(*answered);
@@ -482,8 +450,13 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
     }
     Reservation hold = new_hold(s, *in, at.event, now);
     NewSpan where = hold_span(at.event, hold);
-    HoldResult held = co_await hold_slot(s, hold_terms(*in, at, std::move(hold)), std::move(where));
+    where.counters = counters;
+    HoldResult held = co_await hold_slot(s, hold_terms(*in, at, std::move(hold), counters), std::move(where));
     const Refused* no = std::get_if<Refused>(&held);
+    if (no && no->why == Refusal::Recount && pass < kMaxEventPasses) {
+      counters = no->counters;  // the caps count it elsewhere: read those
+      continue;
+    }
     if (no && no->why == Refusal::AccountUnchecked && pass < kMaxEventPasses &&
         co_await refresh_connected_account(s, at.event.expert_id))
       continue;  // asked Stripe about the expert's account: decide again
@@ -611,118 +584,6 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     }
   }
   co_return reservation_body(200, r);
-}
-
-// Moves a pending or confirmed reservation to another start of its event type in one
-// commit: the new span is taken and the old one freed together, or nothing changes.
-// The event type as a booking is moved under it: today's buffers, notice and hours, but
-// the booking's own length. An event type may have been lengthened or shortened since;
-// the guest keeps the appointment they booked, and its new span is built from that
-// length, so the span and the reservation can never disagree.
-namespace {
-EventType as_booked(EventType ev, const Reservation& r) {
-  ev.duration_minutes = (r.end - r.start) / kMinuteMs;
-  return ev;
-}
-
-// Why a move was refused inside its transaction, as an answer.
-HttpResponse move_refusal(ApiServices& s, const Refused& why, const EventType& ev) {
-  switch (why.why) {
-    case Refusal::NotOffered: return error_response(ErrorCode::slot_not_offered, slot_rule_message(why.rule));
-    case Refusal::HoursUnreadable: return store_unavailable();
-    case Refusal::SlotTaken:
-      s.metrics.add(Metric::conflicts_total);
-      return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
-    case Refusal::MovedTooOften:
-      SG_ASSERT(ev.reschedule_max_times.has_value());
-      return error_response(ErrorCode::reschedule_limit_reached,
-                            "this booking has been moved " + std::to_string(*ev.reschedule_max_times) +
-                                " times, the most its event type allows (reschedule.max_times)");
-    case Refusal::NotActive:
-    case Refusal::EventChanged:  // the rest are a hold's, never a move's
-    case Refusal::KeyRaced:
-    case Refusal::TooManyHolds:
-    case Refusal::AccountUnchecked:
-    case Refusal::CannotTakePayments:
-    case Refusal::Busy:
-    case Refusal::StoreTrouble: break;
-  }
-  return error_response(ErrorCode::reservation_not_movable, "only a pending or confirmed reservation can be moved");
-}
-
-// The move itself, decided against the snapshot the commit is checked with. A request
-// that finds the booking already at its new start changes nothing (a repeat: it is
-// neither refused by the limit nor counted again).
-Decide move_decision(const EventType& ev, std::string avail_key, int64_t new_start, int64_t notice,
-                     std::optional<Refused>& why) {
-  return [&ev, avail_key = std::move(avail_key), new_start, notice, &why](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current) return plan;
-    const Reservation& cur = *v.current;
-    if (!cur.active_at(v.now)) return refuse(why, {Refusal::NotActive});  // nothing to move
-    if (cur.start == new_start) return plan;  // already there: a repeat of this request
-    if (ev.reschedule_max_times && cur.reschedule_count >= *ev.reschedule_max_times)
-      return refuse(why, {Refusal::MovedTooOften});
-    if (auto refused = offering_refusal(v, avail_key, ev, new_start, notice)) return refuse(why, *refused);
-    if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
-    plan.kind = TxnPlan::Kind::Write;
-    plan.next = cur;
-    plan.next.start = new_start;
-    plan.next.end = new_start + (cur.end - cur.start);
-    plan.next.reschedule_count = cur.reschedule_count + 1;
-    return plan;
-  };
-}
-}  // namespace
-
-Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
-  if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
-  HttpResponse error;
-  auto body = parse_object_body(req, error);
-  if (!body) co_return error;
-  if (auto unknown = unknown_field(*body, {"start"})) co_return validation_failed(*unknown);
-  auto start_text = get_string(*body, "start");
-  auto start = start_text ? parse_rfc3339(*start_text) : std::nullopt;
-  if (!start) co_return validation_failed("start is required (an RFC 3339 timestamp)");
-  Loaded<Reservation> found = co_await load_reservation(s, rid);
-  if (!found.record) co_return found.error;
-  Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
-  if (!loaded.record) co_return loaded.error.status == 404 ? error_response(ErrorCode::reservation_not_movable, "its event type no longer exists") : loaded.error;
-  const EventType ev = as_booked(*loaded.record, *found.record);
-  const int64_t now = s.now();
-  const int64_t notice = ev.reschedule_notice_minutes();
-  // A repeat of a move that succeeded (the booking is already there) skips the clock's
-  // rules, whose window it may have drifted into since: the transaction answers it as it is.
-  const bool repeat = found.record->start == *start;
-  if (!repeat && found.record->start < now + notice * kMinuteMs)
-    co_return error_response(ErrorCode::reservation_not_movable, "it starts too soon to be moved (the event type's reschedule.before_minutes)");
-  SlotRule early = repeat ? SlotRule::Offered : check_slot(ev, nullptr, *start, now, notice);
-  if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
-    co_return error_response(ErrorCode::slot_not_offered, slot_rule_message(early));
-
-  const std::string avail_key = keys::availability(ev.expert_id);
-  const int64_t new_start = *start;
-  std::optional<Refused> why;
-  Decide decide = move_decision(ev, avail_key, new_start, notice, why);
-  // (g++ 12 miscompiles braced lists inside co_await expressions: build them first.)
-  NewSpan move = moving_reservation(blocked_span(ev, new_start), seat_group(ev.id, new_start, found.record->seats));
-  std::vector<std::string> extra{avail_key};
-  TxnOutcome out = co_await run_reservation_txn(s, rid, std::move(move), std::move(extra), decide);
-  switch (out.kind) {
-    case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);
-    case TxnOutcome::Kind::Busy: co_return contention();
-    case TxnOutcome::Kind::StoreError: co_return store_unavailable();
-    case TxnOutcome::Kind::NoChange: co_return reservation_body(200, *out.reservation);
-    case TxnOutcome::Kind::Refused:
-      s.metrics.add(Metric::conflicts_total);
-      co_return error_response(ErrorCode::slot_unavailable, "the new time is not available; the booking keeps its time");
-    case TxnOutcome::Kind::Rejected:
-      SG_ASSERT(why.has_value());
-      co_return move_refusal(s, *why, ev);
-    case TxnOutcome::Kind::Written: break;
-  }
-  s.log(LogLevel::Info, "reservation_rescheduled", {{"reservation_id", rid}});
-  co_return reservation_body(200, *out.reservation);
 }
 
 }  // namespace slotguard::api

@@ -7,6 +7,7 @@
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
+#include "slotguard/booking/booking_caps.h"
 #include "slotguard/ledger/slot_ledger.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
@@ -16,6 +17,61 @@ namespace slotguard::api {
 namespace {
 constexpr int64_t kMaxRangeDays = 7;
 constexpr size_t kListPage = 256;
+
+// Every ledger entry that touches the starts' spans, one per reservation; nullopt when
+// the store fails or a bucket cannot be read.
+Co<std::optional<std::vector<LedgerEntry>>> entries_around(ApiServices& s, const EventType& event,
+                                                           const std::vector<int64_t>& starts) {
+  std::vector<LedgerEntry> entries;
+  if (starts.empty()) co_return entries;
+  Span whole{blocked_span(event, starts.front()).start, blocked_span(event, starts.back()).end};
+  std::string lo = keys::slot_bucket(event.expert_id, first_bucket(whole));
+  std::string hi = keys::slot_bucket(event.expert_id, end_bucket(whole));
+  std::vector<KvItem> buckets;
+  std::string after;
+  for (;;) {
+    ListResult page = co_await s.store.list(lo, hi, kListPage, after);
+    if (page.status != StoreStatus::Ok) co_return std::nullopt;
+    if (page.page.items.empty()) break;  // "more" with nothing in hand cannot progress
+    for (auto& it : page.page.items) buckets.push_back(std::move(it));
+    if (!page.page.more) break;
+    after = buckets.back().key;
+  }
+  // Decode every bucket once; a span is spread over several buckets, so drop the
+  // repeats before checking each candidate against what is left.
+  auto decoded = decode_buckets(buckets);
+  if (!decoded) co_return std::nullopt;
+  entries = std::move(*decoded);
+  std::sort(entries.begin(), entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid < b.rid; });
+  entries.erase(std::unique(entries.begin(), entries.end(),
+                            [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
+                entries.end());
+  co_return entries;
+}
+
+// The starts whose day or week is full under the caps (booking/booking_caps.h), read
+// from the counters of every day and week the starts fall in; nullopt when the store
+// fails or a counter cannot be read.
+Co<std::optional<std::vector<int64_t>>> capped_starts(ApiServices& s, const EventType& event, const Availability* hours,
+                                                      const std::vector<int64_t>& starts, int64_t now) {
+  std::vector<int64_t> full;
+  const BookingLimits expert_caps = hours ? hours->limits : BookingLimits{};
+  if (starts.empty() || (!event.limits.any() && !expert_caps.any())) co_return full;
+  std::vector<std::string> wanted;
+  for (int64_t t : starts)
+    for (auto& k : counter_keys(event.expert_id, hours, t))
+      if (std::find(wanted.begin(), wanted.end(), k) == wanted.end()) wanted.push_back(std::move(k));
+  const ReadResult counters = co_await s.store.read(wanted);
+  if (counters.status != StoreStatus::Ok) co_return std::nullopt;
+  for (int64_t t : starts) {
+    const CapReached cap = cap_reached(counters, counter_keys(event.expert_id, hours, t), event.limits, expert_caps,
+                                       event.id, {}, now);
+    if (cap == CapReached::Unreadable) co_return std::nullopt;
+    if (cap != CapReached::None) full.push_back(t);
+  }
+  co_return full;
+}
+
 }  // namespace
 
 Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string event_id) {
@@ -23,7 +79,6 @@ Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string e
   if (!parse_query(req.query, params)) co_return error_response(ErrorCode::invalid_query, "the query string is malformed");
   TimeRange range;
   if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
-  const int64_t from = range.from, to = range.to;
   const EventWithHours found = co_await load_event_with_hours(s, event_id);
   if (!found.event.record) co_return found.event.error;
   const EventType* event = &*found.event.record;
@@ -32,47 +87,26 @@ Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string e
 
   const int64_t now = s.now();
   std::vector<int64_t> starts;
-  for (int64_t t : aligned_starts(*event, hours.get(), from, to))
+  for (int64_t t : aligned_starts(*event, hours.get(), range.from, range.to))
     if (check_slot(*event, hours.get(), t, now) == SlotRule::Offered) starts.push_back(t);
-
-  std::vector<LedgerEntry> entries;  // what holds the range, one entry per reservation
-  if (!starts.empty()) {
-    Span whole{blocked_span(*event, starts.front()).start, blocked_span(*event, starts.back()).end};
-    std::string lo = keys::slot_bucket(event->expert_id, first_bucket(whole));
-    std::string hi = keys::slot_bucket(event->expert_id, end_bucket(whole));
-    std::vector<KvItem> buckets;
-    std::string after;
-    for (;;) {
-      ListResult page = co_await s.store.list(lo, hi, kListPage, after);
-      if (page.status != StoreStatus::Ok) co_return store_unavailable();
-      if (page.page.items.empty()) break;  // "more" with nothing in hand cannot progress
-      for (auto& it : page.page.items) buckets.push_back(std::move(it));
-      if (!page.page.more) break;
-      after = buckets.back().key;
-    }
-    // Decode every bucket once; a span is spread over several buckets, so drop the
-    // repeats before checking each candidate against what is left.
-    auto decoded = decode_buckets(buckets);
-    if (!decoded) co_return store_unavailable();
-    entries = std::move(*decoded);
-    std::sort(entries.begin(), entries.end(), [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid < b.rid; });
-    entries.erase(std::unique(entries.begin(), entries.end(),
-                              [](const LedgerEntry& a, const LedgerEntry& b) { return a.rid == b.rid; }),
-                  entries.end());
-  }
+  const std::optional<std::vector<LedgerEntry>> entries = co_await entries_around(s, *event, starts);
+  if (!entries) co_return store_unavailable();
+  const std::optional<std::vector<int64_t>> full = co_await capped_starts(s, *event, hours.get(), starts, now);
+  if (!full) co_return store_unavailable();
   JsonWriter body;
   body.object().field("event_id", event_id).key("slots").array();
   for (int64_t t : starts) {
     const std::string group = seat_group(event->id, t, event->seats);
     const Claim claim{{}, group, event->seats};
     const Span span = blocked_span(*event, t);
-    const bool available = !span_taken_by(entries, span, now, claim);
+    const bool capped = std::find(full->begin(), full->end(), t) != full->end();
+    const bool available = !capped && !span_taken_by(*entries, span, now, claim);
     body.object()
         .field("start", format_rfc3339(t))
         .field("end", format_rfc3339(t + event->duration_minutes * kMinuteMs))
         .field("available", available);
     // Seated events say how many places are left (none when anything else blocks it).
-    if (event->seats > 1) body.field("seats_left", available ? event->seats - seats_taken(entries, span, now, claim) : 0);
+    if (event->seats > 1) body.field("seats_left", available ? event->seats - seats_taken(*entries, span, now, claim) : 0);
     body.end_object();
   }
   co_return json_response(200, body.end_array().end_object());

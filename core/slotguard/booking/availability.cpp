@@ -119,7 +119,7 @@ std::optional<Availability> availability_from_request(const JsonValue& body, std
   if (!rule) return fail(error, "time_zone is not a known IANA time zone"), std::nullopt;
   a.time_zone = *zone;
   a.rule = *rule;
-  if (auto unknown = unknown_field(body, {"time_zone", "weekly", "overrides"})) return fail(error, *unknown), std::nullopt;
+  if (auto unknown = unknown_field(body, {"time_zone", "weekly", "overrides", "limits"})) return fail(error, *unknown), std::nullopt;
   if (const JsonValue* weekly = get_member(body, "weekly")) {
     if (!weekly->IsObject()) return fail(error, "weekly must be an object keyed mon..sun"), std::nullopt;
     for (const auto* m : members_by_key(*weekly)) {
@@ -146,6 +146,12 @@ std::optional<Availability> availability_from_request(const JsonValue& body, std
       a.overrides[*date] = std::move(intervals);
     }
   }
+  if (const JsonValue* limits = get_member(body, "limits")) {
+    fields::Problem problem;
+    const fields::Reading how{true, &problem};
+    if (!fields::read_record(BookingLimits::rows(), a.limits, *limits, how) && !fields::nested_problem("limits", how))
+      return fail(error, problem.message()), std::nullopt;
+  }
   return a;
 }
 
@@ -161,7 +167,12 @@ void write_availability(JsonWriter& w, const Availability& a) {
     write_intervals(w, intervals);
     w.end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  if (a.limits.any()) {
+    w.key("limits");
+    fields::write_record(BookingLimits::rows(), w, a.limits);
+  }
+  w.end_object();
 }
 
 std::optional<Availability> availability_from_storage(std::string_view text) {

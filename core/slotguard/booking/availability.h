@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "slotguard/base/json.h"
+#include "slotguard/booking/booking_limits.h"
 #include "slotguard/time/tz_rules.h"
 
 namespace slotguard {
@@ -28,6 +29,7 @@ struct Availability {
   TzRule rule;
   std::array<std::vector<LocalInterval>, 7> weekly;         // 0 = Sunday .. 6 = Saturday
   std::map<int64_t, std::vector<LocalInterval>> overrides;  // local day (days since epoch) -> intervals
+  BookingLimits limits;  // the expert's caps, over all their event types (booking_caps.h)
 };
 
 // Validates a PUT body; on failure nullopt and a message naming the field.

@@ -278,6 +278,7 @@ constexpr Row<EventType> kEventRows[] = {
     reschedule_row(),
     checked<&EventType::cancellation>("cancellation", Presence::Always, read_policy, "null or an object"),
     fields::member<&EventType::approval>("approval", Presence::Optional),
+    fields::member<&EventType::limits>("limits", Presence::Optional),
 };
 static_assert(fields::covers<EventType>(kEventRows));
 
@@ -541,6 +542,7 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::transfer_destination>("transfer_destination"),
     bounded<&Reservation::application_fee>("application_fee", 0, kMaxCount),
     member<&Reservation::on_behalf_of>("on_behalf_of"),
+    member<&Reservation::counted_in>("counted_in"),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

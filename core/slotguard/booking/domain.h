@@ -10,6 +10,7 @@
 
 #include "slotguard/base/json.h"
 #include "slotguard/base/record_fields.h"
+#include "slotguard/booking/booking_limits.h"
 #include "slotguard/booking/release_reason.h"
 
 namespace slotguard {
@@ -98,6 +99,8 @@ struct EventType {
   // A confirmed booking may be cancelled by its guest only under a policy.
   std::optional<CancellationPolicy> cancellation;
   std::optional<ApprovalPolicy> approval;
+  // At most this many of its bookings a day and a week (booking/booking_caps.h).
+  BookingLimits limits;
 
   bool operator==(const EventType&) const = default;
 
@@ -216,6 +219,9 @@ struct Reservation {
   std::string transfer_destination;
   int64_t application_fee = 0;
   bool on_behalf_of = false;
+  // The counter keys of the caps it is counted under (booking/booking_caps.h): its
+  // local day's and ISO week's, or none when no cap applied when it was held or moved.
+  std::vector<std::string> counted_in;
 
   bool operator==(const Reservation&) const = default;
 

@@ -60,6 +60,9 @@ std::string purge(int64_t purge_at, std::string_view rid) {
 }
 std::string stripe_events_cursor() { return "evcursor"; }
 std::string payouts(std::string_view expert_id) { return "payouts/" + std::string(expert_id); }
+std::string booking_counter(std::string_view expert_id, std::string_view day_or_week) {
+  return "cap/" + std::string(expert_id) + "/" + std::string(day_or_week);
+}
 std::string payouts_account(std::string_view account_id) { return "payacct/" + std::string(account_id); }
 std::string availability(std::string_view expert_id) { return "avail/" + std::string(expert_id); }
 std::string busy_block(std::string_view expert_id, std::string_view block_id) {

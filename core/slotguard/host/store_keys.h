@@ -34,6 +34,9 @@
 //                                         retention lets the sweep remove them
 //   payouts/<expert_id>                   the connected account an expert is paid through
 //   payacct/<account id>                  -> expert id, for account.updated events
+//   cap/<expert_id>/<YYYY-MM-DD | YYYY-Www>
+//                                         the bookings a cap counts on one local day or
+//                                         ISO week of an expert (booking/booking_caps.h)
 //   evcursor                              where the events pass goes on in Stripe's
 //                                         event list (payments/missed_events.h)
 #pragma once
@@ -76,6 +79,7 @@ std::string busy_index_prefix(std::string_view expert_id);
 inline constexpr std::string_view kPurgePrefix = "purge/";
 std::string stripe_events_cursor();
 std::string payouts(std::string_view expert_id);
+std::string booking_counter(std::string_view expert_id, std::string_view day_or_week);
 std::string payouts_account(std::string_view account_id);
 
 // The smallest key greater than every key that starts with `prefix`: a list's end.

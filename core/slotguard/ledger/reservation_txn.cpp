@@ -1,5 +1,8 @@
 #include "slotguard/ledger/reservation_txn.h"
 
+#include <algorithm>
+
+#include "slotguard/booking/booking_caps.h"
 #include "slotguard/booking/guest_holds.h"
 #include "slotguard/booking/notifications.h"
 #include "slotguard/base/planted_defects.h"
@@ -59,11 +62,13 @@ struct TxnScope {
   Span target;  // the span the reservation holds after the change
   std::string target_group;
   std::vector<std::string> extra_keys, bucket_list;
+  std::vector<std::string> counter_list;  // the caps' counters: those it is in and those a move may put it in
   // The guest's hold list is read only while the limit is on, and written (and
   // checked) only when the change alters it.
   bool guest_tracked = false;
   std::string guest_key;
   size_t guest_at = 0;  // its place in the snapshot: after the record and the extra keys
+  size_t counters_at = 0;  // then the counters, then the buckets
 
   // Once `where` is known: what to read.
   void settle(const Config& cfg) {
@@ -71,12 +76,17 @@ struct TxnScope {
     guest_tracked = cfg.max_active_holds_per_guest > 0 && !where.guest_email.empty();
     if (guest_tracked) guest_key = keys::guest_holds(where.expert_id, where.guest_email);
     guest_at = 1 + extra_keys.size();
+    counters_at = guest_at + (guest_tracked ? 1 : 0);
     aim();
   }
   void aim() {
     target = moving ? where.moving_to : where.span;
     target_group = moving ? where.moving_group : where.group;
     bucket_list = moving ? bucket_keys_of_both(where.expert_id, where.span, target) : bucket_keys(where.expert_id, where.span);
+    counter_list = where.counters;
+    if (moving)
+      for (const auto& k : where.moving_counters)
+        if (std::find(counter_list.begin(), counter_list.end(), k) == counter_list.end()) counter_list.push_back(k);
   }
   // Moved since the first read: the buckets read are the wrong ones.
   bool moved_away(const Reservation& current) const {
@@ -85,13 +95,15 @@ struct TxnScope {
   void follow_move(const Reservation& current) {
     where.span = {current.span_start, current.span_end};
     where.group = seat_group(current.event_id, current.start, current.seats);
+    where.counters = current.counted_in;
     aim();
   }
-  // The record, the extra keys, the guest's hold list, then the buckets.
+  // The record, the extra keys, the guest's hold list, the counters, then the buckets.
   std::vector<std::string> read_keys() const {
     std::vector<std::string> keys{rkey};
     keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
     if (guest_tracked) keys.push_back(guest_key);
+    keys.insert(keys.end(), counter_list.begin(), counter_list.end());
     keys.insert(keys.end(), bucket_list.begin(), bucket_list.end());
     return keys;
   }
@@ -130,6 +142,7 @@ Co<bool> locate(Services& s, TxnScope& scope, TxnOutcome& out) {
   scope.where.guest_email = r->guest.email;
   scope.where.group = seat_group(r->event_id, r->start, r->seats);
   scope.where.seats = r->seats;
+  scope.where.counters = r->counted_in;
   co_return true;
 }
 
@@ -184,6 +197,28 @@ Reservation next_record(const TxnScope& scope, const Snapshot& snap, const Reser
   return next;
 }
 
+// The caps' counters read: each is checked (a count was decided against it), `self`
+// leaves every one and is written back into those the next record is counted in, with
+// its ledger entry's expiry. False when a counter cannot be read.
+bool plan_counters(const TxnScope& scope, const Snapshot& snap, const Reservation& next, std::vector<KvCheck>& checks,
+                   std::vector<KvMutation>& mutations) {
+  const bool active = next.active_at(snap.now);
+  size_t placed = 0;
+  for (size_t i = 0; i < scope.counter_list.size(); ++i) {
+    const KvItem& item = snap.read.items[scope.counters_at + i];
+    checks.push_back({item.key, item.version});
+    std::optional<CountEntry> entry;
+    if (active && std::find(next.counted_in.begin(), next.counted_in.end(), item.key) != next.counted_in.end()) {
+      entry = CountEntry{scope.rid, next.event_id, next.held_until_released() ? 0 : next.expires_at};
+      ++placed;
+    }
+    if (!plan_counter_update(item, scope.rid, entry, snap.now, mutations)) return false;
+  }
+  // A decision counts a booking only in counters this transaction read and checks.
+  SG_ASSERT(!active || placed == next.counted_in.size());
+  return true;
+}
+
 // The commit of a Write: the record, the ledger, the guest's hold list, the outbox,
 // every index and the decision's extra writes, checked against everything they were
 // decided from. False when the ledger's buckets cannot be planned.
@@ -213,6 +248,7 @@ bool plan_write(const Config& cfg, const TxnScope& scope, const Snapshot& snap, 
         mutations.push_back({KvMutation::Op::Set, scope.guest_key, guest_holds_to_storage(guest_next)});
     }
   }
+  if (!plan_counters(scope, snap, next, checks, mutations)) return false;
   plan_notifications(cfg, snap.current, next, now, mutations);
   mutations.push_back({KvMutation::Op::Set, scope.rkey, reservation_to_storage(next)});
   plan_indexes(cfg, snap.current, next, mutations);

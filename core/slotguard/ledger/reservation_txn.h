@@ -69,15 +69,21 @@ struct NewSpan {
   int64_t seats = 1;
   Span moving_to{};
   std::string moving_group;
+  // The booking caps' counter keys (booking/booking_caps.h) it is counted in now, and
+  // those a move may count it in: read and checked with the ledger, so a decision can
+  // count against them and the commit moves its entry. An existing reservation's
+  // current ones are read from its record.
+  std::vector<std::string> counters, moving_counters;
   bool given() const { return !expert_id.empty(); }
   bool moving() const { return moving_to.end > moving_to.start; }
 };
 
 inline NewSpan existing_reservation() { return NewSpan(); }
-inline NewSpan moving_reservation(Span to, std::string group) {
+inline NewSpan moving_reservation(Span to, std::string group, std::vector<std::string> counters) {
   NewSpan n;
   n.moving_to = to;
   n.moving_group = std::move(group);
+  n.moving_counters = std::move(counters);
   return n;
 }
 inline std::vector<std::string> no_keys() { return {}; }

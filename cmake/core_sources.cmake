@@ -23,6 +23,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/booking_caps.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/payouts.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/booking/pool.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/event_cache.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/guest_holds.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/notifications.cpp

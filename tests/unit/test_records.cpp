@@ -82,6 +82,7 @@ EventType full_event() {
   e.cancellation = CancellationPolicy{{{1440, 100}, {120, 50}}};
   e.approval = ApprovalPolicy{false, 600};  // required needs card only; this one takes multibanco too
   e.limits = BookingLimits{3, 10};
+  e.pool = PoolRule{{"ada", "bob"}, "least_booked"};
   return e;
 }
 

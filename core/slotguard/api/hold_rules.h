@@ -24,6 +24,7 @@ enum class Refusal {
   DayFull,          // a per_day cap is reached on the start's local day
   WeekFull,         // a per_week cap is reached in the start's ISO week
   KeyRaced,         // another request under the same Idempotency-Key committed first
+  PoolMoved,        // another hold of the pool committed since its turns were planned
   SlotTaken,
   TooManyHolds,     // the guest is at Config::max_active_holds_per_guest
   NotActive,        // a move of a reservation that no longer holds its slot

@@ -15,6 +15,7 @@ struct Scope {
   ScopeKind kind = ScopeKind::None;
   std::string id;      // expert, event or reservation id
   std::string expert;  // EventClaim: the expert the body names
+  bool pool = false;   // EventClaim: the body defines a team pool (a store per expert cannot hold one)
 };
 
 std::string_view auth_name(Auth a) {
@@ -54,6 +55,13 @@ std::string body_string(const HttpRequest& req, std::string_view name) {
   return v && v->IsString() ? std::string(string_of(*v)) : std::string();
 }
 
+// Whether the body is an object with a non-null member `name`.
+bool body_has(const HttpRequest& req, std::string_view name) {
+  auto doc = parse_json(req.body, kRequestBodyDepth);
+  const JsonValue* v = doc && doc->IsObject() ? get_member(*doc, name) : nullptr;
+  return v && !v->IsNull();
+}
+
 // The reservation a Stripe event names: metadata.reservation_id, else
 // client_reference_id (both set by the core on every Checkout Session it opens).
 std::string webhook_reservation(const HttpRequest& req) {
@@ -90,7 +98,7 @@ Scope scope_of(const Route& r, const PathArgs& args, const HttpRequest& req, con
     case ScopeKind::EventClaim: {
       std::string expert = body_string(req, "expert_id");
       if (!valid_client_id(args[0]) || !valid_client_id(expert)) return {};
-      return {ScopeKind::EventClaim, args[0], std::move(expert)};
+      return {ScopeKind::EventClaim, args[0], std::move(expert), body_has(req, "pool")};
     }
     case ScopeKind::HoldEvent: {
       std::string event = body_string(req, "event_id");
@@ -112,7 +120,10 @@ void write_scope(JsonWriter& w, const Scope& scope) {
     case ScopeKind::Expert: w.field("expert_id", scope.id); break;
     case ScopeKind::Event:
     case ScopeKind::HoldEvent: w.field("event_id", scope.id); break;
-    case ScopeKind::EventClaim: w.field("event_id", scope.id).field("expert_id", scope.expert); break;
+    case ScopeKind::EventClaim:
+      w.field("event_id", scope.id).field("expert_id", scope.expert);
+      if (scope.pool) w.field("pool", true);
+      break;
     case ScopeKind::Reservation:
     case ScopeKind::Webhook: w.field("reservation_id", scope.id); break;
     case ScopeKind::None:

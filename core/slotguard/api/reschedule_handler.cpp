@@ -42,6 +42,7 @@ HttpResponse move_refusal(ApiServices& s, const Refused& why, const EventType& e
     case Refusal::NotActive:
     case Refusal::EventChanged:  // the rest are a hold's, never a move's
     case Refusal::KeyRaced:
+    case Refusal::PoolMoved:
     case Refusal::TooManyHolds:
     case Refusal::AccountUnchecked:
     case Refusal::CannotTakePayments:

@@ -9,6 +9,7 @@
 #include "slotguard/payments/approval.h"
 #include "slotguard/payments/connect.h"
 #include "slotguard/booking/payouts.h"
+#include "slotguard/booking/pool.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/hold_rules.h"
@@ -273,6 +274,15 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   return r;
 }
 
+// A pool's hold (booking/pool.h): its state as the turn order was planned from it, and
+// the state after giving this member the booking, checked and written in the commit.
+// No key: not a pool's hold.
+struct PoolTurn {
+  std::string key;
+  uint64_t version = 0;
+  std::string next;
+};
+
 // What a new hold's transaction decides with.
 struct HoldTerms {
   Reservation hold;
@@ -281,6 +291,7 @@ struct HoldTerms {
   std::string event_key, avail_key, idem_key, payouts_key;
   std::string idem_value;  // the key's record, committed with the hold
   std::vector<std::string> counters;  // the caps' counters its transaction reads
+  PoolTurn pool;
 };
 
 HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation hold, std::vector<std::string> counters) {
@@ -346,6 +357,10 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
     const KvItem* seen = v.snapshot.find(t.idem_key);
     if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
   }
+  if (!t.pool.key.empty()) {
+    const KvItem* turns = v.snapshot.find(t.pool.key);
+    if (!turns || turns->version != t.pool.version) return refuse(why, {Refusal::PoolMoved});
+  }
   if (auto refused = payouts_refusal(v, t.payouts_key)) return refuse(why, *refused);
   if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
   const int64_t max_holds = cfg.max_active_holds_per_guest;
@@ -360,6 +375,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   take_payouts(v, t.payouts_key, plan.next);
   plan.next.counted_in = std::move(counted_in);
   if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
+  if (!t.pool.key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.pool.key, t.pool.next});
   return plan;
 }
 
@@ -372,6 +388,7 @@ Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
   Decide decide = [&cfg, &terms, &why](const TxnView& v) { return decide_hold(cfg, terms, v, why); };
   std::vector<std::string> extra{terms.avail_key, terms.event_key, terms.payouts_key};
   if (!terms.idem_key.empty()) extra.push_back(terms.idem_key);
+  if (!terms.pool.key.empty()) extra.push_back(terms.pool.key);
   TxnOutcome held = co_await run_reservation_txn(s, terms.hold.id, std::move(where), std::move(extra), decide);
   switch (held.kind) {
     case TxnOutcome::Kind::Written: co_return std::move(*held.reservation);
@@ -402,6 +419,7 @@ HttpResponse hold_refused(ApiServices& s, const Refused& no) {
     case Refusal::WeekFull: return cap_answer(no.why);
     case Refusal::Busy:
     case Refusal::Recount:
+    case Refusal::PoolMoved:
     case Refusal::EventChanged: return contention();
     case Refusal::HoursUnreadable:
     case Refusal::KeyRaced:
@@ -429,13 +447,80 @@ Co<HttpResponse> answer_hold(ApiServices& s, const CreateRequest& in, HoldResult
   co_return co_await replay_under_key(s, again.items[0], in.fingerprint);
 }
 
+// One expert's hold: with the caps' counters the hours name (a second pass when they
+// are not the ones read), and after asking Stripe about the expert's connected account
+// when it was not checked lately.
+Co<HoldResult> hold_member(ApiServices& s, const CreateRequest& in, const EventAtHand& at, const PoolTurn& turn) {
+  std::vector<std::string> counters;
+  for (int pass = 1; pass <= kMaxEventPasses; ++pass) {
+    Reservation hold = new_hold(s, in, at.event, s.now());
+    NewSpan where = hold_span(at.event, hold);
+    where.counters = counters;
+    HoldTerms terms = hold_terms(in, at, std::move(hold), counters);
+    terms.pool = turn;
+    HoldResult held = co_await hold_slot(s, std::move(terms), std::move(where));
+    const Refused* no = std::get_if<Refused>(&held);
+    if (no && no->why == Refusal::Recount) {
+      counters = no->counters;  // the caps count it elsewhere: read those
+      continue;
+    }
+    if (no && no->why == Refusal::AccountUnchecked && pass < kMaxEventPasses &&
+        co_await refresh_connected_account(s, at.event.expert_id))
+      continue;  // asked Stripe about the expert's account: decide again
+    co_return held;
+  }
+  co_return Refused{Refusal::Busy};
+}
+
+// Whether a member's refusal sends a pool's hold on to the next member, and how much
+// it says to the guest when every member refuses (the highest is answered).
+int pool_pass_rank(Refusal why) {
+  switch (why) {
+    case Refusal::SlotTaken: return 5;
+    case Refusal::DayFull:
+    case Refusal::WeekFull: return 4;
+    case Refusal::TooManyHolds: return 3;
+    case Refusal::CannotTakePayments: return 2;
+    case Refusal::NotOffered: return 1;
+    default: return 0;  // the request cannot go on: answered as it is
+  }
+}
+
+// A pool's hold (booking/pool.h): its members in turn, each through hold_member, with
+// the pool's state checked and written in the commit; planned again when another hold
+// of the pool committed meanwhile.
+Co<HoldResult> hold_in_pool(ApiServices& s, const CreateRequest& in, const EventAtHand& at) {
+  const std::string key = keys::pool_state(at.event.id);
+  for (int round = 1; round <= kMaxCommitAttempts; ++round) {
+    const ReadResult read = co_await s.store.read_one(key);
+    if (read.status != StoreStatus::Ok) co_return Refused{Refusal::StoreTrouble};
+    const std::optional<PoolState> state = pool_state_from_storage(read.items[0].value);
+    if (!state) co_return Refused{Refusal::StoreTrouble};
+    std::optional<Refused> answer;
+    bool moved = false;
+    for (const std::string& expert : turn_order(*at.event.pool, *state)) {
+      EventAtHand member = at;
+      member.event.expert_id = expert;
+      const PoolTurn turn{key, read.items[0].version, pool_state_to_storage(after_giving(*state, expert))};
+      HoldResult held = co_await hold_member(s, in, member, turn);
+      const Refused* no = std::get_if<Refused>(&held);
+      if (!no) co_return held;
+      moved = no->why == Refusal::PoolMoved;
+      if (moved) break;
+      if (pool_pass_rank(no->why) == 0) co_return held;
+      if (!answer || pool_pass_rank(no->why) > pool_pass_rank(answer->why)) answer = *no;
+    }
+    if (!moved) co_return answer ? *answer : Refused{Refusal::SlotTaken};
+  }
+  co_return Refused{Refusal::Busy};
+}
+
 }  // namespace
 
 Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
   HttpResponse error;
   std::optional<CreateRequest> in = parse_create(req, error);
   if (!in) co_return error;
-  std::vector<std::string> counters;  // the caps' counters, once a pass learnt them
   for (int pass = 1;; ++pass) {
     FirstRead first = co_await read_event_or_replay(s, *in, pass == 1);
     if (HttpResponse* answered = std::get_if<HttpResponse>(&first)) co_return std::move(*answered);
@@ -448,18 +533,12 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
       s.events.forget(in->event_id);
       continue;
     }
-    Reservation hold = new_hold(s, *in, at.event, now);
-    NewSpan where = hold_span(at.event, hold);
-    where.counters = counters;
-    HoldResult held = co_await hold_slot(s, hold_terms(*in, at, std::move(hold), counters), std::move(where));
+    // (g++ 12 mis-destroys temporaries inside co_await expressions: no ternary, no PoolTurn{}.)
+    const PoolTurn no_pool;
+    HoldResult held;
+    if (at.event.pool) held = co_await hold_in_pool(s, *in, at);
+    else held = co_await hold_member(s, *in, at, no_pool);
     const Refused* no = std::get_if<Refused>(&held);
-    if (no && no->why == Refusal::Recount && pass < kMaxEventPasses) {
-      counters = no->counters;  // the caps count it elsewhere: read those
-      continue;
-    }
-    if (no && no->why == Refusal::AccountUnchecked && pass < kMaxEventPasses &&
-        co_await refresh_connected_account(s, at.event.expert_id))
-      continue;  // asked Stripe about the expert's account: decide again
     if (no && no->why == Refusal::EventChanged) {
       s.events.forget(in->event_id);
       if (pass < kMaxEventPasses) continue;

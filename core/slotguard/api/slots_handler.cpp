@@ -2,6 +2,7 @@
 // Reads the expert's availability and ledger buckets for the range; never reveals who
 // holds a slot (seated events show how many places are left, not whose they are).
 #include <algorithm>
+#include <map>
 
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/api/handlers.h"
@@ -72,6 +73,58 @@ Co<std::optional<std::vector<int64_t>>> capped_starts(ApiServices& s, const Even
   co_return full;
 }
 
+struct SlotView {
+  int64_t start = 0;
+  bool available = false;
+  int64_t seats_left = 0;
+};
+
+// The event's offered starts in the range for its expert (event.expert_id), with
+// whether each is free and under the caps; nullopt when the store fails.
+Co<std::optional<std::vector<SlotView>>> expert_slots(ApiServices& s, const EventType& event, const Availability* hours,
+                                                      TimeRange range, int64_t now) {
+  std::vector<int64_t> starts;
+  for (int64_t t : aligned_starts(event, hours, range.from, range.to))
+    if (check_slot(event, hours, t, now) == SlotRule::Offered) starts.push_back(t);
+  const std::optional<std::vector<LedgerEntry>> entries = co_await entries_around(s, event, starts);
+  if (!entries) co_return std::nullopt;
+  const std::optional<std::vector<int64_t>> full = co_await capped_starts(s, event, hours, starts, now);
+  if (!full) co_return std::nullopt;
+  std::vector<SlotView> out;
+  for (int64_t t : starts) {
+    const std::string group = seat_group(event.id, t, event.seats);
+    const Claim claim{{}, group, event.seats};
+    const Span span = blocked_span(event, t);
+    const bool capped = std::find(full->begin(), full->end(), t) != full->end();
+    const bool available = !capped && !span_taken_by(*entries, span, now, claim);
+    // Seated events say how many places are left (none when anything else blocks it).
+    out.push_back({t, available, available ? event.seats - seats_taken(*entries, span, now, claim) : 0});
+  }
+  co_return out;
+}
+
+// A pool's starts: every member's, a start free when any member can take it (with the
+// places its freest member has left).
+Co<std::optional<std::vector<SlotView>>> pool_slots(ApiServices& s, const EventType& event, TimeRange range, int64_t now) {
+  std::map<int64_t, SlotView> merged;
+  for (const std::string& expert : event.pool->experts) {
+    EventType member = event;
+    member.expert_id = expert;
+    const MaybeAvailability hours = co_await load_availability(s, expert);
+    if (!hours.ok) co_return std::nullopt;
+    std::optional<std::vector<SlotView>> slots = co_await expert_slots(s, member, hours.get(), range, now);
+    if (!slots) co_return std::nullopt;
+    for (const SlotView& v : *slots) {
+      SlotView& m = merged.try_emplace(v.start, SlotView{v.start, false, 0}).first->second;
+      m.available = m.available || v.available;
+      m.seats_left = std::max(m.seats_left, v.seats_left);
+    }
+  }
+  std::vector<SlotView> out;
+  for (const auto& [start, v] : merged) out.push_back(v);
+  co_return out;
+}
+
 }  // namespace
 
 Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string event_id) {
@@ -81,32 +134,21 @@ Co<HttpResponse> get_slots(ApiServices& s, const HttpRequest& req, std::string e
   if (auto bad = read_time_range(params, kMaxRangeDays, range)) co_return *bad;
   const EventWithHours found = co_await load_event_with_hours(s, event_id);
   if (!found.event.record) co_return found.event.error;
-  const EventType* event = &*found.event.record;
-  const MaybeAvailability& hours = found.hours;
-  if (!hours.ok) co_return store_unavailable();
-
+  const EventType& event = *found.event.record;
+  if (!found.hours.ok) co_return store_unavailable();
   const int64_t now = s.now();
-  std::vector<int64_t> starts;
-  for (int64_t t : aligned_starts(*event, hours.get(), range.from, range.to))
-    if (check_slot(*event, hours.get(), t, now) == SlotRule::Offered) starts.push_back(t);
-  const std::optional<std::vector<LedgerEntry>> entries = co_await entries_around(s, *event, starts);
-  if (!entries) co_return store_unavailable();
-  const std::optional<std::vector<int64_t>> full = co_await capped_starts(s, *event, hours.get(), starts, now);
-  if (!full) co_return store_unavailable();
+  std::optional<std::vector<SlotView>> slots;
+  if (event.pool) slots = co_await pool_slots(s, event, range, now);
+  else slots = co_await expert_slots(s, event, found.hours.get(), range, now);
+  if (!slots) co_return store_unavailable();
   JsonWriter body;
   body.object().field("event_id", event_id).key("slots").array();
-  for (int64_t t : starts) {
-    const std::string group = seat_group(event->id, t, event->seats);
-    const Claim claim{{}, group, event->seats};
-    const Span span = blocked_span(*event, t);
-    const bool capped = std::find(full->begin(), full->end(), t) != full->end();
-    const bool available = !capped && !span_taken_by(*entries, span, now, claim);
+  for (const SlotView& v : *slots) {
     body.object()
-        .field("start", format_rfc3339(t))
-        .field("end", format_rfc3339(t + event->duration_minutes * kMinuteMs))
-        .field("available", available);
-    // Seated events say how many places are left (none when anything else blocks it).
-    if (event->seats > 1) body.field("seats_left", available ? event->seats - seats_taken(*entries, span, now, claim) : 0);
+        .field("start", format_rfc3339(v.start))
+        .field("end", format_rfc3339(v.start + event.duration_minutes * kMinuteMs))
+        .field("available", v.available);
+    if (event.seats > 1) body.field("seats_left", v.seats_left);
     body.end_object();
   }
   co_return json_response(200, body.end_array().end_object());

@@ -199,6 +199,29 @@ constexpr Row<ApprovalPolicy> kApprovalRows[] = {
 };
 static_assert(fields::covers<ApprovalPolicy>(kApprovalRows));
 
+constexpr Row<PoolRule> kPoolRows[] = {
+    fields::member<&PoolRule::experts>("experts", Presence::Required),
+    fields::member<&PoolRule::assign>("assign", Presence::Required),
+};
+static_assert(fields::covers<PoolRule>(kPoolRows));
+
+// A pool's own rules, once its members are read: the problem, or nothing.
+std::optional<std::string> pool_problem(const EventType& e) {
+  if (!e.pool) return std::nullopt;
+  const PoolRule& p = *e.pool;
+  if (p.experts.size() < 2 || p.experts.size() > kMaxPoolExperts) return "pool.experts must list 2 to 16 expert ids";
+  bool lists_owner = false;
+  for (size_t i = 0; i < p.experts.size(); ++i) {
+    if (!valid_client_id(p.experts[i])) return "pool.experts must hold expert ids (1 to 64 of A-Z a-z 0-9 _ -)";
+    for (size_t j = 0; j < i; ++j)
+      if (p.experts[j] == p.experts[i]) return "pool.experts must not repeat: " + p.experts[i];
+    lists_owner |= p.experts[i] == e.expert_id;
+  }
+  if (!lists_owner) return "expert_id must be one of pool.experts (the member the pool is listed under)";
+  if (p.assign != "round_robin" && p.assign != "least_booked") return "pool.assign must be \"round_robin\" or \"least_booked\"";
+  return std::nullopt;
+}
+
 // The policy's first form, still accepted (and what event types stored before tiers
 // hold): the whole price more than refund_before_minutes ahead, refund_percent within.
 struct TwoFieldPolicy {
@@ -279,6 +302,7 @@ constexpr Row<EventType> kEventRows[] = {
     checked<&EventType::cancellation>("cancellation", Presence::Always, read_policy, "null or an object"),
     fields::member<&EventType::approval>("approval", Presence::Optional),
     fields::member<&EventType::limits>("limits", Presence::Optional),
+    fields::member<&EventType::pool>("pool", Presence::Optional),
 };
 static_assert(fields::covers<EventType>(kEventRows));
 
@@ -295,6 +319,7 @@ std::optional<std::string> notice_named_twice(const JsonValue& body) {
 
 // A rule across members, once each member is valid on its own.
 std::optional<std::string> cross_member_problem(const EventType& e) {
+  if (auto why = pool_problem(e)) return why;
   for (const auto& m : e.payment_method_types) {
     if (m == "multibanco" && e.price.currency != "eur") return "multibanco requires currency eur";
     // Stripe authorizes now and captures later only for cards.
@@ -308,6 +333,7 @@ std::optional<std::string> cross_member_problem(const EventType& e) {
 fields::Rows<RefundTier> RefundTier::rows() { return kRefundTierRows; }
 fields::Rows<CancellationPolicy> CancellationPolicy::rows() { return kCancellationRows; }
 fields::Rows<ApprovalPolicy> ApprovalPolicy::rows() { return kApprovalRows; }
+fields::Rows<PoolRule> PoolRule::rows() { return kPoolRows; }
 fields::Rows<EventType> event_rows() { return kEventRows; }
 
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {

@@ -73,6 +73,18 @@ struct ApprovalPolicy {
 };
 inline constexpr int64_t kMaxApprovalMinutes = 6 * 24 * 60;
 
+// An event type booked with any one of a team: each hold is given one free member,
+// inside its own transaction (booking/pool.h says how the member is chosen). The
+// members' own hours, busy blocks, other bookings and caps apply to each of them.
+struct PoolRule {
+  std::vector<std::string> experts;  // 2 to kMaxPoolExperts expert ids, the order of turns
+  std::string assign;                // "round_robin" or "least_booked"
+
+  static fields::Rows<PoolRule> rows();  // how it is stored (domain.cpp)
+  bool operator==(const PoolRule&) const = default;
+};
+inline constexpr size_t kMaxPoolExperts = 16;
+
 // The most times an event type may let one booking be moved.
 constexpr int64_t kMaxRescheduleTimes = 100;
 
@@ -101,6 +113,8 @@ struct EventType {
   std::optional<ApprovalPolicy> approval;
   // At most this many of its bookings a day and a week (booking/booking_caps.h).
   BookingLimits limits;
+  // Booked with any one of a team; expert_id is then the member it is listed under.
+  std::optional<PoolRule> pool;
 
   bool operator==(const EventType&) const = default;
 

@@ -37,6 +37,8 @@
 //   cap/<expert_id>/<YYYY-MM-DD | YYYY-Www>
 //                                         the bookings a cap counts on one local day or
 //                                         ISO week of an expert (booking/booking_caps.h)
+//   pool/<event_id>                       a pool's turns: whom it gave the last booking, and
+//                                         how many each member got (booking/pool.h)
 //   evcursor                              where the events pass goes on in Stripe's
 //                                         event list (payments/missed_events.h)
 #pragma once
@@ -79,6 +81,7 @@ std::string busy_index_prefix(std::string_view expert_id);
 inline constexpr std::string_view kPurgePrefix = "purge/";
 std::string stripe_events_cursor();
 std::string payouts(std::string_view expert_id);
+std::string pool_state(std::string_view event_id);
 std::string booking_counter(std::string_view expert_id, std::string_view day_or_week);
 std::string payouts_account(std::string_view account_id);
 

@@ -130,6 +130,10 @@ export async function routePerExpert(s, d, method) {
     case 'everywhere':
       return { everywhere: true };
     case 'event_claim':
+      if (scope.pool) {
+        const message = 'a pool needs one store its experts share (D1 or one Durable Object): with a Durable Object per expert no hold could see every member';
+        return { res: errorResponse(422, 'pool_needs_shared_store', message) };
+      }
       return claimEvent(s, /** @type {string} */ (scope.event_id), /** @type {string} */ (scope.expert_id));
     case 'expert':
       return expertRoute(s, d, method);

@@ -36,6 +36,7 @@ const DESCRIBE_ROUTES = 2;
  * @property {string} [expert_id]
  * @property {string} [event_id]
  * @property {string} [reservation_id]
+ * @property {boolean} [pool]  event_claim: the event type is a team pool's
  */
 /**
  * @typedef {object} RequestDescription  sg_describe_request's answer

@@ -32,7 +32,15 @@ export const PACKAGES = [
     // scripts/dev's demo seeder: part of the checkout, not of the host.
     exclude: ['src/dev'],
   },
-  { dir: 'cloudflare', source: 'host-shims/cloudflare', bridge: true, wasm: ['slotguard-wasi.wasm'] },
+  // The Worker ships the guests' booking page, which a project serves as its static
+  // assets (examples/cloudflare/wrangler.toml points [assets] at it in node_modules).
+  {
+    dir: 'cloudflare',
+    source: 'host-shims/cloudflare',
+    bridge: true,
+    wasm: ['slotguard-wasi.wasm'],
+    extras: [['examples/booking-page', 'booking-page']],
+  },
   { dir: 'stripe-emulator', source: 'host-shims/stripe-emulator', bridge: false, wasm: [] },
   // The client's contract files are generated again from docs/openapi.yaml into the
   // staged copy, and its declarations (index.d.ts, ...) emitted from its JSDoc by tsc.
@@ -110,6 +118,7 @@ function stage(pkg) {
   for (const entry of pkg.exclude ?? []) rmSync(path.join(dest, entry), { recursive: true, force: true });
   if (pkg.generate) generateClient(dest);
   const mapping = [[source, dest]];
+  for (const [from, to] of pkg.extras ?? []) cpSync(path.join(ROOT, from), path.join(dest, to), { recursive: true });
   if (pkg.bridge) {
     cpSync(BRIDGE_SRC, path.join(dest, 'src/js-bridge'), { recursive: true });
     mapping.unshift([BRIDGE_SRC, path.join(dest, 'src/js-bridge')]);
@@ -127,6 +136,8 @@ function stage(pkg) {
   // Rewrite every staged module against where it came from.
   for (const file of walk(dest).filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
     const rel = path.relative(dest, file);
+    // The extras are browser files, whole in their folder: their URLs are the page's own.
+    if ((pkg.extras ?? []).some(([, to]) => inside(path.join(dest, to), file))) continue;
     const original = rel.startsWith(`src${path.sep}js-bridge${path.sep}`)
       ? path.join(BRIDGE_SRC, path.relative(path.join(dest, 'src/js-bridge'), file))
       : rel.startsWith(`dist${path.sep}`)

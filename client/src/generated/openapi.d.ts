@@ -1047,9 +1047,9 @@ export interface components {
             guest: components["schemas"]["Guest"];
             /** @description Among the event's; default: all of the event's. */
             payment_method_types?: components["schemas"]["PaymentMethodTypes"];
-            /** @description Where Stripe sends the guest after paying. */
+            /** @description Where Stripe sends the guest after paying. Default: `default_success_url`, the booking page's `/return/?reservation=<id>&outcome=paid` on the origin this request was made to. */
             success_url?: string;
-            /** @description Where Stripe sends the guest who cancels. */
+            /** @description Where Stripe sends the guest who cancels. Default: `default_cancel_url`, `/return/?reservation=<id>&outcome=cancelled` on the origin this request was made to. */
             cancel_url?: string;
         };
         /**

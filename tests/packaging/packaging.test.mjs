@@ -114,7 +114,7 @@ describe('installed from the tarballs, outside the repository', () => {
     // examples/cloudflare is that project: its package.json and wrangler.toml, as is.
     const project = path.join(TMP, 'worker');
     cpSync(path.join(ROOT, 'examples/cloudflare'), project, { recursive: true, filter: (p) => !p.endsWith('README.md') });
-    npmInstall(project, [staged.cloudflare.tarball]);
+    npmInstall(project, [staged.cloudflare.tarball, staged['stripe-emulator'].tarball]);
     const toml = readFileSync(path.join(project, 'wrangler.toml'), 'utf8');
     const field = (name) => new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm').exec(toml)?.[1];
     const migrations = path.join(project, field('migrations_dir'));

@@ -7,8 +7,8 @@
 // emulator, and Checkout's way back to the page's return route on the Worker.
 //
 // Two departures, both about this machine, not the recipe: the ports are free ones
-// rather than 8787/12111 (another ./scripts/dev may hold those), so .dev.vars'
-// STRIPE_API_BASE and the emulator's flags name them; and wrangler is the repository's
+// rather than 8787/12111 (another ./scripts/dev may hold those), written into .dev.vars
+// and given to wrangler dev as --port; and wrangler is the repository's
 // copy instead of `npx wrangler@4`, which would fetch it again.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -82,14 +82,16 @@ test('the README recipe: wrangler dev from the packages serves the page and book
   const [workerPort, emulatorPort] = [await freePort(), await freePort()];
   const vars = readFileSync(path.join(project, '.dev.vars'), 'utf8');
   assert.match(vars, /^STRIPE_API_BASE=http:\/\/127\.0\.0\.1:12111$/m);
-  writeFileSync(path.join(project, '.dev.vars'), vars.replace(':12111', `:${emulatorPort}`));
+  assert.match(vars, /^STRIPE_EMULATOR_PORT=12111$/m);
+  assert.match(vars, /^STRIPE_WEBHOOK_URL=http:\/\/localhost:8787\/v1\/stripe\/webhook$/m);
+  writeFileSync(path.join(project, '.dev.vars'), vars.replaceAll('12111', String(emulatorPort)).replace('localhost:8787', `127.0.0.1:${workerPort}`));
   const devVar = (name) => new RegExp(`^${name}=(.*)$`, 'm').exec(vars)?.[1];
+  // The Worker's port in wrangler.toml is the one the emulator's webhooks go to.
+  const devPort = /^\[dev\]\s*\nport\s*=\s*(\d+)/m.exec(readFileSync(path.join(project, 'wrangler.toml'), 'utf8'))?.[1];
+  assert.equal(new URL(devVar('STRIPE_WEBHOOK_URL')).port, devPort);
   run('node', [WRANGLER, 'd1', 'migrations', 'apply', 'slotguard', '--local'], project);
 
-  const script = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')).scripts.emulator;
-  assert.match(script, /--webhook-secret whsec_dev/);
-  await start('npx', ['--offline', 'slotguard-stripe-emulator', '--port', String(emulatorPort), '--webhook-url',
-    `http://127.0.0.1:${workerPort}/v1/stripe/webhook`, '--webhook-secret', devVar('STRIPE_WEBHOOK_SECRET')], project, /listening|http:\/\//i);
+  await start('npm', ['run', 'emulator'], project, /stripe-emulator webhooks ->/);
   await start('node', [WRANGLER, 'dev', '--port', String(workerPort), '--ip', '127.0.0.1'], project, /Ready on/);
   const worker = `http://127.0.0.1:${workerPort}`;
   const emulator = `http://127.0.0.1:${emulatorPort}`;

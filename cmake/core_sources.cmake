@@ -47,6 +47,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/listing_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/notify_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/records.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/checkout_return.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/reservations_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/reschedule_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/hold_rules.cpp

@@ -32,8 +32,19 @@ export const PACKAGES = [
     // scripts/dev's demo seeder: part of the checkout, not of the host.
     exclude: ['src/dev'],
   },
-  { dir: 'cloudflare', source: 'host-shims/cloudflare', bridge: true, wasm: ['slotguard-wasi.wasm'] },
+  // The Worker ships the guests' booking page, which a project serves as its static
+  // assets (examples/cloudflare/wrangler.toml points [assets] at it in node_modules).
+  {
+    dir: 'cloudflare',
+    source: 'host-shims/cloudflare',
+    bridge: true,
+    wasm: ['slotguard-wasi.wasm'],
+    extras: [['examples/booking-page', 'booking-page']],
+  },
   { dir: 'stripe-emulator', source: 'host-shims/stripe-emulator', bridge: false, wasm: [] },
+  // The client's contract files are generated again from docs/openapi.yaml into the
+  // staged copy, and its declarations (index.d.ts, ...) emitted from its JSDoc by tsc.
+  { dir: 'client', source: 'client', bridge: false, wasm: [], generate: true },
 ];
 
 function walk(dir) {
@@ -64,11 +75,22 @@ function rewrite(text, original, staged, pkgDir, mapping) {
     if (!mapped) throw new Error(`${path.relative(ROOT, original)}: '${spec}' reaches outside its package`);
     let rel = path.relative(path.dirname(staged), mapped).split(path.sep).join('/');
     if (!rel.startsWith('.')) rel = `./${rel}`;
-    if (!inside(pkgDir, path.resolve(path.dirname(staged), rel)) || !existsSync(mapped)) {
+    // A type import's './x.js' (a declaration's, or JSDoc's import('./x.js')) names
+    // x.d.ts when no x.js exists, as TypeScript resolves it.
+    const present = existsSync(mapped) || existsSync(mapped.replace(/\.js$/, '.d.ts'));
+    if (!inside(pkgDir, path.resolve(path.dirname(staged), rel)) || !present) {
       throw new Error(`${path.relative(ROOT, original)}: '${spec}' has no staged counterpart (${rel})`);
     }
     return `${lead}${quote}${rel}${quote}`;
   });
+}
+
+function generateClient(dest) {
+  execFileSync('node', [path.join(ROOT, 'scripts/lib/gen-client.mjs'), '--out', path.join(dest, 'src/generated')], { stdio: 'inherit' });
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  execFileSync('node', [tsc, '--declaration', '--emitDeclarationOnly', '--allowJs', '--skipLibCheck', '--module', 'nodenext',
+    '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom',
+    '--rootDir', path.join(dest, 'src'), '--outDir', path.join(dest, 'src'), path.join(dest, 'src/index.js')], { stdio: 'inherit' });
 }
 
 function stage(pkg) {
@@ -94,7 +116,9 @@ function stage(pkg) {
     if (existsSync(from)) cpSync(from, path.join(dest, entry), { recursive: true });
   }
   for (const entry of pkg.exclude ?? []) rmSync(path.join(dest, entry), { recursive: true, force: true });
+  if (pkg.generate) generateClient(dest);
   const mapping = [[source, dest]];
+  for (const [from, to] of pkg.extras ?? []) cpSync(path.join(ROOT, from), path.join(dest, to), { recursive: true });
   if (pkg.bridge) {
     cpSync(BRIDGE_SRC, path.join(dest, 'src/js-bridge'), { recursive: true });
     mapping.unshift([BRIDGE_SRC, path.join(dest, 'src/js-bridge')]);
@@ -112,6 +136,8 @@ function stage(pkg) {
   // Rewrite every staged module against where it came from.
   for (const file of walk(dest).filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
     const rel = path.relative(dest, file);
+    // The extras are browser files, whole in their folder: their URLs are the page's own.
+    if ((pkg.extras ?? []).some(([, to]) => inside(path.join(dest, to), file))) continue;
     const original = rel.startsWith(`src${path.sep}js-bridge${path.sep}`)
       ? path.join(BRIDGE_SRC, path.relative(path.join(dest, 'src/js-bridge'), file))
       : rel.startsWith(`dist${path.sep}`)

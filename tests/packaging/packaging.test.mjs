@@ -55,9 +55,10 @@ describe('tarball contents', () => {
       for (const f of ['package.json', 'README.md', 'LICENSE']) assert.ok(files.includes(f), `${dir}: ${f} missing`);
       const shipped = files.filter((f) => f.endsWith('.wasm')).map((f) => path.basename(f)).sort();
       assert.deepEqual(shipped, wasm.filter((f) => f.endsWith('.wasm')).sort());
-      if (dir !== 'stripe-emulator') assert.ok(files.includes('src/js-bridge/index.js'), `${dir}: the bridge is missing`);
+      if (dir === 'node' || dir === 'cloudflare') assert.ok(files.includes('src/js-bridge/index.js'), `${dir}: the bridge is missing`);
       if (dir === 'cloudflare') assert.ok(files.includes('migrations/0001_kv.sql'));
-      if (dir === 'node') assert.ok(files.includes('src/index.d.ts'));
+      if (dir === 'node' || dir === 'client') assert.ok(files.includes('src/index.d.ts'));
+      if (dir === 'client') assert.ok(files.includes('src/generated/openapi.d.ts'));
     });
   }
 });
@@ -66,7 +67,15 @@ describe('installed from the tarballs, outside the repository', () => {
   const app = path.join(TMP, 'node-app');
   before(() => {
     cpSync(path.join(ROOT, 'tests/packaging/node-app'), app, { recursive: true });
-    npmInstall(app, [staged.node.tarball, staged['stripe-emulator'].tarball]);
+    npmInstall(app, [staged.node.tarball, staged['stripe-emulator'].tarball, staged.client.tarball]);
+  });
+
+  test('@slotguard/client books a slot on @slotguard/node, typed from the package alone', () => {
+    const out = run('node', ['client.mjs'], app);
+    assert.match(out, /^held rsv_\w+ key [\w-]+ replayed true$/m);
+    assert.match(out, /^refused slot_unavailable 409$/m);
+    // The package's declarations type an app's use of it (tsc from the repository).
+    run('node', [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
   });
 
   test('@slotguard/node embedded on the memory store books a slot through the emulator package', () => {
@@ -105,7 +114,7 @@ describe('installed from the tarballs, outside the repository', () => {
     // examples/cloudflare is that project: its package.json and wrangler.toml, as is.
     const project = path.join(TMP, 'worker');
     cpSync(path.join(ROOT, 'examples/cloudflare'), project, { recursive: true, filter: (p) => !p.endsWith('README.md') });
-    npmInstall(project, [staged.cloudflare.tarball]);
+    npmInstall(project, [staged.cloudflare.tarball, staged['stripe-emulator'].tarball]);
     const toml = readFileSync(path.join(project, 'wrangler.toml'), 'utf8');
     const field = (name) => new RegExp(`^${name}\\s*=\\s*"([^"]+)"`, 'm').exec(toml)?.[1];
     const migrations = path.join(project, field('migrations_dir'));

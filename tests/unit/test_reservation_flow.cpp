@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "slotguard/api/checkout_return.h"
 #include "slotguard/host/config.h"
 #include "slotguard/host/fetch_client.h"
 #include "slotguard/payments/stripe/form_encoding.h"
@@ -223,8 +224,9 @@ void check_happy_path(World& w) {
   CHECK(form["payment_method_types[0]"] == "card");
   CHECK(form["payment_method_types[1]"] == "multibanco");
   CHECK(form.count("payment_method_types[2]") == 0);
-  CHECK(form["success_url"] == test_config().default_success_url);
-  CHECK(form["cancel_url"] == test_config().default_cancel_url);
+  // No Host in the request: the default return route on http://localhost.
+  CHECK(form["success_url"] == "http://localhost/return/?reservation=" + rid + "&outcome=paid");
+  CHECK(form["cancel_url"] == "http://localhost/return/?reservation=" + rid + "&outcome=cancelled");
   // The session expires at least 30 minutes out (Stripe's minimum) and before the hold.
   const int64_t expires_s = std::stoll(form["expires_at"]);
   CHECK(std::to_string(expires_s) == form["expires_at"]);  // plain unix seconds
@@ -934,4 +936,36 @@ TEST_CASE("flow: a week of availability over a full calendar", "[flow][slots]") 
                    slot["start"].get<std::string>().substr(14, 2) == "55"));
   }
   CHECK(available == 7 * 96);
+}
+
+TEST_CASE("checkout return: a default path lands on the origin that answered the hold", "[reserve]") {
+  const auto with = [](HeaderList headers) { return request_origin(make_request("POST", "/v1/reservations", "{}", std::move(headers))); };
+  CHECK(with({{"host", "localhost:8787"}}) == "http://localhost:8787");
+  CHECK(with({{"host", "127.0.0.1:9090"}}) == "http://127.0.0.1:9090");
+  CHECK(with({{"host", "[::1]:8787"}}) == "http://[::1]:8787");
+  CHECK(with({{"host", "slotguard.example.workers.dev"}}) == "https://slotguard.example.workers.dev");
+  CHECK(with({{"host", "internal:8080"}, {"x-forwarded-host", "book.example.com"}, {"x-forwarded-proto", "https"}}) ==
+        "https://book.example.com");
+  CHECK(with({{"host", "localhost:8787"}, {"x-forwarded-proto", "https, http"}}) == "https://localhost:8787");
+  CHECK(with({}) == "http://localhost");
+  CHECK(with({{"host", "evil.example/@x"}}) == "http://localhost");  // no path smuggled into the URL
+
+  CHECK(checkout_return_url("/return/?reservation={RESERVATION_ID}&outcome=paid", "https://a.example", "rsv_1") ==
+        "https://a.example/return/?reservation=rsv_1&outcome=paid");
+  CHECK(checkout_return_url("https://app.example/done", "https://a.example", "rsv_1") == "https://app.example/done");
+  CHECK(checkout_return_url("https://app.example/{RESERVATION_ID}/{RESERVATION_ID}", "x", "r") == "https://app.example/r/r");
+}
+
+TEST_CASE("checkout return: a hold without URLs sends Checkout back to its host's return page", "[reserve]") {
+  World w;
+  REQUIRE(w.put_event("consult", "ada", 30).status == 201);
+  HttpRequest req = book("consult", "2030-01-02T10:00:00Z", "grace@example.com", "ret-1");
+  req.headers.emplace_back("host", "book.example.com");
+  HttpResponse r = w.call(req);
+  REQUIRE(r.status == 201);
+  const std::string rid = w.json_of(r)["reservation"]["id"].get<std::string>();
+  auto rec = stored(w, rid);
+  REQUIRE(rec.has_value());
+  CHECK(rec->success_url == "https://book.example.com/return/?reservation=" + rid + "&outcome=paid");
+  CHECK(rec->cancel_url == "https://book.example.com/return/?reservation=" + rid + "&outcome=cancelled");
 }

@@ -101,8 +101,12 @@ describe('a configuration the core refuses', () => {
   });
 
   test('a short admin token: the core says so; the value is never shown', async () => {
-    const { logs } = await assertRefused({ SLOTGUARD_ADMIN_TOKEN: 'short-secret' }, /admin_token must be at least 16 characters \(binding SLOTGUARD_ADMIN_TOKEN\)/);
+    const { logs } = await assertRefused({ SLOTGUARD_ADMIN_TOKEN: 'short-secret' }, /admin_token must be at least 16 characters \(binding SLOTGUARD_ADMIN_TOKEN: npx wrangler secret put SLOTGUARD_ADMIN_TOKEN; for wrangler dev, \.dev\.vars/);
     assert.doesNotMatch(logs, /short-secret/);
+  });
+
+  test('no admin token at all: the answer says it is not set and where to set it', async () => {
+    await assertRefused({ SLOTGUARD_ADMIN_TOKEN: undefined }, /admin_token is not set .*\(binding SLOTGUARD_ADMIN_TOKEN: .*cp \.dev\.vars\.example \.dev\.vars\)/);
   });
 
   test('a bad Worker setting (not the core\'s) is refused the same way', async () => {

@@ -69,6 +69,8 @@ export function migrationStatements(dir = MIGRATIONS_DIR) {
     .filter(Boolean);
 }
 
+const withoutUndefined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
 /**
  * Starts the Worker in workerd (miniflare) with the given store, D1 migrated.
  * `miniflare` adds options (e.g. `ratelimits`) to the Miniflare constructor.
@@ -91,7 +93,8 @@ export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1
     ...wranglerCompat(),
     d1Databases: { DB: 'slotguard-test' },
     durableObjects: { SLOTGUARD_STORE_DO: { className: 'SlotguardStore', useSQLite: true } },
-    bindings: {
+    // A binding given as undefined is left out (a secret never set).
+    bindings: withoutUndefined({
       SLOTGUARD_STORE: store,
       SLOTGUARD_ADMIN_TOKEN: ADMIN_TOKEN,
       STRIPE_SECRET_KEY: 'sk_test_workerd',
@@ -100,7 +103,7 @@ export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1
       SLOTGUARD_CHECKOUT_MINUTES: '30',
       SLOTGUARD_LOG_LEVEL: 'info',
       ...bindings,
-    },
+    }),
     ...miniflare,
     handleRuntimeStdio(out, err) {
       readline.createInterface({ input: out }).on('line', (line) => {

@@ -11,6 +11,7 @@
 #include "slotguard/booking/payouts.h"
 #include "slotguard/booking/pool.h"
 #include "slotguard/payments/reconcile.h"
+#include "slotguard/api/checkout_return.h"
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/hold_rules.h"
 #include "slotguard/api/records.h"
@@ -37,6 +38,7 @@ struct CreateRequest {
   Guest guest;
   std::vector<std::string> methods;  // empty: the event's
   std::string success_url, cancel_url;
+  std::string origin;  // where the request was made: a default return path is on it
   // Under an Idempotency-Key: its store key and the request's fingerprint (only a
   // request under a key is ever compared with another); both empty without one.
   std::string idem_key, fingerprint;
@@ -186,6 +188,7 @@ std::optional<CreateRequest> parse_create(const HttpRequest& req, HttpResponse& 
   std::string message;
   auto in = read_create(*body, message);
   if (!in) return error = validation_failed(message), std::nullopt;
+  in->origin = request_origin(req);
   if (const std::string* k = req.header("idempotency-key")) {
     if (!valid_idempotency_key(*k))
       return error = error_response(ErrorCode::invalid_idempotency_key, "Idempotency-Key must be 1 to 255 printable ASCII characters"),
@@ -264,8 +267,8 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   r.title = event.title;
   r.price = event.price;
   r.payment_method_types = chosen_methods(in, event);
-  r.success_url = in.success_url.empty() ? s.cfg.default_success_url : in.success_url;
-  r.cancel_url = in.cancel_url.empty() ? s.cfg.default_cancel_url : in.cancel_url;
+  r.success_url = in.success_url.empty() ? checkout_return_url(s.cfg.default_success_url, in.origin, r.id) : in.success_url;
+  r.cancel_url = in.cancel_url.empty() ? checkout_return_url(s.cfg.default_cancel_url, in.origin, r.id) : in.cancel_url;
   r.created_at = now;
   r.idempotency_key = in.idem_key;
   r.seats = event.seats;

@@ -47,9 +47,12 @@ const std::array kSettings = {
     integer("http_timeout_ms", "SLOTGUARD_HTTP_TIMEOUT_MS", &Config::http_timeout_ms, 100, 120000,
             "Timeout of each call to Stripe and of each notification delivery."),
     text("default_success_url", "SLOTGUARD_DEFAULT_SUCCESS_URL", &Config::default_success_url, false, false,
-         "Where Checkout sends a guest after paying, when the hold names no success_url."),
+         "Where Checkout sends a guest after paying, when the hold names no success_url: an http(s) URL, or a path "
+         "on the origin that answered the hold (the booking page's return route by default). {RESERVATION_ID} is "
+         "replaced by the reservation's id."),
     text("default_cancel_url", "SLOTGUARD_DEFAULT_CANCEL_URL", &Config::default_cancel_url, false, false,
-         "Where Checkout sends a guest who goes back, when the hold names no cancel_url."),
+         "Where Checkout sends a guest who goes back, when the hold names no cancel_url: an http(s) URL or a path, as "
+         "default_success_url."),
     text("notify_url", "SLOTGUARD_NOTIFY_URL", &Config::notify_url, false, false,
          "The app's endpoint for signed notifications of reservation changes; empty turns notifications off."),
     list("notify_secret", "SLOTGUARD_NOTIFY_SECRET", &Config::notify_secrets, true,
@@ -126,6 +129,7 @@ bool bare_key(std::string_view key) {
 
 // Rules that involve more than one field, checked after every field parsed.
 bool consistent(const Config& c, std::string* error) {
+  if (c.admin_token.empty()) return fail(error, "admin_token is not set (a secret of at least 16 characters)");
   if (c.admin_token.size() < 16) return fail(error, "admin_token must be at least 16 characters");
   if (!c.stripe_secret_key.empty() && !bare_key(c.stripe_secret_key))
     return fail(error, "stripe_secret_key must be a bare Stripe key: sk_ or rk_, then test_ or live_, then letters, digits "
@@ -140,6 +144,10 @@ bool consistent(const Config& c, std::string* error) {
     return fail(error, "notify_secret is required when notify_url is set");
   for (const auto& secret : c.notify_secrets)
     if (secret.size() < 16) return fail(error, "each notify_secret must be at least 16 characters");
+  for (const auto& [name, url] : {std::pair{"default_success_url", &c.default_success_url},
+                                  std::pair{"default_cancel_url", &c.default_cancel_url}})
+    if (!http_url(*url) && url->rfind('/', 0) != 0)
+      return fail(error, std::string(name) + " must be an http:// or https:// URL or a path starting with /");
   for (const auto& origin : c.cors_origins)
     if (origin != "*" && !http_url(origin)) return fail(error, "cors_origins must list http(s) origins or *");
   return true;

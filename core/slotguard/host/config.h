@@ -27,8 +27,11 @@ struct Config {
   int64_t hold_grace_minutes = 5;             // hold outlives its session by this much
   int64_t multibanco_default_hold_minutes = 3 * 24 * 60;
   int64_t http_timeout_ms = 10000;
-  std::string default_success_url = "http://localhost:8787/booking/success";
-  std::string default_cancel_url = "http://localhost:8787/booking/cancel";
+  // Where Checkout sends the guest back when the hold names no URL: the booking page's
+  // return route on the host that answered the hold (api/checkout_return.h resolves a
+  // path against the request's origin and fills in {RESERVATION_ID}).
+  std::string default_success_url = "/return/?reservation={RESERVATION_ID}&outcome=paid";
+  std::string default_cancel_url = "/return/?reservation={RESERVATION_ID}&outcome=cancelled";
   // Outbound notifications (see booking/notifications.h): off while notify_url is empty.
   std::string notify_url;
   std::vector<std::string> notify_secrets;  // the first signs; several during rotation

@@ -128,7 +128,12 @@ function explain(error, settings) {
   const message = messageOf(error);
   const field = /^slotguard configuration: ([a-z_]+)/.exec(message)?.[1];
   const binding = field ? envOf(settings, field) : undefined;
-  return binding ? `${message} (binding ${binding})` : message;
+  if (!binding) return message;
+  // A secret is set with `wrangler secret put`, and locally in .dev.vars: say where.
+  const secret = settings.find((s) => s.field === field)?.secret;
+  return secret
+    ? `${message} (binding ${binding}: npx wrangler secret put ${binding}; for wrangler dev, .dev.vars, e.g. cp .dev.vars.example .dev.vars)`
+    : `${message} (binding ${binding})`;
 }
 
 /**

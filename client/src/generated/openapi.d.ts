@@ -917,6 +917,7 @@ export interface components {
              */
             cancellation?: components["schemas"]["CancellationPolicy"] | components["schemas"]["TwoFieldCancellationPolicy"] | null;
             approval?: components["schemas"]["ApprovalPolicy"];
+            limits?: components["schemas"]["BookingLimits"];
         };
         /** @description An event type as stored, every field present. */
         Event: {
@@ -938,6 +939,21 @@ export interface components {
             reschedule: WithRequired<components["schemas"]["RescheduleTerms"], "before_minutes" | "max_times">;
             cancellation: components["schemas"]["CancellationPolicy"] | null;
             approval?: components["schemas"]["ApprovalPolicy"];
+            limits?: components["schemas"]["BookingLimits"];
+        };
+        /**
+         * @description At most this many bookings a day and a week (either may be left out: no cap of
+         *     that length). On an event type it counts that type's bookings; in the expert's
+         *     availability, all of the expert's. Days and ISO weeks (Monday to Sunday) are
+         *     the expert's local ones (UTC without an availability document). Holds, series
+         *     and moves are counted in the hold's own commit, so concurrent requests never
+         *     pass a cap; a released or lapsed hold frees its place; a move within one day
+         *     does not count twice. A cap counts the bookings held while a cap applied to
+         *     them. Shown only when set.
+         */
+        BookingLimits: {
+            per_day?: number;
+            per_week?: number;
         };
         PayoutsDefinition: {
             stripe_account: string;
@@ -1191,6 +1207,7 @@ export interface components {
                 date: string;
                 intervals: components["schemas"]["LocalIntervals"];
             }[];
+            limits?: components["schemas"]["BookingLimits"];
         };
         /** @description The document as stored and answered, normalised; `weekly` lists all seven days and `overrides` are ordered by date. */
         Availability: {
@@ -1209,6 +1226,7 @@ export interface components {
                 date: string;
                 intervals: components["schemas"]["LocalIntervals"];
             }[];
+            limits?: components["schemas"]["BookingLimits"];
         };
         AvailabilityBody: {
             availability: components["schemas"]["Availability"];
@@ -1547,7 +1565,12 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
-            /** @description The definition is invalid; the message names the field. */
+            /**
+             * @description The definition is invalid; the message names the field. `pool_needs_shared_store`:
+             *     the Worker with a Durable Object per expert keeps each expert's ledger in its
+             *     own object, so no hold could see every member of a pool: pools need a store the
+             *     members share (D1, one Durable Object, SQLite, PostgreSQL).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2375,6 +2398,8 @@ export interface operations {
              *     the slot, or every seat of a seated event's start is taken (nothing about
              *     them is shown). `reservation_released`: the hold ended before its checkout
              *     could open (a late replay, or a release that raced the checkout).
+             *     `booking_cap_reached`: the start's day or week already has as many bookings
+             *     as the event type's or the expert's `limits` allow (the message says which).
              */
             409: {
                 headers: {
@@ -2599,7 +2624,8 @@ export interface operations {
              *     confirmed, it starts sooner than the reschedule notice
              *     (`reschedule.before_minutes`), or its event type is gone.
              *     `reschedule_limit_reached`: it has already been moved `reschedule.max_times`
-             *     times (the message names the limit).
+             *     times (the message names the limit). `booking_cap_reached`: the new start's
+             *     day or week is full under the `limits` (a move within one day never counts twice).
              */
             409: {
                 headers: {

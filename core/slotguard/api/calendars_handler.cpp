@@ -48,8 +48,9 @@ Co<StoredFeeds> load_feeds(ApiServices& s, const std::string& expert_id) {
   co_return out;
 }
 
-// The calendar blocks of the expert whose ids start with `id_prefix`, by id; nullopt
-// when the store fails or answers a block that does not read.
+// The calendar blocks of the expert whose ids start with `id_prefix`, by id (a block
+// the app named, whatever its id starts with, is not one); nullopt when the store
+// fails or answers a block that does not read.
 using BlocksById = std::map<std::string, BusyBlock>;
 Co<std::optional<BlocksById>> list_blocks(ApiServices& s, std::string expert_id, std::string id_prefix) {
   const std::string lo = keys::busy_block(expert_id, id_prefix), hi = keys::prefix_end(lo);
@@ -61,6 +62,7 @@ Co<std::optional<BlocksById>> list_blocks(ApiServices& s, std::string expert_id,
     if (page.status != StoreStatus::Ok) co_return std::nullopt;
     for (const auto& item : page.page.items) {
       std::string id = item.key.substr(id_at);
+      if (calendar_feed_of_block(id).empty()) continue;
       auto block = busy_from_storage(item.value, id);
       if (!block) co_return std::nullopt;
       out.emplace(std::move(id), std::move(*block));
@@ -84,12 +86,11 @@ Co<std::optional<HttpResponse>> change_block(ApiServices& s, std::string expert_
 // taken out of the list. The count, or the answer saying why not (503).
 Co<std::variant<int64_t, HttpResponse>> remove_unlisted_blocks(ApiServices& s, std::string expert_id,
                                                                CalendarFeeds feeds) {
-  auto blocks = co_await list_blocks(s, expert_id, calendar_block_prefix(""));
+  auto blocks = co_await list_blocks(s, expert_id, std::string(kCalendarBlockIdPrefix));
   if (!blocks) co_return store_unavailable();
   int64_t removed = 0;
   for (const auto& [id, block] : *blocks) {
-    const std::string feed_id = id.substr(4, 8);  // "cal-<feed id>-..."
-    if (find_feed(feeds, feed_id)) continue;
+    if (find_feed(feeds, calendar_feed_of_block(id))) continue;
     if (auto failed = co_await change_block(s, expert_id, block, true, KvCheck{})) co_return std::move(*failed);
     ++removed;
   }

@@ -11,7 +11,6 @@
 namespace slotguard {
 namespace {
 
-constexpr std::string_view kBlockPrefix = "cal-";
 constexpr size_t kFeedIdHex = 8;
 constexpr size_t kBlockHashHex = 24;  // "cal-" + 8 + "-" + 24 = 37 bytes: a valid block id
 
@@ -145,10 +144,15 @@ const CalendarFeed* find_feed(const CalendarFeeds& feeds, std::string_view id) {
 }
 
 std::string calendar_block_prefix(std::string_view feed_id) {
-  return std::string(kBlockPrefix).append(feed_id).append("-");
+  return std::string(kCalendarBlockIdPrefix).append(feed_id).append("-");
 }
 
-bool is_calendar_block_id(std::string_view block_id) { return block_id.substr(0, kBlockPrefix.size()) == kBlockPrefix; }
+std::string_view calendar_feed_of_block(std::string_view block_id) {
+  const size_t at = kCalendarBlockIdPrefix.size(), hash_at = at + kFeedIdHex + 1;
+  if (block_id.size() != hash_at + kBlockHashHex || block_id.substr(0, at) != kCalendarBlockIdPrefix) return {};
+  if (block_id[hash_at - 1] != '-' || !is_hex(block_id.substr(at, kFeedIdHex)) || !is_hex(block_id.substr(hash_at))) return {};
+  return block_id.substr(at, kFeedIdHex);
+}
 
 SyncWindow calendar_sync_window(int64_t now_ms, int64_t horizon_days) {
   const int64_t today = (now_ms >= 0 ? now_ms : now_ms - kDayMs + 1) / kDayMs * kDayMs;

@@ -46,10 +46,13 @@ void write_calendar_feeds(JsonWriter& w, const CalendarFeeds& feeds);
 std::optional<CalendarFeeds> calendar_feeds_from_storage(std::string_view text);
 const CalendarFeed* find_feed(const CalendarFeeds& feeds, std::string_view id);
 
-// "cal-<feed id>-": every block of that feed, and no block the app names itself
-// (busy block ids the app chooses may start with anything but "cal-").
+// Every block a sync makes is "cal-<feed id, 8 hex>-<24 hex>". The app names its own
+// blocks: only ids of exactly this shape are ever removed by a sync or by a change of
+// the feed list, so an app's block is never touched unless the app mints such an id.
+inline constexpr std::string_view kCalendarBlockIdPrefix = "cal-";
 std::string calendar_block_prefix(std::string_view feed_id);
-bool is_calendar_block_id(std::string_view block_id);
+// The feed id in a calendar block's id; "" for any other id.
+std::string_view calendar_feed_of_block(std::string_view block_id);
 
 struct SyncWindow {
   int64_t from_ms = 0, to_ms = 0;

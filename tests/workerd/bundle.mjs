@@ -1,5 +1,5 @@
-// Bundles a Worker entry that imports npm packages (the Hyperdrive store's npm pg) the
-// way wrangler does for a deploy, since miniflare runs modules as they are and cannot
+// Bundles a Worker entry that imports npm packages (ical.js in every Worker, the
+// Hyperdrive store's npm pg) the way wrangler does for a deploy, since miniflare runs modules as they are and cannot
 // resolve `import pg from 'pg'`: esbuild with the workerd export conditions, Node's
 // built-ins left to workerd's nodejs_compat, `cloudflare:` modules and the .wasm import
 // left as imports. The bundle goes to tests/workerd/.bundle/<name>/ (git-ignored), beside

@@ -20,15 +20,18 @@ int64_t at(const char* rfc3339) {
   return *t;
 }
 
-const SyncWindow kMarch{at("2026-03-01T00:00:00Z"), at("2026-04-01T00:00:00Z")};
+// March 2026 (a function: REQUIRE may not run before a test case does).
+SyncWindow march() { return {at("2026-03-01T00:00:00Z"), at("2026-04-01T00:00:00Z")}; }
 
-std::vector<FeedBlock> blocks_of(const std::vector<FeedEvent>& events, SyncWindow w = kMarch) {
+std::vector<FeedBlock> blocks_of(const std::vector<FeedEvent>& events, SyncWindow w) {
   std::string message;
   auto out = calendar_blocks(events, "0123abcd", w, kDayMs, &message);
   INFO(message);
   REQUIRE(out);
   return *out;
 }
+
+std::vector<FeedBlock> blocks_of(const std::vector<FeedEvent>& events) { return blocks_of(events, march()); }
 
 }  // namespace
 
@@ -71,11 +74,11 @@ TEST_CASE("calendar: events outside the window make no block; one straddling its
 TEST_CASE("calendar: two events with one key, or too many blocks, are refused", "[calendar]") {
   std::string message;
   const FeedEvent e{"k", at("2026-03-02T09:00:00Z"), at("2026-03-02T10:00:00Z")};
-  CHECK_FALSE(calendar_blocks({e, e}, "0123abcd", kMarch, kDayMs, &message));
+  CHECK_FALSE(calendar_blocks({e, e}, "0123abcd", march(), kDayMs, &message));
   CHECK(message == "two events share the key k");
   std::vector<FeedEvent> many;
-  for (int i = 0; i < 70; ++i) many.push_back({"long-" + std::to_string(i), kMarch.from_ms, kMarch.to_ms});
-  CHECK_FALSE(calendar_blocks(many, "0123abcd", kMarch, kDayMs, &message));
+  for (int i = 0; i < 70; ++i) many.push_back({"long-" + std::to_string(i), march().from_ms, march().to_ms});
+  CHECK_FALSE(calendar_blocks(many, "0123abcd", march(), kDayMs, &message));
   CHECK(message.find("at most 2000") != std::string::npos);
 }
 

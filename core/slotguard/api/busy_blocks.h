@@ -54,7 +54,9 @@ using BusyResult = std::variant<BusyWritten, HttpResponse>;
 // its key is not empty, is one more check the commit makes (the calendar sync's feed
 // list, so a feed removed meanwhile gets no block); a guard that keeps failing ends in
 // contention.
-// (A flag, not an optional block: g++ 12 mis-copies optional coroutine arguments.)
-Co<BusyResult> commit_busy(ApiServices& s, BusyKeys k, BusyBlock block, bool removing, KvCheck guard = {});
+// (A flag, not an optional block, and no default for the guard: g++ 12 mis-copies
+// optional and defaulted coroutine arguments; callers without a guard pass a named
+// empty KvCheck, never a braced temporary inside co_await.)
+Co<BusyResult> commit_busy(ApiServices& s, BusyKeys k, BusyBlock block, bool removing, KvCheck guard);
 
 }  // namespace slotguard::api

@@ -89,9 +89,10 @@ Co<std::variant<int64_t, HttpResponse>> remove_unlisted_blocks(ApiServices& s, s
   auto blocks = co_await list_blocks(s, expert_id, std::string(kCalendarBlockIdPrefix));
   if (!blocks) co_return store_unavailable();
   int64_t removed = 0;
+  const KvCheck no_guard;  // (g++ 12: no braced temporary inside co_await)
   for (const auto& [id, block] : *blocks) {
     if (find_feed(feeds, calendar_feed_of_block(id))) continue;
-    if (auto failed = co_await change_block(s, expert_id, block, true, KvCheck{})) co_return std::move(*failed);
+    if (auto failed = co_await change_block(s, expert_id, block, true, no_guard)) co_return std::move(*failed);
     ++removed;
   }
   if (removed > 0) s.metrics.add(Metric::calendar_blocks_changed_total, "change=\"removed\"", removed);
@@ -244,7 +245,8 @@ Co<HttpResponse> get_calendars(ApiServices& s, std::string expert_id) {
 // earlier removal left.
 Co<HttpResponse> delete_calendars(ApiServices& s, std::string expert_id) {
   if (!valid_client_id(expert_id)) co_return not_found(ErrorCode::calendars_not_found);
-  co_return co_await replace_feeds(s, expert_id, CalendarFeeds{}, true);
+  const CalendarFeeds none;  // (g++ 12: no braced temporary inside co_await)
+  co_return co_await replace_feeds(s, expert_id, none, true);
 }
 
 // Applies one feed's events (or records that it could not be read).

@@ -107,7 +107,8 @@ Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string ex
   HttpResponse error;
   const std::optional<BusyBlock> wanted = read_busy_request(req, block_id, error);
   if (!wanted) co_return error;
-  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), *wanted, false);
+  const KvCheck no_guard;
+  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), *wanted, false, no_guard);
   if (HttpResponse* failed = std::get_if<HttpResponse>(&result)) co_return std::move(*failed);
   const BusyWritten& done = std::get<BusyWritten>(result);
   s.log(LogLevel::Info, "busy_set", {{"expert_id", expert_id}, {"block_id", block_id}});
@@ -124,7 +125,8 @@ Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string ex
 Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id) {
   if (!valid_client_id(expert_id) || !valid_client_id(block_id)) co_return not_found(ErrorCode::busy_block_not_found);
   const BusyBlock none{block_id, 0, 0};  // (g++ 12: no braced list inside co_await)
-  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), none, true);
+  const KvCheck no_guard;
+  BusyResult result = co_await commit_busy(s, busy_keys(expert_id, block_id), none, true, no_guard);
   if (HttpResponse* failed = std::get_if<HttpResponse>(&result)) co_return std::move(*failed);
   const BusyWritten& done = std::get<BusyWritten>(result);
   s.log(LogLevel::Info, "busy_removed", {{"expert_id", expert_id}, {"block_id", block_id}});

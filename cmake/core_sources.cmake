@@ -21,6 +21,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/host/store_keys.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/availability.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/booking_caps.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/booking/calendar_feeds.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/payouts.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/pool.cpp
@@ -41,6 +42,8 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/form_encoding.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/stripe_api.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/stripe/webhook_signature.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/busy_blocks.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/calendars_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/engine.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/events_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/experts_handler.cpp

@@ -5,7 +5,9 @@ cd "$ROOT"
 
 # Debian packages slotguard builds and tests with (chromium: the browser tests drive
 # Debian's build through playwright-core, which cannot download a browser here;
-# postgresql-15: scripts/lib/postgres.sh starts a throwaway server for the tests).
+# postgresql-15: scripts/lib/postgres.sh starts a throwaway server for the tests;
+# radicale, with python3-tz for time zones its vobject reads by IANA name: the
+# calendar feed tests' throwaway CalDAV server, scripts/lib/radicale.sh).
 DEBIAN_PACKAGES=(
   cmake g++ make pkg-config
   rapidjson-dev nlohmann-json3-dev catch2 libsqlite3-dev
@@ -15,6 +17,7 @@ DEBIAN_PACKAGES=(
   nodejs npm python3
   chromium
   postgresql-15
+  radicale python3-tz
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

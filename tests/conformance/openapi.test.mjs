@@ -265,6 +265,32 @@ describe(`every documented operation, live (${WASM})`, () => {
     await call('DELETE', block, { headers: s.admin });
     await call('DELETE', block, { headers: noAuth });
 
+    // An expert's calendar feeds and their sync.
+    const calendars = `/v1/experts/${expert}/calendars`;
+    await call('GET', calendars, { headers: s.admin });
+    const feeds = await call('PUT', calendars, { body: { feeds: [{ url: 'https://example.com/cal.ics' }] }, headers: s.admin });
+    assert.equal(feeds.status, 201);
+    assert.equal((await call('PUT', calendars, { body: { feeds: [{ url: 'https://example.com/cal.ics' }] }, headers: s.admin })).status, 200);
+    await call('PUT', calendars, { body: { feeds: [{ url: 'ftp://example.com/cal.ics' }] }, headers: s.admin });
+    await call('PUT', calendars, { body: '{"feeds":', headers: s.admin });
+    await call('PUT', calendars, { body: { feeds: [] }, headers: noAuth });
+    await call('GET', calendars, { headers: s.admin });
+    const sync = `${calendars}/${feeds.json.calendars.feeds[0].id}/sync`;
+    const busy = { events: [{ key: 'uid-1', start: slot(2, 9, 0), end: slot(2, 10, 0) }, { key: 'uid-2', start_date: slot(3).slice(0, 10), end_date: slot(4).slice(0, 10) }] };
+    assert.equal((await call('POST', sync, { body: busy, headers: s.admin })).status, 200);
+    assert.equal((await call('POST', sync, { body: { error: 'the feed answered HTTP 500' }, headers: s.admin })).status, 200);
+    await call('POST', sync, { body: { events: [{ key: 'uid-1' }] }, headers: s.admin });
+    await call('POST', sync, { body: '[', headers: s.admin });
+    await call('POST', sync, { body: busy, headers: noAuth });
+    await call('POST', `${calendars}/00000000/sync`, { body: busy, headers: s.admin });
+    assert.equal((await call('POST', '/v1/maintenance/calendars', { body: {}, headers: s.admin })).status, 200);
+    await call('POST', '/v1/maintenance/calendars', { body: { after: 'no such/expert' }, headers: s.admin });
+    await call('POST', '/v1/maintenance/calendars', { body: '{', headers: s.admin });
+    await call('POST', '/v1/maintenance/calendars', { headers: noAuth });
+    assert.equal((await call('DELETE', calendars, { headers: s.admin })).status, 200);
+    await call('DELETE', calendars, { headers: noAuth });
+    await call('GET', calendars, { headers: s.admin });
+
     await call('GET', '/v1/reservations/rsv_00000000000000000000000000000000');
     assert.equal((await call('DELETE', `/v1/reservations/${id}`)).status, 200);
     await call('DELETE', `/v1/reservations/${id}`);
@@ -287,7 +313,8 @@ describe(`every documented operation, live (${WASM})`, () => {
     // Preflights: from the allowed origin (204 once the core knows CORS), and from another.
     for (const path of ['/v1/events', '/v1/events/live', '/v1/events/live/slots', '/v1/reservations', `/v1/reservations/${id}`,
       `/v1/reservations/${id}/reschedule`, `/v1/experts/${expert}/availability`, `/v1/experts/${expert}/busy`,
-      `/v1/experts/${expert}/busy/outside-1`, '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify']) {
+      `/v1/experts/${expert}/busy/outside-1`, `/v1/experts/${expert}/calendars`, `/v1/experts/${expert}/calendars/00000000/sync`,
+      '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify', '/v1/maintenance/calendars']) {
       const preflight = { 'access-control-request-method': 'GET' };
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://app.example' } });
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://elsewhere.example' } });

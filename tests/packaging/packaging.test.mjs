@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { PACKAGES, VERSION, stageAll } from '../../scripts/lib/stage-packages.mjs';
+import { bundleWorker } from '../workerd/bundle.mjs';
 import { migrationStatements } from '../workerd/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,10 +125,13 @@ describe('installed from the tarballs, outside the repository', () => {
     );
     const emulator = createEmulator({ webhookSecret: 'whsec_packaging' });
     const stripeBase = await emulator.start(0);
+    // wrangler bundles the Worker with its npm packages (ical.js) before it deploys it;
+    // miniflare runs modules as they are, so the bundle is made here the same way.
+    const script = await bundleWorker(field('main'), 'worker', { root: project, outDir: '.bundle' });
     const mf = new Miniflare({
       rootPath: project,
       modulesRoot: project,
-      scriptPath: path.join(project, field('main')),
+      scriptPath: path.join(project, script),
       modules: true,
       // wrangler's default module rules: .js are ES modules, .wasm compiled modules.
       modulesRules: [

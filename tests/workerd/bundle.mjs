@@ -1,5 +1,5 @@
-// Bundles a Worker entry that imports npm packages (the Hyperdrive store's npm pg) the
-// way wrangler does for a deploy, since miniflare runs modules as they are and cannot
+// Bundles a Worker entry that imports npm packages (ical.js in every Worker, the
+// Hyperdrive store's npm pg) the way wrangler does for a deploy, since miniflare runs modules as they are and cannot
 // resolve `import pg from 'pg'`: esbuild with the workerd export conditions, Node's
 // built-ins left to workerd's nodejs_compat, `cloudflare:` modules and the .wasm import
 // left as imports. The bundle goes to tests/workerd/.bundle/<name>/ (git-ignored), beside
@@ -7,8 +7,10 @@
 // its wasm import is rewritten relative to it.
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ROOT } from './helpers.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const OUT_DIR = 'tests/workerd/.bundle';
 
@@ -33,7 +35,7 @@ const nodeBuiltins = {
     });
     // The module's .wasm import stays an import, re-pointed from the bundle's folder.
     build.onResolve({ filter: /\.wasm$/ }, (args) => ({
-      path: path.relative(path.join(ROOT, build.initialOptions.outfile, '..'), path.resolve(args.resolveDir, args.path)),
+      path: path.relative(path.join(build.initialOptions.absWorkingDir ?? ROOT, build.initialOptions.outfile ?? '', '..'), path.resolve(args.resolveDir, args.path)),
       external: true,
     }));
     build.onLoad({ filter: /.*/, namespace: 'node-missing' }, (args) => ({
@@ -49,14 +51,16 @@ const nodeBuiltins = {
 };
 
 /**
- * @param {string} entry  path of the entry module, relative to the repository root
- * @param {string} name   the bundle's folder under tests/workerd/.bundle/
- * @returns {Promise<string>} the bundle's path relative to the repository root (a `script` for startWorker)
+ * @param {string} entry  path of the entry module, relative to `root`
+ * @param {string} name   the bundle's folder under `outDir`
+ * @param {{root?: string, outDir?: string}} [where]  the project (default: this repository)
+ *   and the folder in it the bundles go to (default: tests/workerd/.bundle)
+ * @returns {Promise<string>} the bundle's path relative to `root` (a `script` for startWorker)
  */
-export async function bundleWorker(entry, name) {
-  const out = path.join(OUT_DIR, name, path.basename(entry));
+export async function bundleWorker(entry, name, { root = ROOT, outDir = OUT_DIR } = {}) {
+  const out = path.join(outDir, name, path.basename(entry));
   await esbuild.build({
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
     entryPoints: [entry],
     outfile: out,
     bundle: true,

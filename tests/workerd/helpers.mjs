@@ -9,6 +9,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { createEmulator } from '../../host-shims/stripe-emulator/src/index.js';
+import { bundleWorker } from './bundle.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WASM = path.join(ROOT, 'build/dist/slotguard-wasi.wasm');
@@ -76,7 +77,26 @@ const withoutUndefined = (o) => Object.fromEntries(Object.entries(o).filter(([, 
  * `miniflare` adds options (e.g. `ratelimits`) to the Miniflare constructor.
  * @returns {Promise<{mf, url, store, logs: object[], stderr: string[], db, request, json, close}>}
  */
+/** @type {Map<string, Promise<string>>} */
+const bundles = new Map();
+/**
+ * The Worker as wrangler deploys it: bundled with its npm packages (ical.js, which the
+ * calendar sync reads feeds with; miniflare cannot resolve a bare import), once per
+ * script and process, in a folder of this process's own (test files run in parallel).
+ * A script that is already a bundle (tests/workerd/.bundle/) runs as it is.
+ */
+function bundled(script) {
+  if (script.startsWith('tests/workerd/.bundle/')) return Promise.resolve(script);
+  if (!bundles.has(script)) {
+    const name = `${process.pid}/${path.basename(script, '.js')}`;
+    bundles.set(script, bundleWorker(script, name));
+    if (bundles.size === 1) process.on('exit', () => rmSync(path.join(ROOT, 'tests/workerd/.bundle', String(process.pid)), { recursive: true, force: true }));
+  }
+  return /** @type {Promise<string>} */ (bundles.get(script));
+}
+
 export async function startWorker({ store = 'd1', stripeBase = 'http://127.0.0.1:9', script = WORKER, bindings = {}, miniflare = {} } = {}) {
+  script = await bundled(script);
   const logs = [];
   const rawLines = [];
   const stderr = [];

@@ -28,6 +28,12 @@ Co<HttpResponse> delete_availability(ApiServices& s, std::string expert_id);
 Co<HttpResponse> put_busy(ApiServices& s, const HttpRequest& req, std::string expert_id, std::string block_id);
 Co<HttpResponse> delete_busy(ApiServices& s, std::string expert_id, std::string block_id);
 Co<HttpResponse> list_busy(ApiServices& s, const HttpRequest& req, std::string expert_id);
+// An expert's calendar feeds and their sync (calendars_handler.cpp).
+Co<HttpResponse> put_calendars(ApiServices& s, const HttpRequest& req, std::string expert_id);
+Co<HttpResponse> get_calendars(ApiServices& s, std::string expert_id);
+Co<HttpResponse> delete_calendars(ApiServices& s, std::string expert_id);
+Co<HttpResponse> sync_calendar(ApiServices& s, const HttpRequest& req, std::string expert_id, std::string feed_id);
+Co<HttpResponse> calendars_due(ApiServices& s, const HttpRequest& req);
 Co<HttpResponse> reschedule_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
 // The connected account an expert is paid through (booking/payouts.h).
 Co<HttpResponse> put_payouts(ApiServices& s, const HttpRequest& req, std::string expert_id);

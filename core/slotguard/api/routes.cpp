@@ -72,12 +72,22 @@ const std::array kRoutes = {
           [](ApiServices& s, const HttpRequest& r, const PathArgs& a) { return put_busy(s, r, a[0], a[1]); }},
     Route{"busy.delete", "DELETE", "/v1/experts/{expert_id}/busy/{block_id}", Admin, Expert, kSmallBodyBytes, false,
           [](ApiServices& s, const HttpRequest&, const PathArgs& a) { return delete_busy(s, a[0], a[1]); }},
+    Route{"calendars.get", "GET", "/v1/experts/{expert_id}/calendars", Admin, Expert, kSmallBodyBytes, false,
+          SG_ID(get_calendars)},
+    Route{"calendars.put", "PUT", "/v1/experts/{expert_id}/calendars", Admin, Expert, kHostBodyLimit, false,
+          SG_REQ_ID(put_calendars)},
+    Route{"calendars.delete", "DELETE", "/v1/experts/{expert_id}/calendars", Admin, Expert, kSmallBodyBytes, false,
+          SG_ID(delete_calendars)},
+    Route{"calendars.sync", "POST", "/v1/experts/{expert_id}/calendars/{feed_id}/sync", Admin, Expert, kHostBodyLimit,
+          false, [](ApiServices& s, const HttpRequest& r, const PathArgs& a) { return sync_calendar(s, r, a[0], a[1]); }},
     Route{"stripe.webhook", "POST", "/v1/stripe/webhook", Stripe, Webhook, kHostBodyLimit, false,
           SG_REQ(stripe_webhook)},
     Route{"maintenance.sweep", "POST", "/v1/maintenance/sweep", Admin, Everywhere, kHostBodyLimit, false,
           [](ApiServices& s, const HttpRequest&, const PathArgs&) { return sweep(s); }},
     Route{"maintenance.notify", "POST", "/v1/maintenance/notify", Admin, Everywhere, kHostBodyLimit, false,
           [](ApiServices& s, const HttpRequest&, const PathArgs&) { return deliver_notifications(s); }},
+    Route{"maintenance.calendars", "POST", "/v1/maintenance/calendars", Admin, Everywhere, kHostBodyLimit, false,
+          SG_REQ(calendars_due)},
 };
 
 #undef SG_REQ

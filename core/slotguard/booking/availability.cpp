@@ -40,24 +40,6 @@ std::string hhmm(int minutes) {
   return s;
 }
 
-// "YYYY-MM-DD" of a real date -> days since the epoch.
-std::optional<int64_t> parse_date(const JsonValue* j) {
-  if (!j || !j->IsString()) return std::nullopt;
-  const std::string_view s = string_of(*j);
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  int v[3] = {0, 0, 0};
-  const int pos[3][2] = {{0, 4}, {5, 2}, {8, 2}};
-  for (int k = 0; k < 3; ++k)
-    for (int i = pos[k][0]; i < pos[k][0] + pos[k][1]; ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      v[k] = v[k] * 10 + (s[i] - '0');
-    }
-  if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1) return std::nullopt;
-  const int next_y = v[1] == 12 ? v[0] + 1 : v[0], next_m = v[1] == 12 ? 1 : v[1] + 1;
-  if (days_from_civil(v[0], v[1], v[2]) >= days_from_civil(next_y, next_m, 1)) return std::nullopt;  // Feb 30
-  return days_from_civil(v[0], v[1], v[2]);
-}
-
 std::string format_date(int64_t days) {
   int y, m, d;
   civil_from_days(days, y, m, d);
@@ -110,6 +92,24 @@ std::vector<const JsonValue::Member*> members_by_key(const JsonValue& obj) {
 int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 }  // namespace
+
+// "YYYY-MM-DD" of a real date -> days since the epoch.
+std::optional<int64_t> parse_date(const JsonValue* j) {
+  if (!j || !j->IsString()) return std::nullopt;
+  const std::string_view s = string_of(*j);
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  int v[3] = {0, 0, 0};
+  const int pos[3][2] = {{0, 4}, {5, 2}, {8, 2}};
+  for (int k = 0; k < 3; ++k)
+    for (int i = pos[k][0]; i < pos[k][0] + pos[k][1]; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v[k] = v[k] * 10 + (s[i] - '0');
+    }
+  if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1) return std::nullopt;
+  const int next_y = v[1] == 12 ? v[0] + 1 : v[0], next_m = v[1] == 12 ? 1 : v[1] + 1;
+  if (days_from_civil(v[0], v[1], v[2]) >= days_from_civil(next_y, next_m, 1)) return std::nullopt;  // Feb 30
+  return days_from_civil(v[0], v[1], v[2]);
+}
 
 std::optional<Availability> availability_from_request(const JsonValue& body, std::string* error) {
   Availability a;

@@ -42,6 +42,9 @@ std::optional<Availability> availability_from_storage(std::string_view text);
 // the first occurrence of its wall-clock time.
 bool offered_by(const Availability& a, int64_t start_ms, int64_t end_ms);
 
+// "YYYY-MM-DD" of a real date (from 1970) -> days since the epoch; nullopt for anything else.
+std::optional<int64_t> parse_date(const JsonValue* j);
+
 // Local wall-clock time (ms since the epoch as if local were UTC) of an instant.
 int64_t local_wall_ms(const Availability& a, int64_t utc_ms);
 // The first instant whose local wall-clock time is wall_ms, or nullopt if that local

@@ -63,6 +63,8 @@ const std::array kSettings = {
             100, "Unpaid holds one guest e-mail may have with one expert at a time; 0 means no limit."),
     integer("retention_days", "SLOTGUARD_RETENTION_DAYS", &Config::retention_days, 1, 3650,
             "Released and refunded reservations are purged this many days after they ended."),
+    integer("calendar_horizon_days", "SLOTGUARD_CALENDAR_HORIZON_DAYS", &Config::calendar_horizon_days, 1, 730,
+            "How far ahead, from today's UTC midnight, the events of experts' calendar feeds become busy blocks."),
     list("cors_origins", "SLOTGUARD_CORS_ORIGINS", &Config::cors_origins, false,
          "Origins allowed to call the API from a browser, comma-separated http(s) origins or *; none by default."),
 };

@@ -69,6 +69,7 @@ std::string availability(std::string_view expert_id) { return "avail/" + std::st
 std::string busy_block(std::string_view expert_id, std::string_view block_id) {
   return "busy/" + std::string(expert_id) + "/" + std::string(block_id);
 }
+std::string calendars(std::string_view expert_id) { return std::string(kCalendarsPrefix).append(expert_id); }
 std::string busy_index_prefix(std::string_view expert_id) { return "busyx/" + std::string(expert_id) + "/"; }
 std::string busy_index(std::string_view expert_id, int64_t start, std::string_view block_id) {
   return busy_index_prefix(expert_id) + padded(start, 13) + "/" + std::string(block_id);

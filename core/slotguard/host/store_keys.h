@@ -30,6 +30,8 @@
 //                                         its span is also in the slot ledger
 //   busyx/<expert_id>/<start, 13 digits>/<block_id>
 //                                         busy blocks by start, for listing
+//   cal/<expert_id>                       the expert's calendar feeds (booking/calendar_feeds.h);
+//                                         their blocks are busy blocks "cal-<feed id>-..."
 //   purge/<purge at, 13 digits>/<rid>     released and refunded reservations, by when
 //                                         retention lets the sweep remove them
 //   payouts/<expert_id>                   the connected account an expert is paid through
@@ -78,6 +80,8 @@ std::string availability(std::string_view expert_id);
 std::string busy_block(std::string_view expert_id, std::string_view block_id);
 std::string busy_index(std::string_view expert_id, int64_t start, std::string_view block_id);
 std::string busy_index_prefix(std::string_view expert_id);
+std::string calendars(std::string_view expert_id);
+inline constexpr std::string_view kCalendarsPrefix = "cal/";
 inline constexpr std::string_view kPurgePrefix = "purge/";
 std::string stripe_events_cursor();
 std::string payouts(std::string_view expert_id);

@@ -1,8 +1,11 @@
 // The Worker's scheduled(): holds expire, refunds and purges come due without anyone
 // asking, so the cron trigger runs the core's sweep (POST /v1/maintenance/sweep with the
 // admin token) through the same runner as requests, then delivers the notifications it
-// produced. With a Durable Object per expert every object sweeps its own keys.
+// produced, then syncs the experts' calendar feeds into busy blocks (the same pass as
+// the Node host's timer, js-bridge/src/calendar-sync.js). With a Durable Object per
+// expert every object sweeps its own keys and syncs its own experts' feeds.
 import { SWEEP_PATH, fanOut } from './maintenance.js';
+import { feedFetcher, syncCalendars } from '../../js-bridge/src/calendar-sync.js';
 import { jsonOf } from './http.js';
 import { notifyRun } from './notify.js';
 
@@ -12,6 +15,29 @@ import { notifyRun } from './notify.js';
 
 // A cron run does bounded work: at most this many sweeps, each bounded by the core.
 const MAX_SWEEPS_PER_RUN = 5;
+const FEED_TIMEOUT_MS = 15_000;
+
+/**
+ * The calendar sync on one store. A feed's trouble is the core's to record (it keeps
+ * the feed's last good blocks); a sync that cannot even list the feeds is logged and
+ * does not fail the run, whose sweep already succeeded.
+ * @param {WorkerState} s
+ * @param {Store} store
+ * @returns {Promise<void>}
+ */
+export async function syncCalendarsOn(s, store) {
+  try {
+    const summary = await syncCalendars({
+      call: (req) => s.runner.runRequest(req, { store }),
+      adminToken: s.adminToken,
+      fetchFeed: feedFetcher(FEED_TIMEOUT_MS),
+      log: s.log,
+    });
+    s.log({ level: 'info', source: 'host', event: 'scheduled_calendar_sync', ...summary, object: store.objectName });
+  } catch (error) {
+    s.log({ level: 'error', source: 'host', event: 'calendar_sync_failed', error: String(error?.message ?? error), object: store.objectName });
+  }
+}
 
 /**
  * The cron's sweep on one store: repeated while it says `more`; throws unless 200.
@@ -33,6 +59,7 @@ export async function sweepStore(s, store, cron) {
   }
   // What the sweep released or refunded, and any retry that came due, goes out now.
   await notifyRun(s, store);
+  await syncCalendarsOn(s, store);
 }
 
 /**

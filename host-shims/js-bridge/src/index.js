@@ -13,3 +13,5 @@ export { encodeEnvelope, decodeEnvelope, encodeRequest, decodeResponse, headerPa
 export { errorResponse, internalError } from './responses.js';
 export { bodyLimitOf, tooLarge, undescribedRequest } from './body-limits.js';
 export { describeModule, optionName, configFromOptions, configFromEnv, envOf } from './contract.js';
+export { busyEventsOf } from './ical-busy.js';
+export { syncCalendars, feedFetcher } from './calendar-sync.js';

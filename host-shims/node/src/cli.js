@@ -71,6 +71,7 @@ try {
     headersTimeoutMs: integer('SLOTGUARD_HEADERS_TIMEOUT_MS', 10000),
     bodyTimeoutMs: integer('SLOTGUARD_BODY_TIMEOUT_MS', 10000),
     sweepIntervalMs: integer('SLOTGUARD_SWEEP_INTERVAL_MS', 60000),
+    calendarSyncIntervalMs: integer('SLOTGUARD_CALENDAR_SYNC_INTERVAL_MS', 300000),
     logLevel: /** @type {import('./index.js').LogLevel} */ (env.SLOTGUARD_LOG_LEVEL || 'info'),
     pageDir: env.SLOTGUARD_PAGE_DIR || undefined,
   });

@@ -112,6 +112,8 @@ export interface SlotguardOptions {
   maxActiveHoldsPerGuest?: number;
   /** The sweep purges released and refunded reservations older than this. Core default 30. */
   retentionDays?: number;
+  /** How far ahead, from today's UTC midnight, experts' calendar feeds become busy blocks. Core default 90. */
+  calendarHorizonDays?: number;
   /** Origins allowed to call the API from a browser: comma-separated, or "*". Default: none. */
   corsOrigins?: string;
 
@@ -122,6 +124,8 @@ export interface SlotguardOptions {
    * right after every request that is not a GET or HEAD. Default 1000; 0 = only after requests.
    */
   notifyIntervalMs?: number;
+  /** Period of the calendar sync (experts' iCalendar feeds to busy blocks, PUT /v1/experts/{id}/calendars). Default 300000; 0 disables. */
+  calendarSyncIntervalMs?: number;
   /** Token bucket per client address on POST /v1/reservations (burst the same). Default 60; 0 disables. 429 rate_limited. */
   rateLimitPerMinute?: number;
   /**
@@ -204,6 +208,8 @@ export interface Slotguard {
   readonly store: StoreAdapter;
   /** Runs one maintenance sweep now. */
   sweep(): Promise<void>;
+  /** Runs one calendar sync pass now; its counts of feeds applied, failed (kept their last good blocks) and refused, or null when the core's feed list could not be had. */
+  syncCalendars(): Promise<{ applied: number; failed: number; refused: number } | null>;
   /** Runs one notification run now (nothing without notifyUrl). */
   notify(): Promise<void>;
   stats(): SlotguardStats;

@@ -16,23 +16,23 @@ const MAX_CLIENT_TIMEOUT_MS = 3_600_000;
  * The options the host acts on itself; every other declared option is a core setting,
  * named by the module's schema (tests/conformance/contract.test.mjs holds index.d.ts to it).
  * @typedef {'store' | 'dbPath' | 'postgresUrl' | 'pgPool' | 'pgPoolSize' | 'pgStatementTimeoutMs'
- *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy'
- *   | 'maxInFlight' | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'pageDir' | 'logger'
+ *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'calendarSyncIntervalMs' | 'rateLimitPerMinute'
+ *   | 'trustProxy' | 'maxInFlight' | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'pageDir' | 'logger'
  *   | 'logLevel' | 'fetch' | 'now'} HostOption
  */
 /**
  * The options once defaults are applied (adminToken is generated when absent). The Pick
  * of every HostOption fails to check when index.d.ts no longer declares one of them.
  * @typedef {SlotguardOptions & Pick<SlotguardOptions, HostOption> & Required<Pick<SlotguardOptions, 'store' | 'dbPath'
- *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'rateLimitPerMinute' | 'trustProxy' | 'maxInFlight'
- *   | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'logLevel'>> & {adminToken: string}} ResolvedOptions
+ *   | 'wasm' | 'wasmDir' | 'sweepIntervalMs' | 'notifyIntervalMs' | 'calendarSyncIntervalMs' | 'rateLimitPerMinute'
+ *   | 'trustProxy' | 'maxInFlight' | 'bodyLimit' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'shutdownTimeoutMs' | 'logLevel'>> & {adminToken: string}} ResolvedOptions
  */
 
 // The host's own options, at run time: every other option must be one of the core's
 // settings (read from the module's schema), or it is refused by name.
 /** @type {readonly HostOption[]} */
 const HOST_OPTIONS = ['store', 'dbPath', 'postgresUrl', 'pgPool', 'pgPoolSize', 'pgStatementTimeoutMs', 'wasm',
-  'wasmDir', 'sweepIntervalMs', 'notifyIntervalMs', 'rateLimitPerMinute', 'trustProxy', 'maxInFlight', 'bodyLimit',
+  'wasmDir', 'sweepIntervalMs', 'notifyIntervalMs', 'calendarSyncIntervalMs', 'rateLimitPerMinute', 'trustProxy', 'maxInFlight', 'bodyLimit',
   'headersTimeoutMs', 'bodyTimeoutMs', 'shutdownTimeoutMs', 'pageDir', 'logger', 'logLevel', 'fetch', 'now'];
 
 /** @param {string} message  @returns {never} */
@@ -49,6 +49,7 @@ export function resolveOptions(options = {}) {
     wasmDir: DEFAULT_WASM_DIR,
     sweepIntervalMs: 60000,
     notifyIntervalMs: 1000,
+    calendarSyncIntervalMs: 300000,
     rateLimitPerMinute: 60,
     trustProxy: false,
     maxInFlight: 256,
@@ -78,6 +79,7 @@ export function resolveOptions(options = {}) {
       fail(`${name} must be an integer from 1 to ${MAX_CLIENT_TIMEOUT_MS} (ms; a slow client must not hold a connection forever)`);
   if (o.pageDir !== undefined && (typeof o.pageDir !== 'string' || o.pageDir === '')) fail('pageDir must be a folder path');
   if (!(Number.isFinite(o.notifyIntervalMs) && o.notifyIntervalMs >= 0)) fail('notifyIntervalMs must be a number >= 0 (0 disables)');
+  if (!(Number.isFinite(o.calendarSyncIntervalMs) && o.calendarSyncIntervalMs >= 0)) fail('calendarSyncIntervalMs must be a number >= 0 (0 disables)');
   if (!(Number.isFinite(o.rateLimitPerMinute) && o.rateLimitPerMinute >= 0)) fail('rateLimitPerMinute must be a number >= 0 (0 disables)');
   if (!(Number.isInteger(o.maxInFlight) && o.maxInFlight >= 0)) fail('maxInFlight must be an integer >= 0 (0 disables)');
   if (typeof o.trustProxy !== 'boolean' && !(Number.isInteger(o.trustProxy) && o.trustProxy >= 1 && o.trustProxy <= 10))

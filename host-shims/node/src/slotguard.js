@@ -14,6 +14,7 @@ import { createHttpServer } from './server.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { startNotifier } from './notifier.js';
 import { startSweeper } from './sweeper.js';
+import { startCalendarSync } from './calendar-timer.js';
 import { attachTestHooks } from './test-hooks.js';
 import { loaderFor } from './wasm-files.js';
 
@@ -149,6 +150,7 @@ export async function createSlotguard(options = {}) {
     return res;
   };
   const sweeper = startSweeper({ intervalMs: o.sweepIntervalMs, adminToken: o.adminToken, handle: sweepHandle, log });
+  const calendars = startCalendarSync({ intervalMs: o.calendarSyncIntervalMs, adminToken: o.adminToken, handle: internal, log });
   /** @type {string | null} */
   let url = null;
 
@@ -174,6 +176,8 @@ export async function createSlotguard(options = {}) {
     sweep: async () => {
       await sweeper.runNow();
     },
+    /** One calendar sync pass now; its summary (null: the feed list could not be had). */
+    syncCalendars: () => calendars.runNow(),
     /** One notification run now (nothing when notifyUrl is unset). */
     notify: () => notifier?.runNow() ?? Promise.resolve(),
     stats: () => runner.stats(),
@@ -181,7 +185,7 @@ export async function createSlotguard(options = {}) {
       closing ??= (async () => {
         closed = true;
         const deadline = Date.now() + o.shutdownTimeoutMs;
-        await Promise.all([sweeper.stop(), notifier?.stop()]);
+        await Promise.all([sweeper.stop(), calendars.stop(), notifier?.stop()]);
         await http.close(o.shutdownTimeoutMs);
         const idle = await runner.close(Math.max(0, deadline - Date.now()));
         // A caller's own store stays open: the caller owns it.

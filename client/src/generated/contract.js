@@ -9,6 +9,8 @@ export const ERROR_CODES = /** @type {const} */ ([
   "bad_request",
   "booking_cap_reached",
   "busy_block_not_found",
+  "calendar_feed_not_found",
+  "calendars_not_found",
   "contention",
   "event_expert_fixed",
   "event_not_found",
@@ -60,6 +62,13 @@ export const OPERATIONS = /** @type {const} */ ({
     "idempotencyKey": false,
     "text": false
   },
+  "calendarsDue": {
+    "method": "POST",
+    "path": "/v1/maintenance/calendars",
+    "admin": true,
+    "idempotencyKey": false,
+    "text": false
+  },
   "cancelReservation": {
     "method": "DELETE",
     "path": "/v1/reservations/{id}",
@@ -95,6 +104,13 @@ export const OPERATIONS = /** @type {const} */ ({
     "idempotencyKey": false,
     "text": false
   },
+  "deleteCalendars": {
+    "method": "DELETE",
+    "path": "/v1/experts/{expert_id}/calendars",
+    "admin": true,
+    "idempotencyKey": false,
+    "text": false
+  },
   "deletePayouts": {
     "method": "DELETE",
     "path": "/v1/experts/{expert_id}/payouts",
@@ -112,6 +128,13 @@ export const OPERATIONS = /** @type {const} */ ({
   "getAvailability": {
     "method": "GET",
     "path": "/v1/experts/{expert_id}/availability",
+    "admin": true,
+    "idempotencyKey": false,
+    "text": false
+  },
+  "getCalendars": {
+    "method": "GET",
+    "path": "/v1/experts/{expert_id}/calendars",
     "admin": true,
     "idempotencyKey": false,
     "text": false
@@ -193,6 +216,13 @@ export const OPERATIONS = /** @type {const} */ ({
     "idempotencyKey": false,
     "text": false
   },
+  "putCalendars": {
+    "method": "PUT",
+    "path": "/v1/experts/{expert_id}/calendars",
+    "admin": true,
+    "idempotencyKey": false,
+    "text": false
+  },
   "putEvent": {
     "method": "PUT",
     "path": "/v1/events/{event_id}",
@@ -224,6 +254,13 @@ export const OPERATIONS = /** @type {const} */ ({
   "sweep": {
     "method": "POST",
     "path": "/v1/maintenance/sweep",
+    "admin": true,
+    "idempotencyKey": false,
+    "text": false
+  },
+  "syncCalendar": {
+    "method": "POST",
+    "path": "/v1/experts/{expert_id}/calendars/{feed_id}/sync",
     "admin": true,
     "idempotencyKey": false,
     "text": false

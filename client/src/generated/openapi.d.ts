@@ -388,6 +388,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/experts/{expert_id}/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+            };
+            cookie?: never;
+        };
+        /** The expert's calendar feeds. */
+        get: operations["getCalendars"];
+        /**
+         * Create (201) or replace (200) the expert's calendar feeds (iCalendar URLs).
+         * @description The hosts read each feed on a timer (the Node host every `calendarSyncIntervalMs`,
+         *     the Worker on its cron) and turn its busy events into busy blocks (see
+         *     `POST /v1/experts/{expert_id}/calendars/{feed_id}/sync`). Each feed's id is derived
+         *     from its URL. Feeds no longer listed lose their blocks now (`blocks_removed`);
+         *     busy blocks the app wrote itself are never touched. A feed URL may carry a secret
+         *     (a private calendar address): it is shown to the admin only and never logged.
+         */
+        put: operations["putCalendars"];
+        post?: never;
+        /**
+         * Remove the expert's calendar feeds and every busy block they made.
+         * @description Idempotent; blocks the app wrote itself stay.
+         */
+        delete: operations["deleteCalendars"];
+        /**
+         * CORS preflight.
+         * @description Answered 204 when `Origin` is allowed (`SLOTGUARD_CORS_ORIGINS`; none by default).
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    Origin: components["parameters"]["Origin"];
+                    "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                    "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+                };
+                path: {
+                    expert_id: components["parameters"]["ExpertId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: components["responses"]["CorsPreflight"];
+                404: components["responses"]["RouteNotFound"];
+                405: components["responses"]["PreflightRefused"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["HostUnavailable"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{expert_id}/calendars/{feed_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+                /** @description The feed's id, as `GET .../calendars` and `POST /v1/maintenance/calendars` give it. */
+                feed_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply one feed's busy events as busy blocks (the hosts' calendar sync calls it).
+         * @description The host sends the feed's whole set of busy events as it read them now, expanded
+         *     (recurrences, time zones) within the window `POST /v1/maintenance/calendars`
+         *     gives; the core makes them blocks and applies the difference to the feed's own
+         *     blocks (ids `cal-<feed_id>-...`): adds, moves, removes. Each event is cut into
+         *     blocks of at most 24 hours counted from its start; only blocks that overlap the
+         *     window are kept. Dated events (all-day) cover whole days in the expert's time
+         *     zone (its availability's; UTC without one). Each change is its own transaction;
+         *     a sync cut short is finished by the next one.
+         *
+         *     `{"error": "..."}` instead says the host could not read the feed: nothing
+         *     changes, the feed's last good blocks stay, and the core logs
+         *     `calendar_feed_failed` and counts `slotguard_calendar_syncs_total{outcome="failed"}`.
+         */
+        post: operations["syncCalendar"];
+        delete?: never;
+        /**
+         * CORS preflight.
+         * @description Answered 204 when `Origin` is allowed (`SLOTGUARD_CORS_ORIGINS`; none by default).
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    Origin: components["parameters"]["Origin"];
+                    "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                    "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+                };
+                path: {
+                    expert_id: components["parameters"]["ExpertId"];
+                    /** @description The feed's id, as `GET .../calendars` and `POST /v1/maintenance/calendars` give it. */
+                    feed_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: components["responses"]["CorsPreflight"];
+                404: components["responses"]["RouteNotFound"];
+                405: components["responses"]["PreflightRefused"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["HostUnavailable"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reservations": {
         parameters: {
             query?: never;
@@ -684,6 +805,54 @@ export interface paths {
          *     timer; see `webhooks` for what the app receives.
          */
         post: operations["deliverNotifications"];
+        delete?: never;
+        /**
+         * CORS preflight.
+         * @description Answered 204 when `Origin` is allowed (`SLOTGUARD_CORS_ORIGINS`; none by default).
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    Origin: components["parameters"]["Origin"];
+                    "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                    "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: components["responses"]["CorsPreflight"];
+                404: components["responses"]["RouteNotFound"];
+                405: components["responses"]["PreflightRefused"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["HostUnavailable"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/maintenance/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The calendar feeds to sync, and the window to read them for.
+         * @description A page of at most 100 experts' feeds; with `more`, call again with
+         *     `{"after": <after>}`. The window runs from today's UTC midnight for
+         *     `calendar_horizon_days`. The hosts' calendar sync calls it; with a Durable Object
+         *     per expert the Worker's cron calls it on each object (a call through the Worker's
+         *     front door sums the objects' answers, which carries no feed list).
+         */
+        post: operations["calendarsDue"];
         delete?: never;
         /**
          * CORS preflight.
@@ -1237,6 +1406,17 @@ export interface components {
             start: string;
             /** Format: date-time */
             end: string;
+        };
+        CalendarsAnswer: {
+            calendars: {
+                feeds: {
+                    /** @description Derived from the URL; its blocks' ids start with cal-<id>-. */
+                    id: string;
+                    url: string;
+                }[];
+            };
+            /** @description PUT: blocks of feeds no longer listed, removed now. */
+            blocks_removed?: number;
         };
         BusyWritten: {
             busy: components["schemas"]["BusyBlock"];
@@ -2280,6 +2460,249 @@ export interface operations {
             503: components["responses"]["StoreWriteUnavailable"];
         };
     };
+    getCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feeds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarsAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The expert has no calendar feeds (or no such route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    putCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    feeds: {
+                        /** @description An http or https URL of an iCalendar feed (webcal: feeds are their https address), printable ASCII; each URL once. */
+                        url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarsAnswer"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarsAnswer"];
+                };
+            };
+            /** @description The body is not a JSON object (bad JSON, invalid UTF-8, nested deeper than 16 levels). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RouteNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description An invalid expert id; feeds missing, more than 5, or an unknown field; a URL that is not http(s), has no host, is longer than 2048 bytes, has spaces or non-ASCII bytes, or appears twice. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreWriteUnavailable"];
+        };
+    };
+    deleteCalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (or there were none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                        blocks_removed: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description An invalid expert id (or no such route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreWriteUnavailable"];
+        };
+    };
+    syncCalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                expert_id: components["parameters"]["ExpertId"];
+                /** @description The feed's id, as `GET .../calendars` and `POST /v1/maintenance/calendars` give it. */
+                feed_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    events: ({
+                        /** @description The event's UID; for an occurrence of a recurring event, with which occurrence ("<UID>|<RECURRENCE-ID>"). One event per key. */
+                        key: string;
+                        /** Format: date-time */
+                        start: string;
+                        /** Format: date-time */
+                        end: string;
+                    } | {
+                        key: string;
+                        /** Format: date */
+                        start_date: string;
+                        /**
+                         * Format: date
+                         * @description The day after the last (iCalendar's DTEND of an all-day event).
+                         */
+                        end_date: string;
+                    })[];
+                } | {
+                    /** @description Why the feed could not be read (kept to 200 bytes). */
+                    error: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied, or the failure recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sync: {
+                            feed_id: string;
+                            /** @enum {unknown} */
+                            outcome: "applied" | "failed";
+                            added?: number;
+                            moved?: number;
+                            removed?: number;
+                            unchanged?: number;
+                            /** @description outcome failed: the blocks the feed keeps. */
+                            kept?: number;
+                        };
+                    };
+                };
+            };
+            /** @description The body is not a JSON object (bad JSON, invalid UTF-8, nested deeper than 16 levels). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The expert has no such feed (or no such route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description An invalid expert id; both or neither of events and error; an unknown field; an event without a key or with a bad time or date, or ending before it starts; more than 2000 events; two events with one key; more than 2000 blocks in the window. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreWriteUnavailable"];
+        };
+    };
     listReservations: {
         parameters: {
             query: {
@@ -2807,6 +3230,70 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             414: components["responses"]["UriTooLong"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    calendarsDue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    after?: components["schemas"]["ClientId"];
+                };
+            };
+        };
+        responses: {
+            /** @description The feeds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        feeds: {
+                            expert_id: components["schemas"]["ClientId"];
+                            feed_id: string;
+                            url: string;
+                        }[];
+                        more: boolean;
+                        after?: components["schemas"]["ClientId"];
+                    };
+                };
+            };
+            /** @description The body is not a JSON object. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["RouteNotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /** @description An unknown field, or `after` that is not an expert id. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["StoreUnavailable"];

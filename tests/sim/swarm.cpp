@@ -128,13 +128,17 @@ struct EventDef {
   int seats;
   int refund_before, refund_percent;  // the cancellation policy; refund_percent < 0: none
   int approval_minutes = 0;           // > 0: the expert approves before the card is charged
+  int per_day = 0;                    // > 0: limits.per_day (every contested start is on one day)
+  bool pool = false;                  // a round-robin pool of ada and bob
 };
-// One expert, event types whose spans (buffers included) overlap in many ways.
+// Event types whose spans (buffers included) overlap in many ways: ada's, and a pool of
+// ada and bob whose holds race ada's own for her time.
 const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50},
                             {"long", 60, 0, 0, 1, 0, -1},
-                            {"tiny", 15, 5, 0, 1, 0, 100},
+                            {"tiny", 15, 5, 0, 1, 0, 100, 0, 1},
                             {"group", 30, 0, 0, 3, 30, 0},
-                            {"vetted", 45, 0, 5, 1, 0, -1, 90}};
+                            {"vetted", 45, 0, 5, 1, 0, -1, 90},
+                            {"team", 30, 0, 0, 1, 0, -1, 0, 0, true}};
 const char* kZones[] = {"UTC", "Europe/Lisbon", "America/New_York"};
 const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
@@ -262,6 +266,8 @@ class Swarm {
       body["cancellation"] = {{"tiers", {{{"before_minutes", e.refund_before + 60}, {"refund_percent", 100}},
                                          {{"before_minutes", e.refund_before}, {"refund_percent", 50}},
                                          {{"before_minutes", 0}, {"refund_percent", e.refund_percent}}}}};
+    if (e.per_day > 0) body["limits"] = {{"per_day", e.per_day}};
+    if (e.pool) body["pool"] = {{"experts", {"ada", "bob"}}, {"assign", "round_robin"}};
     if (e.approval_minutes > 0) {
       body["payment_method_types"] = {"card"};  // Stripe authorizes for later capture only cards
       body["approval"] = {{"required", true}, {"respond_within_minutes", e.approval_minutes}};
@@ -305,18 +311,20 @@ class Swarm {
       if (m.op == KvMutation::Op::Delete) {
         reservations_.erase(m.key);
       } else if (auto rsv = reservation_from_storage(m.value)) {
-        // A hold made, or a booking moved, lies within the working hours in force.
+        // A hold made, or a booking moved, lies within the working hours in force (ada's;
+        // bob, the pool's other member, keeps every start).
         auto before = reservations_.find(m.key);
-        const bool placed = before == reservations_.end() || before->second.start != rsv->start;
+        const bool placed = rsv->expert_id == "ada" && (before == reservations_.end() || before->second.start != rsv->start);
         if (placed && hours && !offered_by(*hours, rsv->start, rsv->end))
           fail("reservation " + rsv->id + " was placed outside the expert's availability");
-        // The hold limit: a new hold never joins as many unpaid holds of its guest as
-        // the limit allows. (A hold that already exists may be extended, by a voucher or
+        // The hold limit: a new hold never joins as many unpaid holds of its guest with
+        // its expert as the limit allows. (A hold that already exists may be extended, by a voucher or
         // a late checkout, after its guest made others: that is not a new hold.)
         if (before == reservations_.end() && rsv->status == ReservationStatus::PendingPayment && surely_active(*rsv)) {
           int64_t others = 0;
           for (const auto& [k, r] : reservations_)
-            others += r.guest.email == rsv->guest.email && r.status == ReservationStatus::PendingPayment && surely_active(r);
+            others += r.guest.email == rsv->guest.email && r.expert_id == rsv->expert_id &&
+                      r.status == ReservationStatus::PendingPayment && surely_active(r);
           if (others >= swarm_config().max_active_holds_per_guest)
             fail("guest " + rsv->guest.email + " got hold " + rsv->id + " past the limit");
         }
@@ -995,6 +1003,7 @@ class Swarm {
       }
     }
     if (auto broken = ledger_mismatch(active); !broken.empty()) return fail(broken);
+    if (auto broken = cap_passed(active); !broken.empty()) return fail(broken);
     std::map<std::string, const Reservation*> by_pi, by_id;
     for (const auto& [k, r] : reservations_) {
       by_id[r.id] = &r;
@@ -1028,8 +1037,19 @@ class Swarm {
 
   // Every reservation that surely holds its time is in the ledger exactly at its span:
   // a move never leaves it in both places, or in neither.
+  // Every contested start is on 2030-01-02 in each of the swarm's time zones, so an
+  // event type's per_day cap bounds its active reservations at once.
+  std::string cap_passed(const std::vector<const Reservation*>& active) const {
+    for (const auto& e : kEvents) {
+      if (e.per_day == 0) continue;
+      const auto n = std::count_if(active.begin(), active.end(), [&](const Reservation* r) { return r->event_id == e.id; });
+      if (n > e.per_day) return std::string("more active bookings of ") + e.id + " than its per_day cap";
+    }
+    return {};
+  }
+
   std::string ledger_mismatch(const std::vector<const Reservation*>& active) {
-    auto page = store_->list("slot/ada/", "slot/ada0", 100000, "");
+    auto page = store_->list("slot/", "slot0", 100000, "");
     if (!page) return {};
     std::map<std::string, std::vector<std::pair<std::string, LedgerEntry>>> entries;  // rid -> (bucket, entry)
     for (const auto& item : page->items) {

@@ -90,6 +90,25 @@ TEST_CASE("caps: a released hold and a lapsed hold each free their place", "[cap
   CHECK(hold(w, "2030-01-07T14:00:00Z", "c@example.com").status == 201);
 }
 
+TEST_CASE("caps: a hold paid after it lapsed and its day filled is refunded, not booked past the cap", "[caps]") {
+  World w;
+  start_world(w);
+  REQUIRE(put_capped(w, {{"per_day", 1}}).status == 201);
+  const HttpResponse late = hold(w, "2030-01-07T09:00:00Z", "late@example.com");
+  REQUIRE(late.status == 201);
+  const std::string rid = w.json_of(late)["reservation"]["id"];
+  const std::string session = w.json_of(late)["reservation"]["checkout_session_id"];
+  w.host.advance(2 * 60 * kMinuteMs);  // the hold lapses unpaid; another guest takes the day
+  REQUIRE(hold(w, "2030-01-07T12:00:00Z", "next@example.com").status == 201);
+  w.stripe.pay(session);  // the first guest pays after all
+  REQUIRE(w.call(w.webhook(w.stripe.emit_event("evt_late", "checkout.session.completed", session))).status == 200);
+  const Json r = w.json_of(w.call(make_request("GET", "/v1/reservations/" + rid)))["reservation"];
+  CHECK(r["status"] == "refunded");
+  size_t active = 0;
+  for (const auto& res : w.reservations()) active += res.active_at(w.host.now_ms());
+  CHECK(active == 1);
+}
+
 TEST_CASE("caps: the expert's caps count every event type, per local day and ISO week", "[caps]") {
   World w;
   start_world(w);

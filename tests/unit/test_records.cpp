@@ -60,6 +60,8 @@ Reservation full_reservation() {
   r.application_fee = 750;
   r.on_behalf_of = true;
   r.counted_in = {"cap/ada/2030-01-07", "cap/ada/2030-W02"};
+  r.event_caps = BookingLimits{2, 0};
+  r.expert_caps = BookingLimits{0, 9};
   return r;
 }
 

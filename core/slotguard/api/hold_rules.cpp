@@ -13,15 +13,24 @@ TxnPlan refuse(std::optional<Refused>& why, Refused reason) {
   return plan;
 }
 
-std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, std::vector<std::string>& counted_in) {
+void count_as(Reservation& r, Counted counted) {
+  r.counted_in = std::move(counted.keys);
+  r.event_caps = counted.event_caps;
+  r.expert_caps = counted.expert_caps;
+}
+
+std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, Counted& counted) {
   const KvItem* hours_item = v.snapshot.find(c.avail_key);
   const MaybeAvailability hours = hours_item ? availability_of(*hours_item) : MaybeAvailability{};
   if (!hours.ok) return Refused{Refusal::HoursUnreadable};
   const SlotRule rule = check_slot(c.ev, hours.get(), c.start, v.now, c.notice_minutes);
   if (rule != SlotRule::Offered) return Refused{Refusal::NotOffered, rule};
   const BookingLimits expert_caps = hours.get() ? hours.get()->limits : BookingLimits{};
-  counted_in.clear();
-  if (c.ev.limits.any() || expert_caps.any()) counted_in = counter_keys(c.expert_id, hours.get(), c.start);
+  counted = Counted{};
+  std::vector<std::string>& counted_in = counted.keys;
+  if (c.ev.limits.any() || expert_caps.any()) {
+    counted = Counted{counter_keys(c.expert_id, hours.get(), c.start), c.ev.limits, expert_caps};
+  }
   // The counters depend on the hours (the expert's time zone and caps): the
   // transaction read the ones its caller expected, and goes round again if they differ.
   if (counted_in != c.counters_read) return Refused{Refusal::Recount, SlotRule::Offered, counted_in};

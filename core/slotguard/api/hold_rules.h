@@ -61,9 +61,14 @@ struct StartCheck {
 
 // Whether the start may be booked as of the snapshot: the working hours offer it and
 // every cap of the event type and of the expert has room on its day and in its week.
-// Nothing when it may (`counted_in` is then the counters it is to be counted in), else
-// why not.
-std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, std::vector<std::string>& counted_in);
+// Nothing when it may (`counted` then says how the booking is counted: set it on the
+// record with count_as), else why not.
+struct Counted {
+  std::vector<std::string> keys;  // the counters it is counted in (none: no cap applies)
+  BookingLimits event_caps, expert_caps;
+};
+std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, Counted& counted);
+void count_as(Reservation& r, Counted counted);
 
 // The 409 of a full cap.
 HttpResponse cap_answer(Refusal full);

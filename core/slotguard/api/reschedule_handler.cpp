@@ -72,16 +72,16 @@ Decide move_decision(const MoveTerms& t, std::optional<Refused>& why) {
     if (cur.start == t.new_start) return plan;  // already there: a repeat of this request
     if (t.ev.reschedule_max_times && cur.reschedule_count >= *t.ev.reschedule_max_times)
       return refuse(why, {Refusal::MovedTooOften});
-    std::vector<std::string> counted_in;
+    Counted counted;
     const StartCheck check{t.ev, cur.expert_id, t.avail_key, t.new_start, t.notice, t.counters, cur.id};
-    if (auto refused = start_refusal(v, check, counted_in)) return refuse(why, std::move(*refused));
+    if (auto refused = start_refusal(v, check, counted)) return refuse(why, std::move(*refused));
     if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
     plan.kind = TxnPlan::Kind::Write;
     plan.next = cur;
     plan.next.start = t.new_start;
     plan.next.end = t.new_start + (cur.end - cur.start);
     plan.next.reschedule_count = cur.reschedule_count + 1;
-    plan.next.counted_in = std::move(counted_in);
+    count_as(plan.next, std::move(counted));
     return plan;
   };
 }

@@ -353,9 +353,9 @@ void take_payouts(const TxnView& v, const std::string& key, Reservation& hold) {
 TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std::optional<Refused>& why) {
   const KvItem* event_now = v.snapshot.find(t.event_key);
   if (!event_now || event_now->version != t.event_version) return refuse(why, {Refusal::EventChanged});
-  std::vector<std::string> counted_in;
+  Counted counted;
   const StartCheck check{t.event, t.event.expert_id, t.avail_key, t.hold.start, -1, t.counters, t.hold.id};
-  if (auto refused = start_refusal(v, check, counted_in)) return refuse(why, std::move(*refused));
+  if (auto refused = start_refusal(v, check, counted)) return refuse(why, std::move(*refused));
   if (!t.idem_key.empty()) {
     const KvItem* seen = v.snapshot.find(t.idem_key);
     if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
@@ -376,7 +376,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   plan.next.created_at = v.now;
   plan_hold_expiry(cfg, v.now, plan.next);
   take_payouts(v, t.payouts_key, plan.next);
-  plan.next.counted_in = std::move(counted_in);
+  count_as(plan.next, std::move(counted));
   if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
   if (!t.pool.key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.pool.key, t.pool.next});
   return plan;

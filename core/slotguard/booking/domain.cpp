@@ -569,6 +569,8 @@ constexpr Row<Reservation> kReservationRows[] = {
     bounded<&Reservation::application_fee>("application_fee", 0, kMaxCount),
     member<&Reservation::on_behalf_of>("on_behalf_of"),
     member<&Reservation::counted_in>("counted_in"),
+    member<&Reservation::event_caps>("event_caps"),
+    member<&Reservation::expert_caps>("expert_caps"),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -236,6 +236,10 @@ struct Reservation {
   // The counter keys of the caps it is counted under (booking/booking_caps.h): its
   // local day's and ISO week's, or none when no cap applied when it was held or moved.
   std::vector<std::string> counted_in;
+  // The caps it was counted under (its event type's and its expert's, as they were):
+  // a reservation that lapsed and comes back (a late payment) takes its place again
+  // only if they still have room.
+  BookingLimits event_caps, expert_caps;
 
   bool operator==(const Reservation&) const = default;
 

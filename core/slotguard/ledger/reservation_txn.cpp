@@ -152,7 +152,7 @@ struct Snapshot {
   std::optional<Reservation> current;
   std::vector<KvItem> buckets;
   GuestHolds guest;
-  bool taken = false;        // another active reservation holds the target span
+  bool taken = false;        // another active reservation holds the target span, or its caps are full
   bool keeps_place = false;  // an active reservation that keeps its place in the ledger
   int64_t now = 0;
 };
@@ -179,6 +179,14 @@ Co<SnapshotRead> take_snapshot(Services& s, const TxnScope& scope, Snapshot& sna
   auto taken = span_taken(snap.buckets, scope.target, snap.now, claim);
   if (!taken) co_return SnapshotRead::Ended;
   snap.taken = *taken;
+  // A reservation counted under caps stands only while they have room for it: one that
+  // lapsed and is paid late finds its day as full as anyone else would.
+  if (!scope.moving && snap.current && !snap.current->counted_in.empty()) {
+    const Reservation& r = *snap.current;
+    const CapReached cap = cap_reached(snap.read, r.counted_in, r.event_caps, r.expert_caps, r.event_id, r.id, snap.now);
+    if (cap == CapReached::Unreadable) co_return SnapshotRead::Ended;
+    snap.taken = snap.taken || cap != CapReached::None;
+  }
   if (scope.guest_tracked) snap.guest = guest_holds_from_storage(snap.read.items[scope.guest_at].value);
   co_return SnapshotRead::Ready;
 }
@@ -206,7 +214,7 @@ bool plan_counters(const TxnScope& scope, const Snapshot& snap, const Reservatio
   size_t placed = 0;
   for (size_t i = 0; i < scope.counter_list.size(); ++i) {
     const KvItem& item = snap.read.items[scope.counters_at + i];
-    checks.push_back({item.key, item.version});
+    if (!planted(Defect::cap_counts_unchecked)) checks.push_back({item.key, item.version});
     std::optional<CountEntry> entry;
     if (active && std::find(next.counted_in.begin(), next.counted_in.end(), item.key) != next.counted_in.end()) {
       entry = CountEntry{scope.rid, next.event_id, next.held_until_released() ? 0 : next.expires_at};

@@ -1087,6 +1087,7 @@ export interface components {
             cancellation?: components["schemas"]["CancellationPolicy"] | components["schemas"]["TwoFieldCancellationPolicy"] | null;
             approval?: components["schemas"]["ApprovalPolicy"];
             limits?: components["schemas"]["BookingLimits"];
+            pool?: components["schemas"]["PoolRule"];
         };
         /** @description An event type as stored, every field present. */
         Event: {
@@ -1109,6 +1110,21 @@ export interface components {
             cancellation: components["schemas"]["CancellationPolicy"] | null;
             approval?: components["schemas"]["ApprovalPolicy"];
             limits?: components["schemas"]["BookingLimits"];
+            pool?: components["schemas"]["PoolRule"];
+        };
+        /**
+         * @description A team pool: the event type is booked with any one free member. `round_robin`
+         *     gives bookings in turn, starting after the member the pool last gave one to;
+         *     `least_booked` gives the next one to the member this pool has given the fewest.
+         *     Each member's own working hours, busy blocks, other bookings and caps apply; the
+         *     reservation's `expert_id` says which member it got. `expert_id` of the event type
+         *     must be one of `experts` (the member it is listed under). The Worker with a
+         *     Durable Object per expert refuses pools (`pool_needs_shared_store`).
+         */
+        PoolRule: {
+            experts: components["schemas"]["ClientId"][];
+            /** @enum {string} */
+            assign: "round_robin" | "least_booked";
         };
         /**
          * @description At most this many bookings a day and a week (either may be left out: no cap of

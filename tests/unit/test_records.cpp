@@ -60,6 +60,8 @@ Reservation full_reservation() {
   r.application_fee = 750;
   r.on_behalf_of = true;
   r.counted_in = {"cap/ada/2030-01-07", "cap/ada/2030-W02"};
+  r.series_id = "ser_1";
+  r.series = {"rsv_1", "rsv_2"};
   return r;
 }
 

@@ -761,6 +761,32 @@ Co<HttpResponse> withdraw(ApiServices& s, std::string rid) {
 }  // namespace
 
 namespace {
+// What a cancellation does: a confirmed booking is refunded (or released) under its
+// terms unless they allow none or only an unpaid hold was to go; a pending hold is
+// released. (`event` outlives the transaction that decides with it.)
+Decide cancel_decision(const std::optional<EventType>& event, bool paid_stands) {
+  return [&event, paid_stands](const TxnView& v) {
+    TxnPlan plan;
+    if (!v.current) return plan;
+    const Reservation& cur = *v.current;
+    if (cur.status == ReservationStatus::Confirmed) {
+      const CancellationTerms terms = terms_of(cur, event);
+      if (paid_stands || !terms.allowed) {
+        plan.kind = TxnPlan::Kind::Reject;
+        return plan;
+      }
+      plan.kind = TxnPlan::Kind::Write;
+      plan.next = cur;
+      plan.next.release_reason = release_reason_name(ReleaseReason::cancelled);
+      plan.next.refund_amount = terms.refund(cur.price.amount, v.now);
+      plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
+      plan.next.refund_next_at = v.now;
+      return plan;
+    }
+    return release_pending(v.current, ReleaseReason::cancelled);
+  };
+}
+
 // An unpaid series is cancelled whole: every pending occurrence released in one
 // commit, and its lead's session closed (a payment made in another tab meanwhile is
 // refunded whole, as its webhook would).
@@ -798,26 +824,7 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
     event = std::move(loaded.record);
   }
-  Decide decide = [&event, paid_stands = *only_unpaid](const TxnView& v) {
-    TxnPlan plan;
-    if (!v.current) return plan;
-    const Reservation& cur = *v.current;
-    if (cur.status == ReservationStatus::Confirmed) {
-      const CancellationTerms terms = terms_of(cur, event);
-      if (paid_stands || !terms.allowed) {
-        plan.kind = TxnPlan::Kind::Reject;
-        return plan;
-      }
-      plan.kind = TxnPlan::Kind::Write;
-      plan.next = cur;
-      plan.next.release_reason = release_reason_name(ReleaseReason::cancelled);
-      plan.next.refund_amount = terms.refund(cur.price.amount, v.now);
-      plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
-      plan.next.refund_next_at = v.now;
-      return plan;
-    }
-    return release_pending(v.current, ReleaseReason::cancelled);
-  };
+  Decide decide = cancel_decision(event, *only_unpaid);
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
   switch (out.kind) {
     case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);

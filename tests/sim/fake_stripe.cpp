@@ -247,7 +247,9 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     s.reservation_id = param(form, "client_reference_id");
     s.url = "https://checkout.fake/" + s.id;
     s.currency = param(form, "line_items[0][price_data][currency]");
-    s.amount = std::atoll(param(form, "line_items[0][price_data][unit_amount]").c_str());
+    const std::string quantity = param(form, "line_items[0][quantity]");
+    s.amount = std::atoll(param(form, "line_items[0][price_data][unit_amount]").c_str()) *
+               (quantity.empty() ? 1 : std::atoll(quantity.c_str()));
     s.expires_at = std::atoll(param(form, "expires_at").c_str());
     s.customer_email = param(form, "customer_email");
     s.manual_capture = param(form, "payment_intent_data[capture_method]") == "manual";

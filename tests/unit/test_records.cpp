@@ -62,6 +62,8 @@ Reservation full_reservation() {
   r.counted_in = {"cap/ada/2030-01-07", "cap/ada/2030-W02"};
   r.event_caps = BookingLimits{2, 0};
   r.expert_caps = BookingLimits{0, 9};
+  r.series_id = "ser_1";
+  r.series = {"rsv_1", "rsv_2"};
   return r;
 }
 

@@ -1238,13 +1238,26 @@ export interface components {
             /** @description 1 to 200 bytes. */
             name: string;
         };
+        /** @description Exactly one of `start` and `starts`. */
         ReservationInput: {
             event_id: components["schemas"]["ClientId"];
             /**
              * Format: date-time
              * @description An offered start (see the event's slots).
              */
-            start: string;
+            start?: string;
+            /**
+             * @description A series, instead of `start`: 2 to 12 offered starts, in order, none
+             *     overlapping another. Every start is held in one commit or none is (a 409 names
+             *     the `starts[i]` that was refused); one Checkout Session is opened for the total
+             *     (the event's price times the starts), and the series is confirmed or refunded
+             *     together: a payment that arrives after the series lost a slot is refunded
+             *     whole. The answer is the series' lead (the first start); `series` lists every
+             *     occurrence. Cancelling one paid occurrence refunds its own share under the
+             *     cancellation terms. Not offered for a pool's event type or one that needs
+             *     approval.
+             */
+            starts?: string[];
             guest: components["schemas"]["Guest"];
             /** @description Among the event's; default: all of the event's. */
             payment_method_types?: components["schemas"]["PaymentMethodTypes"];
@@ -1322,6 +1335,13 @@ export interface components {
             } | null;
             /** @description How many times it has been moved (see the event type's `reschedule.max_times`). */
             reschedule_count?: number;
+            /** @description Present when it is an occurrence of a series (held with `starts`); shared by the series. */
+            series_id?: string;
+            /**
+             * @description The series' reservations, first start first; the first (the lead) carries the
+             *     Checkout Session for the whole series. Present with `series_id`.
+             */
+            series?: string[];
             /** @description Present when its event type needs the expert's approval (fixed when held). */
             approval?: {
                 respond_within_minutes: number;

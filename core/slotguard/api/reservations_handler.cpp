@@ -32,9 +32,13 @@ namespace {
 // afresh; after this many passes the request gets 503 contention.
 constexpr int kMaxEventPasses = 3;
 
+// A series holds 2 to this many starts in one commit.
+constexpr size_t kMaxSeriesStarts = 12;
+
 struct CreateRequest {
   std::string event_id;
   int64_t start = 0;
+  std::vector<int64_t> starts;  // a series (in order, each once); empty: one start
   Guest guest;
   std::vector<std::string> methods;  // empty: the event's
   std::string success_url, cancel_url;
@@ -49,16 +53,31 @@ bool plausible_url(std::string_view u) {
   return u.substr(0, 8) == "https://" || u.substr(0, 7) == "http://";
 }
 
+// A series' starts: 2 to kMaxSeriesStarts RFC 3339 timestamps, in order, each once.
+bool read_starts(const JsonValue& v, std::vector<int64_t>& out, std::string& error) {
+  if (!v.IsArray() || v.Size() < 2 || v.Size() > kMaxSeriesStarts)
+    return error = "starts must be a list of 2 to " + std::to_string(kMaxSeriesStarts) + " RFC 3339 timestamps", false;
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    const std::string at = "starts[" + std::to_string(i) + "]";
+    auto t = v[i].IsString() ? parse_rfc3339(string_of(v[i])) : std::nullopt;
+    if (!t) return error = at + " must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", false;
+    if (!out.empty() && *t <= out.back()) return error = at + " must come after the start before it", false;
+    out.push_back(*t);
+  }
+  return true;
+}
+
 // One pass over the body's members. A repeated key counts as its last occurrence, as
 // in the fingerprint below: two bodies with one fingerprint always read the same.
 std::optional<CreateRequest> read_create(const JsonValue& body, std::string& error) {
   const JsonValue *event_id = nullptr, *start = nullptr, *guest = nullptr, *methods = nullptr;
-  const JsonValue *success_url = nullptr, *cancel_url = nullptr;
+  const JsonValue *success_url = nullptr, *cancel_url = nullptr, *starts = nullptr;
   UnknownField unknown;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     const std::string_view k = string_of(it->name);
     if (k == "event_id") event_id = &it->value;
     else if (k == "start") start = &it->value;
+    else if (k == "starts") starts = &it->value;
     else if (k == "guest") guest = &it->value;
     else if (k == "payment_method_types") methods = &it->value;
     else if (k == "success_url") success_url = &it->value;
@@ -68,8 +87,11 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
   if (auto named = unknown.message()) return error = *named, std::nullopt;
   if (!event_id || !event_id->IsString() || !valid_client_id(string_of(*event_id)))
     return error = "event_id is required (a string id)", std::nullopt;
-  if (!start || !start->IsString()) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
-  auto t = parse_rfc3339(string_of(*start));
+  std::vector<int64_t> series;
+  if (starts && start) return error = "give either start or starts, not both", std::nullopt;
+  if (starts && !read_starts(*starts, series, error)) return std::nullopt;
+  if (!starts && (!start || !start->IsString())) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
+  auto t = starts ? std::optional<int64_t>(series.front()) : parse_rfc3339(string_of(*start));
   if (!t) return error = "start must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", std::nullopt;
   if (!guest || !guest->IsObject()) return error = "guest {email, name} is required", std::nullopt;
   const JsonValue *email = nullptr, *name = nullptr;
@@ -88,6 +110,7 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
   CreateRequest c;
   c.event_id = string_of(*event_id);
   c.start = *t;
+  c.starts = std::move(series);
   c.guest = {std::string(string_of(*email)), std::string(string_of(*name))};
   if (methods) {
     if (!methods->IsArray() || methods->Empty() || methods->Size() > 2)
@@ -367,7 +390,9 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   if (auto refused = payouts_refusal(v, t.payouts_key)) return refuse(why, *refused);
   if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
   const int64_t max_holds = cfg.max_active_holds_per_guest;
-  if (max_holds > 0 && v.guest_holds >= max_holds) return refuse(why, {Refusal::TooManyHolds});
+  // A series counts once, as its lead (booking/guest_holds.h).
+  const bool limited = !t.hold.in_series() || t.hold.series_lead();
+  if (limited && max_holds > 0 && v.guest_holds >= max_holds) return refuse(why, {Refusal::TooManyHolds});
   TxnPlan plan;
   plan.kind = TxnPlan::Kind::Write;
   plan.next = t.hold;
@@ -518,6 +543,130 @@ Co<HoldResult> hold_in_pool(ApiServices& s, const CreateRequest& in, const Event
   co_return Refused{Refusal::Busy};
 }
 
+// ---- a series: every start held in one commit, or none ----------------------------
+
+// Which start of a series was refused, and why.
+struct SeriesRefused {
+  size_t at = 0;
+  Refused no{Refusal::StoreTrouble};
+};
+using SeriesResult = std::variant<std::vector<Reservation>, SeriesRefused>;
+
+// A series is of one expert's event type paid at once: not of a pool, not approved
+// booking by booking; and its occurrences may not overlap one another.
+std::optional<HttpResponse> series_refusal(const EventType& event, const CreateRequest& in, int64_t now) {
+  if (event.pool) return validation_failed("starts: a series is not offered for an event type of a pool");
+  if (event.requires_approval()) return validation_failed("starts: a series is not offered for an event type that needs approval");
+  for (size_t i = 0; i < in.starts.size(); ++i) {
+    CreateRequest one = in;
+    one.start = in.starts[i];
+    if (auto refused = clock_refusal(event, one, now)) return refused;
+    if (i > 0 && overlaps(blocked_span(event, in.starts[i - 1]), blocked_span(event, in.starts[i])))
+      return validation_failed("starts[" + std::to_string(i) + "] overlaps the start before it");
+  }
+  return std::nullopt;
+}
+
+// The series' holds as planned: the lead first; only the lead carries the request's
+// Idempotency-Key, and the Checkout Session for the total later.
+std::vector<Reservation> series_holds(ApiServices& s, const CreateRequest& in, const EventType& event) {
+  std::vector<Reservation> holds;
+  const std::string series_id = s.time_ordered_id("ser_");
+  for (int64_t start : in.starts) {
+    CreateRequest one = in;
+    one.start = start;
+    holds.push_back(new_hold(s, one, event, s.now()));
+    holds.back().series_id = series_id;
+    if (holds.size() > 1) holds.back().idempotency_key.clear();
+  }
+  std::vector<std::string> ids;
+  for (const auto& h : holds) ids.push_back(h.id);
+  for (auto& h : holds) h.series = ids;
+  return holds;
+}
+
+// One pass: the group transaction over every occurrence, each decided as a single hold.
+Co<SeriesResult> hold_series_once(ApiServices& s, const CreateRequest& in, const EventAtHand& at,
+                                  const std::vector<std::vector<std::string>>& counters) {
+  std::vector<Reservation> holds = series_holds(s, in, at.event);
+  std::vector<HoldTerms> terms;
+  for (size_t i = 0; i < holds.size(); ++i) {
+    CreateRequest one = in;
+    one.start = holds[i].start;
+    if (i > 0) one.idem_key.clear();
+    terms.push_back(hold_terms(one, at, holds[i], counters[i]));
+  }
+  std::vector<std::optional<Refused>> why(holds.size());
+  std::vector<GroupMember> members;
+  const Config& cfg = s.cfg;
+  for (size_t i = 0; i < holds.size(); ++i) {
+    NewSpan where = hold_span(at.event, holds[i]);
+    where.counters = counters[i];
+    const HoldTerms& t = terms[i];
+    std::vector<std::string> extra{t.avail_key, t.event_key, t.payouts_key};
+    if (!t.idem_key.empty()) extra.push_back(t.idem_key);
+    std::optional<Refused>& no = why[i];
+    Decide decide = [&cfg, &t, &no](const TxnView& v) { return decide_hold(cfg, t, v, no); };
+    members.push_back(GroupMember{holds[i].id, std::move(where), std::move(extra), std::move(decide)});
+  }
+  Survey no_survey;
+  GroupOutcome held = co_await run_group_txn(s, std::move(members), std::move(no_survey));
+  std::vector<Reservation> written;
+  switch (held.kind) {
+    case TxnOutcome::Kind::Written:
+      for (auto& m : held.members) written.push_back(std::move(*m.reservation));
+      co_return written;
+    case TxnOutcome::Kind::Rejected: SG_ASSERT(why[held.at].has_value()); co_return SeriesRefused{held.at, *why[held.at]};
+    case TxnOutcome::Kind::Refused: co_return SeriesRefused{held.at, Refused{Refusal::SlotTaken}};
+    case TxnOutcome::Kind::Busy: co_return SeriesRefused{held.at, Refused{Refusal::Busy}};
+    default: co_return SeriesRefused{held.at, Refused{Refusal::StoreTrouble}};
+  }
+}
+
+// Every occurrence with the caps' counters its hours name (a pass more when they are
+// not the ones read), after asking Stripe about the expert's connected account when
+// it was not checked lately.
+Co<SeriesResult> hold_series(ApiServices& s, const CreateRequest& in, const EventAtHand& at) {
+  std::vector<std::vector<std::string>> counters(in.starts.size());
+  for (int pass = 1; pass <= kMaxEventPasses + static_cast<int>(in.starts.size()); ++pass) {
+    SeriesResult held = co_await hold_series_once(s, in, at, counters);
+    const SeriesRefused* no = std::get_if<SeriesRefused>(&held);
+    if (no && no->no.why == Refusal::Recount) {
+      counters[no->at] = no->no.counters;
+      continue;
+    }
+    if (no && no->no.why == Refusal::AccountUnchecked && co_await refresh_connected_account(s, at.event.expert_id))
+      continue;
+    co_return held;
+  }
+  co_return SeriesRefused{0, Refused{Refusal::Busy}};
+}
+
+// The series' checkout for the total, opened by its lead; or why nothing was held,
+// naming the start that was refused.
+Co<HttpResponse> answer_series(ApiServices& s, const CreateRequest& in, SeriesResult& held) {
+  if (auto* holds = std::get_if<std::vector<Reservation>>(&held)) {
+    const std::string no_labels;
+    s.metrics.add(Metric::holds_created_total, no_labels, holds->size());
+    s.log(LogLevel::Info, "series_held", {{"reservation_id", holds->front().id}, {"series_id", holds->front().series_id}});
+    co_return checkout_answer(co_await open_checkout(s, std::move(holds->front())), false);
+  }
+  const SeriesRefused& no = std::get<SeriesRefused>(held);
+  if (no.no.why == Refusal::KeyRaced) {
+    HoldResult raced = no.no;
+    co_return co_await answer_hold(s, in, raced);
+  }
+  HttpResponse res = hold_refused(s, no.no);
+  if (res.status != 409 && res.status != 422) co_return res;
+  const std::string start = format_rfc3339(in.starts[no.at]);
+  const std::string named = "starts[" + std::to_string(no.at) + "] (" + start + ")";
+  if (no.no.why == Refusal::SlotTaken)
+    co_return error_response(ErrorCode::slot_unavailable, named + " is no longer available; nothing of the series was held");
+  if (no.no.why == Refusal::NotOffered)
+    co_return error_response(ErrorCode::slot_not_offered, named + ": " + std::string(slot_rule_message(no.no.rule)));
+  co_return res;
+}
+
 }  // namespace
 
 Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
@@ -535,6 +684,21 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
       if (!at.from_cache) co_return std::move(*refused);
       s.events.forget(in->event_id);
       continue;
+    }
+    if (!in->starts.empty()) {
+      if (std::optional<HttpResponse> refused = series_refusal(at.event, *in, now)) {
+        if (!at.from_cache) co_return std::move(*refused);
+        s.events.forget(in->event_id);
+        continue;
+      }
+      SeriesResult series = co_await hold_series(s, *in, at);
+      const SeriesRefused* no = std::get_if<SeriesRefused>(&series);
+      if (no && no->no.why == Refusal::EventChanged) {
+        s.events.forget(in->event_id);
+        if (pass < kMaxEventPasses) continue;
+        co_return contention();
+      }
+      co_return co_await answer_series(s, *in, series);
     }
     // (g++ 12 mis-destroys temporaries inside co_await expressions: no ternary, no PoolTurn{}.)
     const PoolTurn no_pool;
@@ -596,26 +760,12 @@ Co<HttpResponse> withdraw(ApiServices& s, std::string rid) {
 }
 }  // namespace
 
-Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
-  if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
-  const std::optional<bool> only_unpaid = unpaid_only(req);
-  if (!only_unpaid) co_return validation_failed("the only query parameter is unpaid_only=true");
-  // A confirmed booking is cancelled under its own terms; one held before terms were
-  // recorded, under its event type's policy, read first.
-  Loaded<Reservation> found = co_await load_reservation(s, rid);
-  if (!found.record) co_return found.error;
-  if (found.record->status == ReservationStatus::AwaitingApproval) {
-    // The guest withdraws before the expert answered: declined, the authorization voided.
-    if (*only_unpaid) co_return error_response(ErrorCode::reservation_confirmed, "this reservation is paid: it stands (unpaid_only)");
-    co_return co_await withdraw(s, rid);
-  }
-  std::optional<EventType> event;
-  if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid && !found.record->cancellation) {
-    Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
-    if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
-    event = std::move(loaded.record);
-  }
-  Decide decide = [&event, paid_stands = *only_unpaid](const TxnView& v) {
+namespace {
+// What a cancellation does: a confirmed booking is refunded (or released) under its
+// terms unless they allow none or only an unpaid hold was to go; a pending hold is
+// released. (`event` outlives the transaction that decides with it.)
+Decide cancel_decision(const std::optional<EventType>& event, bool paid_stands) {
+  return [&event, paid_stands](const TxnView& v) {
     TxnPlan plan;
     if (!v.current) return plan;
     const Reservation& cur = *v.current;
@@ -635,6 +785,46 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     }
     return release_pending(v.current, ReleaseReason::cancelled);
   };
+}
+
+// An unpaid series is cancelled whole: every pending occurrence released in one
+// commit, and its lead's session closed (a payment made in another tab meanwhile is
+// refunded whole, as its webhook would).
+Co<HttpResponse> cancel_pending_series(ApiServices& s, const Reservation& r) {
+  GroupOutcome out = co_await release_series(s, r.series, ReleaseReason::cancelled, false);
+  if (out.kind == TxnOutcome::Kind::Busy) co_return contention();
+  if (out.kind == TxnOutcome::Kind::StoreError) co_return store_unavailable();
+  Loaded<Reservation> lead = co_await load_reservation(s, r.series.front());
+  if (lead.record && lead.record->status == ReservationStatus::Released && !lead.record->checkout_session_id.empty() &&
+      lead.record->payment_intent_id.empty())
+    co_await close_released_session(s, *lead.record);
+  Loaded<Reservation> now = co_await load_reservation(s, r.id);
+  co_return now.record ? reservation_body(200, *now.record) : now.error;
+}
+}  // namespace
+
+Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std::string rid) {
+  if (!valid_minted_id(rid)) co_return not_found(ErrorCode::reservation_not_found);
+  const std::optional<bool> only_unpaid = unpaid_only(req);
+  if (!only_unpaid) co_return validation_failed("the only query parameter is unpaid_only=true");
+  // A confirmed booking is cancelled under its own terms; one held before terms were
+  // recorded, under its event type's policy, read first.
+  Loaded<Reservation> found = co_await load_reservation(s, rid);
+  if (!found.record) co_return found.error;
+  if (found.record->status == ReservationStatus::AwaitingApproval) {
+    // The guest withdraws before the expert answered: declined, the authorization voided.
+    if (*only_unpaid) co_return error_response(ErrorCode::reservation_confirmed, "this reservation is paid: it stands (unpaid_only)");
+    co_return co_await withdraw(s, rid);
+  }
+  if (found.record->status == ReservationStatus::PendingPayment && found.record->in_series())
+    co_return co_await cancel_pending_series(s, *found.record);
+  std::optional<EventType> event;
+  if (found.record->status == ReservationStatus::Confirmed && !*only_unpaid && !found.record->cancellation) {
+    Loaded<EventType> loaded = co_await load_event(s, found.record->event_id);
+    if (!loaded.record && loaded.error.status != 404) co_return loaded.error;
+    event = std::move(loaded.record);
+  }
+  Decide decide = cancel_decision(event, *only_unpaid);
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
   switch (out.kind) {
     case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);

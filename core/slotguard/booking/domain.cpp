@@ -388,6 +388,14 @@ void view_time(const Row<Reservation>& row, JsonWriter& w, const Reservation& r)
   w.field(row.name, format_rfc3339(r.*M));
 }
 
+// A series' members, lead first; nothing for a single booking.
+void view_series(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  if (r.series.empty()) return;
+  w.key(row.name).array();
+  for (const auto& id : r.series) w.value(id);
+  w.end_array();
+}
+
 // While it awaits approval: until when the expert may answer; once answered, what
 // was decided. Nothing for a booking that needs no approval.
 void view_approval(const Row<Reservation>&, JsonWriter& w, const Reservation& r) {
@@ -571,6 +579,8 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::counted_in>("counted_in"),
     member<&Reservation::event_caps>("event_caps"),
     member<&Reservation::expert_caps>("expert_caps"),
+    member<&Reservation::series_id>("series_id", Optional, view_unless_empty<&Reservation::series_id>),
+    member<&Reservation::series>("series", Optional, view_series),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -240,6 +240,16 @@ struct Reservation {
   // a reservation that lapsed and comes back (a late payment) takes its place again
   // only if they still have room.
   BookingLimits event_caps, expert_caps;
+  // A series (several starts held, paid and refunded together): the id they share, and
+  // every member's id in start order, the first being the lead, which holds the
+  // Checkout Session for the total. Both empty for a single booking.
+  std::string series_id;
+  std::vector<std::string> series;
+
+  bool in_series() const { return !series.empty(); }
+  bool series_lead() const { return in_series() && series.front() == id; }
+  // How many appointments its payment is for: a series' lead's session pays for all.
+  int64_t occurrences() const { return series_lead() ? static_cast<int64_t>(series.size()) : 1; }
 
   bool operator==(const Reservation&) const = default;
 

@@ -39,7 +39,9 @@ GuestHolds guest_holds_after(const GuestHolds& g, const Reservation& after, int6
   GuestHolds out;
   for (const auto& h : g.holds)
     if (h.reservation_id != after.id && h.expires_at > now_ms) out.holds.push_back(h);
-  if (after.status == ReservationStatus::PendingPayment && after.expires_at > now_ms)
+  // A series counts once, as its lead: the guest pays for it in one checkout.
+  const bool counted = !after.in_series() || after.series_lead();
+  if (counted && after.status == ReservationStatus::PendingPayment && after.expires_at > now_ms)
     out.holds.push_back({after.id, after.expires_at});
   return out;
 }

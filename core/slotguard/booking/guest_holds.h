@@ -33,7 +33,7 @@ std::string guest_holds_to_storage(const GuestHolds& g);
 int64_t other_active_holds(const GuestHolds& g, std::string_view reservation_id, int64_t now_ms);
 
 // The list after `after` was decided: lapsed holds dropped, and `after` listed while
-// it is an unpaid hold.
+// it is an unpaid hold (a series listed once, as its lead).
 GuestHolds guest_holds_after(const GuestHolds& g, const Reservation& after, int64_t now_ms);
 
 }  // namespace slotguard

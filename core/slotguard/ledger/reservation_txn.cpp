@@ -1,6 +1,8 @@
 #include "slotguard/ledger/reservation_txn.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "slotguard/booking/booking_caps.h"
 #include "slotguard/booking/guest_holds.h"
@@ -31,9 +33,12 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
   const auto swept = [](const Reservation& r) { return r.status == S::PendingPayment || r.status == S::AwaitingApproval; };
   set_or_delete(m, before && swept(b), swept(after),
                 keys::hold(b.expires_at, b.id), keys::hold(after.expires_at, after.id), after.id);
-  // Holds without a linked session: the sweep finishes or undoes them.
-  set_or_delete(m, before && b.status == S::PendingPayment && b.checkout_session_id.empty(),
-                after.status == S::PendingPayment && after.checkout_session_id.empty(),
+  // Holds without a linked session: the sweep finishes or undoes them. A series' other
+  // members never get one: the lead's session pays for them all.
+  const auto unlinked = [](const Reservation& r) {
+    return r.status == S::PendingPayment && r.checkout_session_id.empty() && (!r.in_series() || r.series_lead());
+  };
+  set_or_delete(m, before && unlinked(b), unlinked(after),
                 keys::unlinked(b.created_at, b.id), keys::unlinked(after.created_at, after.id), after.id);
   // Refunds decided but not yet confirmed: retried until Stripe answers.
   set_or_delete(m, before && b.refund_queued(), after.refund_queued(), keys::refund_queue(b.refund_next_at, b.id),
@@ -45,7 +50,9 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
   // An expert's reservations by start, for listing (kept until retention removes it).
   set_or_delete(m, before.has_value(), true, keys::expert_reservation(b.expert_id, b.start, b.id),
                 keys::expert_reservation(after.expert_id, after.start, after.id), after.id);
-  // Lookups by Stripe ids (never removed: late webhooks still find the reservation).
+  // Lookups by Stripe ids (never removed: late webhooks still find the reservation); a
+  // series is found by its lead.
+  if (after.in_series() && !after.series_lead()) return;
   if (!after.checkout_session_id.empty() && after.checkout_session_id != b.checkout_session_id)
     m.push_back({KvMutation::Op::Set, keys::session_index(after.checkout_session_id), after.id});
   if (!after.payment_intent_id.empty() && after.payment_intent_id != b.payment_intent_id)
@@ -161,34 +168,39 @@ struct Snapshot {
 // is the answer already.
 enum class SnapshotRead { Ready, Moved, Ended };
 
-Co<SnapshotRead> take_snapshot(Services& s, const TxnScope& scope, Snapshot& snap, TxnOutcome& out) {
-  snap.read = co_await s.store.read(scope.read_keys());
-  if (snap.read.status != StoreStatus::Ok) co_return SnapshotRead::Ended;
+// What one attempt's read says, as its decision will see it (`snap.read` is filled).
+SnapshotRead examine(const TxnScope& scope, Snapshot& snap, TxnOutcome& out, int64_t now) {
   if (snap.read.items[0].present()) {
     snap.current = reservation_from_storage(snap.read.items[0].value);
-    if (!snap.current) co_return SnapshotRead::Ended;  // a record we cannot read: refuse to guess
+    if (!snap.current) return SnapshotRead::Ended;  // a record we cannot read: refuse to guess
   } else if (!scope.creating) {
     out.kind = TxnOutcome::Kind::NotFound;
-    co_return SnapshotRead::Ended;
+    return SnapshotRead::Ended;
   }
-  if (snap.current && scope.moved_away(*snap.current)) co_return SnapshotRead::Moved;
+  if (snap.current && scope.moved_away(*snap.current)) return SnapshotRead::Moved;
   snap.buckets.assign(snap.read.items.end() - static_cast<long>(scope.bucket_list.size()), snap.read.items.end());
-  snap.now = s.now();
+  snap.now = now;
   snap.keeps_place = !scope.moving && snap.current && snap.current->active_at(snap.now);
   const Claim claim{scope.rid, scope.target_group, scope.where.seats, snap.keeps_place};
   auto taken = span_taken(snap.buckets, scope.target, snap.now, claim);
-  if (!taken) co_return SnapshotRead::Ended;
+  if (!taken) return SnapshotRead::Ended;
   snap.taken = *taken;
   // A reservation counted under caps stands only while they have room for it: one that
   // lapsed and is paid late finds its day as full as anyone else would.
   if (!scope.moving && snap.current && !snap.current->counted_in.empty()) {
     const Reservation& r = *snap.current;
     const CapReached cap = cap_reached(snap.read, r.counted_in, r.event_caps, r.expert_caps, r.event_id, r.id, snap.now);
-    if (cap == CapReached::Unreadable) co_return SnapshotRead::Ended;
+    if (cap == CapReached::Unreadable) return SnapshotRead::Ended;
     snap.taken = snap.taken || cap != CapReached::None;
   }
   if (scope.guest_tracked) snap.guest = guest_holds_from_storage(snap.read.items[scope.guest_at].value);
-  co_return SnapshotRead::Ready;
+  return SnapshotRead::Ready;
+}
+
+Co<SnapshotRead> take_snapshot(Services& s, const TxnScope& scope, Snapshot& snap, TxnOutcome& out) {
+  snap.read = co_await s.store.read(scope.read_keys());
+  if (snap.read.status != StoreStatus::Ok) co_return SnapshotRead::Ended;
+  co_return examine(scope, snap, out, s.now());
 }
 
 // The decision's Write as stored: with the ids, span and bookkeeping it does not own.
@@ -274,6 +286,46 @@ Attempt after_commit(Services& s, StoreStatus st) {
   return Attempt::Again;
 }
 
+// After the decision: what its commit checks and writes (Commit), or the answer
+// already (Done: nothing to commit, a rejection, a refusal by the ledger).
+enum class Planned { Commit, Done };
+
+Planned plan_decided(Services& s, const TxnScope& scope, const Snapshot& snap, TxnOutcome& out, Reservation& next,
+                     std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations) {
+  out.reservation = snap.current;
+  switch (out.plan.kind) {
+    case TxnPlan::Kind::NoChange: out.kind = TxnOutcome::Kind::NoChange; return Planned::Done;
+    case TxnPlan::Kind::Reject: out.kind = TxnOutcome::Kind::Rejected; return Planned::Done;
+    case TxnPlan::Kind::ExtrasOnly:
+      checks = scope.read_checks(snap.read);
+      mutations = out.plan.extra_mutations;
+      return Planned::Commit;
+    case TxnPlan::Kind::Write: break;
+  }
+  next = next_record(scope, snap, out.plan.next);
+  // The ledger is the law: a decision may never activate a span someone else holds.
+  if (next.active_at(snap.now) && snap.taken) {
+    s.metrics.add(Metric::ledger_refusals_total);
+    out.kind = TxnOutcome::Kind::Refused;
+    return Planned::Done;
+  }
+  if (!plan_write(s.cfg, scope, snap, next, out.plan.extra_mutations, checks, mutations)) {
+    out.kind = TxnOutcome::Kind::StoreError;
+    return Planned::Done;
+  }
+  return Planned::Commit;
+}
+
+// A commit went through: what the transaction answers.
+void committed(TxnOutcome& out, Reservation& next) {
+  if (out.plan.kind == TxnPlan::Kind::Write) {
+    out.kind = TxnOutcome::Kind::Written;
+    out.reservation = std::move(next);
+  } else {
+    out.kind = TxnOutcome::Kind::NoChange;
+  }
+}
+
 // One attempt: read the snapshot, decide, commit what the decision chose.
 Co<Attempt> attempt(Services& s, TxnScope& scope, const Decide& decide, TxnOutcome& out) {
   Snapshot snap;
@@ -285,31 +337,145 @@ Co<Attempt> attempt(Services& s, TxnScope& scope, const Decide& decide, TxnOutco
   }
   TxnView view{snap.current, snap.read, !snap.taken, snap.now, other_active_holds(snap.guest, scope.rid, snap.now)};
   out.plan = decide(view);
-  out.reservation = snap.current;
-  switch (out.plan.kind) {
-    case TxnPlan::Kind::NoChange: out.kind = TxnOutcome::Kind::NoChange; co_return Attempt::Done;
-    case TxnPlan::Kind::Reject: out.kind = TxnOutcome::Kind::Rejected; co_return Attempt::Done;
-    case TxnPlan::Kind::ExtrasOnly: {
-      StoreStatus st = co_await s.store.commit(scope.read_checks(snap.read), out.plan.extra_mutations);
-      if (st == StoreStatus::Ok) out.kind = TxnOutcome::Kind::NoChange;
-      co_return after_commit(s, st);
-    }
-    case TxnPlan::Kind::Write: break;
-  }
-  Reservation next = next_record(scope, snap, out.plan.next);
-  // The ledger is the law: a decision may never activate a span someone else holds.
-  if (next.active_at(snap.now) && snap.taken) {
-    s.metrics.add(Metric::ledger_refusals_total);
-    out.kind = TxnOutcome::Kind::Refused;
-    co_return Attempt::Done;
-  }
+  Reservation next;
   std::vector<KvCheck> checks;
   std::vector<KvMutation> mutations;
-  if (!plan_write(s.cfg, scope, snap, next, out.plan.extra_mutations, checks, mutations)) co_return Attempt::Done;
+  if (plan_decided(s, scope, snap, out, next, checks, mutations) == Planned::Done) co_return Attempt::Done;
   StoreStatus st = co_await s.store.commit(std::move(checks), std::move(mutations));
+  if (st == StoreStatus::Ok) committed(out, next);
+  co_return after_commit(s, st);
+}
+
+// ---- a group: several reservations in one commit ----------------------------------
+
+// Every key the group reads, once, as the members' decisions see it: what one member
+// plans to write is what the next one reads (two members may share a ledger bucket, a
+// cap's counter or the guest's hold list), while every check keeps the version the
+// snapshot read.
+struct GroupRead {
+  std::vector<std::string> keys;
+  std::map<std::string, KvItem> now;        // as the next member sees it
+  std::map<std::string, uint64_t> version;  // as the store answered
+
+  void load(const ReadResult& r) {
+    for (const KvItem& item : r.items) {
+      now[item.key] = item;
+      version[item.key] = item.version;
+    }
+  }
+  ReadResult view_of(const TxnScope& scope) const {
+    ReadResult r;
+    r.status = StoreStatus::Ok;
+    for (const auto& k : scope.read_keys()) r.items.push_back(now.at(k));
+    return r;
+  }
+  void apply(const std::vector<KvMutation>& mutations) {
+    for (const KvMutation& m : mutations) {
+      auto it = now.find(m.key);
+      if (it == now.end()) continue;  // never read by a member: nobody decides on it
+      it->second.value = m.op == KvMutation::Op::Set ? m.value : std::string();
+      it->second.version = m.op == KvMutation::Op::Set ? std::max<uint64_t>(it->second.version, 1) : 0;
+    }
+  }
+};
+
+GroupRead group_keys(const std::vector<TxnScope>& scopes) {
+  GroupRead g;
+  std::set<std::string> seen;
+  for (const TxnScope& scope : scopes)
+    for (const auto& k : scope.read_keys())
+      if (seen.insert(k).second) g.keys.push_back(k);
+  return g;
+}
+
+// The group's one commit: each key checked once at the version read, each key written
+// once with what the last member to write it planned.
+void merge_commit(const GroupRead& g, std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations) {
+  std::set<std::string> seen;
+  std::vector<KvCheck> unique_checks;
+  for (const KvCheck& c : checks)
+    if (seen.insert(c.key).second) unique_checks.push_back({c.key, g.version.at(c.key)});
+  checks = std::move(unique_checks);
+  seen.clear();
+  std::vector<KvMutation> last;
+  for (auto it = mutations.rbegin(); it != mutations.rend(); ++it)
+    if (seen.insert(it->key).second) last.push_back(std::move(*it));
+  mutations.assign(std::make_move_iterator(last.rbegin()), std::make_move_iterator(last.rend()));
+}
+
+// One member's turn in a group's attempt: decide on what the members before it left,
+// and add its checks and writes. Ready: go on; Moved: the group reads again; Ended:
+// the group stops with this member's answer.
+SnapshotRead plan_member(Services& s, GroupRead& g, TxnScope& scope, const Decide& decide, int64_t now,
+                         TxnOutcome& out, Reservation& next, std::vector<KvCheck>& checks,
+                         std::vector<KvMutation>& mutations) {
+  Snapshot snap;
+  snap.read = g.view_of(scope);
+  const SnapshotRead got = examine(scope, snap, out, now);
+  if (got == SnapshotRead::Moved) scope.follow_move(*snap.current);
+  if (got != SnapshotRead::Ready) return got;
+  TxnView view{snap.current, snap.read, !snap.taken, snap.now, other_active_holds(snap.guest, scope.rid, snap.now)};
+  out.plan = decide(view);
+  std::vector<KvCheck> c;
+  std::vector<KvMutation> m;
+  if (plan_decided(s, scope, snap, out, next, c, m) == Planned::Done) {
+    if (out.kind != TxnOutcome::Kind::NoChange) return SnapshotRead::Ended;
+    c = scope.read_checks(snap.read);  // unchanged, but the others were decided with it as read
+  }
+  g.apply(m);
+  checks.insert(checks.end(), c.begin(), c.end());
+  mutations.insert(mutations.end(), m.begin(), m.end());
+  return SnapshotRead::Ready;
+}
+
+// The survey: every member's view as read, before any decides (nothing when one of
+// them cannot be read as it is: the members' turns answer that).
+void survey_group(const GroupRead& g, const std::vector<TxnScope>& scopes, int64_t now, const Survey& survey) {
+  std::vector<Snapshot> snaps(scopes.size());
+  std::vector<TxnView> views;
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    TxnOutcome ignored;
+    snaps[i].read = g.view_of(scopes[i]);
+    if (examine(scopes[i], snaps[i], ignored, now) != SnapshotRead::Ready) return;
+  }
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    const Snapshot& snap = snaps[i];
+    views.push_back(TxnView{snap.current, snap.read, !snap.taken, snap.now,
+                            other_active_holds(snap.guest, scopes[i].rid, snap.now)});
+  }
+  survey(views);
+}
+
+Co<Attempt> group_attempt(Services& s, std::vector<TxnScope>& scopes, const std::vector<Decide>& decides,
+                          const Survey& survey, GroupOutcome& out) {
+  GroupRead g = group_keys(scopes);
+  ReadResult read = co_await s.store.read(g.keys);
+  out.kind = TxnOutcome::Kind::StoreError;
+  if (read.status != StoreStatus::Ok) co_return Attempt::Done;
+  g.load(read);
+  const int64_t now = s.now();
+  if (survey) survey_group(g, scopes, now, survey);
+  std::vector<Reservation> next(scopes.size());
+  std::vector<KvCheck> checks;
+  std::vector<KvMutation> mutations;
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    out.members[i] = TxnOutcome();
+    const SnapshotRead got = plan_member(s, g, scopes[i], decides[i], now, out.members[i], next[i], checks, mutations);
+    if (got == SnapshotRead::Moved) co_return Attempt::Again;
+    if (got == SnapshotRead::Ended) {
+      out.kind = out.members[i].kind;
+      out.at = i;
+      co_return Attempt::Done;
+    }
+  }
+  merge_commit(g, checks, mutations);
+  const bool writes = !mutations.empty();
+  StoreStatus st = StoreStatus::Ok;
+  if (writes) st = co_await s.store.commit(std::move(checks), std::move(mutations));
   if (st == StoreStatus::Ok) {
-    out.kind = TxnOutcome::Kind::Written;
-    out.reservation = std::move(next);
+    for (size_t i = 0; i < scopes.size(); ++i)
+      if (out.members[i].kind != TxnOutcome::Kind::NoChange) committed(out.members[i], next[i]);
+    out.kind = writes ? TxnOutcome::Kind::Written : TxnOutcome::Kind::NoChange;
   }
   co_return after_commit(s, st);
 }
@@ -338,6 +504,37 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
   for (int n = 1; n <= max_attempts; ++n) {
     out.attempts = n;
     if (co_await attempt(s, scope, decide, out) == Attempt::Done) co_return out;
+  }
+  out.kind = TxnOutcome::Kind::Busy;
+  co_return out;
+}
+
+}  // namespace slotguard
+
+namespace slotguard {
+
+Co<GroupOutcome> run_group_txn(Services& s, std::vector<GroupMember> members, Survey survey) {
+  GroupOutcome out;
+  out.members.resize(members.size());
+  std::vector<TxnScope> scopes;
+  std::vector<Decide> decides;
+  int64_t seats = 1;
+  for (size_t i = 0; i < members.size(); ++i) {
+    GroupMember& m = members[i];
+    scopes.push_back(scope_of(std::move(m.rid), std::move(m.creating), std::move(m.extra_keys)));
+    decides.push_back(std::move(m.decide));
+    if (!scopes.back().creating && !co_await locate(s, scopes.back(), out.members[i])) {
+      out.kind = out.members[i].kind;
+      out.at = i;
+      co_return out;
+    }
+    scopes.back().settle(s.cfg);
+    seats = std::max(seats, scopes.back().where.seats);
+  }
+  const int max_attempts = kMaxCommitAttempts + static_cast<int>(seats - 1);
+  for (int n = 1; n <= max_attempts; ++n) {
+    out.attempts = n;
+    if (co_await group_attempt(s, scopes, decides, survey, out) == Attempt::Done) co_return out;
   }
   out.kind = TxnOutcome::Kind::Busy;
   co_return out;

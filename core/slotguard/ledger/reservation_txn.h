@@ -97,4 +97,32 @@ TxnPlan release_pending(const std::optional<Reservation>& current, ReleaseReason
 Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creating,
                                    std::vector<std::string> extra_keys, Decide decide);
 
+// Several reservations in one transaction (a series: booking/domain.h): every member's
+// record, extra keys, guest hold list, counters and buckets read in one snapshot, each
+// decided in turn as run_reservation_txn decides one (seeing what the members before
+// it plan to write), and all of it committed together, checked against everything
+// read, or nothing. A member that ends the group (a rejection, a refusal by the
+// ledger, a record not found) is `at`, and nothing is written.
+struct GroupMember {
+  std::string rid;
+  NewSpan creating;
+  std::vector<std::string> extra_keys;
+  Decide decide;
+};
+
+struct GroupOutcome {
+  // Written: the commit went through (members that changed nothing say NoChange).
+  TxnOutcome::Kind kind = TxnOutcome::Kind::StoreError;
+  std::vector<TxnOutcome> members;  // in the order given
+  size_t at = 0;                    // the member whose answer ended the group
+  int attempts = 0;
+};
+
+// A decision that needs every member's view at once (a series' payment: its lead's
+// slot counts as free only while every occurrence's is) surveys them first, each as the
+// snapshot read it, before the members decide in turn.
+using Survey = std::function<void(const std::vector<TxnView>&)>;
+
+Co<GroupOutcome> run_group_txn(Services& s, std::vector<GroupMember> members, Survey survey);
+
 }  // namespace slotguard

@@ -156,8 +156,49 @@ void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
   r.expires_at = r.session_expires_at + cfg.hold_grace_minutes * kMinuteMs;
 }
 
+Co<GroupOutcome> release_series(Services& s, std::vector<std::string> ids, ReleaseReason reason, bool only_unlinked) {
+  TxnPlan lead_plan;
+  std::vector<GroupMember> members;
+  Decide lead_decides = release_decision(reason, only_unlinked);
+  members.push_back(GroupMember{ids[0], existing_reservation(), no_keys(), [&lead_plan, lead_decides](const TxnView& v) {
+                                  lead_plan = lead_decides(v);
+                                  return lead_plan;
+                                }});
+  for (size_t i = 1; i < ids.size(); ++i)
+    members.push_back(GroupMember{ids[i], existing_reservation(), no_keys(), [&lead_plan, reason](const TxnView& v) {
+                                    if (lead_plan.kind != TxnPlan::Kind::Write) return TxnPlan();
+                                    return release_pending(v.current, reason);
+                                  }});
+  Survey no_survey;
+  GroupOutcome out = co_await run_group_txn(s, std::move(members), std::move(no_survey));
+  if (out.kind != TxnOutcome::Kind::Written) co_return out;
+  const std::string_view why = release_reason_name(reason);
+  for (const TxnOutcome& one : out.members) {
+    if (one.kind != TxnOutcome::Kind::Written) continue;
+    s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", one.reservation->id}, {"reason", why}});
+  }
+  co_return out;
+}
+
 Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reason) {
-  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), release_decision(reason, true));
+  Decide decide = release_decision(reason, true);
+  // A series' lead is released with its whole series, in one commit.
+  Decide alone = [decide](const TxnView& v) {
+    if (v.current && v.current->series_lead()) {
+      TxnPlan plan;
+      plan.kind = TxnPlan::Kind::Reject;
+      return plan;
+    }
+    return decide(v);
+  };
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), alone);
+  if (out.kind == TxnOutcome::Kind::Rejected) {
+    GroupOutcome group = co_await release_series(s, out.reservation->series, reason, true);
+    out = std::move(group.members[0]);
+    if (group.kind != TxnOutcome::Kind::Written && group.kind != TxnOutcome::Kind::NoChange) out.kind = group.kind;
+    co_return out;
+  }
   if (out.kind == TxnOutcome::Kind::Written) {
     const std::string_view why = release_reason_name(reason);
     s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");

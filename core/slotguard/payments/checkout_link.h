@@ -51,4 +51,9 @@ Co<bool> expire_checkout(Services& s, std::string session_id);
 // if it is not pending or already has a session.
 Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reason);
 
+// Releases a series' pending occurrences (`ids`: the series, lead first) together, in
+// one commit, when its lead is released (with `only_unlinked`, only while the lead has
+// no session linked); occurrences that are not pending stay as they are.
+Co<GroupOutcome> release_series(Services& s, std::vector<std::string> ids, ReleaseReason reason, bool only_unlinked);
+
 }  // namespace slotguard

@@ -16,7 +16,7 @@ namespace {
 // Why an effect's decision said no: the event was applied before, or it paid for a
 // session slotguard created for this hold that another session beat (its money goes
 // back before the event is recorded).
-enum class Rejection { None, Duplicate, OrphanSession };
+enum class Rejection { None, Duplicate, OrphanSession, Series };
 
 // What an effect decided, beside its plan: the outcome it records, and why it rejected.
 struct Decision {
@@ -34,6 +34,10 @@ struct Effect {
 // still answers every retry as a duplicate, then retention removes it.
 constexpr int64_t kWebhookEventKeepMs = 7 * kDayMs;
 
+bool cancelled_by_guest(const Reservation& r) {
+  return r.status == ReservationStatus::Released && r.release_reason == release_reason_name(ReleaseReason::cancelled);
+}
+
 bool already_seen(const TxnView& v, const EventRef& ev) {
   const KvItem* seen = v.snapshot.find(keys::webhook_event(ev.id));
   return seen && seen->present();
@@ -43,14 +47,20 @@ bool already_seen(const TxnView& v, const EventRef& ev) {
 // the event with the outcome it names. `choose` may also Reject, saying why.
 using Choose = std::function<TxnPlan(const TxnView&, Decision&)>;
 
-Co<Effect> run_effect(Services& s, EventRef ev, std::string rid, Choose choose) {
-  Decision decision;
-  Decide decide = [&ev, &rid, &decision, choose](const TxnView& v) {
+// The effect's decision on the reservation the event names. Alone, a series' lead
+// rejects (Rejection::Series): its series decides together (series_effect).
+Decide effect_decision(const EventRef& ev, const std::string& rid, Decision& decision, Choose choose, bool alone) {
+  return [&ev, &rid, &decision, choose, alone](const TxnView& v) {
     TxnPlan plan;
     decision = Decision();
     if (already_seen(v, ev)) {
       plan.kind = TxnPlan::Kind::Reject;
       decision.rejected = Rejection::Duplicate;
+      return plan;
+    }
+    if (alone && v.current->series_lead()) {
+      plan.kind = TxnPlan::Kind::Reject;
+      decision.rejected = Rejection::Series;
       return plan;
     }
     plan = choose(v, decision);
@@ -60,8 +70,99 @@ Co<Effect> run_effect(Services& s, EventRef ev, std::string rid, Choose choose) 
     record_event_mutations(ev, rid, decision.outcome, v.now, plan.extra_mutations);
     return plan;
   };
+}
+
+// What a reservation the effect wrote is counted and logged as; a refund decided in
+// it is made now (and retried by the sweep until Stripe confirms it).
+Co<bool> after_written(Services& s, const EventRef& ev, const Reservation& r) {
+  const std::string& rid = r.id;
+  if (r.status == ReservationStatus::Confirmed) {
+    s.metrics.add(Metric::confirmations_total);
+    s.log(LogLevel::Info, "reservation_confirmed", {{"reservation_id", rid}, {"stripe_event", ev.id}});
+  } else if (r.status == ReservationStatus::Refunded) {
+    s.metrics.add(Metric::refunds_total);
+    s.log(LogLevel::Warn, "payment_refunded_slot_lost", {{"reservation_id", rid}, {"stripe_event", ev.id}});
+    co_await execute_refund(s, r);
+  } else if (r.status == ReservationStatus::Released) {
+    s.metrics.add(Metric::releases_total, "reason=\"" + r.release_reason + "\"");
+    s.log(LogLevel::Info, "reservation_released",
+          {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
+  }
+  co_return true;
+}
+
+// What the rest of a series does once its lead decided `outcome` (planned as `lead`):
+// confirmed, refunded, released or held with it, each for its own share.
+TxnPlan follow_lead(const std::string& outcome, const Reservation& lead, const TxnView& v) {
+  TxnPlan plan;
+  const Reservation& cur = *v.current;
+  using S = ReservationStatus;
+  const bool confirm = (outcome == "confirmed" || outcome == "confirmed_late") && cur.status != S::Confirmed;
+  const bool refund = outcome == "refunded" && cur.status != S::Refunded && cur.confirmed_at == 0;
+  const bool pending = cur.status == S::PendingPayment;
+  if (!confirm && !refund && !((outcome == "released" || outcome == "held_for_voucher") && pending)) return plan;
+  plan.kind = TxnPlan::Kind::Write;
+  plan.next = cur;
+  if (!lead.payment_intent_id.empty()) plan.next.payment_intent_id = lead.payment_intent_id;
+  if (confirm) {
+    plan.next.status = S::Confirmed;
+    plan.next.confirmed_at = v.now;
+    plan.next.release_reason.clear();
+  } else if (refund) {
+    plan.next.status = S::Refunded;
+    plan.next.release_reason = lead.release_reason;
+    plan.next.refund_next_at = v.now;
+    plan.next.refund_amount = cur.price.amount;
+  } else if (outcome == "released") {
+    plan.next.status = S::Released;
+    plan.next.release_reason = lead.release_reason;
+  } else {
+    plan.next.expires_at = std::max(cur.expires_at, lead.expires_at);
+  }
+  return plan;
+}
+
+// A series' effect, in one commit: the lead decides as if alone, except that its slot
+// counts as free only while every occurrence's is (and none was cancelled); the others
+// follow it. A payment for a series that lost a slot is refunded whole.
+Co<TxnOutcome> series_effect(Services& s, const EventRef& ev, const Reservation& lead, Decision& decision, Choose choose) {
+  bool all_free = true;
+  TxnPlan lead_plan;
+  Decide lead_decides = effect_decision(ev, lead.id, decision, std::move(choose), false);
+  std::vector<GroupMember> members;
+  members.push_back(GroupMember{lead.id, existing_reservation(), {keys::webhook_event(ev.id)},
+                                [&all_free, &lead_plan, lead_decides](const TxnView& v) {
+                                  const TxnView joint{v.current, v.snapshot, all_free, v.now, v.guest_holds};
+                                  lead_plan = lead_decides(joint);
+                                  return lead_plan;
+                                }});
+  for (size_t i = 1; i < lead.series.size(); ++i)
+    members.push_back(GroupMember{lead.series[i], existing_reservation(), no_keys(),
+                                  [&decision, &lead_plan](const TxnView& v) {
+                                    return follow_lead(decision.outcome, lead_plan.next, v);
+                                  }});
+  Survey survey = [&all_free](const std::vector<TxnView>& views) {
+    all_free = true;
+    for (const TxnView& v : views) all_free &= v.span_free && !cancelled_by_guest(*v.current);
+  };
+  GroupOutcome out = co_await run_group_txn(s, std::move(members), std::move(survey));
+  if (out.kind == TxnOutcome::Kind::Written)
+    for (size_t i = 1; i < out.members.size(); ++i)
+      if (out.members[i].kind == TxnOutcome::Kind::Written) co_await after_written(s, ev, *out.members[i].reservation);
+  TxnOutcome answer = std::move(out.members[0]);
+  if (out.kind != TxnOutcome::Kind::Written && out.kind != TxnOutcome::Kind::NoChange) answer.kind = out.kind;
+  co_return answer;
+}
+
+Co<Effect> run_effect(Services& s, EventRef ev, std::string rid, Choose choose) {
+  Decision decision;
+  Decide decide = effect_decision(ev, rid, decision, choose, true);
   std::vector<std::string> extra{keys::webhook_event(ev.id)};
   TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), std::move(extra), decide);
+  if (out.kind == TxnOutcome::Kind::Rejected && decision.rejected == Rejection::Series) {
+    const Reservation lead = *out.reservation;
+    out = co_await series_effect(s, ev, lead, decision, choose);
+  }
   Effect effect;
   EffectResult& res = effect.result;
   res.outcome = decision.outcome;
@@ -87,21 +188,7 @@ Co<Effect> run_effect(Services& s, EventRef ev, std::string rid, Choose choose) 
   // Only a committed transaction may be reported as applied.
   SG_ASSERT(res.kind != EffectResult::Kind::Applied || out.kind == TxnOutcome::Kind::Written ||
             out.kind == TxnOutcome::Kind::NoChange);
-  if (out.kind == TxnOutcome::Kind::Written && out.reservation) {
-    const Reservation& r = *out.reservation;
-    if (r.status == ReservationStatus::Confirmed) {
-      s.metrics.add(Metric::confirmations_total);
-      s.log(LogLevel::Info, "reservation_confirmed", {{"reservation_id", rid}, {"stripe_event", ev.id}});
-    } else if (r.status == ReservationStatus::Refunded) {
-      s.metrics.add(Metric::refunds_total);
-      s.log(LogLevel::Warn, "payment_refunded_slot_lost", {{"reservation_id", rid}, {"stripe_event", ev.id}});
-      co_await execute_refund(s, r);
-    } else if (r.status == ReservationStatus::Released) {
-      s.metrics.add(Metric::releases_total, "reason=\"" + r.release_reason + "\"");
-      s.log(LogLevel::Info, "reservation_released",
-            {{"reservation_id", rid}, {"stripe_event", ev.id}, {"reason", r.release_reason}});
-    }
-  }
+  if (out.kind == TxnOutcome::Kind::Written && out.reservation) co_await after_written(s, ev, *out.reservation);
   co_return effect;
 }
 
@@ -122,7 +209,7 @@ bool is_own_session(const Reservation& r, const SessionFacts& f) {
 // charged what the reservation costs, in the Stripe mode this instance runs in.
 bool pays_for(const Reservation& r, const SessionFacts& f, bool live) {
   if (!is_own_session(r, f)) return false;
-  if (!f.amount_total || *f.amount_total != r.price.amount) return false;
+  if (!f.amount_total || *f.amount_total != r.price.amount * r.occurrences()) return false;
   if (f.currency != r.price.currency) return false;
   if (f.livemode && *f.livemode != live) return false;
   return true;
@@ -149,10 +236,6 @@ TxnPlan paid_plan(const Reservation& cur, const SessionFacts& session) {
   link_ids(plan.next, session.id, session.payment_intent);
   plan.next.release_reason.clear();
   return plan;
-}
-
-bool cancelled_by_guest(const Reservation& r) {
-  return r.status == ReservationStatus::Released && r.release_reason == release_reason_name(ReleaseReason::cancelled);
 }
 
 // What an authorized (not yet captured) payment does to a booking that awaits its
@@ -432,7 +515,8 @@ Co<bool> execute_refund(Services& s, Reservation r) {
     // A cancellation policy may return only part of the price. Stripe refuses a second
     // full refund of a charge, but not a second partial one: before retrying one whose
     // earlier answer may have been lost, look for it.
-    const bool partial = r.refund_amount > 0 && r.refund_amount < r.price.amount;
+    // A series' occurrence refunds its own share of the series' one charge.
+    const bool partial = r.refund_amount > 0 && (r.refund_amount < r.price.amount || r.in_series());
     if (partial) form.add("amount", std::to_string(r.refund_amount));
     bool settled = false;  // found already made, or the lookup failed (try again later)
     if (partial && attempt > 0) {

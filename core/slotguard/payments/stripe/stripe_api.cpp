@@ -63,7 +63,7 @@ std::string checkout_idempotency_key(std::string_view reservation_id, int64_t at
 FormBody checkout_session_form(const Reservation& r) {
   FormBody f;
   f.add("mode", "payment")
-      .add("line_items[0][quantity]", "1")
+      .add("line_items[0][quantity]", std::to_string(r.occurrences()))
       .add("line_items[0][price_data][currency]", r.price.currency)
       .add("line_items[0][price_data][unit_amount]", std::to_string(r.price.amount))
       .add("line_items[0][price_data][product_data][name]", r.title)
@@ -81,7 +81,7 @@ FormBody checkout_session_form(const Reservation& r) {
   // A marketplace booking: Stripe sends the price less the platform's fee to the expert.
   if (!r.transfer_destination.empty()) {
     f.add("payment_intent_data[transfer_data][destination]", r.transfer_destination)
-        .add("payment_intent_data[application_fee_amount]", std::to_string(r.application_fee));
+        .add("payment_intent_data[application_fee_amount]", std::to_string(r.application_fee * r.occurrences()));
     if (r.on_behalf_of) f.add("payment_intent_data[on_behalf_of]", r.transfer_destination);
   }
   return f;

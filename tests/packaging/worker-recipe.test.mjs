@@ -99,10 +99,12 @@ test('the README recipe: wrangler dev from the packages serves the page and book
   // The page is the package's, served as the Worker's assets.
   const page = await fetch(`${worker}/`);
   assert.equal(page.status, 200);
-  assert.match(await page.text(), /<html/i);
-  const config = await (await fetch(`${worker}/config.js`)).text();
-  const pageExpert = /expertId:\s*'([^']+)'/.exec(config)?.[1];
+  const html = await page.text();
+  assert.match(html, /<html/i);
+  // The widget names the expert whose event types it lists.
+  const pageExpert = /<slotguard-booking\b[^>]*\bexpert="([^"]+)"/.exec(html)?.[1];
   assert.ok(pageExpert);
+  assert.equal((await fetch(`${worker}/slotguard-booking.js`)).status, 200);
 
   // Step 7, "Try it", on the day it runs: the commands of the README.
   const token = devVar('SLOTGUARD_ADMIN_TOKEN');

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Bundles the booking widget with @slotguard/client (client/src) into a single script
-// in the booking page's folder, so that the folder
+// Bundles the booking widget and the expert's console, each with @slotguard/client
+// (client/src), into single scripts in the booking page's folder, so that the folder
 // stays static (copy it anywhere; the Node host and the Worker serve it as it is) and a
 // site embeds the widget with one script tag:
 //   widget/src/index.js    -> examples/booking-page/slotguard-booking.js
+//   widget/src/console.js  -> examples/booking-page/console/console.js
 //
 //   node scripts/lib/build-widget.mjs           writes them
 //   node scripts/lib/build-widget.mjs --check   fails (exit 1) when the committed files differ
@@ -15,6 +16,7 @@ import { build } from 'esbuild';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUNDLES = [
   ['widget/src/index.js', 'examples/booking-page/slotguard-booking.js', 'the <slotguard-booking> widget'],
+  ['widget/src/console.js', 'examples/booking-page/console/console.js', "the expert's console"],
 ];
 
 const check = process.argv.includes('--check');

@@ -88,8 +88,8 @@ export function hhmm(iso, timeZone) {
 }
 
 /** The e2e stack (emulator + Node host, memory store, one clock) serving the page. */
-export function startBrowserStack() {
-  return startE2EStack({ pageDir: PAGE_DIR });
+export function startBrowserStack(hostOptions = {}) {
+  return startE2EStack({ pageDir: PAGE_DIR, ...hostOptions });
 }
 
 /** "YYYY-MM-DD" of `ms` in `timeZone`, the way a guest's date picker holds it. */

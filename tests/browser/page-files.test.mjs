@@ -121,11 +121,11 @@ describe('Node host: pageDir', () => {
     const page = await startStack({ emulator: false, pageDir: PAGE_DIR });
     try {
       const home = await raw(page.url, 'GET', '/');
-      assert.match(home.text, /Book an appointment/);
-      const back = await raw(page.url, 'GET', '/return/?ref=x&outcome=paid');
+      assert.match(home.text, /<slotguard-booking /);
+      const back = await raw(page.url, 'GET', '/return/?reservation=x&outcome=paid');
       assert.equal(back.status, 200);
-      assert.match(back.text, /return\.js/);
-      for (const file of ['/config.js', '/booking-api.js', '/book.js', '/return.js'])
+      assert.match(back.text, /<slotguard-booking-result/);
+      for (const file of ['/slotguard-booking.js', '/page.js'])
         assert.equal((await raw(page.url, 'GET', file)).headers['content-type'], 'text/javascript; charset=utf-8', file);
     } finally {
       await page.stop();

@@ -82,6 +82,13 @@ describe('against a Node host and the Stripe emulator', () => {
     await track('putBusy', sg.putBusy({ path: { expert_id: 'ex-all', block_id: 'b1' }, body: busy }));
     await track('listBusy', sg.listBusy({ path: { expert_id: 'ex-all' }, query: { from: slot(19), to: slot(22) } }));
     await track('deleteBusy', sg.deleteBusy({ path: { expert_id: 'ex-all', block_id: 'b1' } }));
+    // Calendar feeds: a feed nobody serves (the host's timer never reaches it in this walk).
+    const feeds = await track('putCalendars', sg.putCalendars({ path: { expert_id: 'ex-all' }, body: { feeds: [{ url: 'http://127.0.0.1:9/ada.ics' }] } }));
+    await track('getCalendars', sg.getCalendars({ path: { expert_id: 'ex-all' } }));
+    const feedId = /** @type {any} */ (feeds)?.calendars?.feeds?.[0]?.id ?? 'feed-unknown';
+    await track('syncCalendar', sg.syncCalendar({ path: { expert_id: 'ex-all', feed_id: feedId }, body: /** @type {any} */ ({ events: [] }) }));
+    await track('calendarsDue', sg.calendarsDue({ body: /** @type {any} */ ({}) }));
+    await track('deleteCalendars', sg.deleteCalendars({ path: { expert_id: 'ex-all' } }));
     const slots = await track('getSlots', sg.getSlots({ path: { event_id: 'client-all' }, query: { from: slot(3, 9), to: slot(3, 12) } }));
     const [first, second] = slots.slots.filter((s) => s.available);
     const held = await track('createReservation', sg.createReservation({ body: { event_id: 'client-all', start: first.start, guest: guest(1) } }));

@@ -19,6 +19,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { stageAll } from '../../scripts/lib/stage-packages.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -99,10 +100,12 @@ test('the README recipe: wrangler dev from the packages serves the page and book
   // The page is the package's, served as the Worker's assets.
   const page = await fetch(`${worker}/`);
   assert.equal(page.status, 200);
-  assert.match(await page.text(), /<html/i);
-  const config = await (await fetch(`${worker}/config.js`)).text();
-  const pageExpert = /expertId:\s*'([^']+)'/.exec(config)?.[1];
+  const html = await page.text();
+  assert.match(html, /<html/i);
+  // The widget names the expert whose event types it lists.
+  const pageExpert = /<slotguard-booking\b[^>]*\bexpert="([^"]+)"/.exec(html)?.[1];
   assert.ok(pageExpert);
+  assert.equal((await fetch(`${worker}/slotguard-booking.js`)).status, 200);
 
   // Step 7, "Try it", on the day it runs: the commands of the README.
   const token = devVar('SLOTGUARD_ADMIN_TOKEN');
@@ -151,5 +154,40 @@ test('the README recipe: wrangler dev from the packages serves the page and book
   assert.equal(cs.cancel_url, `${worker}/return/?reservation=${id}&outcome=cancelled`);
   const back = await fetch(cs.success_url);
   assert.equal(back.status, 200);
-  assert.match(await back.text(), /return\.js/);
+  assert.match(await back.text(), /<slotguard-booking-result/);
+
+  // The widget and the console as the Worker serves them, in Chromium: a guest books and
+  // pays another time of the day, and the expert signs in and sees the booking.
+  const browser = await chromium.launch({
+    executablePath: process.env.SLOTGUARD_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
+  try {
+    const page = await (await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' })).newPage();
+    page.setDefaultTimeout(20_000);
+    const later = `${day}T10:00:00Z`;
+    await page.goto(`${worker}/?event=intro-call&day=${day}`);
+    await page.locator(`slotguard-booking input[value="${later}"]`).check();
+    await page.getByLabel('Name').fill('Wanda Worker');
+    await page.getByLabel('E-mail').fill('wanda@example.com');
+    await page.getByRole('button', { name: 'Reserve and pay' }).click();
+    await page.waitForURL(`${emulator}/pay/**`);
+    await page.locator('#pay-card').click();
+    await page.waitForURL(`${worker}/return/**`);
+    await page.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor();
+
+    await page.goto(`${worker}/console/`);
+    await page.getByLabel('Expert', { exact: true }).fill(pageExpert);
+    await page.getByLabel('Admin token').fill(token ?? '');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#events tr[data-event="intro-call"]').waitFor();
+    for (let i = 0; i < 2 && (await page.locator('li.booking').filter({ hasText: 'Wanda Worker' }).count()) === 0; i++) {
+      await page.getByRole('button', { name: 'Next week' }).click();
+      await page.locator('#calendar[aria-busy="false"]').waitFor();
+    }
+    await page.locator('li.booking').filter({ hasText: /Wanda Worker.*confirmed/ }).waitFor();
+  } finally {
+    await browser.close();
+  }
 });

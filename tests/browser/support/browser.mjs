@@ -1,7 +1,8 @@
 // What the browser tests share: Debian's Chromium driven by playwright-core (no
 // browser download: `npx playwright install` cannot reach its servers here), the e2e
-// stack (tests/e2e/support) with the booking page served by the Node host, and
-// screenshots of each step kept under build/test-output/browser/ for a person to look at.
+// stack (tests/e2e/support) with the booking page folder (the widget, its return page
+// and the console) served by the Node host, screenshots of each step kept under
+// build/test-output/browser/ for a person to look at, and axe-core's check.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,24 +23,73 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
-/** Starts with an empty screenshot folder, so it shows the last run only. */
-export function resetShots() {
+let shotPrefix = 'shot';
+/**
+ * Starts this file's screenshots afresh (files named `<prefix>-NN-<step>.png`), so the
+ * folder shows the last run; the files run in parallel, each with its own prefix.
+ */
+export function resetShots(prefix) {
+  shotPrefix = prefix;
   mkdirSync(SHOTS_DIR, { recursive: true });
-  for (const f of readdirSync(SHOTS_DIR)) if (f.endsWith('.png')) rmSync(join(SHOTS_DIR, f));
+  for (const f of readdirSync(SHOTS_DIR)) if (f.startsWith(`${prefix}-`) && f.endsWith('.png')) rmSync(join(SHOTS_DIR, f));
 }
 
 let shotNumber = 0;
 /** A full-page screenshot named after the step, numbered in the order taken. */
 export async function shot(page, name) {
   shotNumber += 1;
-  const file = join(SHOTS_DIR, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
+  const file = join(SHOTS_DIR, `${shotPrefix}-${String(shotNumber).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
 
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+
+/**
+ * axe-core (npm, pinned) over the page as it is now, open shadow roots included: the
+ * serious and critical violations, each as "rule: what (where)". Empty when none.
+ * @param {import('playwright-core').Page} page
+ */
+export async function seriousViolations(page) {
+  if ((await page.evaluate(() => typeof (/** @type {any} */ (window)).axe)) === 'undefined') await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(() =>
+    /** @type {any} */ (window).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+/** The demo-like schedule the browser tests book against: hours with a lunch break, every day. */
+export const WORKDAY = [['09:00', '12:30'], ['13:30', '17:00']];
+export function everyDay(intervals = WORKDAY) {
+  return Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, intervals]));
+}
+
+/** An admin PUT that must succeed. */
+export async function adminPut(s, path, body) {
+  const res = await s.call('PUT', path, { headers: s.admin, body });
+  if (res.status !== 200 && res.status !== 201) throw new Error(`PUT ${path} answered ${res.status}: ${res.text}`);
+  return res.json;
+}
+
+/** Holds `start` of `eventId` for a guest through the API and pays it on the emulator. */
+export async function bookAndPay(s, eventId, start, guest) {
+  const res = await s.call('POST', '/v1/reservations', { body: { event_id: eventId, start, guest } });
+  if (res.status !== 201) throw new Error(`hold answered ${res.status}: ${res.text}`);
+  const r = res.json.reservation;
+  s.emulator.pay(r.checkout_session_id);
+  await s.settle();
+  return r;
+}
+
+/** "HH:MM" (24 h) of `iso` in `timeZone`. */
+export function hhmm(iso, timeZone) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
 /** The e2e stack (emulator + Node host, memory store, one clock) serving the page. */
-export function startBrowserStack() {
-  return startE2EStack({ pageDir: PAGE_DIR });
+export function startBrowserStack(hostOptions = {}) {
+  return startE2EStack({ pageDir: PAGE_DIR, ...hostOptions });
 }
 
 /** "YYYY-MM-DD" of `ms` in `timeZone`, the way a guest's date picker holds it. */

@@ -1,0 +1,172 @@
+// <slotguard-booking-result>: the page Checkout sends the guest back to, the API's
+// return route /return/?reservation=<id>&outcome=paid|cancelled. After paying it polls
+// the reservation until slotguard has confirmed it (the webhook can arrive after the
+// guest); after cancelling it releases the unpaid hold at once. A return address never
+// cancels a booking someone paid for: the release asks for unpaid_only, and a paid one
+// answers 409 reservation_confirmed and stands.
+//
+// Attributes: api (default: the page's own origin), time-zone (default: the browser's),
+// booking-url (where "Choose another time" goes; default: the page's parent folder).
+import { browserTimeZone, createClient, el, formatDay, formatTime, formatWhen, durationUntil, isSlotguardError, validTimeZone } from './shared.js';
+import { STYLE } from './style.js';
+
+const POLL_DELAYS_MS = [500, 1000, 1000, 1000, 2000, 2000, 2000, 3000, 5000];
+const POLL_FOR_MS = 15 * 60_000;
+
+const RELEASE_REASONS = {
+  cancelled: 'The booking was cancelled.',
+  hold_expired: 'The time was held for you, but the payment did not arrive in time.',
+  checkout_expired: 'The checkout was not completed in time.',
+  payment_failed: 'The payment did not go through.',
+  payment_provider_error: 'The payment provider could not open a checkout.',
+  declined: 'The expert could not take this booking; your card was not charged.',
+  approval_expired: 'The expert did not answer in time; your card was not charged.',
+  authorization_lost: 'The payment could no longer be taken; your card was not charged.',
+};
+
+export class SlotguardBookingResult extends HTMLElement {
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.eventTitle = /** @type {string | null} */ (null);
+    this.started = false;
+    this.client = createClient({ baseUrl: location.origin });
+    this.timeZone = browserTimeZone();
+    /** @type {string | null} */
+    this.reservationId = null;
+  }
+
+  connectedCallback() {
+    if (this.started) return;
+    this.started = true;
+    const api = this.getAttribute('api');
+    this.client = createClient(api ? { baseUrl: api } : {});
+    const zone = this.getAttribute('time-zone');
+    this.timeZone = zone && validTimeZone(zone) ? zone : browserTimeZone();
+    const q = new URLSearchParams(location.search);
+    this.reservationId = q.get('reservation');
+    this.root.replaceChildren(el('style', { text: STYLE }),
+      el('section', { class: 'sg', 'aria-labelledby': 'result' },
+        el('h2', { id: 'result', tabindex: '-1', text: 'Checking your booking…' }),
+        el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
+        el('dl', { id: 'details', class: 'details', hidden: true }),
+        el('div', { id: 'actions', class: 'actions' })));
+    if (!this.reservationId) this.notFound();
+    else if (q.get('outcome') === 'cancelled') this.cancel();
+    else this.poll();
+  }
+
+  /** @param {string} id */
+  $(id) {
+    return /** @type {any} */ (this.root.getElementById(id));
+  }
+
+  bookingLink(text) {
+    const href = this.getAttribute('booking-url') ?? new URL('../', location.href).href;
+    return el('a', { href, id: 'book-again', class: 'button', text });
+  }
+
+  show({ state, heading, text, final = false, actions = /** @type {(Node|string)[]} */ ([]) }) {
+    this.$('result').textContent = heading;
+    this.dataset.state = state;
+    document.title = `${heading} – your booking`;
+    this.$('status').replaceChildren(el('p', { id: 'status-text', text }));
+    this.$('actions').replaceChildren(...actions);
+    if (final) this.$('result').focus();
+  }
+
+  showDetails(r) {
+    const rows = [
+      ['What', this.eventTitle ?? r.event_id],
+      ['With', r.expert_id],
+      ['When', `${formatWhen(r.start, this.timeZone)} – ${formatTime(r.end, this.timeZone)}`],
+      ['Name', r.guest?.name],
+      ['E-mail', r.guest?.email],
+      ['Reference', r.id],
+    ];
+    this.$('details').replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+    this.$('details').hidden = false;
+  }
+
+  describe(r) {
+    const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+    switch (r.status) {
+      case 'confirmed':
+        return { state: 'confirmed', heading: 'Your booking is confirmed', text: `${this.eventTitle ?? 'Your appointment'} with ${r.expert_id} at ${when} is booked. See you then!`, final: true };
+      case 'pending_payment':
+        return { state: 'pending', heading: 'Waiting for your payment to be confirmed',
+          text: r.expires_at ? `${when} is held for you until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)}). This page updates by itself.` : `${when} is held for you. This page updates by itself.` };
+      case 'awaiting_approval':
+        return { state: 'awaiting', heading: 'Waiting for the expert to approve', final: true,
+          text: `${when} is held for you. Your card is authorized, not charged: it is charged only if the expert approves.` };
+      case 'refunded':
+        return { state: 'refunded', heading: 'Your payment was refunded', final: true, actions: [this.bookingLink('Choose another time')],
+          text: `${when} could not be kept for you, so the payment has been refunded.` };
+      default:
+        return { state: 'released', heading: 'This booking was not completed', final: true, actions: [this.bookingLink('Choose another time')],
+          text: `${RELEASE_REASONS[r.release_reason] ?? 'The time was released.'} Nothing was booked for ${when}.` };
+    }
+  }
+
+  async loadTitle(r) {
+    if (this.eventTitle) return;
+    try {
+      this.eventTitle = (await this.client.getEvent({ path: { event_id: r.event_id } })).event.title;
+    } catch {
+      // the id is shown instead
+    }
+  }
+
+  unreachable(retry) {
+    this.show({ state: 'unknown', heading: 'We could not check your booking', final: true,
+      text: 'The booking service could not be reached. Your booking is not lost: check again in a moment.',
+      actions: [el('button', { type: 'button', text: 'Check again', onclick: retry })] });
+  }
+
+  notFound() {
+    this.show({ state: 'not_found', heading: 'We could not find this booking', final: true,
+      text: 'There is no booking at this address. Nothing was booked here.', actions: [this.bookingLink('Book an appointment')] });
+  }
+
+  async poll() {
+    const startedAt = Date.now();
+    for (let i = 0; ; i++) {
+      try {
+        const { reservation: r } = await this.client.getReservation({ path: { id: String(this.reservationId) } });
+        await this.loadTitle(r);
+        this.showDetails(r);
+        const view = this.describe(r);
+        if (view.final) return this.show(view);
+        if (Date.now() - startedAt > POLL_FOR_MS) {
+          return this.show({ ...view, heading: 'Your payment is still being confirmed', final: true,
+            actions: [el('button', { type: 'button', text: 'Check again', onclick: () => this.poll() })] });
+        }
+        if (this.$('result').textContent !== view.heading) this.show(view);
+      } catch (error) {
+        if (isSlotguardError(error, 'reservation_not_found')) return this.notFound();
+        if (isSlotguardError(error) && error.status < 500) return this.unreachable(() => this.poll());
+        if (Date.now() - startedAt > 60_000) return this.unreachable(() => this.poll());
+      }
+      await new Promise((r) => setTimeout(r, POLL_DELAYS_MS[Math.min(i, POLL_DELAYS_MS.length - 1)]));
+    }
+  }
+
+  async cancel() {
+    this.show({ state: 'cancelling', heading: 'Cancelling…', text: 'Releasing the time you picked.' });
+    try {
+      const { reservation: r } = await this.client.cancelReservation({ path: { id: String(this.reservationId) }, query: { unpaid_only: 'true' } });
+      await this.loadTitle(r);
+      this.showDetails(r);
+      if (r.status === 'confirmed') return this.show(this.describe(r));
+      return this.show({ state: 'cancelled', heading: 'Payment cancelled', final: true, actions: [this.bookingLink('Choose another time')],
+        text: `Nothing was charged. ${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)} is free again.` });
+    } catch (error) {
+      // Paid after all (e.g. in another tab): the booking stands.
+      if (isSlotguardError(error, 'reservation_confirmed')) return this.poll();
+      if (isSlotguardError(error, 'reservation_not_found')) return this.notFound();
+      this.show({ state: 'unknown', heading: 'The time could not be released yet', final: true,
+        text: 'The booking service could not be reached. Nothing was charged; the hold lapses by itself if you do not pay.',
+        actions: [el('button', { type: 'button', text: 'Try again', onclick: () => this.cancel() }), ' ', this.bookingLink('Back to booking')] });
+    }
+  }
+}

@@ -77,4 +77,15 @@ bool next_schedule(const std::vector<size_t>& taken, const std::vector<size_t>& 
   return false;
 }
 
+size_t every_schedule(const std::function<bool(const Chooser&)>& one) {
+  std::vector<size_t> prefix;
+  size_t runs = 0;
+  for (;;) {
+    ScriptedChooser chooser(prefix);
+    ++runs;
+    if (!one(std::ref(chooser))) return runs;
+    if (!next_schedule(chooser.taken(), chooser.widths(), prefix)) return runs;
+  }
+}
+
 }  // namespace slotguard::native

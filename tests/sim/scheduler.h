@@ -59,4 +59,10 @@ class ScriptedChooser {
 // The next prefix in depth-first order after a run, or false when all are explored.
 bool next_schedule(const std::vector<size_t>& taken, const std::vector<size_t>& widths, std::vector<size_t>& prefix);
 
+// Runs `one` once per schedule, depth-first over every order of the steps of the tasks
+// it submits (a ScriptedChooser per run, then next_schedule), until every schedule ran
+// or `one` returns false (it found a violation, which the caller reports). Returns how
+// many schedules ran.
+size_t every_schedule(const std::function<bool(const Chooser&)>& one);
+
 }  // namespace slotguard::native

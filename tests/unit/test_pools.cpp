@@ -159,15 +159,12 @@ void pool_race_once(const native::Chooser& choose, PoolRace& out) {
 
 TEST_CASE("pools: two guests for the last free member, every schedule: exactly one gets it", "[pools][interleaving]") {
   PoolRace res;
-  std::vector<size_t> prefix;
-  for (;;) {
-    native::ScriptedChooser chooser(prefix);
-    pool_race_once(std::ref(chooser), res);
-    INFO("schedule " << res.schedules);
-    REQUIRE(res.violation.empty());
-    if (!native::next_schedule(chooser.taken(), chooser.widths(), prefix)) break;
-  }
-  INFO("schedules " << res.schedules);
+  native::every_schedule([&](const native::Chooser& choose) {
+    pool_race_once(choose, res);
+    return res.violation.empty();
+  });
+  INFO("schedules " << res.schedules << ": " << res.violation);
+  REQUIRE(res.violation.empty());
   CHECK(res.schedules >= 50);
 }
 

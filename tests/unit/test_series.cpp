@@ -227,15 +227,12 @@ void series_race_once(const native::Chooser& choose, size_t singles, SeriesRace&
 TEST_CASE("series: a series and a single hold on one of its starts, every schedule: exactly one wins, all or nothing",
           "[series][interleaving]") {
   SeriesRace res;
-  std::vector<size_t> prefix;
-  for (;;) {
-    native::ScriptedChooser chooser(prefix);
-    series_race_once(std::ref(chooser), 1, res);
-    INFO("schedule " << res.schedules);
-    REQUIRE(res.violation.empty());
-    if (!native::next_schedule(chooser.taken(), chooser.widths(), prefix)) break;
-  }
-  INFO("schedules " << res.schedules);
+  native::every_schedule([&](const native::Chooser& choose) {
+    series_race_once(choose, 1, res);
+    return res.violation.empty();
+  });
+  INFO("schedules " << res.schedules << ": " << res.violation);
+  REQUIRE(res.violation.empty());
   CHECK(res.schedules >= 20);
 }
 

@@ -25,6 +25,9 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/domain.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/payouts.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/pool.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/booking/packs.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/payments/pack_checkout.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/packs_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/event_cache.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/guest_holds.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/notifications.cpp
@@ -52,6 +55,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/api/records.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/checkout_return.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/reservations_handler.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/api/request_reading.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/reschedule_handler.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/hold_rules.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/api/responses.cpp

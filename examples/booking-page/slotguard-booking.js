@@ -30,6 +30,11 @@
       "not_found",
       "out_of_memory",
       "overloaded",
+      "pack_expired",
+      "pack_not_found",
+      "pack_not_paid",
+      "pack_used_up",
+      "packs_need_shared_store",
       "payload_too_large",
       "payment_provider_error",
       "payment_provider_unavailable",
@@ -76,6 +81,13 @@
         "path": "/v1/reservations/{id}",
         "admin": false,
         "idempotencyKey": false,
+        "text": false
+      },
+      "createPack": {
+        "method": "POST",
+        "path": "/v1/packs",
+        "admin": false,
+        "idempotencyKey": true,
         "text": false
       },
       "createReservation": {
@@ -144,6 +156,13 @@
       "getEvent": {
         "method": "GET",
         "path": "/v1/events/{event_id}",
+        "admin": false,
+        "idempotencyKey": false,
+        "text": false
+      },
+      "getPack": {
+        "method": "GET",
+        "path": "/v1/packs/{pack_id}",
         "admin": false,
         "idempotencyKey": false,
         "text": false

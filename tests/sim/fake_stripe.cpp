@@ -57,7 +57,7 @@ std::string FakeStripe::session_json(const FakeSession& s) const {
             {"payment_status", s.payment_status},
             {"url", s.url},
             {"client_reference_id", s.reservation_id},
-            {"metadata", {{"reservation_id", s.reservation_id}}},
+            {"metadata", s.pack_id.empty() ? Json{{"reservation_id", s.reservation_id}} : Json{{"pack_id", s.pack_id}}},
             {"amount_total", s.amount},
             {"currency", s.currency},
             {"expires_at", s.expires_at},
@@ -245,6 +245,7 @@ std::pair<int, std::string> FakeStripe::handle(const FetchRequest& req, const st
     FakeSession s;
     s.id = "cs_fake_" + std::to_string(next_id_++);
     s.reservation_id = param(form, "client_reference_id");
+    s.pack_id = param(form, "metadata[pack_id]");
     s.url = "https://checkout.fake/" + s.id;
     s.currency = param(form, "line_items[0][price_data][currency]");
     const std::string quantity = param(form, "line_items[0][quantity]");

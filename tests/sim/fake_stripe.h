@@ -19,6 +19,7 @@ namespace slotguard::native {
 
 struct FakeSession {
   std::string id, reservation_id, status = "open", payment_status = "unpaid";
+  std::string pack_id;  // metadata[pack_id]: a session that buys a pack
   std::string payment_intent, url, currency, customer_email;
   int64_t amount = 0, expires_at = 0, voucher_expires_at = 0;
   std::vector<std::string> methods;

@@ -30,6 +30,7 @@ const std::set<std::string> kHostOnlyCodes = {
     "internal_error",        // every host: the module trapped, or the host failed
     "out_of_memory",         // js-bridge: the module could not start the task
     "overloaded",            // node: requests in flight at the cap
+    "packs_need_shared_store",  // cloudflare: an event type selling packs with a Durable Object per expert
     "pool_needs_shared_store",  // cloudflare: a pool's event type with a Durable Object per expert
     "rate_limited",          // node, cloudflare: a client's rate limit
     "request_timeout",       // node: a body that did not arrive in time

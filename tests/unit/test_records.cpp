@@ -11,6 +11,7 @@
 #include <string>
 
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/booking/notifications.h"
 
 using namespace slotguard;
@@ -64,6 +65,8 @@ Reservation full_reservation() {
   r.expert_caps = BookingLimits{0, 9};
   r.series_id = "ser_1";
   r.series = {"rsv_1", "rsv_2"};
+  r.pack_id = "pak_1";
+  r.credit_returned = true;
   return r;
 }
 
@@ -87,7 +90,33 @@ EventType full_event() {
   e.approval = ApprovalPolicy{false, 600};  // required needs card only; this one takes multibanco too
   e.limits = BookingLimits{3, 10};
   e.pool = PoolRule{{"ada", "bob"}, "least_booked"};
+  e.packs = {PackOffer{5, {20000, "eur"}, 180}, PackOffer{10, {36000, "eur"}, 365}};
   return e;
+}
+
+Pack full_pack() {
+  Pack p;
+  p.id = "pak_0123456789abcdef";
+  p.event_id = "consult";
+  p.expert_id = "ada";
+  p.guest = {"guest@example.com", "Guest"};
+  p.sessions = 5;
+  p.used = 2;
+  p.price = {20000, "eur"};
+  p.valid_days = 180;
+  p.status = PackStatus::Active;
+  p.created_at = 1'900'000'000'000;
+  p.updated_at = 1'900'000'500'000;
+  p.session_expires_at = 1'900'001'860'000;
+  p.paid_at = 1'900'000'400'000;
+  p.expires_at = p.paid_at + 180 * kDayMs;
+  p.checkout_session_id = "cs_test_1";
+  p.checkout_url = "https://checkout.example/cs_test_1";
+  p.payment_intent_id = "pi_1";
+  p.success_url = "https://shop.example/ok";
+  p.cancel_url = "https://shop.example/back";
+  p.idempotency_key = "idem/abc";
+  return p;
 }
 
 Notification full_notification() { return Notification{"rsv_0123456789abcdef", 3, R"({"type":"x"})", 1000, 2, 5000}; }
@@ -178,6 +207,29 @@ TEST_CASE("records: the API view of a reservation", "[records]") {
   CHECK(view["cancellation"] == Json{{"tiers", {{{"until", "2030-03-16T17:46:40Z"}, {"refund_percent", 100}},
                                                 {{"until", "2030-03-17T15:46:40Z"}, {"refund_percent", 40}}}}});
   for (const char* hidden : {"span_start", "checkout_url", "refund_id", "idempotency_key", "price", "notify_seq"})
+    CHECK_FALSE(view.contains(hidden));
+}
+
+TEST_CASE("records: a pack round-trips every field, and its view shows credits, not bookkeeping", "[records][packs]") {
+  const Pack p = full_pack();
+  const std::string text = pack_to_storage(p);
+  const Json stored = Json::parse(text);
+  CHECK(stored.size() == pack_rows().size());
+  const auto back = pack_from_storage(text);
+  REQUIRE(back);
+  CHECK(*back == p);
+  check_each_row(pack_rows(), stored, pack_from_storage);
+  Json overdrawn = stored;
+  overdrawn["used"] = 6;  // more than it has: never written, so never read
+  CHECK_FALSE(pack_from_storage(overdrawn.dump()));
+  JsonWriter w;
+  write_pack_view(w, p);
+  const Json view = Json::parse(w.take());
+  CHECK(view["credits_left"] == 3);
+  CHECK(view["status"] == "active");
+  CHECK(view["checkout_url"].is_null());  // paid: nothing to pay
+  CHECK(view["expires_at"] == "2030-09-13T17:53:20Z");
+  for (const char* hidden : {"used", "payment_intent_id", "idempotency_key", "success_url", "paid_at"})
     CHECK_FALSE(view.contains(hidden));
 }
 

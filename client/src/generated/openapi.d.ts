@@ -686,6 +686,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/packs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a pack of sessions of an event type through Stripe Checkout.
+         * @description The pack is written `pending_payment` and its Checkout Session opened for the
+         *     offer's price; once Stripe reports the payment (webhook, or the events pass) it is
+         *     `active` for the offer's `valid_days`. Nothing is held meanwhile: a pack reserves
+         *     no slot. Book with its credits through `POST /v1/reservations` with `pack_id`.
+         *     With an `Idempotency-Key`, the same request replays (and opens the checkout the
+         *     first attempt could not).
+         */
+        post: operations["createPack"];
+        delete?: never;
+        /**
+         * CORS preflight.
+         * @description Answered 204 when `Origin` is allowed (`SLOTGUARD_CORS_ORIGINS`; none by default).
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    Origin: components["parameters"]["Origin"];
+                    "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                    "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: components["responses"]["CorsPreflight"];
+                404: components["responses"]["RouteNotFound"];
+                405: components["responses"]["PreflightRefused"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["HostUnavailable"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/packs/{pack_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pack id (`pak_...`). */
+                pack_id: string;
+            };
+            cookie?: never;
+        };
+        /** Read a pack and the credits it has left. */
+        get: operations["getPack"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        /**
+         * CORS preflight.
+         * @description Answered 204 when `Origin` is allowed (`SLOTGUARD_CORS_ORIGINS`; none by default).
+         */
+        options: {
+            parameters: {
+                query?: never;
+                header: {
+                    Origin: components["parameters"]["Origin"];
+                    "Access-Control-Request-Method": components["parameters"]["AccessControlRequestMethod"];
+                    "Access-Control-Request-Headers"?: components["parameters"]["AccessControlRequestHeaders"];
+                };
+                path: {
+                    /** @description The pack id (`pak_...`). */
+                    pack_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                204: components["responses"]["CorsPreflight"];
+                404: components["responses"]["RouteNotFound"];
+                405: components["responses"]["PreflightRefused"];
+                429: components["responses"]["RateLimited"];
+                500: components["responses"]["InternalError"];
+                503: components["responses"]["HostUnavailable"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stripe/webhook": {
         parameters: {
             query?: never;
@@ -1088,6 +1184,8 @@ export interface components {
             approval?: components["schemas"]["ApprovalPolicy"];
             limits?: components["schemas"]["BookingLimits"];
             pool?: components["schemas"]["PoolRule"];
+            /** @description Packs of sessions it sells ahead (`POST /v1/packs`); each size at most once. */
+            packs?: components["schemas"]["PackOffer"][];
         };
         /** @description An event type as stored, every field present. */
         Event: {
@@ -1111,6 +1209,58 @@ export interface components {
             approval?: components["schemas"]["ApprovalPolicy"];
             limits?: components["schemas"]["BookingLimits"];
             pool?: components["schemas"]["PoolRule"];
+            /** @description Packs of sessions it sells ahead (`POST /v1/packs`); each size at most once. */
+            packs?: components["schemas"]["PackOffer"][];
+        };
+        /**
+         * @description A pack of `sessions` bookings of this event type, bought at once through Checkout
+         *     for `price` (in the event type's currency) and usable for `valid_days` from its
+         *     payment. Not offered for an event type that needs approval. The Worker with a
+         *     Durable Object per expert refuses packs (`packs_need_shared_store`).
+         */
+        PackOffer: {
+            sessions: number;
+            price: components["schemas"]["Price"];
+            valid_days: number;
+        };
+        PackInput: {
+            event_id: components["schemas"]["ClientId"];
+            /** @description The size of one of the event type's `packs`. */
+            sessions: number;
+            guest: components["schemas"]["Guest"];
+            /** @description Where Stripe sends the guest after paying. Default: `/return/?pack=<id>&outcome=paid` on the origin this request was made to. */
+            success_url?: string;
+            /** @description Where Stripe sends the guest who cancels. Default: `/return/?pack=<id>&outcome=cancelled` on that origin. */
+            cancel_url?: string;
+        };
+        Pack: {
+            /** @description The pack id (`pak_...`): whoever has it may read it, and its guest books with it. */
+            id: string;
+            event_id: components["schemas"]["ClientId"];
+            expert_id: components["schemas"]["ClientId"];
+            guest: components["schemas"]["Guest"];
+            /**
+             * @description `pending_payment`: its Checkout Session is open. `active`: paid; its credits
+             *     may be spent until `expires_at`. `lapsed`: its checkout expired unpaid.
+             * @enum {string}
+             */
+            status: "pending_payment" | "active" | "lapsed";
+            sessions: number;
+            credits_left: number;
+            /**
+             * Format: date-time
+             * @description While `active`: the credits are usable before it.
+             */
+            expires_at: string | null;
+            price: components["schemas"]["Price"];
+            valid_days: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Stripe's hosted checkout page, while `pending_payment`. */
+            checkout_url: string | null;
+        };
+        PackBody: {
+            pack: components["schemas"]["Pack"];
         };
         /**
          * @description A team pool: the event type is booked with any one free member. `round_robin`
@@ -1259,6 +1409,13 @@ export interface components {
              */
             starts?: string[];
             guest: components["schemas"]["Guest"];
+            /**
+             * @description Pay with a credit of this pack (`POST /v1/packs`) instead of through Checkout:
+             *     the credit is taken in the hold's own commit and the reservation answers
+             *     `confirmed`, with no `checkout_url`. The pack must be this guest's (by e-mail),
+             *     of this event type, paid, unexpired, with a credit left. Only with `start`.
+             */
+            pack_id?: string;
             /** @description Among the event's; default: all of the event's. */
             payment_method_types?: components["schemas"]["PaymentMethodTypes"];
             /** @description Where Stripe sends the guest after paying. Default: `default_success_url`, the booking page's `/return/?reservation=<id>&outcome=paid` on the origin this request was made to. */
@@ -1342,6 +1499,14 @@ export interface components {
              *     Checkout Session for the whole series. Present with `series_id`.
              */
             series?: string[];
+            /** @description Present when it was paid with a credit of this pack. */
+            pack_id?: string;
+            /**
+             * @description Present with `pack_id`: whether its cancellation gave the credit back (it does
+             *     when the booking's terms would refund the whole price at that moment and the
+             *     pack has not expired).
+             */
+            credit_returned?: boolean;
             /** @description Present when its event type needs the expert's approval (fixed when held). */
             approval?: {
                 respond_within_minutes: number;
@@ -1786,6 +1951,8 @@ export interface operations {
              *     the Worker with a Durable Object per expert keeps each expert's ledger in its
              *     own object, so no hold could see every member of a pool: pools need a store the
              *     members share (D1, one Durable Object, SQLite, PostgreSQL).
+             *     `packs_need_shared_store`: the same Worker cannot route a pack's payment to
+             *     its expert's object, so it refuses packs too.
              */
             422: {
                 headers: {
@@ -2853,7 +3020,8 @@ export interface operations {
             };
             408: components["responses"]["RequestTimeout"];
             /**
-             * @description `slot_unavailable`: another active hold or booking or a busy block overlaps
+             * @description `pack_not_paid`, `pack_expired`, `pack_used_up`: the `pack_id` cannot pay for it.
+             *     `slot_unavailable`: another active hold or booking or a busy block overlaps
              *     the slot, or every seat of a seated event's start is taken (nothing about
              *     them is shown). `reservation_released`: the hold ended before its checkout
              *     could open (a late replay, or a release that raced the checkout).
@@ -3114,6 +3282,133 @@ export interface operations {
             503: components["responses"]["StoreWriteUnavailable"];
         };
     };
+    createPack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 255 printable ASCII characters; reuse it to retry the same request. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackInput"];
+            };
+        };
+        responses: {
+            /** @description The pack, with its checkout open; send the guest to `checkout_url`. */
+            201: {
+                headers: {
+                    /** @description `true` when this answer replays an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackBody"];
+                };
+            };
+            /** @description The body is not a JSON object, or the Idempotency-Key is not 1 to 255 printable ASCII characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such event type (or no such route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            /**
+             * @description `validation_failed`: the message names the field (a `sessions` the event type
+             *     sells no pack of names the sizes it sells). `idempotency_key_reused`: the key
+             *     was used with a different request.
+             */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            /** @description Stripe refused to open the session for good; the pack lapsed and nothing was charged. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /**
+             * @description `payment_provider_unavailable`: Stripe did not answer, or answered 409/429;
+             *     retry with the same `Idempotency-Key`. `store_unavailable` / `contention`:
+             *     retry shortly. Host answers: `overloaded`, `shutting_down`, `out_of_memory`.
+             */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pack id (`pak_...`). */
+                pack_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pack. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackBody"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such pack (or no such route). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            414: components["responses"]["UriTooLong"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
     stripeWebhook: {
         parameters: {
             query?: never;
@@ -3150,7 +3445,8 @@ export interface operations {
                          *     `released`, `held_for_voucher`, `hold_lost`, `ignored`,
                          *     `already_confirmed`, `already_refunded`, `foreign_session`,
                          *     `orphan_session`, `orphan_refund_failed`, `unknown_session`,
-                         *     `unknown_reservation`, `unsupported_type`, `duplicate`.
+                         *     `unknown_reservation`, `unsupported_type`, `duplicate`; for a pack's
+                         *     session `pack_activated`, `pack_lapsed`, `unknown_pack`.
                          */
                         outcome: string;
                         duplicate: boolean;

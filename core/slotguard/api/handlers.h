@@ -42,5 +42,8 @@ Co<HttpResponse> delete_payouts(ApiServices& s, std::string expert_id);
 // The expert's answer to a booking awaiting approval (payments/approval.h).
 Co<HttpResponse> approve_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
 Co<HttpResponse> decline_reservation(ApiServices& s, const HttpRequest& req, std::string rid);
+// Prepaid packs of sessions (booking/packs.h).
+Co<HttpResponse> create_pack(ApiServices& s, const HttpRequest& req);
+Co<HttpResponse> get_pack(ApiServices& s, std::string pack_id);
 
 }  // namespace slotguard::api

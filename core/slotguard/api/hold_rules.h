@@ -10,6 +10,7 @@
 
 #include "slotguard/base/http_types.h"
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/booking/schedule_rules.h"
 #include "slotguard/ledger/reservation_txn.h"
 
@@ -31,6 +32,7 @@ enum class Refusal {
   MovedTooOften,    // a move past its event type's reschedule.max_times
   AccountUnchecked,  // the expert's connected account must be asked about first
   CannotTakePayments,  // the expert's connected account takes no charges
+  PackRefused,      // the pack named cannot pay for it (see Refused::credit)
   Busy,             // too many optimistic retries
   StoreTrouble,
 };
@@ -41,6 +43,7 @@ struct Refused {
   Refusal why;
   SlotRule rule = SlotRule::Offered;  // for NotOffered: the rule that refused the start
   std::vector<std::string> counters;  // for Recount: the counters to read next time
+  CreditRefusal credit = CreditRefusal::None;  // for PackRefused; None: no such pack
 };
 
 // The ledger's plan carries no reason: a decision that refuses notes it for its caller.

@@ -84,6 +84,11 @@ Co<Loaded<Reservation>> load_reservation(ApiServices& s, std::string rid) {
   co_return co_await load<Reservation>(s, keys::reservation(rid), ErrorCode::reservation_not_found, reservation_from_storage);
 }
 
+Co<Loaded<Pack>> load_pack(ApiServices& s, std::string pack_id) {
+  if (!valid_minted_id(pack_id)) co_return Loaded<Pack>{std::nullopt, not_found(ErrorCode::pack_not_found)};
+  co_return co_await load<Pack>(s, keys::pack(pack_id), ErrorCode::pack_not_found, pack_from_storage);
+}
+
 MaybeAvailability availability_of(const KvItem& item) {
   MaybeAvailability out;
   out.ok = true;

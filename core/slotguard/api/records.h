@@ -6,6 +6,7 @@
 
 #include "slotguard/booking/availability.h"
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/base/http_types.h"
 #include "slotguard/api/api_services.h"
 
@@ -19,6 +20,7 @@ struct Loaded {
 
 Co<Loaded<EventType>> load_event(ApiServices& s, std::string event_id);
 Co<Loaded<Reservation>> load_reservation(ApiServices& s, std::string rid);
+Co<Loaded<Pack>> load_pack(ApiServices& s, std::string pack_id);
 
 // An expert's availability may be absent: then every aligned start is offered.
 // ok = false when the store failed or the stored document cannot be read.

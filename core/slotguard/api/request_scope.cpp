@@ -16,6 +16,7 @@ struct Scope {
   std::string id;      // expert, event or reservation id
   std::string expert;  // EventClaim: the expert the body names
   bool pool = false;   // EventClaim: the body defines a team pool (a store per expert cannot hold one)
+  bool packs = false;  // EventClaim: the body sells packs (a store per expert cannot route their payments)
 };
 
 std::string_view auth_name(Auth a) {
@@ -35,6 +36,7 @@ std::string_view scope_name(ScopeKind k) {
     case ScopeKind::EventClaim: return "event_claim";
     case ScopeKind::HoldEvent: return "event";  // a hold belongs to its event's expert
     case ScopeKind::Reservation: return "reservation";
+    case ScopeKind::Pack: return "pack";
     case ScopeKind::Webhook: return "reservation";  // a signed event names its reservation
     case ScopeKind::Everywhere: return "everywhere";
   }
@@ -55,11 +57,19 @@ std::string body_string(const HttpRequest& req, std::string_view name) {
   return v && v->IsString() ? std::string(string_of(*v)) : std::string();
 }
 
-// Whether the body is an object with a non-null member `name`.
-bool body_has(const HttpRequest& req, std::string_view name) {
+// An event type's PUT, read once: the expert it binds to, and whether it defines a
+// pool or sells packs.
+Scope event_claim(const HttpRequest& req, const std::string& event_id) {
   auto doc = parse_json(req.body, kRequestBodyDepth);
-  const JsonValue* v = doc && doc->IsObject() ? get_member(*doc, name) : nullptr;
-  return v && !v->IsNull();
+  if (!doc || !doc->IsObject() || !valid_client_id(event_id)) return {};
+  const JsonValue* expert = get_member(*doc, "expert_id");
+  if (!expert || !expert->IsString() || !valid_client_id(string_of(*expert))) return {};
+  const JsonValue* pool = get_member(*doc, "pool");
+  const JsonValue* packs = get_member(*doc, "packs");
+  Scope scope{ScopeKind::EventClaim, event_id, std::string(string_of(*expert))};
+  scope.pool = pool && !pool->IsNull();
+  scope.packs = packs && packs->IsArray() && !packs->Empty();
+  return scope;
 }
 
 // The reservation a Stripe event names: metadata.reservation_id, else
@@ -95,16 +105,13 @@ Scope scope_of(const Route& r, const PathArgs& args, const HttpRequest& req, con
       return id_scope(ScopeKind::Expert, expert, valid_client_id(expert));
     }
     case ScopeKind::Event: return id_scope(ScopeKind::Event, args[0], valid_client_id(args[0]));
-    case ScopeKind::EventClaim: {
-      std::string expert = body_string(req, "expert_id");
-      if (!valid_client_id(args[0]) || !valid_client_id(expert)) return {};
-      return {ScopeKind::EventClaim, args[0], std::move(expert), body_has(req, "pool")};
-    }
+    case ScopeKind::EventClaim: return event_claim(req, args[0]);
     case ScopeKind::HoldEvent: {
       std::string event = body_string(req, "event_id");
       return id_scope(ScopeKind::HoldEvent, event, valid_client_id(event));
     }
     case ScopeKind::Reservation: return id_scope(ScopeKind::Reservation, args[0], reservation_id_shape(args[0]));
+    case ScopeKind::Pack: return id_scope(ScopeKind::Pack, args[0], valid_minted_id(args[0]));
     case ScopeKind::Webhook: {
       if (!signed_by_stripe(req, cfg, now_ms)) return {};
       std::string rid = webhook_reservation(req);
@@ -123,9 +130,11 @@ void write_scope(JsonWriter& w, const Scope& scope) {
     case ScopeKind::EventClaim:
       w.field("event_id", scope.id).field("expert_id", scope.expert);
       if (scope.pool) w.field("pool", true);
+      if (scope.packs) w.field("packs", true);
       break;
     case ScopeKind::Reservation:
     case ScopeKind::Webhook: w.field("reservation_id", scope.id); break;
+    case ScopeKind::Pack: w.field("pack_id", scope.id); break;
     case ScopeKind::None:
     case ScopeKind::Everywhere: break;
   }

@@ -46,6 +46,7 @@ HttpResponse move_refusal(ApiServices& s, const Refused& why, const EventType& e
     case Refusal::TooManyHolds:
     case Refusal::AccountUnchecked:
     case Refusal::CannotTakePayments:
+    case Refusal::PackRefused:
     case Refusal::Busy:
     case Refusal::StoreTrouble: break;
   }

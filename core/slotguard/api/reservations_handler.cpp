@@ -15,6 +15,7 @@
 #include "slotguard/api/handlers.h"
 #include "slotguard/api/hold_rules.h"
 #include "slotguard/api/records.h"
+#include "slotguard/api/request_reading.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/booking/schedule_rules.h"
 #include "slotguard/base/sg_assert.h"
@@ -42,16 +43,12 @@ struct CreateRequest {
   Guest guest;
   std::vector<std::string> methods;  // empty: the event's
   std::string success_url, cancel_url;
+  std::string pack_id;  // paid with a credit of this pack (booking/packs.h), not through Checkout
   std::string origin;  // where the request was made: a default return path is on it
   // Under an Idempotency-Key: its store key and the request's fingerprint (only a
   // request under a key is ever compared with another); both empty without one.
   std::string idem_key, fingerprint;
 };
-
-bool plausible_url(std::string_view u) {
-  if (u.size() > 2048 || !is_valid_utf8(u)) return false;
-  return u.substr(0, 8) == "https://" || u.substr(0, 7) == "http://";
-}
 
 // A series' starts: 2 to kMaxSeriesStarts RFC 3339 timestamps, in order, each once.
 bool read_starts(const JsonValue& v, std::vector<int64_t>& out, std::string& error) {
@@ -71,7 +68,7 @@ bool read_starts(const JsonValue& v, std::vector<int64_t>& out, std::string& err
 // in the fingerprint below: two bodies with one fingerprint always read the same.
 std::optional<CreateRequest> read_create(const JsonValue& body, std::string& error) {
   const JsonValue *event_id = nullptr, *start = nullptr, *guest = nullptr, *methods = nullptr;
-  const JsonValue *success_url = nullptr, *cancel_url = nullptr, *starts = nullptr;
+  const JsonValue *success_url = nullptr, *cancel_url = nullptr, *starts = nullptr, *pack_id = nullptr;
   UnknownField unknown;
   for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
     const std::string_view k = string_of(it->name);
@@ -82,6 +79,7 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
     else if (k == "payment_method_types") methods = &it->value;
     else if (k == "success_url") success_url = &it->value;
     else if (k == "cancel_url") cancel_url = &it->value;
+    else if (k == "pack_id") pack_id = &it->value;
     else unknown.note(k);
   }
   if (auto named = unknown.message()) return error = *named, std::nullopt;
@@ -93,25 +91,17 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
   if (!starts && (!start || !start->IsString())) return error = "start is required (an RFC 3339 timestamp)", std::nullopt;
   auto t = starts ? std::optional<int64_t>(series.front()) : parse_rfc3339(string_of(*start));
   if (!t) return error = "start must be an RFC 3339 timestamp such as 2030-01-01T09:00:00Z", std::nullopt;
-  if (!guest || !guest->IsObject()) return error = "guest {email, name} is required", std::nullopt;
-  const JsonValue *email = nullptr, *name = nullptr;
-  UnknownField unknown_in_guest;
-  for (auto it = guest->MemberBegin(); it != guest->MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    if (k == "email") email = &it->value;
-    else if (k == "name") name = &it->value;
-    else unknown_in_guest.note(k);
-  }
-  if (auto named = unknown_in_guest.message("guest.")) return error = *named, std::nullopt;
-  if (!email || !email->IsString() || !plausible_email(string_of(*email)))
-    return error = "guest.email must be an e-mail address", std::nullopt;
-  if (!name || !name->IsString() || name->GetStringLength() == 0 || name->GetStringLength() > 200)
-    return error = "guest.name is required (1 to 200 bytes)", std::nullopt;
+  std::optional<Guest> who = read_guest(guest, error);
+  if (!who) return std::nullopt;
+  if (pack_id && (!pack_id->IsString() || !valid_minted_id(string_of(*pack_id))))
+    return error = "pack_id must be the id of a pack (POST /v1/packs)", std::nullopt;
+  if (pack_id && starts) return error = "pack_id pays for one booking: give start, not starts", std::nullopt;
   CreateRequest c;
   c.event_id = string_of(*event_id);
   c.start = *t;
   c.starts = std::move(series);
-  c.guest = {std::string(string_of(*email)), std::string(string_of(*name))};
+  c.guest = std::move(*who);
+  if (pack_id) c.pack_id = string_of(*pack_id);
   if (methods) {
     if (!methods->IsArray() || methods->Empty() || methods->Size() > 2)
       return error = "payment_method_types must be a non-empty list", std::nullopt;
@@ -122,25 +112,8 @@ std::optional<CreateRequest> read_create(const JsonValue& body, std::string& err
       c.methods.emplace_back(string_of(m));
     }
   }
-  for (auto [key, u, out] : {std::tuple{"success_url", success_url, &c.success_url},
-                             std::tuple{"cancel_url", cancel_url, &c.cancel_url}}) {
-    if (!u) continue;
-    if (!u->IsString() || !plausible_url(string_of(*u))) return error = std::string(key) + " must be an http(s) URL", std::nullopt;
-    *out = string_of(*u);
-  }
+  if (!read_return_urls(success_url, cancel_url, c.success_url, c.cancel_url, error)) return std::nullopt;
   return c;
-}
-
-// A request's fingerprint: SHA-256 of the parsed body in canonical form
-// (canonical_json), so whitespace and key order do not make two requests different.
-// Idempotency records already stored hold fingerprints of this same form.
-std::string fingerprint_of(const JsonValue& body) { return to_hex(sha256(canonical_json(body))); }
-
-bool valid_idempotency_key(const std::string& k) {
-  if (k.empty() || k.size() > 255) return false;
-  for (unsigned char ch : k)
-    if (ch < 0x20 || ch > 0x7e) return false;
-  return true;
 }
 
 // What a hold's request answers once its checkout was opened (or could not be).
@@ -168,7 +141,7 @@ Co<HttpResponse> replay(ApiServices& s, std::string rid) {
   Loaded<Reservation> loaded = co_await load_reservation(s, std::move(rid));
   if (!loaded.record) co_return store_unavailable();  // the key's record must exist
   std::optional<Reservation>& r = loaded.record;
-  if (r->checkout_session_id.empty()) {
+  if (r->checkout_session_id.empty() && r->pack_id.empty()) {
     // No checkout was ever handed out for this hold: finish it if it still stands.
     if (r->status == ReservationStatus::Released &&
         r->release_reason == release_reason_name(ReleaseReason::payment_provider_error))
@@ -182,26 +155,15 @@ Co<HttpResponse> replay(ApiServices& s, std::string rid) {
   co_return res;
 }
 
-struct IdempotencyRecord {
-  std::string fingerprint, rid;
-};
-
-std::optional<IdempotencyRecord> read_idempotency(const KvItem& item) {
-  auto j = parse_json(item.value, 4);
-  if (!j) return std::nullopt;
-  auto fp = get_string(*j, "fingerprint"), rid = get_string(*j, "reservation_id");
-  if (!fp || !rid) return std::nullopt;
-  return IdempotencyRecord{std::string(*fp), std::string(*rid)};
-}
-
 // A request whose Idempotency-Key has a record: the same request replays, another
 // one is refused.
 Co<HttpResponse> replay_under_key(ApiServices& s, KvItem record, std::string fingerprint) {
-  auto rec = read_idempotency(record);
+  auto rec = key_record_from_storage(record.value);
   if (!rec) co_return store_unavailable();
   if (rec->fingerprint != fingerprint)
     co_return error_response(ErrorCode::idempotency_key_reused, "this Idempotency-Key was used with a different request");
-  co_return co_await replay(s, rec->rid);
+  if (rec->reservation_id.empty()) co_return store_unavailable();  // a fingerprint of this request names a reservation
+  co_return co_await replay(s, rec->reservation_id);
 }
 
 // Parse: the body, then the Idempotency-Key and the fingerprint of the body under it.
@@ -212,13 +174,7 @@ std::optional<CreateRequest> parse_create(const HttpRequest& req, HttpResponse& 
   auto in = read_create(*body, message);
   if (!in) return error = validation_failed(message), std::nullopt;
   in->origin = request_origin(req);
-  if (const std::string* k = req.header("idempotency-key")) {
-    if (!valid_idempotency_key(*k))
-      return error = error_response(ErrorCode::invalid_idempotency_key, "Idempotency-Key must be 1 to 255 printable ASCII characters"),
-             std::nullopt;
-    in->idem_key = keys::idempotency(*k);
-    in->fingerprint = fingerprint_of(*body);
-  }
+  if (!read_idempotency(req, *body, in->idem_key, in->fingerprint, error)) return std::nullopt;
   return in;
 }
 
@@ -270,6 +226,8 @@ std::optional<HttpResponse> clock_refusal(const EventType& event, const CreateRe
   const SlotRule early = check_slot(event, nullptr, in.start, now);
   if (early == SlotRule::TooSoon || early == SlotRule::TooFarAhead)
     return error_response(ErrorCode::slot_not_offered, slot_rule_message(early));
+  if (!in.pack_id.empty() && event.requires_approval())
+    return validation_failed("pack_id: a booking its expert approves first cannot be paid with a pack");
   for (const auto& m : chosen_methods(in, event)) {
     bool offered = false;
     for (const auto& e : event.payment_method_types) offered |= e == m;
@@ -297,6 +255,7 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   r.seats = event.seats;
   r.cancellation = cancellation_terms(event.cancellation, r.start);
   r.approval_minutes = event.requires_approval() ? event.approval->respond_within_minutes : 0;
+  r.pack_id = in.pack_id;
   return r;
 }
 
@@ -315,6 +274,7 @@ struct HoldTerms {
   EventType event;
   uint64_t event_version = 0;
   std::string event_key, avail_key, idem_key, payouts_key;
+  std::string pack_key;  // paid with a pack's credit: the pack, checked and written with the hold
   std::string idem_value;  // the key's record, committed with the hold
   std::vector<std::string> counters;  // the caps' counters its transaction reads
   PoolTurn pool;
@@ -329,10 +289,8 @@ HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation
   t.avail_key = keys::availability(at.event.expert_id);
   t.payouts_key = keys::payouts(at.event.expert_id);
   t.idem_key = in.idem_key;
-  if (!in.idem_key.empty()) {
-    JsonWriter record;
-    t.idem_value = record.object().field("fingerprint", in.fingerprint).field("reservation_id", hold.id).end_object().take();
-  }
+  if (!in.pack_id.empty()) t.pack_key = keys::pack(in.pack_id);
+  if (!in.idem_key.empty()) t.idem_value = key_record_to_storage({in.fingerprint, hold.id, {}});
   t.hold = std::move(hold);
   return t;
 }
@@ -370,6 +328,30 @@ void take_payouts(const TxnView& v, const std::string& key, Reservation& hold) {
   hold.on_behalf_of = p->on_behalf_of;
 }
 
+// A booking paid with a pack stands only while, as of its commit, the pack is this
+// guest's, of this event type, paid, unexpired and has a credit left.
+std::optional<Refused> credit_refusal_of(const TxnView& v, const HoldTerms& t, std::optional<Pack>& pack) {
+  const KvItem* item = v.snapshot.find(t.pack_key);
+  if (!item || !item->present()) return Refused{Refusal::PackRefused};
+  pack = pack_from_storage(item->value);
+  if (!pack) return Refused{Refusal::StoreTrouble};
+  const CreditRefusal no = credit_refusal(*pack, t.event.id, t.hold.guest.email, v.now);
+  if (no == CreditRefusal::None) return std::nullopt;
+  Refused refused{Refusal::PackRefused};
+  refused.credit = no;
+  return refused;
+}
+
+// The booking is paid by the credit it takes: confirmed in the same commit that spends
+// it, with no Checkout Session.
+void spend_credit(int64_t now, const std::string& key, Pack pack, TxnPlan& plan) {
+  ++pack.used;
+  pack.updated_at = now;
+  plan.next.status = ReservationStatus::Confirmed;
+  plan.next.confirmed_at = now;
+  plan.extra_mutations.push_back({KvMutation::Op::Set, key, pack_to_storage(pack)});
+}
+
 // The hold stands only if, as of its commit, the event type is still the version it
 // was planned with, the working hours offer its start, no twin under its key came
 // first, the span is free and the guest is under the hold limit.
@@ -387,11 +369,17 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
     const KvItem* turns = v.snapshot.find(t.pool.key);
     if (!turns || turns->version != t.pool.version) return refuse(why, {Refusal::PoolMoved});
   }
-  if (auto refused = payouts_refusal(v, t.payouts_key)) return refuse(why, *refused);
+  std::optional<Pack> pack;
+  if (!t.pack_key.empty()) {
+    if (auto refused = credit_refusal_of(v, t, pack)) return refuse(why, *refused);
+  } else if (auto refused = payouts_refusal(v, t.payouts_key)) {
+    return refuse(why, *refused);
+  }
   if (!v.span_free) return refuse(why, {Refusal::SlotTaken});
   const int64_t max_holds = cfg.max_active_holds_per_guest;
-  // A series counts once, as its lead (booking/guest_holds.h).
-  const bool limited = !t.hold.in_series() || t.hold.series_lead();
+  // A series counts once, as its lead (booking/guest_holds.h); a booking paid with a
+  // credit is no unpaid hold.
+  const bool limited = (!t.hold.in_series() || t.hold.series_lead()) && !pack;
   if (limited && max_holds > 0 && v.guest_holds >= max_holds) return refuse(why, {Refusal::TooManyHolds});
   TxnPlan plan;
   plan.kind = TxnPlan::Kind::Write;
@@ -400,7 +388,8 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   // stalled) still holds for the whole checkout lifetime, never for less or not at all.
   plan.next.created_at = v.now;
   plan_hold_expiry(cfg, v.now, plan.next);
-  take_payouts(v, t.payouts_key, plan.next);
+  if (pack) spend_credit(v.now, t.pack_key, std::move(*pack), plan);
+  else take_payouts(v, t.payouts_key, plan.next);
   count_as(plan.next, std::move(counted));
   if (!t.idem_key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.idem_key, t.idem_value});
   if (!t.pool.key.empty()) plan.extra_mutations.push_back({KvMutation::Op::Set, t.pool.key, t.pool.next});
@@ -417,6 +406,7 @@ Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
   std::vector<std::string> extra{terms.avail_key, terms.event_key, terms.payouts_key};
   if (!terms.idem_key.empty()) extra.push_back(terms.idem_key);
   if (!terms.pool.key.empty()) extra.push_back(terms.pool.key);
+  if (!terms.pack_key.empty()) extra.push_back(terms.pack_key);
   TxnOutcome held = co_await run_reservation_txn(s, terms.hold.id, std::move(where), std::move(extra), decide);
   switch (held.kind) {
     case TxnOutcome::Kind::Written: co_return std::move(*held.reservation);
@@ -426,6 +416,21 @@ Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
     case TxnOutcome::Kind::Busy: co_return Refused{Refusal::Busy};
     default: co_return Refused{Refusal::StoreTrouble};
   }
+}
+
+// Why the pack named cannot pay for the booking.
+HttpResponse pack_refused(CreditRefusal why) {
+  const std::string message(credit_refusal_message(why));
+  switch (why) {
+    case CreditRefusal::None: return not_found(ErrorCode::pack_not_found);
+    case CreditRefusal::NotPaid:
+    case CreditRefusal::Lapsed: return error_response(ErrorCode::pack_not_paid, message);
+    case CreditRefusal::Expired: return error_response(ErrorCode::pack_expired, message);
+    case CreditRefusal::UsedUp: return error_response(ErrorCode::pack_used_up, message);
+    case CreditRefusal::OtherEvent:
+    case CreditRefusal::OtherGuest: return validation_failed(message);
+  }
+  return store_unavailable();
 }
 
 // The answer to a hold refused for a reason the request cannot retry past by itself.
@@ -443,6 +448,7 @@ HttpResponse hold_refused(ApiServices& s, const Refused& no) {
       return error_response(ErrorCode::expert_cannot_accept_payments,
                             "this expert's Stripe account cannot take payments yet; nothing was held");
     case Refusal::AccountUnchecked: return provider_unavailable();  // Stripe could not be asked
+    case Refusal::PackRefused: return pack_refused(no.credit);
     case Refusal::DayFull:
     case Refusal::WeekFull: return cap_answer(no.why);
     case Refusal::Busy:
@@ -465,6 +471,7 @@ Co<HttpResponse> answer_hold(ApiServices& s, const CreateRequest& in, HoldResult
   if (Reservation* r = std::get_if<Reservation>(&held)) {
     s.metrics.add(Metric::holds_created_total);
     s.log(LogLevel::Info, "hold_created", {{"reservation_id", r->id}, {"event_id", r->event_id}});
+    if (!r->pack_id.empty()) co_return reservation_body(201, *r);  // paid with its credit
     co_return checkout_answer(co_await open_checkout(s, std::move(*r)), false);
   }
   const Refused& no = std::get<Refused>(held);
@@ -761,6 +768,24 @@ Co<HttpResponse> withdraw(ApiServices& s, std::string rid) {
 }  // namespace
 
 namespace {
+// A booking paid with a credit is released, never refunded through Stripe: the credit
+// comes back, in the same commit, when its terms would refund the whole price now and
+// the pack has not expired; otherwise it stays spent.
+TxnPlan give_credit_back(const TxnView& v, const CancellationTerms& terms, TxnPlan& plan) {
+  Reservation& next = plan.next;
+  next.status = ReservationStatus::Released;
+  const std::string key = keys::pack(next.pack_id);
+  const KvItem* item = v.snapshot.find(key);
+  std::optional<Pack> pack = item && item->present() ? pack_from_storage(item->value) : std::nullopt;
+  const bool in_full = terms.refund(next.price.amount, v.now) == next.price.amount;
+  if (!pack || !in_full || v.now >= pack->expires_at || pack->used == 0) return plan;
+  --pack->used;
+  pack->updated_at = v.now;
+  next.credit_returned = true;
+  plan.extra_mutations.push_back({KvMutation::Op::Set, key, pack_to_storage(*pack)});
+  return plan;
+}
+
 // What a cancellation does: a confirmed booking is refunded (or released) under its
 // terms unless they allow none or only an unpaid hold was to go; a pending hold is
 // released. (`event` outlives the transaction that decides with it.)
@@ -778,6 +803,7 @@ Decide cancel_decision(const std::optional<EventType>& event, bool paid_stands) 
       plan.kind = TxnPlan::Kind::Write;
       plan.next = cur;
       plan.next.release_reason = release_reason_name(ReleaseReason::cancelled);
+      if (!cur.pack_id.empty()) return give_credit_back(v, terms, plan);
       plan.next.refund_amount = terms.refund(cur.price.amount, v.now);
       plan.next.status = plan.next.refund_amount > 0 ? ReservationStatus::Refunded : ReservationStatus::Released;
       plan.next.refund_next_at = v.now;
@@ -825,7 +851,10 @@ Co<HttpResponse> cancel_reservation(ApiServices& s, const HttpRequest& req, std:
     event = std::move(loaded.record);
   }
   Decide decide = cancel_decision(event, *only_unpaid);
-  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+  // A booking paid with a credit reads its pack, to give the credit back in the commit.
+  std::vector<std::string> pack_key;
+  if (!found.record->pack_id.empty()) pack_key.push_back(keys::pack(found.record->pack_id));
+  TxnOutcome out = co_await run_reservation_txn(s, rid, existing_reservation(), std::move(pack_key), decide);
   switch (out.kind) {
     case TxnOutcome::Kind::NotFound: co_return not_found(ErrorCode::reservation_not_found);
     case TxnOutcome::Kind::Refused:  // a release never activates a span

@@ -54,6 +54,8 @@ const std::array kRoutes = {
           kSmallBodyBytes, false, SG_REQ_ID(approve_reservation)},
     Route{"reservations.decline", "POST", "/v1/reservations/{reservation_id}/decline", Admin, Reservation,
           kSmallBodyBytes, false, SG_REQ_ID(decline_reservation)},
+    Route{"packs.create", "POST", "/v1/packs", Public, HoldEvent, kReservationBodyBytes, true, SG_REQ(create_pack)},
+    Route{"packs.get", "GET", "/v1/packs/{pack_id}", Public, ScopeKind::Pack, kSmallBodyBytes, false, SG_ID(get_pack)},
     Route{"availability.get", "GET", "/v1/experts/{expert_id}/availability", Admin, Expert, kSmallBodyBytes, false,
           SG_ID(get_availability)},
     Route{"availability.put", "PUT", "/v1/experts/{expert_id}/availability", Admin, Expert, kHostBodyLimit, false,

@@ -35,6 +35,7 @@ enum class ScopeKind : uint8_t {
   EventClaim,   // PUT /v1/events/{id}: binds the event to the body's expert_id
   HoldEvent,    // POST /v1/reservations: the expert of the body's event_id
   Reservation,  // the expert holding the reservation in the path
+  Pack,         // the pack in the path (a store per expert does not route it)
   Webhook,      // the reservation named by a signed Stripe event
   Everywhere,   // maintenance: every expert's data, one run each
 };

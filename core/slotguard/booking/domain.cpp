@@ -205,6 +205,29 @@ constexpr Row<PoolRule> kPoolRows[] = {
 };
 static_assert(fields::covers<PoolRule>(kPoolRows));
 
+constexpr Row<PackOffer> kPackOfferRows[] = {
+    fields::bounded<&PackOffer::sessions>("sessions", 1, kMaxPackSessions, Presence::Required),
+    fields::member<&PackOffer::price>("price", Presence::Required),
+    fields::bounded<&PackOffer::valid_days>("valid_days", 1, kMaxPackValidDays, Presence::Required),
+};
+static_assert(fields::covers<PackOffer>(kPackOfferRows));
+
+// The packs' prices, once each pack is read: in the event type's currency, within the
+// bounds of a price.
+std::optional<std::string> packs_problem(const EventType& e) {
+  for (size_t i = 0; i < e.packs.size(); ++i) {
+    const Price& p = e.packs[i].price;
+    const std::string at = "packs[" + std::to_string(i) + "].price.";
+    if (p.amount < 1 || p.amount > 99'999'999) return at + "amount must be an integer from 1 to 99999999 (minor units)";
+    if (p.currency != e.price.currency) return at + "currency must be the event type's (" + e.price.currency + ")";
+    for (size_t j = 0; j < i; ++j)
+      if (e.packs[j].sessions == e.packs[i].sessions)
+        return "packs[" + std::to_string(i) + "].sessions repeats packs[" + std::to_string(j) + "]'s (one pack of each size)";
+  }
+  if (!e.packs.empty() && e.requires_approval()) return "packs are not offered for an event type that needs approval";
+  return std::nullopt;
+}
+
 // A pool's own rules, once its members are read: the problem, or nothing.
 std::optional<std::string> pool_problem(const EventType& e) {
   if (!e.pool) return std::nullopt;
@@ -303,6 +326,7 @@ constexpr Row<EventType> kEventRows[] = {
     fields::member<&EventType::approval>("approval", Presence::Optional),
     fields::member<&EventType::limits>("limits", Presence::Optional),
     fields::member<&EventType::pool>("pool", Presence::Optional),
+    fields::bounded<&EventType::packs>("packs", 0, kMaxPackOffers, Presence::Optional),
 };
 static_assert(fields::covers<EventType>(kEventRows));
 
@@ -325,7 +349,7 @@ std::optional<std::string> cross_member_problem(const EventType& e) {
     // Stripe authorizes now and captures later only for cards.
     if (m != "card" && e.requires_approval()) return "approval.required needs payment_method_types [\"card\"]";
   }
-  return std::nullopt;
+  return packs_problem(e);
 }
 
 }  // namespace
@@ -334,6 +358,7 @@ fields::Rows<RefundTier> RefundTier::rows() { return kRefundTierRows; }
 fields::Rows<CancellationPolicy> CancellationPolicy::rows() { return kCancellationRows; }
 fields::Rows<ApprovalPolicy> ApprovalPolicy::rows() { return kApprovalRows; }
 fields::Rows<PoolRule> PoolRule::rows() { return kPoolRows; }
+fields::Rows<PackOffer> PackOffer::rows() { return kPackOfferRows; }
 fields::Rows<EventType> event_rows() { return kEventRows; }
 
 std::optional<EventType> event_from_request(const JsonValue& body, std::string_view path_id, std::string* error) {
@@ -418,6 +443,11 @@ bool read_decision(const Row<Reservation>& row, Reservation& r, const JsonValue&
 
 void write_decision(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
   if (!r.approval_decision.empty()) w.field(row.name, r.approval_decision);
+}
+
+// Only a booking paid with a pack's credit says whether its cancellation gave it back.
+void view_credit(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  if (!r.pack_id.empty()) w.field(row.name, r.credit_returned);
 }
 
 // Only a pending hold has an expiry a guest can act on.
@@ -581,6 +611,8 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::expert_caps>("expert_caps"),
     member<&Reservation::series_id>("series_id", Optional, view_unless_empty<&Reservation::series_id>),
     member<&Reservation::series>("series", Optional, view_series),
+    member<&Reservation::pack_id>("pack_id", Optional, view_unless_empty<&Reservation::pack_id>),
+    member<&Reservation::credit_returned>("credit_returned", Optional, view_credit),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -85,6 +85,20 @@ struct PoolRule {
 };
 inline constexpr size_t kMaxPoolExperts = 16;
 
+// A pack of sessions an event type sells ahead (booking/packs.h): `sessions` bookings
+// for `price` (in the event type's currency), usable for `valid_days` from payment.
+struct PackOffer {
+  int64_t sessions = 0;
+  Price price;
+  int64_t valid_days = 0;
+
+  static fields::Rows<PackOffer> rows();  // how it is stored (domain.cpp)
+  bool operator==(const PackOffer&) const = default;
+};
+inline constexpr int64_t kMaxPackOffers = 4;
+inline constexpr int64_t kMaxPackSessions = 100;
+inline constexpr int64_t kMaxPackValidDays = 3650;
+
 // The most times an event type may let one booking be moved.
 constexpr int64_t kMaxRescheduleTimes = 100;
 
@@ -115,6 +129,8 @@ struct EventType {
   BookingLimits limits;
   // Booked with any one of a team; expert_id is then the member it is listed under.
   std::optional<PoolRule> pool;
+  // Packs of sessions it sells ahead; a booking may then be paid with a credit.
+  std::vector<PackOffer> packs;
 
   bool operator==(const EventType&) const = default;
 
@@ -245,6 +261,10 @@ struct Reservation {
   // Checkout Session for the total. Both empty for a single booking.
   std::string series_id;
   std::vector<std::string> series;
+  // Paid with a credit of this pack (booking/packs.h) instead of through Checkout, and
+  // whether its cancellation gave the credit back.
+  std::string pack_id;
+  bool credit_returned = false;
 
   bool in_series() const { return !series.empty(); }
   bool series_lead() const { return in_series() && series.front() == id; }

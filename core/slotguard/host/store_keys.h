@@ -41,6 +41,7 @@
 //                                         ISO week of an expert (booking/booking_caps.h)
 //   pool/<event_id>                       a pool's turns: whom it gave the last booking, and
 //                                         how many each member got (booking/pool.h)
+//   pack/<pack_id>                        a prepaid pack and its credits (booking/packs.h)
 //   evcursor                              where the events pass goes on in Stripe's
 //                                         event list (payments/missed_events.h)
 #pragma once
@@ -86,6 +87,7 @@ inline constexpr std::string_view kPurgePrefix = "purge/";
 std::string stripe_events_cursor();
 std::string payouts(std::string_view expert_id);
 std::string pool_state(std::string_view event_id);
+std::string pack(std::string_view pack_id);
 std::string booking_counter(std::string_view expert_id, std::string_view day_or_week);
 std::string payouts_account(std::string_view account_id);
 

@@ -19,7 +19,8 @@ struct EventRef {
 struct SessionFacts {
   std::string id;
   std::string payment_intent;
-  std::string metadata_reservation_id;  // set by slotguard on every session it creates
+  std::string metadata_reservation_id;  // set by slotguard on every session it opens for a booking
+  std::string metadata_pack_id;         // set instead on a session that buys a pack
   std::optional<int64_t> amount_total;
   std::string currency;
   std::optional<bool> livemode;

@@ -134,6 +134,10 @@ export async function routePerExpert(s, d, method) {
         const message = 'a pool needs one store its experts share (D1 or one Durable Object): with a Durable Object per expert no hold could see every member';
         return { res: errorResponse(422, 'pool_needs_shared_store', message) };
       }
+      if (scope.packs) {
+        const message = "packs need one store for every expert (D1 or one Durable Object): with a Durable Object per expert a pack's payment could not be routed to its expert";
+        return { res: errorResponse(422, 'packs_need_shared_store', message) };
+      }
       return claimEvent(s, /** @type {string} */ (scope.event_id), /** @type {string} */ (scope.expert_id));
     case 'expert':
       return expertRoute(s, d, method);

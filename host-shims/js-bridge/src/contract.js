@@ -32,11 +32,13 @@ const DESCRIBE_ROUTES = 2;
  */
 /**
  * @typedef {object} RequestScope
- * @property {'none' | 'expert' | 'event' | 'event_claim' | 'reservation' | 'everywhere'} kind
+ * @property {'none' | 'expert' | 'event' | 'event_claim' | 'reservation' | 'pack' | 'everywhere'} kind
  * @property {string} [expert_id]
  * @property {string} [event_id]
  * @property {string} [reservation_id]
+ * @property {string} [pack_id]
  * @property {boolean} [pool]  event_claim: the event type is a team pool's
+ * @property {boolean} [packs]  event_claim: the event type sells packs
  */
 /**
  * @typedef {object} RequestDescription  sg_describe_request's answer

@@ -7,12 +7,16 @@ namespace {
 // A string member's value; empty when absent or not a string.
 std::string_view string_or_empty(const JsonValue* v) { return v && v->IsString() ? string_of(*v) : std::string_view(); }
 
-std::string metadata_reservation_id(const JsonValue* metadata) {
-  if (!metadata || !metadata->IsObject()) return {};
-  const JsonValue* rid = nullptr;
-  for (auto it = metadata->MemberBegin(); it != metadata->MemberEnd(); ++it)
+// The reservation or the pack the core opened the session for.
+void read_metadata(const JsonValue* metadata, SessionFacts& facts) {
+  if (!metadata || !metadata->IsObject()) return;
+  const JsonValue *rid = nullptr, *pack = nullptr;
+  for (auto it = metadata->MemberBegin(); it != metadata->MemberEnd(); ++it) {
     if (string_of(it->name) == "reservation_id") rid = &it->value;
-  return std::string(string_or_empty(rid));
+    else if (string_of(it->name) == "pack_id") pack = &it->value;
+  }
+  facts.metadata_reservation_id = string_or_empty(rid);
+  facts.metadata_pack_id = string_or_empty(pack);
 }
 
 }  // namespace
@@ -36,7 +40,7 @@ SessionState read_session(const JsonValue& session) {
   }
   f.facts.id = string_or_empty(id);
   f.facts.payment_intent = string_or_empty(pi);
-  f.facts.metadata_reservation_id = metadata_reservation_id(metadata);
+  read_metadata(metadata, f.facts);
   if (amount) f.facts.amount_total = int_of(*amount);
   f.facts.currency = string_or_empty(currency);
   if (livemode && livemode->IsBool()) f.facts.livemode = livemode->GetBool();

@@ -1,5 +1,7 @@
 #include "slotguard/payments/stripe/session_events.h"
 
+#include "slotguard/payments/pack_checkout.h"
+
 #include "slotguard/base/sg_assert.h"
 #include "slotguard/host/store_keys.h"
 
@@ -90,6 +92,9 @@ Co<EffectResult> apply_session_event(Services& s, const SessionEvent& ev) {
   const SessionState& session = ev.session;
   const SessionFacts& facts = session.facts;
   const std::string what = ev.ref.type.substr(kSessionEventPrefix.size());
+  // A session that buys a pack names its pack, and no reservation.
+  if (!facts.metadata_pack_id.empty() && facts.metadata_reservation_id.empty())
+    co_return co_await apply_pack_event(s, ev.ref, what, session);
   const std::string rid = co_await find_reservation(s, session);
   if (rid.empty()) co_return not_found("unknown_session");
   EffectResult res;

@@ -60,6 +60,24 @@ std::string checkout_idempotency_key(std::string_view reservation_id, int64_t at
   return key;
 }
 
+FormBody pack_session_form(const Pack& p) {
+  FormBody f;
+  f.add("mode", "payment")
+      .add("line_items[0][quantity]", "1")
+      .add("line_items[0][price_data][currency]", p.price.currency)
+      .add("line_items[0][price_data][unit_amount]", std::to_string(p.price.amount))
+      .add("line_items[0][price_data][product_data][name]", std::to_string(p.sessions) + " sessions")
+      .add("customer_email", p.guest.email)
+      .add("client_reference_id", p.id)
+      .add("metadata[pack_id]", p.id)
+      .add("payment_intent_data[metadata][pack_id]", p.id)
+      .add("expires_at", std::to_string(p.session_expires_at / 1000))
+      .add("success_url", p.success_url)
+      .add("cancel_url", p.cancel_url)
+      .add("payment_method_types[0]", "card");
+  return f;
+}
+
 FormBody checkout_session_form(const Reservation& r) {
   FormBody f;
   f.add("mode", "payment")

@@ -6,6 +6,7 @@
 
 #include "slotguard/host/config.h"
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/host/fetch_client.h"
 #include "slotguard/host/services.h"
 #include "slotguard/payments/stripe/form_encoding.h"
@@ -55,6 +56,8 @@ StripeResult parse_stripe_response(const FetchResponse& res);
 // The Checkout Session for a held reservation. Deterministic in the reservation, so
 // a retry under the same idempotency key sends the same parameters.
 FormBody checkout_session_form(const Reservation& r);
+// The Checkout Session that buys a pack: card only, paid to the platform.
+FormBody pack_session_form(const Pack& p);
 // One key per create attempt (Reservation::checkout_attempt): attempt 0 keeps the
 // original form, so holds created before attempts existed replay as before.
 std::string checkout_idempotency_key(std::string_view reservation_id, int64_t attempt = 0);

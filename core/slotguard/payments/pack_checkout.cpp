@@ -1,0 +1,167 @@
+#include "slotguard/payments/pack_checkout.h"
+
+#include "slotguard/base/sg_assert.h"
+#include "slotguard/host/store_keys.h"
+#include "slotguard/ledger/reservation_txn.h"
+#include "slotguard/payments/stripe/form_encoding.h"
+#include "slotguard/payments/stripe/stripe_api.h"
+
+namespace slotguard {
+
+namespace {
+
+using Kind = PackCheckout::Kind;
+
+// The created session's id and URL; empty when Stripe's answer lacks either.
+std::pair<std::string, std::string> created_session(const StripeResult& res) {
+  if (!res.ok() || !res.object.IsObject()) return {};
+  const auto id = get_string(res.object, "id");
+  const auto url = get_string(res.object, "url");
+  if (!id || !url || !valid_minted_id(*id) || url->empty()) return {};
+  return {std::string(*id), std::string(*url)};
+}
+
+PackPlan write(Pack next, int64_t now) {
+  PackPlan plan;
+  plan.kind = PackPlan::Kind::Write;
+  next.updated_at = now;
+  plan.next = std::move(next);
+  return plan;
+}
+
+// Links the session to the pack while it waits for it.
+Co<PackCheckout> link_pack_session(Services& s, const Pack& pending, std::string sid, std::string url) {
+  DecidePack decide = [&sid, &url](const std::optional<Pack>& cur, const ReadResult&, int64_t now) {
+    if (!cur || cur->status != PackStatus::PendingPayment || !cur->checkout_session_id.empty()) return PackPlan();
+    Pack next = *cur;
+    next.checkout_session_id = sid;
+    next.checkout_url = url;
+    return write(std::move(next), now);
+  };
+  std::vector<std::string> no_extra;
+  PackOutcome out = co_await run_pack_txn(s, pending.id, std::move(no_extra), decide);
+  if (out.kind != PackOutcome::Kind::Written && out.kind != PackOutcome::Kind::NoChange) co_return PackCheckout{};
+  co_return PackCheckout{Kind::Linked, out.pack};
+}
+
+// Stripe refused the session for good: the pack lapses, so it is not left waiting.
+Co<PackCheckout> lapse_unlinked(Services& s, const Pack& pending) {
+  DecidePack decide = [](const std::optional<Pack>& cur, const ReadResult&, int64_t now) {
+    if (!cur || cur->status != PackStatus::PendingPayment || !cur->checkout_session_id.empty()) return PackPlan();
+    Pack next = *cur;
+    next.status = PackStatus::Lapsed;
+    return write(std::move(next), now);
+  };
+  std::vector<std::string> no_extra;
+  PackOutcome out = co_await run_pack_txn(s, pending.id, std::move(no_extra), decide);
+  if (out.kind == PackOutcome::Kind::NoChange && out.pack && !out.pack->checkout_session_id.empty())
+    co_return PackCheckout{Kind::Linked, out.pack};  // a twin linked one meanwhile
+  co_return PackCheckout{out.kind == PackOutcome::Kind::Written ? Kind::Refused : Kind::StoreError, std::nullopt};
+}
+
+// What a session event asks of the pack, as of the snapshot; `outcome` names it.
+PackPlan pack_effect(const std::string& what, const SessionState& session, const Pack& cur, int64_t now,
+                     std::string& outcome) {
+  const SessionFacts& f = session.facts;
+  const bool own = cur.checkout_session_id.empty() || cur.checkout_session_id == f.id;
+  const bool paid = (what == "completed" && session.paid()) || what == "async_payment_succeeded";
+  outcome = "ignored";
+  if (!own) return PackPlan();
+  if (paid && cur.status != PackStatus::Active) {
+    if (f.amount_total != cur.price.amount || f.currency != cur.price.currency) return PackPlan();
+    // Paid after its checkout lapsed (a delayed payment): the guest paid, so the pack
+    // stands; a pack holds nothing anyone else could have taken meanwhile.
+    Pack next = activated(cur, f.payment_intent, now);
+    next.checkout_session_id = f.id;
+    outcome = "pack_activated";
+    return write(std::move(next), now);
+  }
+  const bool ended = what == "expired" || what == "async_payment_failed";
+  if (ended && cur.status == PackStatus::PendingPayment) {
+    Pack next = cur;
+    next.status = PackStatus::Lapsed;
+    outcome = "pack_lapsed";
+    return write(std::move(next), now);
+  }
+  return PackPlan();
+}
+
+}  // namespace
+
+Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::string> extra_keys, DecidePack decide) {
+  const std::string key = keys::pack(pack_id);
+  std::vector<std::string> read_keys{key};
+  read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
+  PackOutcome out;
+  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
+    ReadResult snap = co_await s.store.read(read_keys);
+    if (snap.status != StoreStatus::Ok) co_return PackOutcome{};
+    out.pack.reset();
+    if (snap.items[0].present()) {
+      out.pack = pack_from_storage(snap.items[0].value);
+      if (!out.pack) co_return PackOutcome{PackOutcome::Kind::Unreadable, std::nullopt};
+    }
+    PackPlan plan = decide(out.pack, snap, s.now());
+    if (plan.kind == PackPlan::Kind::NoChange) co_return PackOutcome{PackOutcome::Kind::NoChange, out.pack};
+    std::vector<KvCheck> checks;
+    for (const KvItem& item : snap.items) checks.push_back({item.key, item.version});
+    std::vector<KvMutation> writes = std::move(plan.extra_mutations);
+    if (plan.kind == PackPlan::Kind::Write) {
+      SG_ASSERT(plan.next.id == pack_id && plan.next.used >= 0 && plan.next.used <= plan.next.sessions);
+      writes.push_back({KvMutation::Op::Set, key, pack_to_storage(plan.next)});
+    }
+    const StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
+    if (st == StoreStatus::Conflict) continue;
+    if (st != StoreStatus::Ok) co_return PackOutcome{};
+    if (plan.kind == PackPlan::Kind::Write) co_return PackOutcome{PackOutcome::Kind::Written, std::move(plan.next)};
+    co_return PackOutcome{PackOutcome::Kind::NoChange, out.pack};
+  }
+  co_return PackOutcome{PackOutcome::Kind::Busy, std::nullopt};
+}
+
+Co<PackCheckout> open_pack_checkout(Services& s, Pack pending) {
+  if (!pending.checkout_session_id.empty()) co_return PackCheckout{Kind::Linked, pending};
+  StripeApi stripe(s);
+  StripeResult res = co_await stripe.post("/v1/checkout/sessions", pack_session_form(pending), "slotguard-pack-" + pending.id);
+  auto [sid, url] = created_session(res);
+  if (!sid.empty()) co_return co_await link_pack_session(s, pending, std::move(sid), std::move(url));
+  s.log(LogLevel::Warn, "pack_checkout_failed", {{"pack_id", pending.id}, {"stripe_status", res.http_status}});
+  // No answer, 409 or 429: the same key may still create it, and a retry links what it
+  // created. After a 5xx Stripe replays that answer to the key, so the pack lapses
+  // (nothing was charged) and the guest buys again.
+  if (res.transient() && !res.key_spent()) co_return PackCheckout{Kind::Deferred, std::nullopt};
+  co_return co_await lapse_unlinked(s, pending);
+}
+
+Co<EffectResult> apply_pack_event(Services& s, EventRef ev, std::string what, SessionState session) {
+  const std::string seen_key = keys::webhook_event(ev.id);
+  const std::string pack_id = session.facts.metadata_pack_id;
+  std::string outcome;
+  bool duplicate = false;
+  DecidePack decide = [&](const std::optional<Pack>& cur, const ReadResult& snap, int64_t now) {
+    duplicate = snap.items[1].present();
+    if (duplicate || !cur) return PackPlan();
+    PackPlan plan = pack_effect(what, session, *cur, now, outcome);
+    if (plan.kind == PackPlan::Kind::NoChange) plan.kind = PackPlan::Kind::ExtrasOnly;
+    record_event_mutations(ev, pack_id, outcome, now, plan.extra_mutations);
+    return plan;
+  };
+  std::vector<std::string> extra{seen_key};
+  const PackOutcome out = co_await run_pack_txn(s, pack_id, std::move(extra), decide);
+  EffectResult res;
+  res.outcome = outcome;
+  switch (out.kind) {
+    case PackOutcome::Kind::Written: res.kind = EffectResult::Kind::Applied; break;
+    case PackOutcome::Kind::NoChange:
+      res.kind = duplicate ? EffectResult::Kind::Duplicate : out.pack ? EffectResult::Kind::Applied : EffectResult::Kind::NotFound;
+      if (!out.pack && !duplicate) res.outcome = "unknown_pack";
+      break;
+    case PackOutcome::Kind::Busy: res.kind = EffectResult::Kind::Busy; break;
+    default: res.kind = EffectResult::Kind::StoreError; break;
+  }
+  if (res.kind == EffectResult::Kind::Applied && outcome == "pack_activated")
+    s.log(LogLevel::Info, "pack_activated", {{"pack_id", pack_id}});
+  co_return res;
+}
+
+}  // namespace slotguard

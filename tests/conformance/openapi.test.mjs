@@ -303,6 +303,21 @@ describe(`every documented operation, live (${WASM})`, () => {
     assert.equal(again.json.duplicate, true);
     await call('POST', '/v1/stripe/webhook', { body: '{"id":"x"}', headers: { 'stripe-signature': stripeSignature('{"id":"x"}') } });
 
+    // Packs: one sold by the event type, bought (and replayed, and reused), read.
+    await call('POST', '/v1/packs', { body: { event_id: 'live', sessions: 3, guest: guest(310) } });
+    const packs = [{ sessions: 3, price: { amount: 12000, currency: 'eur' }, valid_days: 30 }];
+    assert.equal((await call('PUT', '/v1/events/live', { body: eventBody(expert, { packs }), headers: s.admin })).status, 200);
+    const buy = { event_id: 'live', sessions: 3, guest: guest(311) };
+    const bought = await call('POST', '/v1/packs', { body: buy, headers: { 'idempotency-key': 'openapi-pack-1' } });
+    assert.equal(bought.status, 201, bought.text);
+    await call('POST', '/v1/packs', { body: buy, headers: { 'idempotency-key': 'openapi-pack-1' } });
+    await call('POST', '/v1/packs', { body: { ...buy, sessions: 4 }, headers: { 'idempotency-key': 'openapi-pack-1' } });
+    await call('POST', '/v1/packs', { body: { ...buy, event_id: 'missing' } });
+    await call('POST', '/v1/packs', { body: 'nope' });
+    await call('GET', `/v1/packs/${bought.json.pack.id}`);
+    await call('GET', '/v1/packs/pak_0000000000000000');
+    await call('POST', '/v1/reservations', { body: { ...body, start: slot(1, 12, 0), pack_id: bought.json.pack.id } });
+
     await call('POST', '/v1/maintenance/sweep', { headers: s.admin });
     await call('POST', '/v1/maintenance/sweep', { headers: noAuth });
     await call('POST', '/v1/maintenance/notify', { headers: s.admin });
@@ -314,7 +329,8 @@ describe(`every documented operation, live (${WASM})`, () => {
     for (const path of ['/v1/events', '/v1/events/live', '/v1/events/live/slots', '/v1/reservations', `/v1/reservations/${id}`,
       `/v1/reservations/${id}/reschedule`, `/v1/experts/${expert}/availability`, `/v1/experts/${expert}/busy`,
       `/v1/experts/${expert}/busy/outside-1`, `/v1/experts/${expert}/calendars`, `/v1/experts/${expert}/calendars/00000000/sync`,
-      '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify', '/v1/maintenance/calendars']) {
+      '/v1/stripe/webhook', '/v1/maintenance/sweep', '/v1/maintenance/notify', '/v1/maintenance/calendars', '/v1/packs',
+      '/v1/packs/pak_0000000000000000']) {
       const preflight = { 'access-control-request-method': 'GET' };
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://app.example' } });
       await call('OPTIONS', path, { headers: { ...preflight, origin: 'https://elsewhere.example' } });

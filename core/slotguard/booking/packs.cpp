@@ -12,7 +12,6 @@ using fields::Presence;
 using fields::Row;
 constexpr auto Required = Presence::Required;
 constexpr auto Optional = Presence::Optional;
-constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
 
 // The one list of a pack's statuses, in enum order.
 constexpr const char* kStatusNames[] = {"pending_payment", "active", "lapsed"};

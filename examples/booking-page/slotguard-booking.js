@@ -471,6 +471,10 @@ ${stable(call)}`;
     const w = wallClock(ms, timeZone);
     return Date.UTC(w.year, w.month - 1, w.day, w.hour % 24, w.minute, w.second) - Math.floor(ms / 1e3) * 1e3;
   }
+  function hhmmIn(ms, timeZone) {
+    const w = wallClock(ms, timeZone);
+    return `${String(w.hour % 24).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`;
+  }
   function dayIn(ms, timeZone) {
     const w = wallClock(ms, timeZone);
     return `${w.year}-${String(w.month).padStart(2, "0")}-${String(w.day).padStart(2, "0")}`;
@@ -556,14 +560,25 @@ button:disabled { opacity: .6; cursor: not-allowed; }
 .notice { background: var(--sg-warn-bg); color: var(--sg-warn); border-radius: 8px; padding: .5rem .75rem; margin: 0 0 .75rem; }
 .notice p { margin: .25rem 0; }
 .status:not(:empty) { margin-top: 1rem; }
+.pool-note { margin: 0 0 .75rem; }
+#count-field { margin: .75rem 0 .5rem; }
+.summary p { margin: .25rem 0; }
+.series-list { margin: .25rem 0 0; padding-left: 1.5rem; }
+.series-list li.taken { color: var(--sg-warn); }
 .details { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 .details dt { font-weight: 600; }
 .details dd { margin: 0; overflow-wrap: anywhere; }
+.details ol { margin: 0; padding-left: 1.25rem; }
 [hidden] { display: none !important; }
 `;
 
   // widget/src/booking.js
   var NEAREST = 3;
+  var SERIES_MIN = 2;
+  var SERIES_MAX = 12;
+  var SERIES_DEFAULT = 4;
+  var allowsSeries = (ev) => Boolean(ev) && !ev.pool && !ev.approval?.required;
+  var poolText = (ev) => `You book any available expert of a team of ${ev.pool.experts.length}: each time shown is free with at least one of them, and once the time is held you are told who you got.`;
   var SlotguardBooking = class extends HTMLElement {
     static observedAttributes = ["event", "expert", "api", "expert-time-zone", "time-zone", "day"];
     constructor() {
@@ -578,6 +593,7 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       this.busy = false;
       this.reloadQueued = false;
       this.built = false;
+      this.keptChoice = null;
       this.clientFor = null;
     }
     connectedCallback() {
@@ -659,8 +675,48 @@ button:disabled { opacity: .6; cursor: not-allowed; }
                 el("span", { "aria-hidden": "true", text: " \u2192" })
               )
             ),
+            el("p", { id: "pool-note", class: "pool-note", hidden: true }),
             el("div", { id: "notice", class: "notice", role: "alert", tabindex: "-1", hidden: true }),
-            el("div", { id: "slots", class: "days" })
+            el("div", { id: "slots", class: "days", onchange: () => this.drawSeries() })
+          ),
+          el(
+            "fieldset",
+            { id: "repeat-fieldset", hidden: true },
+            el("legend", { text: "How often?" }),
+            el(
+              "div",
+              { class: "choices" },
+              el(
+                "label",
+                { class: "choice", for: "repeat-once" },
+                el("input", { type: "radio", name: "repeat", id: "repeat-once", value: "once", checked: true, onchange: () => this.drawSeries() }),
+                el("span", { class: "choice-title", text: "Once" })
+              ),
+              el(
+                "label",
+                { class: "choice", for: "repeat-weekly" },
+                el("input", { type: "radio", name: "repeat", id: "repeat-weekly", value: "weekly", onchange: () => this.drawSeries() }),
+                el("span", { class: "choice-title", text: "Every week, as a series" }),
+                el("span", { class: "choice-meta", text: "the same time each week, paid at one checkout" })
+              )
+            ),
+            el(
+              "div",
+              { class: "field", id: "count-field", hidden: true },
+              el("label", { for: "count", text: `How many appointments (${SERIES_MIN} to ${SERIES_MAX})` }),
+              el("input", {
+                id: "count",
+                name: "count",
+                type: "number",
+                inputmode: "numeric",
+                min: String(SERIES_MIN),
+                max: String(SERIES_MAX),
+                value: String(SERIES_DEFAULT),
+                required: true,
+                oninput: () => this.drawSeries()
+              })
+            ),
+            el("div", { id: "series-summary", class: "summary", "aria-live": "polite", hidden: true })
           ),
           el(
             "fieldset",
@@ -733,7 +789,7 @@ button:disabled { opacity: .6; cursor: not-allowed; }
             }
           }),
           el("span", { class: "choice-title", text: e.title }),
-          el("span", { class: "choice-meta", text: `${e.duration_minutes} min \xB7 ${formatPrice(e.price)}` })
+          el("span", { class: "choice-meta", text: `${e.duration_minutes} min \xB7 ${formatPrice(e.price)}${e.pool ? " \xB7 any available expert" : ""}` })
         );
       }));
       await this.loadSlots();
@@ -791,11 +847,13 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       const ev = this.event;
       if (!ev) return;
       if (!keepNotice) this.showNotice(null);
+      this.showEventNotes(ev);
       const { min, max } = this.dayBounds();
       if (this.weekStart < min) this.weekStart = min;
       this.$("prev-week").disabled = this.weekStart <= min;
       this.$("next-week").disabled = Boolean(max && addDays(this.weekStart, 7) > max);
       const generation = ++this.generation;
+      this.keptChoice = this.chosenStart() ?? this.keptChoice;
       const fieldset = this.$("slots-fieldset");
       fieldset.setAttribute("aria-busy", "true");
       this.$("slots").replaceChildren(el("p", { class: "muted", id: "loading", text: "Loading free times\u2026" }));
@@ -822,9 +880,11 @@ button:disabled { opacity: .6; cursor: not-allowed; }
     /** The free times, one group per day of the guest's zone, the expert's time beside each. */
     drawSlots() {
       const box = this.$("slots");
-      const chosen = this.chosenStart();
+      const chosen = this.chosenStart() ?? this.keptChoice;
+      this.keptChoice = null;
       if (this.slots.length === 0) {
         box.replaceChildren(el("p", { class: "muted", id: "no-slots", text: "No free times this week. Try the next week." }));
+        this.drawSeries();
         return;
       }
       const byDay = /* @__PURE__ */ new Map();
@@ -863,6 +923,69 @@ button:disabled { opacity: .6; cursor: not-allowed; }
           }))
         );
       }));
+      this.drawSeries();
+    }
+    /** The pool's "any available expert" line, and the series choice where the event type allows one. */
+    showEventNotes(ev) {
+      const note = this.$("pool-note");
+      note.hidden = !ev.pool;
+      note.textContent = ev.pool ? poolText(ev) : "";
+      const slots = this.$("slots-fieldset");
+      if (ev.pool) slots.setAttribute("aria-describedby", "week-label pool-note");
+      else slots.setAttribute("aria-describedby", "week-label");
+      const repeat = this.$("repeat-fieldset");
+      repeat.hidden = !allowsSeries(ev);
+      if (repeat.hidden) this.$("repeat-once").checked = true;
+      this.drawSeries();
+    }
+    /** Whether the guest asked for a weekly series (and the event type takes one). */
+    get weekly() {
+      return allowsSeries(this.event) && this.$("repeat-weekly").checked;
+    }
+    /** How many appointments the series has, or null when the field is not 2 to 12. */
+    seriesCount() {
+      const n = Number(this.$("count").value);
+      return Number.isInteger(n) && n >= SERIES_MIN && n <= SERIES_MAX ? n : null;
+    }
+    /**
+     * The series' starts: `start`, then the same wall-clock time each following week in the
+     * expert's zone (the one their hours are in; the guest's when it is not known), so a
+     * change of summer time keeps the appointment at the expert's usual hour.
+     * @param {string} start @param {number} n
+     */
+    seriesStarts(start, n) {
+      const zone = this.expertTimeZone ?? this.timeZone;
+      const at = Date.parse(start);
+      const day = dayIn(at, zone);
+      const time = hhmmIn(at, zone);
+      return Array.from({ length: n }, (_, k) => k === 0 ? start : rfc3339(instantOf(addDays(day, 7 * k), time, zone)));
+    }
+    /** The series' dates and its total, under the choice; `taken` marks a start the API refused. */
+    drawSeries(taken = (
+      /** @type {string | null} */
+      null
+    )) {
+      const weekly = this.weekly;
+      this.$("count-field").hidden = !weekly;
+      const summary = this.$("series-summary");
+      summary.hidden = !weekly;
+      if (!weekly) return summary.replaceChildren();
+      const ev = this.event;
+      const start = this.chosenStart();
+      const n = this.seriesCount();
+      if (!n) return summary.replaceChildren(el("p", { id: "series-total", text: `Choose ${SERIES_MIN} to ${SERIES_MAX} appointments.` }));
+      if (!start) return summary.replaceChildren(el("p", { id: "series-total", text: "Choose a time above: the series repeats it every week." }));
+      const total = ev?.price ? { amount: ev.price.amount * n, currency: ev.price.currency } : null;
+      const price = total ? `${formatPrice(total)} in all (${n} \xD7 ${formatPrice(ev.price)}), paid at one checkout` : "one booking for all of them";
+      summary.replaceChildren(
+        el("p", { id: "series-total", text: `${n} appointments, ${price}:` }),
+        el("ol", { id: "series-list", class: "series-list" }, ...this.seriesStarts(start, n).map((t) => el(
+          "li",
+          { class: t === taken ? "taken" : "", "data-start": t },
+          `${formatShortDay(t, this.timeZone)}, ${formatTime(t, this.timeZone)}`,
+          t === taken ? el("strong", { text: " (taken)" }) : ""
+        )))
+      );
     }
     chosenStart() {
       return (
@@ -929,24 +1052,38 @@ button:disabled { opacity: .6; cursor: not-allowed; }
         return;
       }
       if (!ev || !this.$("form").reportValidity() || !name || !email) return;
+      const n = this.weekly ? this.seriesCount() : 1;
+      if (!n) {
+        this.say(`Please choose ${SERIES_MIN} to ${SERIES_MAX} appointments.`);
+        this.$("count").focus();
+        return;
+      }
+      const starts = n > 1 ? this.seriesStarts(start, n) : null;
       this.setBusy(true);
       this.showNotice(null);
-      this.say(`Reserving ${formatTime(start, this.timeZone)}\u2026`);
+      this.drawSeries();
+      this.say(starts ? `Reserving ${n} appointments\u2026` : `Reserving ${formatTime(start, this.timeZone)}\u2026`);
       try {
-        const answer = await this.client.createReservation({ body: { event_id: ev.id, start, guest: { email, name } } });
+        const guest = { email, name };
+        const answer = await this.client.createReservation({ body: starts ? { event_id: ev.id, starts, guest } : { event_id: ev.id, start, guest } });
         this.held(answer.reservation, answer.checkout_url ?? "");
       } catch (error) {
         this.setBusy(false);
         this.emitError(error);
-        await this.refused(error, start);
+        if (starts) await this.seriesRefused(error, starts);
+        else await this.refused(error, start);
       }
     }
     /** The time is the guest's: with whom, until when, then Checkout. */
     held(r, checkoutUrl) {
       const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+      const until = `until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)})`;
       const link = el("a", { href: checkoutUrl, id: "checkout-link", text: "Continue to payment" });
+      let text = `${when} with ${r.expert_id} is held for you ${until}.`;
+      if (this.event?.pool) text = `${when} is held for you ${until} with ${r.expert_id}, the expert of the team who is free then.`;
+      if (r.series?.length) text = `Your ${r.series.length} weekly appointments with ${r.expert_id}, the first at ${when}, are held for you ${until}.`;
       this.$("status").replaceChildren(
-        el("p", { id: "held", text: `${when} with ${r.expert_id} is held for you until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)}). Taking you to payment\u2026` }),
+        el("p", { id: "held", text: `${text} Taking you to payment\u2026` }),
         el("p", {}, link)
       );
       this.$("status").focus();
@@ -980,11 +1117,40 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       } else this.say(`Nothing was reserved: ${error.detail}`);
       this.$("status").focus();
     }
+    /**
+     * A refused series held nothing. A 409 or 422 names the refused start as `starts[i]`:
+     * the guest is told which appointment it was, sees it marked in the list, and may pick
+     * another time or fewer weeks.
+     * @param {any} error @param {string[]} starts
+     */
+    async seriesRefused(error, starts) {
+      if (!isSlotguardError(error, "slot_unavailable", "slot_not_offered", "booking_cap_reached")) return this.refused(error, starts[0]);
+      const at = Number(/starts\[(\d+)\]/.exec(error.detail ?? "")?.[1] ?? -1);
+      const which = at >= 0 && at < starts.length ? starts[at] : null;
+      this.say("");
+      await this.loadSlots({ keepNotice: true });
+      this.drawSeries(which);
+      const lead = `Sorry, nothing was held: `;
+      const after = which === starts[0] ? " Please choose another time." : " Please choose another time, or fewer appointments.";
+      if (!which) return this.showNotice(`${lead}${error.detail}.${after}`);
+      const named = `appointment ${at + 1} of ${starts.length}, ${formatTime(which, this.timeZone)} on ${formatDay(which, this.timeZone)},`;
+      if (error.code === "slot_unavailable") return this.showNotice(`${lead}${named} is already taken.${after}`, which === starts[0] ? this.nearest(which) : []);
+      if (error.code === "booking_cap_reached") return this.showNotice(`${lead}${named} falls on a day that is fully booked.${after}`);
+      const why = error.detail.replace(/^starts\[\d+\] \([^)]*\): /, "");
+      return this.showNotice(`${lead}${named} cannot be booked (${why}).${after}`);
+    }
   };
 
   // widget/src/result.js
   var POLL_DELAYS_MS = [500, 1e3, 1e3, 1e3, 2e3, 2e3, 2e3, 3e3, 5e3];
   var POLL_FOR_MS = 15 * 6e4;
+  var STATUS_WORDS = {
+    pending_payment: "held, awaiting payment",
+    confirmed: "confirmed",
+    awaiting_approval: "awaiting approval",
+    released: "not booked",
+    refunded: "refunded"
+  };
   var RELEASE_REASONS = {
     cancelled: "The booking was cancelled.",
     hold_expired: "The time was held for you, but the payment did not arrive in time.",
@@ -1005,6 +1171,8 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       this.client = createClient({ baseUrl: location.origin });
       this.timeZone = browserTimeZone();
       this.reservationId = null;
+      this.occurrences = null;
+      this.occurrencesFor = "";
     }
     connectedCallback() {
       if (this.started) return;
@@ -1052,19 +1220,31 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       this.$("actions").replaceChildren(...actions);
       if (final) this.$("result").focus();
     }
+    /** Reads a series' occurrences again when the lead's status changed since the last read. */
+    async loadSeries(r) {
+      if (!r.series?.length || this.occurrencesFor === r.status) return;
+      try {
+        this.occurrences = await Promise.all(r.series.map((id) => id === r.id ? r : this.client.getReservation({ path: { id } }).then((a) => a.reservation)));
+        this.occurrencesFor = r.status;
+      } catch {
+      }
+    }
     showDetails(r) {
+      const span = (o) => `${formatWhen(o.start, this.timeZone)} \u2013 ${formatTime(o.end, this.timeZone)}`;
+      const when = this.occurrences ? el("ol", { id: "occurrences" }, ...this.occurrences.map((o) => el("li", { "data-status": o.status }, `${span(o)} (${STATUS_WORDS[o.status] ?? o.status})`))) : span(r);
       const rows = [
         ["What", this.eventTitle ?? r.event_id],
         ["With", r.expert_id],
-        ["When", `${formatWhen(r.start, this.timeZone)} \u2013 ${formatTime(r.end, this.timeZone)}`],
+        [r.series?.length ? `When (${r.series.length} appointments)` : "When", when],
         ["Name", r.guest?.name],
         ["E-mail", r.guest?.email],
         ["Reference", r.id]
       ];
-      this.$("details").replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+      this.$("details").replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [el("dt", { text: k }), typeof v === "string" ? el("dd", { text: v }) : el("dd", {}, v)]));
       this.$("details").hidden = false;
     }
     describe(r) {
+      if (r.series?.length) return this.describeSeries(r);
       const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
       switch (r.status) {
         case "confirmed":
@@ -1100,6 +1280,42 @@ button:disabled { opacity: .6; cursor: not-allowed; }
           };
       }
     }
+    /** A series, told by its lead: every occurrence is held, confirmed or refunded together. */
+    describeSeries(r) {
+      const n = r.series.length;
+      const from = `${n} appointments from ${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+      switch (r.status) {
+        case "confirmed":
+          return {
+            state: "confirmed",
+            heading: `Your ${n} bookings are confirmed`,
+            final: true,
+            text: `${this.eventTitle ?? "Your appointments"} with ${r.expert_id}: all ${from} are booked. See you then!`
+          };
+        case "pending_payment":
+          return {
+            state: "pending",
+            heading: "Waiting for your payment to be confirmed",
+            text: r.expires_at ? `The ${from} are held for you until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)}). This page updates by itself.` : `The ${from} are held for you. This page updates by itself.`
+          };
+        case "refunded":
+          return {
+            state: "refunded",
+            heading: "Your payment was refunded",
+            final: true,
+            actions: [this.bookingLink("Choose another time")],
+            text: `The ${from} could not all be kept for you, so the payment has been refunded.`
+          };
+        default:
+          return {
+            state: "released",
+            heading: "These bookings were not completed",
+            final: true,
+            actions: [this.bookingLink("Choose another time")],
+            text: `${RELEASE_REASONS[r.release_reason] ?? "The times were released."} Nothing was booked for the ${from}.`
+          };
+      }
+    }
     async loadTitle(r) {
       if (this.eventTitle) return;
       try {
@@ -1131,6 +1347,7 @@ button:disabled { opacity: .6; cursor: not-allowed; }
         try {
           const { reservation: r } = await this.client.getReservation({ path: { id: String(this.reservationId) } });
           await this.loadTitle(r);
+          await this.loadSeries(r);
           this.showDetails(r);
           const view = this.describe(r);
           if (view.final) return this.show(view);
@@ -1156,14 +1373,16 @@ button:disabled { opacity: .6; cursor: not-allowed; }
       try {
         const { reservation: r } = await this.client.cancelReservation({ path: { id: String(this.reservationId) }, query: { unpaid_only: "true" } });
         await this.loadTitle(r);
+        await this.loadSeries(r);
         this.showDetails(r);
         if (r.status === "confirmed") return this.show(this.describe(r));
+        const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
         return this.show({
           state: "cancelled",
           heading: "Payment cancelled",
           final: true,
           actions: [this.bookingLink("Choose another time")],
-          text: `Nothing was charged. ${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)} is free again.`
+          text: r.series?.length ? `Nothing was charged. The ${r.series.length} appointments from ${when} are free again.` : `Nothing was charged. ${when} is free again.`
         });
       } catch (error) {
         if (isSlotguardError(error, "reservation_confirmed")) return this.poll();

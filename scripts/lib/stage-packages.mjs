@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLES } from './build-widget.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(ROOT, 'build/packages');
@@ -33,13 +34,16 @@ export const PACKAGES = [
     exclude: ['src/dev'],
   },
   // The Worker ships the guests' booking page, which a project serves as its static
-  // assets (examples/cloudflare/wrangler.toml points [assets] at it in node_modules).
+  // assets (examples/cloudflare/wrangler.toml points [assets] at it in node_modules),
+  // with the widget's and the console's bundles built from widget/src first (they are
+  // not committed: scripts/lib/build-widget.mjs).
   {
     dir: 'cloudflare',
     source: 'host-shims/cloudflare',
     bridge: true,
     wasm: ['slotguard-wasi.wasm'],
     extras: [['examples/booking-page', 'booking-page']],
+    widget: true,
   },
   { dir: 'stripe-emulator', source: 'host-shims/stripe-emulator', bridge: false, wasm: [] },
   // The client's contract files are generated again from docs/openapi.yaml into the
@@ -85,6 +89,11 @@ function rewrite(text, original, staged, pkgDir, mapping) {
   });
 }
 
+/** Writes the widget's and the console's bundles into the booking page's folder (in a child: staging is synchronous). */
+function buildWidgetBundles() {
+  execFileSync('node', [path.join(ROOT, 'scripts/lib/build-widget.mjs')], { stdio: 'inherit' });
+}
+
 function generateClient(dest) {
   execFileSync('node', [path.join(ROOT, 'scripts/lib/gen-client.mjs'), '--out', path.join(dest, 'src/generated')], { stdio: 'inherit' });
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -118,7 +127,15 @@ function stage(pkg) {
   for (const entry of pkg.exclude ?? []) rmSync(path.join(dest, entry), { recursive: true, force: true });
   if (pkg.generate) generateClient(dest);
   const mapping = [[source, dest]];
-  for (const [from, to] of pkg.extras ?? []) cpSync(path.join(ROOT, from), path.join(dest, to), { recursive: true });
+  if (pkg.widget) buildWidgetBundles();
+  for (const [from, to] of pkg.extras ?? []) {
+    cpSync(path.join(ROOT, from), path.join(dest, to), { recursive: true, filter: (f) => !f.endsWith('.tmp') });
+  }
+  // A page without its scripts must never be packed.
+  for (const [, out] of pkg.widget ? BUNDLES : []) {
+    const staged = (pkg.extras ?? []).map(([from, to]) => path.join(dest, to, path.relative(path.join(ROOT, from), path.join(ROOT, out))));
+    if (!staged.some((f) => inside(dest, f) && existsSync(f))) throw new Error(`${pkg.dir}: ${out} was not staged`);
+  }
   if (pkg.bridge) {
     cpSync(BRIDGE_SRC, path.join(dest, 'src/js-bridge'), { recursive: true });
     mapping.unshift([BRIDGE_SRC, path.join(dest, 'src/js-bridge')]);

@@ -14,10 +14,8 @@ import {
 } from './support/browser.mjs';
 
 const EXPERT = 'browser-expert';
-const COLLEAGUE = 'browser-colleague';
 const EVENT_ID = 'browser-consult';
 const CAPPED_ID = 'browser-capped';
-const TEAM_ID = 'browser-team';
 const EXPERT_TZ = 'Europe/Lisbon';
 
 describe('booking widget in Chromium', () => {
@@ -33,11 +31,9 @@ describe('booking widget in Chromium', () => {
     s = await startBrowserStack();
     // Working hours in Lisbon with a lunch break, every day, so any day of the run has times.
     await adminPut(s, `/v1/experts/${EXPERT}/availability`, { time_zone: EXPERT_TZ, weekly: everyDay() });
-    await adminPut(s, `/v1/experts/${COLLEAGUE}/availability`, { time_zone: EXPERT_TZ, weekly: everyDay() });
     const base = { expert_id: EXPERT, title: 'Consultation', duration_minutes: 30, slot_step_minutes: 30, price: { amount: 4500, currency: 'eur' } };
     await adminPut(s, `/v1/events/${EVENT_ID}`, { ...base, payment_method_types: ['card', 'multibanco'] });
     await adminPut(s, `/v1/events/${CAPPED_ID}`, { ...base, title: 'Capped consultation', limits: { per_day: 1 } });
-    await adminPut(s, `/v1/events/${TEAM_ID}`, { ...base, title: 'Team consultation', pool: { experts: [EXPERT, COLLEAGUE], assign: 'round_robin' } });
     browser = await launchBrowser();
     // Two days ahead: a whole day of free times whatever the hour of the run.
     day = dayIn(s.now() + 2 * DAY, EXPERT_TZ);
@@ -81,7 +77,7 @@ describe('booking widget in Chromium', () => {
     const held = page.locator('slotguard-booking #held');
     await held.waitFor();
     const text = (await held.textContent()) ?? '';
-    assert.match(text, /with browser-(expert|colleague) is held for you until \d\d:\d\d \(in \d+ minutes\)/);
+    assert.match(text, /with browser-expert is held for you until \d\d:\d\d \(in \d+ minutes\)/);
     await shot(page, `${label}-held`);
     await page.waitForURL(`${s.emulatorUrl}/pay/**`);
     await page.locator('#amount').waitFor();
@@ -253,23 +249,6 @@ describe('booking widget in Chromium', () => {
     await assert.doesNotReject(fay.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor());
     const id = new URL(fay.url()).searchParams.get('reservation');
     assert.equal((await s.call('GET', `/v1/reservations/${id}`)).json.reservation.status, 'confirmed');
-  });
-
-  it('a team pool: the guest is told which expert the booking got', async () => {
-    const gus = await guest();
-    await openWidget(gus, TEAM_ID);
-    const start = (await listedStarts(gus))[3];
-    await fillGuest(gus, start, 'Gus Guest', 'gus@example.com');
-    const heldText = await reserveToCheckout(gus, 'team');
-    await gus.locator('#pay-card').click();
-    await gus.waitForURL(`${s.url}/return/**`);
-    await gus.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor();
-    const id = new URL(gus.url()).searchParams.get('reservation');
-    const r = (await s.call('GET', `/v1/reservations/${id}`)).json.reservation;
-    assert.ok([EXPERT, COLLEAGUE].includes(r.expert_id), r.expert_id);
-    assert.ok(heldText.includes(`with ${r.expert_id} is held`), heldText);
-    assert.match(await gus.locator('slotguard-booking-result #details').textContent() ?? '', new RegExp(`With${r.expert_id}`));
-    await shot(gus, 'team-confirmed');
   });
 
   it('a day at its booking cap: the guest is told the day is full and offered times on other days', async () => {

@@ -1,9 +1,13 @@
 // <slotguard-booking>: the guest's booking widget, a custom element with no framework,
 // built on @slotguard/client. It lists an event type's free times for a week, grouped by
 // day in the guest's time zone (with the expert's zone beside each time), holds the
-// chosen one and sends the guest to Checkout. Checkout comes back to the API's own
+// chosen one and sends the guest to Checkout. An event type of a team pool is booked
+// with any available expert of the pool, and the hold says which one it got. Where the
+// event type allows a series (not a pool's, not one that needs approval), the guest may
+// repeat the chosen time weekly, 2 to 12 times: every start is held in one commit or
+// none is, and one Checkout takes the total. Checkout comes back to the API's own
 // return route (/return/?reservation=...&outcome=...), where <slotguard-booking-result>
-// says what became of the booking.
+// says what became of the booking (of every occurrence of a series).
 //
 //   <script type="module" src="https://booking.example.com/slotguard-booking.js"></script>
 //   <slotguard-booking event="intro-30" api="https://booking.example.com"></slotguard-booking>
@@ -16,12 +20,23 @@
 // detail {reservation, checkoutUrl}) and `slotguard-error` (detail {code, message}).
 import {
   DAY, addDays, browserTimeZone, createClient, dayIn, durationUntil, el, formatDay, formatPrice, formatShortDay,
-  formatTime, isSlotguardError, problemText, rfc3339, startOfDay, timeZones, validTimeZone, zoneName,
+  formatTime, hhmmIn, instantOf, isSlotguardError, problemText, rfc3339, startOfDay, timeZones, validTimeZone, zoneName,
 } from './shared.js';
 import { STYLE } from './style.js';
 
 /** How many nearby free times a "just taken" notice offers. */
 const NEAREST = 3;
+/** A series is 2 to 12 starts (POST /v1/reservations with `starts`); the form offers 4 first. */
+const SERIES_MIN = 2;
+const SERIES_MAX = 12;
+const SERIES_DEFAULT = 4;
+
+/** True when an event type takes a series: the core refuses one for a pool's or an approval's. */
+export const allowsSeries = (ev) => Boolean(ev) && !ev.pool && !ev.approval?.required;
+
+/** What a guest of a pool's event type is told: any available expert, named after the hold. */
+const poolText = (ev) =>
+  `You book any available expert of a team of ${ev.pool.experts.length}: each time shown is free with at least one of them, and once the time is held you are told who you got.`;
 
 export class SlotguardBooking extends HTMLElement {
   static observedAttributes = ['event', 'expert', 'api', 'expert-time-zone', 'time-zone', 'day'];
@@ -40,6 +55,8 @@ export class SlotguardBooking extends HTMLElement {
     this.busy = false;
     this.reloadQueued = false;
     this.built = false;
+    /** @type {string | null} */
+    this.keptChoice = null;
     /** @type {{ api: string, client: ReturnType<typeof createClient> } | null} */
     this.clientFor = null;
   }
@@ -101,8 +118,24 @@ export class SlotguardBooking extends HTMLElement {
             el('p', { id: 'week-label', class: 'week-label' }),
             el('button', { type: 'button', id: 'next-week', class: 'secondary', onclick: () => this.shiftWeek(7) },
               'Next week', el('span', { 'aria-hidden': 'true', text: ' →' }))),
+          el('p', { id: 'pool-note', class: 'pool-note', hidden: true }),
           el('div', { id: 'notice', class: 'notice', role: 'alert', tabindex: '-1', hidden: true }),
-          el('div', { id: 'slots', class: 'days' })),
+          el('div', { id: 'slots', class: 'days', onchange: () => this.drawSeries() })),
+        el('fieldset', { id: 'repeat-fieldset', hidden: true },
+          el('legend', { text: 'How often?' }),
+          el('div', { class: 'choices' },
+            el('label', { class: 'choice', for: 'repeat-once' },
+              el('input', { type: 'radio', name: 'repeat', id: 'repeat-once', value: 'once', checked: true, onchange: () => this.drawSeries() }),
+              el('span', { class: 'choice-title', text: 'Once' })),
+            el('label', { class: 'choice', for: 'repeat-weekly' },
+              el('input', { type: 'radio', name: 'repeat', id: 'repeat-weekly', value: 'weekly', onchange: () => this.drawSeries() }),
+              el('span', { class: 'choice-title', text: 'Every week, as a series' }),
+              el('span', { class: 'choice-meta', text: 'the same time each week, paid at one checkout' }))),
+          el('div', { class: 'field', id: 'count-field', hidden: true },
+            el('label', { for: 'count', text: `How many appointments (${SERIES_MIN} to ${SERIES_MAX})` }),
+            el('input', { id: 'count', name: 'count', type: 'number', inputmode: 'numeric', min: String(SERIES_MIN), max: String(SERIES_MAX),
+              value: String(SERIES_DEFAULT), required: true, oninput: () => this.drawSeries() })),
+          el('div', { id: 'series-summary', class: 'summary', 'aria-live': 'polite', hidden: true })),
         el('fieldset', {},
           el('legend', { text: 'Your details' }),
           el('div', { class: 'field' },
@@ -153,7 +186,7 @@ export class SlotguardBooking extends HTMLElement {
         el('input', { type: 'radio', name: 'event', id, value: e.id, checked: e.id === this.eventId,
           onchange: () => { this.eventId = e.id; this.loadSlots(); } }),
         el('span', { class: 'choice-title', text: e.title }),
-        el('span', { class: 'choice-meta', text: `${e.duration_minutes} min · ${formatPrice(e.price)}` }));
+        el('span', { class: 'choice-meta', text: `${e.duration_minutes} min · ${formatPrice(e.price)}${e.pool ? ' · any available expert' : ''}` }));
     }));
     await this.loadSlots();
   }
@@ -213,11 +246,14 @@ export class SlotguardBooking extends HTMLElement {
     const ev = this.event;
     if (!ev) return;
     if (!keepNotice) this.showNotice(null);
+    this.showEventNotes(ev);
     const { min, max } = this.dayBounds();
     if (this.weekStart < min) this.weekStart = min;
     this.$('prev-week').disabled = this.weekStart <= min;
     this.$('next-week').disabled = Boolean(max && addDays(this.weekStart, 7) > max);
     const generation = ++this.generation;
+    // The guest's choice stays chosen through a reload while the time is still offered.
+    this.keptChoice = this.chosenStart() ?? this.keptChoice;
     const fieldset = this.$('slots-fieldset');
     fieldset.setAttribute('aria-busy', 'true');
     this.$('slots').replaceChildren(el('p', { class: 'muted', id: 'loading', text: 'Loading free times…' }));
@@ -243,9 +279,11 @@ export class SlotguardBooking extends HTMLElement {
   /** The free times, one group per day of the guest's zone, the expert's time beside each. */
   drawSlots() {
     const box = this.$('slots');
-    const chosen = this.chosenStart();
+    const chosen = this.chosenStart() ?? this.keptChoice;
+    this.keptChoice = null;
     if (this.slots.length === 0) {
       box.replaceChildren(el('p', { class: 'muted', id: 'no-slots', text: 'No free times this week. Try the next week.' }));
+      this.drawSeries();
       return;
     }
     /** @type {Map<string, any[]>} */
@@ -273,6 +311,68 @@ export class SlotguardBooking extends HTMLElement {
             showExpert ? el('span', { class: 'theirs', 'aria-hidden': 'true', text: theirs }) : '');
         })));
     }));
+    this.drawSeries();
+  }
+
+  /** The pool's "any available expert" line, and the series choice where the event type allows one. */
+  showEventNotes(ev) {
+    const note = this.$('pool-note');
+    note.hidden = !ev.pool;
+    note.textContent = ev.pool ? poolText(ev) : '';
+    const slots = this.$('slots-fieldset');
+    if (ev.pool) slots.setAttribute('aria-describedby', 'week-label pool-note');
+    else slots.setAttribute('aria-describedby', 'week-label');
+    const repeat = this.$('repeat-fieldset');
+    repeat.hidden = !allowsSeries(ev);
+    if (repeat.hidden) this.$('repeat-once').checked = true;
+    this.drawSeries();
+  }
+
+  /** Whether the guest asked for a weekly series (and the event type takes one). */
+  get weekly() {
+    return allowsSeries(this.event) && this.$('repeat-weekly').checked;
+  }
+
+  /** How many appointments the series has, or null when the field is not 2 to 12. */
+  seriesCount() {
+    const n = Number(this.$('count').value);
+    return Number.isInteger(n) && n >= SERIES_MIN && n <= SERIES_MAX ? n : null;
+  }
+
+  /**
+   * The series' starts: `start`, then the same wall-clock time each following week in the
+   * expert's zone (the one their hours are in; the guest's when it is not known), so a
+   * change of summer time keeps the appointment at the expert's usual hour.
+   * @param {string} start @param {number} n
+   */
+  seriesStarts(start, n) {
+    const zone = this.expertTimeZone ?? this.timeZone;
+    const at = Date.parse(start);
+    const day = dayIn(at, zone);
+    const time = hhmmIn(at, zone);
+    return Array.from({ length: n }, (_, k) => (k === 0 ? start : rfc3339(instantOf(addDays(day, 7 * k), time, zone))));
+  }
+
+  /** The series' dates and its total, under the choice; `taken` marks a start the API refused. */
+  drawSeries(taken = /** @type {string | null} */ (null)) {
+    const weekly = this.weekly;
+    this.$('count-field').hidden = !weekly;
+    const summary = this.$('series-summary');
+    summary.hidden = !weekly;
+    if (!weekly) return summary.replaceChildren();
+    const ev = this.event;
+    const start = this.chosenStart();
+    const n = this.seriesCount();
+    if (!n) return summary.replaceChildren(el('p', { id: 'series-total', text: `Choose ${SERIES_MIN} to ${SERIES_MAX} appointments.` }));
+    if (!start) return summary.replaceChildren(el('p', { id: 'series-total', text: 'Choose a time above: the series repeats it every week.' }));
+    const total = ev?.price ? { amount: ev.price.amount * n, currency: ev.price.currency } : null;
+    const price = total ? `${formatPrice(total)} in all (${n} × ${formatPrice(ev.price)}), paid at one checkout` : 'one booking for all of them';
+    summary.replaceChildren(
+      el('p', { id: 'series-total', text: `${n} appointments, ${price}:` }),
+      el('ol', { id: 'series-list', class: 'series-list' }, ...this.seriesStarts(start, n).map((t) =>
+        el('li', { class: t === taken ? 'taken' : '', 'data-start': t },
+          `${formatShortDay(t, this.timeZone)}, ${formatTime(t, this.timeZone)}`,
+          t === taken ? el('strong', { text: ' (taken)' }) : ''))));
   }
 
   chosenStart() {
@@ -340,26 +440,40 @@ export class SlotguardBooking extends HTMLElement {
       return;
     }
     if (!ev || !this.$('form').reportValidity() || !name || !email) return;
+    const n = this.weekly ? this.seriesCount() : 1;
+    if (!n) {
+      this.say(`Please choose ${SERIES_MIN} to ${SERIES_MAX} appointments.`);
+      this.$('count').focus();
+      return;
+    }
+    const starts = n > 1 ? this.seriesStarts(start, n) : null;
 
     this.setBusy(true);
     this.showNotice(null);
-    this.say(`Reserving ${formatTime(start, this.timeZone)}…`);
+    this.drawSeries();
+    this.say(starts ? `Reserving ${n} appointments…` : `Reserving ${formatTime(start, this.timeZone)}…`);
     try {
-      const answer = await this.client.createReservation({ body: { event_id: ev.id, start, guest: { email, name } } });
+      const guest = { email, name };
+      const answer = await this.client.createReservation({ body: starts ? { event_id: ev.id, starts, guest } : { event_id: ev.id, start, guest } });
       this.held(answer.reservation, answer.checkout_url ?? '');
     } catch (error) {
       this.setBusy(false);
       this.emitError(error);
-      await this.refused(error, start);
+      if (starts) await this.seriesRefused(error, starts);
+      else await this.refused(error, start);
     }
   }
 
   /** The time is the guest's: with whom, until when, then Checkout. */
   held(r, checkoutUrl) {
     const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+    const until = `until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)})`;
     const link = el('a', { href: checkoutUrl, id: 'checkout-link', text: 'Continue to payment' });
+    let text = `${when} with ${r.expert_id} is held for you ${until}.`;
+    if (this.event?.pool) text = `${when} is held for you ${until} with ${r.expert_id}, the expert of the team who is free then.`;
+    if (r.series?.length) text = `Your ${r.series.length} weekly appointments with ${r.expert_id}, the first at ${when}, are held for you ${until}.`;
     this.$('status').replaceChildren(
-      el('p', { id: 'held', text: `${when} with ${r.expert_id} is held for you until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)}). Taking you to payment…` }),
+      el('p', { id: 'held', text: `${text} Taking you to payment…` }),
       el('p', {}, link));
     this.$('status').focus();
     const go = this.dispatchEvent(new CustomEvent('slotguard-held', { detail: { reservation: r, checkoutUrl }, bubbles: true, composed: true, cancelable: true }));
@@ -395,5 +509,28 @@ export class SlotguardBooking extends HTMLElement {
       this.say('The booking service could not be reached. Your choice is kept: press "Reserve and pay" again in a moment.');
     } else this.say(`Nothing was reserved: ${error.detail}`);
     this.$('status').focus();
+  }
+
+  /**
+   * A refused series held nothing. A 409 or 422 names the refused start as `starts[i]`:
+   * the guest is told which appointment it was, sees it marked in the list, and may pick
+   * another time or fewer weeks.
+   * @param {any} error @param {string[]} starts
+   */
+  async seriesRefused(error, starts) {
+    if (!isSlotguardError(error, 'slot_unavailable', 'slot_not_offered', 'booking_cap_reached')) return this.refused(error, starts[0]);
+    const at = Number(/starts\[(\d+)\]/.exec(error.detail ?? '')?.[1] ?? -1);
+    const which = at >= 0 && at < starts.length ? starts[at] : null;
+    this.say('');
+    await this.loadSlots({ keepNotice: true });
+    this.drawSeries(which);
+    const lead = `Sorry, nothing was held: `;
+    const after = which === starts[0] ? ' Please choose another time.' : ' Please choose another time, or fewer appointments.';
+    if (!which) return this.showNotice(`${lead}${error.detail}.${after}`);
+    const named = `appointment ${at + 1} of ${starts.length}, ${formatTime(which, this.timeZone)} on ${formatDay(which, this.timeZone)},`;
+    if (error.code === 'slot_unavailable') return this.showNotice(`${lead}${named} is already taken.${after}`, which === starts[0] ? this.nearest(which) : []);
+    if (error.code === 'booking_cap_reached') return this.showNotice(`${lead}${named} falls on a day that is fully booked.${after}`);
+    const why = error.detail.replace(/^starts\[\d+\] \([^)]*\): /, '');
+    return this.showNotice(`${lead}${named} cannot be booked (${why}).${after}`);
   }
 }

@@ -3,7 +3,8 @@
 // the reservation until slotguard has confirmed it (the webhook can arrive after the
 // guest); after cancelling it releases the unpaid hold at once. A return address never
 // cancels a booking someone paid for: the release asks for unpaid_only, and a paid one
-// answers 409 reservation_confirmed and stands.
+// answers 409 reservation_confirmed and stands. A series comes back as its lead (the
+// first start), which lists every occurrence (`series`): each is shown with its status.
 //
 // Attributes: api (default: the page's own origin), time-zone (default: the browser's),
 // booking-url (where "Choose another time" goes; default: the page's parent folder).
@@ -12,6 +13,14 @@ import { STYLE } from './style.js';
 
 const POLL_DELAYS_MS = [500, 1000, 1000, 1000, 2000, 2000, 2000, 3000, 5000];
 const POLL_FOR_MS = 15 * 60_000;
+
+const STATUS_WORDS = {
+  pending_payment: 'held, awaiting payment',
+  confirmed: 'confirmed',
+  awaiting_approval: 'awaiting approval',
+  released: 'not booked',
+  refunded: 'refunded',
+};
 
 const RELEASE_REASONS = {
   cancelled: 'The booking was cancelled.',
@@ -34,6 +43,9 @@ export class SlotguardBookingResult extends HTMLElement {
     this.timeZone = browserTimeZone();
     /** @type {string | null} */
     this.reservationId = null;
+    /** A series' occurrences as last read, first start first, and the lead's status then. @type {any[] | null} */
+    this.occurrences = null;
+    this.occurrencesFor = '';
   }
 
   connectedCallback() {
@@ -75,20 +87,39 @@ export class SlotguardBookingResult extends HTMLElement {
     if (final) this.$('result').focus();
   }
 
+  /** Reads a series' occurrences again when the lead's status changed since the last read. */
+  async loadSeries(r) {
+    if (!r.series?.length || this.occurrencesFor === r.status) return;
+    try {
+      this.occurrences = await Promise.all(r.series.map((id) => (id === r.id ? r
+        : this.client.getReservation({ path: { id } }).then((a) => a.reservation))));
+      this.occurrencesFor = r.status;
+    } catch {
+      // the lead's own time is shown, with how many there are
+    }
+  }
+
   showDetails(r) {
+    const span = (o) => `${formatWhen(o.start, this.timeZone)} – ${formatTime(o.end, this.timeZone)}`;
+    const when = this.occurrences
+      ? el('ol', { id: 'occurrences' }, ...this.occurrences.map((o) =>
+        el('li', { 'data-status': o.status }, `${span(o)} (${STATUS_WORDS[o.status] ?? o.status})`)))
+      : span(r);
     const rows = [
       ['What', this.eventTitle ?? r.event_id],
       ['With', r.expert_id],
-      ['When', `${formatWhen(r.start, this.timeZone)} – ${formatTime(r.end, this.timeZone)}`],
+      [r.series?.length ? `When (${r.series.length} appointments)` : 'When', when],
       ['Name', r.guest?.name],
       ['E-mail', r.guest?.email],
       ['Reference', r.id],
     ];
-    this.$('details').replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+    this.$('details').replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) =>
+      [el('dt', { text: k }), typeof v === 'string' ? el('dd', { text: v }) : el('dd', {}, v)]));
     this.$('details').hidden = false;
   }
 
   describe(r) {
+    if (r.series?.length) return this.describeSeries(r);
     const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
     switch (r.status) {
       case 'confirmed':
@@ -105,6 +136,26 @@ export class SlotguardBookingResult extends HTMLElement {
       default:
         return { state: 'released', heading: 'This booking was not completed', final: true, actions: [this.bookingLink('Choose another time')],
           text: `${RELEASE_REASONS[r.release_reason] ?? 'The time was released.'} Nothing was booked for ${when}.` };
+    }
+  }
+
+  /** A series, told by its lead: every occurrence is held, confirmed or refunded together. */
+  describeSeries(r) {
+    const n = r.series.length;
+    const from = `${n} appointments from ${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+    switch (r.status) {
+      case 'confirmed':
+        return { state: 'confirmed', heading: `Your ${n} bookings are confirmed`, final: true,
+          text: `${this.eventTitle ?? 'Your appointments'} with ${r.expert_id}: all ${from} are booked. See you then!` };
+      case 'pending_payment':
+        return { state: 'pending', heading: 'Waiting for your payment to be confirmed',
+          text: r.expires_at ? `The ${from} are held for you until ${formatTime(r.expires_at, this.timeZone)} (${durationUntil(r.expires_at)}). This page updates by itself.` : `The ${from} are held for you. This page updates by itself.` };
+      case 'refunded':
+        return { state: 'refunded', heading: 'Your payment was refunded', final: true, actions: [this.bookingLink('Choose another time')],
+          text: `The ${from} could not all be kept for you, so the payment has been refunded.` };
+      default:
+        return { state: 'released', heading: 'These bookings were not completed', final: true, actions: [this.bookingLink('Choose another time')],
+          text: `${RELEASE_REASONS[r.release_reason] ?? 'The times were released.'} Nothing was booked for the ${from}.` };
     }
   }
 
@@ -134,6 +185,7 @@ export class SlotguardBookingResult extends HTMLElement {
       try {
         const { reservation: r } = await this.client.getReservation({ path: { id: String(this.reservationId) } });
         await this.loadTitle(r);
+        await this.loadSeries(r);
         this.showDetails(r);
         const view = this.describe(r);
         if (view.final) return this.show(view);
@@ -156,10 +208,12 @@ export class SlotguardBookingResult extends HTMLElement {
     try {
       const { reservation: r } = await this.client.cancelReservation({ path: { id: String(this.reservationId) }, query: { unpaid_only: 'true' } });
       await this.loadTitle(r);
+      await this.loadSeries(r);
       this.showDetails(r);
       if (r.status === 'confirmed') return this.show(this.describe(r));
+      const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
       return this.show({ state: 'cancelled', heading: 'Payment cancelled', final: true, actions: [this.bookingLink('Choose another time')],
-        text: `Nothing was charged. ${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)} is free again.` });
+        text: r.series?.length ? `Nothing was charged. The ${r.series.length} appointments from ${when} are free again.` : `Nothing was charged. ${when} is free again.` });
     } catch (error) {
       // Paid after all (e.g. in another tab): the booking stands.
       if (isSlotguardError(error, 'reservation_confirmed')) return this.poll();

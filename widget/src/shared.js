@@ -53,6 +53,12 @@ export function offsetMs(ms, timeZone) {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour % 24, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
 }
 
+/** "HH:MM" (24 h) of `ms` in `timeZone`. */
+export function hhmmIn(ms, timeZone) {
+  const w = wallClock(ms, timeZone);
+  return `${String(w.hour % 24).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
+}
+
 /** "YYYY-MM-DD" of `ms` in `timeZone`. */
 export function dayIn(ms, timeZone) {
   const w = wallClock(ms, timeZone);

@@ -32,8 +32,14 @@ button:disabled { opacity: .6; cursor: not-allowed; }
 .notice { background: var(--sg-warn-bg); color: var(--sg-warn); border-radius: 8px; padding: .5rem .75rem; margin: 0 0 .75rem; }
 .notice p { margin: .25rem 0; }
 .status:not(:empty) { margin-top: 1rem; }
+.pool-note { margin: 0 0 .75rem; }
+#count-field { margin: .75rem 0 .5rem; }
+.summary p { margin: .25rem 0; }
+.series-list { margin: .25rem 0 0; padding-left: 1.5rem; }
+.series-list li.taken { color: var(--sg-warn); }
 .details { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 .details dt { font-weight: 600; }
 .details dd { margin: 0; overflow-wrap: anywhere; }
+.details ol { margin: 0; padding-left: 1.25rem; }
 [hidden] { display: none !important; }
 `;

@@ -1,12 +1,14 @@
 // What the browser tests share: Debian's Chromium driven by playwright-core (no
 // browser download: `npx playwright install` cannot reach its servers here), the e2e
 // stack (tests/e2e/support) with the booking page folder (the widget, its return page
-// and the console) served by the Node host, screenshots of each step kept under
-// build/test-output/browser/ for a person to look at, and axe-core's check.
+// and the console, their bundles built from widget/src on loading) served by the Node
+// host, screenshots of each step kept under build/test-output/browser/ for a person to
+// look at, and axe-core's check.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { buildWidget } from '../../../scripts/lib/build-widget.mjs';
 import { startE2EStack } from '../../e2e/support/stack.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -15,6 +17,10 @@ export const SHOTS_DIR = join(ROOT, 'build/test-output/browser');
 export const CHROMIUM = process.env.SLOTGUARD_CHROMIUM || '/usr/bin/chromium';
 
 export const DAY = 24 * 3600_000;
+
+// The page's bundles are built from widget/src, not committed: build them before a test
+// serves the folder (each file's process does; an unchanged bundle is not rewritten).
+await buildWidget();
 
 /** Headless Chromium; as root its sandbox cannot start, so it runs without one then. */
 export async function launchBrowser() {

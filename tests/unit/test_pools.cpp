@@ -5,6 +5,7 @@
 // get one, over every interleaving of their steps.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "slotguard/booking/domain.h"
@@ -118,7 +119,7 @@ TEST_CASE("pools: a malformed pool is refused by name", "[pools]") {
   CHECK(w.json_of(put_pool(w, "round_robin", {"ada"}))["error"]["message"] == "pool.experts must list 2 to 16 expert ids");
   CHECK(w.json_of(put_pool(w, "round_robin", {"ada", "ada"}))["error"]["message"] == "pool.experts must not repeat: ada");
   CHECK(w.json_of(put_pool(w, "random", {"ada", "bob"}))["error"]["message"] ==
-        "pool.assign must be \"round_robin\" or \"least_booked\"");
+        "pool.assign must be \"round_robin\", \"least_booked\" or \"all\"");
   const Json body = {{"expert_id", "zed"}, {"title", "T"}, {"duration_minutes", 30},
                      {"price", {{"amount", 5000}, {"currency", "eur"}}},
                      {"pool", {{"experts", {"ada", "bob"}}, {"assign", "round_robin"}}}};
@@ -188,4 +189,129 @@ TEST_CASE("pools: up to 12 guests for one start of a 3-member pool, seeded rando
     for (TaskId id : ids) won += w.engine.response(id)->status == 201;
     CHECK(won == std::min<size_t>(k, 3));
   }
+}
+
+// ---- a collective meeting: "assign": "all" -------------------------------------------
+
+namespace {
+
+HttpResponse put_single(World& w, const std::string& id, const std::string& expert) {
+  const Json body = {{"expert_id", expert}, {"title", "Own call"}, {"duration_minutes", 30}, {"slot_step_minutes", 30},
+                     {"max_advance_days", 120}, {"price", {{"amount", 3000}, {"currency", "eur"}}}};
+  return w.call(admin_request("PUT", "/v1/events/" + id, body.dump()));
+}
+
+// No two active reservations that share an expert (a collective meeting has each member
+// of its team) overlap.
+std::string team_overlap(World& w) {
+  const auto rs = w.reservations();
+  const int64_t now = w.host.now_ms();
+  const auto experts = [](const Reservation& r) {
+    std::vector<std::string> e{r.expert_id};
+    e.insert(e.end(), r.team.begin(), r.team.end());
+    return e;
+  };
+  for (size_t i = 0; i < rs.size(); ++i)
+    for (size_t j = i + 1; j < rs.size(); ++j) {
+      if (!rs[i].active_at(now) || !rs[j].active_at(now)) continue;
+      if (rs[i].span_end <= rs[j].span_start || rs[j].span_end <= rs[i].span_start) continue;
+      for (const auto& a : experts(rs[i]))
+        for (const auto& b : experts(rs[j]))
+          if (a == b) return "two active reservations overlap for " + a;
+    }
+  return "";
+}
+
+std::vector<std::string> free_team_starts(World& w) {
+  const HttpResponse r = w.call(make_request("GET", "/v1/events/team/slots?from=2030-01-06T00:00:00Z&to=2030-01-06T03:00:00Z"));
+  REQUIRE(r.status == 200);
+  std::vector<std::string> out;
+  const Json body = w.json_of(r);
+  for (const auto& s : body["slots"])
+    if (s["available"] == true) out.push_back(s["start"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pools: a collective meeting takes every member's time in one commit, or none", "[pools][collective]") {
+  World w;
+  start_world(w);
+  REQUIRE(put_pool(w, "all").status == 201);
+  REQUIRE(put_single(w, "bob-own", "bob").status == 201);
+  const HttpResponse held = w.call(World::create_request("team", nth_start(0), "g1@example.com"));
+  REQUIRE(held.status == 201);
+  const Json r = w.json_of(held)["reservation"];
+  CHECK(r["expert_id"] == "ada");
+  CHECK(r["team"] == Json({"bob", "cy"}));
+  // Bob's own event type cannot have the time; nor can a second meeting.
+  CHECK(error_code(w, w.call(World::create_request("bob-own", nth_start(0), "g2@example.com"))) == "slot_unavailable");
+  CHECK(error_code(w, w.call(World::create_request("team", nth_start(0), "g3@example.com"))) == "slot_unavailable");
+  // Cy is busy at the next start: the meeting is refused there and nothing is written.
+  REQUIRE(busy(w, "cy", nth_start(1), nth_start(2)).status / 100 == 2);
+  const auto before = snapshot(w);
+  CHECK(error_code(w, w.call(World::create_request("team", nth_start(1), "g4@example.com"))) == "slot_unavailable");
+  CHECK(same_store(before, snapshot(w)));
+  // /slots: a start is free only while every member is.
+  const auto free = free_team_starts(w);
+  CHECK(std::find(free.begin(), free.end(), nth_start(0)) == free.end());
+  CHECK(std::find(free.begin(), free.end(), nth_start(1)) == free.end());
+  CHECK(std::find(free.begin(), free.end(), nth_start(2)) != free.end());
+  // Paid, it stands for everyone; cancelled unpaid, every member's time is free again.
+  const HttpResponse other = w.call(World::create_request("team", nth_start(3), "g5@example.com"));
+  REQUIRE(other.status == 201);
+  const std::string session = w.json_of(held)["reservation"]["checkout_session_id"];
+  w.stripe.pay(session);
+  REQUIRE(w.call(w.webhook(w.stripe.emit_event("evt_team_paid", "checkout.session.completed", session))).status == 200);
+  CHECK(w.json_of(w.call(make_request("GET", "/v1/reservations/" + std::string(r["id"]))))["reservation"]["status"] == "confirmed");
+  const std::string rid = w.json_of(other)["reservation"]["id"];
+  REQUIRE(w.call(make_request("DELETE", "/v1/reservations/" + rid)).status == 200);
+  CHECK(w.call(World::create_request("bob-own", nth_start(3), "g6@example.com")).status == 201);
+  CHECK(team_overlap(w).empty());
+}
+
+TEST_CASE("pools: a collective meeting moves every member's time together", "[pools][collective]") {
+  World w;
+  start_world(w);
+  REQUIRE(put_pool(w, "all").status == 201);
+  REQUIRE(put_single(w, "cy-own", "cy").status == 201);
+  const HttpResponse held = w.call(World::create_request("team", nth_start(0), "g1@example.com"));
+  REQUIRE(held.status == 201);
+  const std::string rid = w.json_of(held)["reservation"]["id"];
+  REQUIRE(w.call(World::create_request("cy-own", nth_start(4), "g2@example.com")).status == 201);
+  const std::string path = "/v1/reservations/" + rid + "/reschedule";
+  // Into cy's own booking: refused whole.
+  CHECK(error_code(w, w.call(make_request("POST", path, Json({{"start", nth_start(4)}}).dump()))) == "slot_unavailable");
+  CHECK(w.call(make_request("POST", path, Json({{"start", nth_start(2)}}).dump())).status == 200);
+  // The old time is free for each member, the new one for none.
+  CHECK(w.call(World::create_request("cy-own", nth_start(0), "g3@example.com")).status == 201);
+  CHECK(error_code(w, w.call(World::create_request("cy-own", nth_start(2), "g4@example.com"))) == "slot_unavailable");
+  CHECK(team_overlap(w).empty());
+}
+
+TEST_CASE("pools: a collective meeting and a member's own booking racing for one time, every schedule", "[pools][collective][interleaving]") {
+  size_t schedules = 0;
+  std::string violation;
+  native::every_schedule([&](const native::Chooser& choose) {
+    World w;
+    start_world(w);
+    REQUIRE(put_pool(w, "all").status == 201);
+    REQUIRE(put_single(w, "bob-own", "bob").status == 201);
+    const TaskId meeting = w.sched.submit(World::create_request("team", nth_start(0), "g1@example.com"));
+    const TaskId own = w.sched.submit(World::create_request("bob-own", nth_start(0), "g2@example.com"));
+    w.sched.run(choose, [&] {
+      violation = team_overlap(w);
+      return violation.empty();
+    });
+    ++schedules;
+    if (!violation.empty()) return false;
+    const HttpResponse* a = w.engine.response(meeting);
+    const HttpResponse* b = w.engine.response(own);
+    const int won = (a && a->status == 201) + (b && b->status == 201);
+    if (won != 1) violation = std::to_string(won) + " of the two won the time";
+    return violation.empty();
+  });
+  INFO("schedules " << schedules << ": " << violation);
+  REQUIRE(violation.empty());
+  CHECK(schedules >= 240);
 }

@@ -67,6 +67,7 @@ Reservation full_reservation() {
   r.series = {"rsv_1", "rsv_2"};
   r.pack_id = "pak_1";
   r.credit_returned = true;
+  r.team = {"bob", "cy"};
   return r;
 }
 

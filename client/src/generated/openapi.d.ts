@@ -1273,8 +1273,15 @@ export interface components {
          */
         PoolRule: {
             experts: components["schemas"]["ClientId"][];
-            /** @enum {string} */
-            assign: "round_robin" | "least_booked";
+            /**
+             * @description `all`: a collective meeting, booked with every member at once. The hold takes the
+             *     time on every member's ledger in one commit, or on none; `/slots` shows a start
+             *     free only while every member's hours offer it and every member is free; the
+             *     reservation's `expert_id` is the member the event type is listed under and
+             *     `team` names the others. It moves, confirms and ends for all of them together.
+             * @enum {string}
+             */
+            assign: "round_robin" | "least_booked" | "all";
         };
         /**
          * @description At most this many bookings a day and a week (either may be left out: no cap of
@@ -1499,6 +1506,8 @@ export interface components {
              *     Checkout Session for the whole series. Present with `series_id`.
              */
             series?: string[];
+            /** @description A collective meeting's other members (its event type's pool assigns `all`); their time is taken too. */
+            team?: string[];
             /** @description Present when it was paid with a credit of this pack. */
             pack_id?: string;
             /**

@@ -1,5 +1,7 @@
 #include "slotguard/api/hold_rules.h"
 
+#include <algorithm>
+
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/booking/booking_caps.h"
@@ -17,6 +19,14 @@ void count_as(Reservation& r, Counted counted) {
   r.counted_in = std::move(counted.keys);
   r.event_caps = counted.event_caps;
   r.expert_caps = counted.expert_caps;
+}
+
+void count_also(Counted& counted, Counted more) {
+  counted.keys.insert(counted.keys.end(), more.keys.begin(), more.keys.end());
+  if (!counted.event_caps.any()) counted.event_caps = more.event_caps;
+  const auto tighter = [](int64_t a, int64_t b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); };
+  counted.expert_caps.per_day = tighter(counted.expert_caps.per_day, more.expert_caps.per_day);
+  counted.expert_caps.per_week = tighter(counted.expert_caps.per_week, more.expert_caps.per_week);
 }
 
 std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, Counted& counted) {

@@ -43,6 +43,7 @@ struct Refused {
   Refusal why;
   SlotRule rule = SlotRule::Offered;  // for NotOffered: the rule that refused the start
   std::vector<std::string> counters;  // for Recount: the counters to read next time
+  std::string expert;                 // for Recount: whose (empty: the booking's own expert's)
   CreditRefusal credit = CreditRefusal::None;  // for PackRefused; None: no such pack
 };
 
@@ -72,6 +73,9 @@ struct Counted {
 };
 std::optional<Refused> start_refusal(const TxnView& v, const StartCheck& c, Counted& counted);
 void count_as(Reservation& r, Counted counted);
+// A collective meeting is counted under every member's caps: `more` (another member's)
+// joins `counted`, whose expert caps become the tighter of the two.
+void count_also(Counted& counted, Counted more);
 
 // The 409 of a full cap.
 HttpResponse cap_answer(Refusal full);

@@ -1,5 +1,6 @@
 // /v1/reservations: hold a slot, then open checkout; read; cancel.
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <variant>
 
@@ -236,6 +237,16 @@ std::optional<HttpResponse> clock_refusal(const EventType& event, const CreateRe
   return std::nullopt;
 }
 
+// A collective meeting's other members: every member of an "all" pool but the one the
+// event type is listed under (its expert_id). None for any other event type.
+std::vector<std::string> team_of(const EventType& event) {
+  std::vector<std::string> team;
+  if (!event.pool || !event.pool->collective()) return team;
+  for (const std::string& member : event.pool->experts)
+    if (member != event.expert_id) team.push_back(member);
+  return team;
+}
+
 Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& event, int64_t now) {
   Reservation r;
   r.id = s.time_ordered_id("rsv_");
@@ -256,6 +267,7 @@ Reservation new_hold(ApiServices& s, const CreateRequest& in, const EventType& e
   r.cancellation = cancellation_terms(event.cancellation, r.start);
   r.approval_minutes = event.requires_approval() ? event.approval->respond_within_minutes : 0;
   r.pack_id = in.pack_id;
+  r.team = team_of(event);
   return r;
 }
 
@@ -277,6 +289,9 @@ struct HoldTerms {
   std::string pack_key;  // paid with a pack's credit: the pack, checked and written with the hold
   std::string idem_value;  // the key's record, committed with the hold
   std::vector<std::string> counters;  // the caps' counters its transaction reads
+  // A collective meeting: each other member's hours key and caps' counters, by member.
+  std::map<std::string, std::string> team_hours;
+  std::map<std::string, std::vector<std::string>> team_counters;
   PoolTurn pool;
 };
 
@@ -291,6 +306,7 @@ HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation
   t.idem_key = in.idem_key;
   if (!in.pack_id.empty()) t.pack_key = keys::pack(in.pack_id);
   if (!in.idem_key.empty()) t.idem_value = key_record_to_storage({in.fingerprint, hold.id, {}});
+  for (const std::string& member : hold.team) t.team_hours[member] = keys::availability(member);
   t.hold = std::move(hold);
   return t;
 }
@@ -299,6 +315,7 @@ HoldTerms hold_terms(const CreateRequest& in, const EventAtHand& at, Reservation
 NewSpan hold_span(const EventType& event, const Reservation& r) {
   NewSpan where;
   where.expert_id = event.expert_id;
+  where.team = r.team;
   where.span = blocked_span(event, r.start);
   where.guest_email = r.guest.email;
   where.group = seat_group(event.id, r.start, event.seats);
@@ -352,6 +369,24 @@ void spend_credit(int64_t now, const std::string& key, Pack pack, TxnPlan& plan)
   plan.extra_mutations.push_back({KvMutation::Op::Set, key, pack_to_storage(pack)});
 }
 
+// A collective meeting stands only where every other member's hours offer its start
+// and their caps have room; it is counted under each member's caps.
+std::optional<Refused> team_refusal(const TxnView& v, const HoldTerms& t, Counted& counted) {
+  static const std::vector<std::string> kNone;
+  for (const auto& [member, hours_key] : t.team_hours) {
+    const auto read = t.team_counters.find(member);
+    const StartCheck check{t.event, member, hours_key, t.hold.start, -1, read == t.team_counters.end() ? kNone : read->second,
+                           t.hold.id};
+    Counted theirs;
+    if (auto refused = start_refusal(v, check, theirs)) {
+      refused->expert = member;
+      return refused;
+    }
+    count_also(counted, std::move(theirs));
+  }
+  return std::nullopt;
+}
+
 // The hold stands only if, as of its commit, the event type is still the version it
 // was planned with, the working hours offer its start, no twin under its key came
 // first, the span is free and the guest is under the hold limit.
@@ -361,6 +396,7 @@ TxnPlan decide_hold(const Config& cfg, const HoldTerms& t, const TxnView& v, std
   Counted counted;
   const StartCheck check{t.event, t.event.expert_id, t.avail_key, t.hold.start, -1, t.counters, t.hold.id};
   if (auto refused = start_refusal(v, check, counted)) return refuse(why, std::move(*refused));
+  if (auto refused = team_refusal(v, t, counted)) return refuse(why, std::move(*refused));
   if (!t.idem_key.empty()) {
     const KvItem* seen = v.snapshot.find(t.idem_key);
     if (seen && seen->present()) return refuse(why, {Refusal::KeyRaced});
@@ -407,6 +443,7 @@ Co<HoldResult> hold_slot(ApiServices& s, HoldTerms terms, NewSpan where) {
   if (!terms.idem_key.empty()) extra.push_back(terms.idem_key);
   if (!terms.pool.key.empty()) extra.push_back(terms.pool.key);
   if (!terms.pack_key.empty()) extra.push_back(terms.pack_key);
+  for (const auto& [member, hours_key] : terms.team_hours) extra.push_back(hours_key);
   TxnOutcome held = co_await run_reservation_txn(s, terms.hold.id, std::move(where), std::move(extra), decide);
   switch (held.kind) {
     case TxnOutcome::Kind::Written: co_return std::move(*held.reservation);
@@ -487,16 +524,22 @@ Co<HttpResponse> answer_hold(ApiServices& s, const CreateRequest& in, HoldResult
 // when it was not checked lately.
 Co<HoldResult> hold_member(ApiServices& s, const CreateRequest& in, const EventAtHand& at, const PoolTurn& turn) {
   std::vector<std::string> counters;
-  for (int pass = 1; pass <= kMaxEventPasses; ++pass) {
+  std::map<std::string, std::vector<std::string>> team_counters;  // a collective meeting's other members'
+  const int passes = kMaxEventPasses + static_cast<int>(team_of(at.event).size());
+  for (int pass = 1; pass <= passes; ++pass) {
     Reservation hold = new_hold(s, in, at.event, s.now());
     NewSpan where = hold_span(at.event, hold);
     where.counters = counters;
+    for (const auto& [member, theirs] : team_counters) where.counters.insert(where.counters.end(), theirs.begin(), theirs.end());
     HoldTerms terms = hold_terms(in, at, std::move(hold), counters);
+    terms.team_counters = team_counters;
     terms.pool = turn;
     HoldResult held = co_await hold_slot(s, std::move(terms), std::move(where));
     const Refused* no = std::get_if<Refused>(&held);
     if (no && no->why == Refusal::Recount) {
-      counters = no->counters;  // the caps count it elsewhere: read those
+      // The caps count it elsewhere: read those.
+      if (no->expert.empty()) counters = no->counters;
+      else team_counters[no->expert] = no->counters;
       continue;
     }
     if (no && no->why == Refusal::AccountUnchecked && pass < kMaxEventPasses &&
@@ -710,7 +753,7 @@ Co<HttpResponse> create_reservation(ApiServices& s, const HttpRequest& req) {
     // (g++ 12 mis-destroys temporaries inside co_await expressions: no ternary, no PoolTurn{}.)
     const PoolTurn no_pool;
     HoldResult held;
-    if (at.event.pool) held = co_await hold_in_pool(s, *in, at);
+    if (at.event.pool && !at.event.pool->collective()) held = co_await hold_in_pool(s, *in, at);
     else held = co_await hold_member(s, *in, at, no_pool);
     const Refused* no = std::get_if<Refused>(&held);
     if (no && no->why == Refusal::EventChanged) {

@@ -104,9 +104,12 @@ Co<std::optional<std::vector<SlotView>>> expert_slots(ApiServices& s, const Even
 }
 
 // A pool's starts: every member's, a start free when any member can take it (with the
-// places its freest member has left).
+// places its freest member has left). A collective meeting's: the starts every member
+// offers, free when every member can take it.
 Co<std::optional<std::vector<SlotView>>> pool_slots(ApiServices& s, const EventType& event, TimeRange range, int64_t now) {
+  const bool all = event.pool->collective();
   std::map<int64_t, SlotView> merged;
+  std::map<int64_t, size_t> offered_by;
   for (const std::string& expert : event.pool->experts) {
     EventType member = event;
     member.expert_id = expert;
@@ -115,13 +118,17 @@ Co<std::optional<std::vector<SlotView>>> pool_slots(ApiServices& s, const EventT
     std::optional<std::vector<SlotView>> slots = co_await expert_slots(s, member, hours.get(), range, now);
     if (!slots) co_return std::nullopt;
     for (const SlotView& v : *slots) {
-      SlotView& m = merged.try_emplace(v.start, SlotView{v.start, false, 0}).first->second;
-      m.available = m.available || v.available;
-      m.seats_left = std::max(m.seats_left, v.seats_left);
+      auto [it, first] = merged.try_emplace(v.start, v);
+      SlotView& m = it->second;
+      ++offered_by[v.start];
+      if (first) continue;
+      m.available = all ? m.available && v.available : m.available || v.available;
+      m.seats_left = all ? std::min(m.seats_left, v.seats_left) : std::max(m.seats_left, v.seats_left);
     }
   }
   std::vector<SlotView> out;
-  for (const auto& [start, v] : merged) out.push_back(v);
+  for (const auto& [start, v] : merged)
+    if (!all || offered_by[start] == event.pool->experts.size()) out.push_back(v);
   co_return out;
 }
 

@@ -241,7 +241,8 @@ std::optional<std::string> pool_problem(const EventType& e) {
     lists_owner |= p.experts[i] == e.expert_id;
   }
   if (!lists_owner) return "expert_id must be one of pool.experts (the member the pool is listed under)";
-  if (p.assign != "round_robin" && p.assign != "least_booked") return "pool.assign must be \"round_robin\" or \"least_booked\"";
+  if (p.assign != "round_robin" && p.assign != "least_booked" && p.assign != "all")
+    return "pool.assign must be \"round_robin\", \"least_booked\" or \"all\"";
   return std::nullopt;
 }
 
@@ -413,11 +414,14 @@ void view_time(const Row<Reservation>& row, JsonWriter& w, const Reservation& r)
   w.field(row.name, format_rfc3339(r.*M));
 }
 
-// A series' members, lead first; nothing for a single booking.
-void view_series(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
-  if (r.series.empty()) return;
+// A list of ids shown only when it has any: a series' members (lead first; nothing
+// for a single booking), a collective meeting's other members.
+template <auto M>
+void view_ids(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
+  const std::vector<std::string>& ids = r.*M;
+  if (ids.empty()) return;
   w.key(row.name).array();
-  for (const auto& id : r.series) w.value(id);
+  for (const auto& id : ids) w.value(id);
   w.end_array();
 }
 
@@ -610,9 +614,10 @@ constexpr Row<Reservation> kReservationRows[] = {
     member<&Reservation::event_caps>("event_caps"),
     member<&Reservation::expert_caps>("expert_caps"),
     member<&Reservation::series_id>("series_id", Optional, view_unless_empty<&Reservation::series_id>),
-    member<&Reservation::series>("series", Optional, view_series),
+    member<&Reservation::series>("series", Optional, view_ids<&Reservation::series>),
     member<&Reservation::pack_id>("pack_id", Optional, view_unless_empty<&Reservation::pack_id>),
     member<&Reservation::credit_returned>("credit_returned", Optional, view_credit),
+    member<&Reservation::team>("team", Optional, view_ids<&Reservation::team>),
 };
 static_assert(fields::covers<Reservation>(kReservationRows));
 

@@ -78,7 +78,10 @@ inline constexpr int64_t kMaxApprovalMinutes = 6 * 24 * 60;
 // members' own hours, busy blocks, other bookings and caps apply to each of them.
 struct PoolRule {
   std::vector<std::string> experts;  // 2 to kMaxPoolExperts expert ids, the order of turns
-  std::string assign;                // "round_robin" or "least_booked"
+  // "round_robin" or "least_booked": one member per booking; "all": a collective
+  // meeting, booked with every member at once (Reservation::team), or with none.
+  std::string assign;
+  bool collective() const { return assign == "all"; }
 
   static fields::Rows<PoolRule> rows();  // how it is stored (domain.cpp)
   bool operator==(const PoolRule&) const = default;
@@ -265,6 +268,9 @@ struct Reservation {
   // whether its cancellation gave the credit back.
   std::string pack_id;
   bool credit_returned = false;
+  // A collective meeting's other members (a pool with assign "all"): it blocks their
+  // ledgers as it blocks expert_id's, in the same commits, for as long as it stands.
+  std::vector<std::string> team;
 
   bool in_series() const { return !series.empty(); }
   bool series_lead() const { return in_series() && series.front() == id; }

@@ -50,6 +50,10 @@ void plan_indexes(const Config& cfg, const std::optional<Reservation>& before, c
   // An expert's reservations by start, for listing (kept until retention removes it).
   set_or_delete(m, before.has_value(), true, keys::expert_reservation(b.expert_id, b.start, b.id),
                 keys::expert_reservation(after.expert_id, after.start, after.id), after.id);
+  // A collective meeting is listed with each member too (its team never changes).
+  for (const std::string& member : after.team)
+    set_or_delete(m, before.has_value(), true, keys::expert_reservation(member, b.start, b.id),
+                  keys::expert_reservation(member, after.start, after.id), after.id);
   // Lookups by Stripe ids (never removed: late webhooks still find the reservation); a
   // series is found by its lead.
   if (after.in_series() && !after.series_lead()) return;
@@ -89,7 +93,14 @@ struct TxnScope {
   void aim() {
     target = moving ? where.moving_to : where.span;
     target_group = moving ? where.moving_group : where.group;
-    bucket_list = moving ? bucket_keys_of_both(where.expert_id, where.span, target) : bucket_keys(where.expert_id, where.span);
+    // The ledgers it blocks: expert_id's, then each team member's.
+    std::vector<std::string> experts{where.expert_id};
+    experts.insert(experts.end(), where.team.begin(), where.team.end());
+    bucket_list.clear();
+    for (const std::string& expert : experts) {
+      const auto keys = moving ? bucket_keys_of_both(expert, where.span, target) : bucket_keys(expert, where.span);
+      bucket_list.insert(bucket_list.end(), keys.begin(), keys.end());
+    }
     counter_list = where.counters;
     if (moving)
       for (const auto& k : where.moving_counters)
@@ -150,6 +161,7 @@ Co<bool> locate(Services& s, TxnScope& scope, TxnOutcome& out) {
   scope.where.group = seat_group(r->event_id, r->start, r->seats);
   scope.where.seats = r->seats;
   scope.where.counters = r->counted_in;
+  scope.where.team = r->team;
   co_return true;
 }
 
@@ -210,6 +222,8 @@ Reservation next_record(const TxnScope& scope, const Snapshot& snap, const Reser
   next.expert_id = scope.where.expert_id;
   next.span_start = scope.target.start;
   next.span_end = scope.target.end;
+  // A collective meeting blocks the same ledgers for life.
+  SG_ASSERT(next.team == scope.where.team);
   // What is written must read back: the appointment lies inside its blocked span.
   SG_ASSERT(next.span_start <= next.start && next.start < next.end && next.end <= next.span_end);
   next.updated_at = snap.now;
@@ -252,8 +266,9 @@ bool plan_write(const Config& cfg, const TxnScope& scope, const Snapshot& snap, 
     entry = LedgerEntry{scope.rid, scope.target.start, scope.target.end,
                         next.held_until_released() ? 0 : next.expires_at, scope.target_group,
                         scope.where.seats};
+  const int64_t ledgers = 1 + static_cast<int64_t>(scope.where.team.size());
   if (!plan_ledger_update(snap.buckets, scope.rid, entry, now, checks, mutations,
-                          snap.keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive))
+                          snap.keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive, ledgers))
     return false;
   if (planted(Defect::check_then_insert)) {  // the buckets are written but no longer checked
     std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });

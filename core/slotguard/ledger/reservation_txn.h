@@ -74,6 +74,9 @@ struct NewSpan {
   // count against them and the commit moves its entry. An existing reservation's
   // current ones are read from its record.
   std::vector<std::string> counters, moving_counters;
+  // A collective meeting's other members (Reservation::team): their buckets are read,
+  // checked and written with expert_id's. An existing reservation's are read from it.
+  std::vector<std::string> team;
   bool given() const { return !expert_id.empty(); }
   bool moving() const { return moving_to.end > moving_to.start; }
 };

@@ -153,7 +153,8 @@ int64_t bucket_of_key(std::string_view key) {
 
 bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view self,
                         const std::optional<LedgerEntry>& entry, int64_t now,
-                        std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations, LedgerWrite mode) {
+                        std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations, LedgerWrite mode,
+                        int64_t ledgers) {
   const size_t checks_before = checks.size();
   int64_t placed = 0;
   if (entry) SG_ASSERT(entry->rid == self && entry->start < entry->end);
@@ -197,7 +198,7 @@ bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view sel
   // The entry must land in every bucket its span touches, or a rival that reads a
   // missing bucket would not see it; and every bucket read is checked, changed or
   // not: a rival's write to any of them must make this commit fail.
-  if (entry) SG_ASSERT(placed == end_bucket(span) - first_bucket(span));
+  if (entry) SG_ASSERT(placed == ledgers * (end_bucket(span) - first_bucket(span)));
   SG_ASSERT(checks.size() == checks_before + buckets.size());
   return true;
 }

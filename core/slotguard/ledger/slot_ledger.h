@@ -96,10 +96,12 @@ enum class LedgerWrite {
   KeepsItsPlace, // a reservation that already holds its span: busy blocks laid over it do not count
   MayOverlap,    // a busy block: the outside event happened, whatever is there
 };
+// `ledgers`: how many experts' buckets `buckets` holds (a collective meeting blocks
+// each member's): the entry lands in the span's buckets of every one.
 bool plan_ledger_update(const std::vector<KvItem>& buckets, std::string_view self,
                         const std::optional<LedgerEntry>& entry, int64_t now,
                         std::vector<KvCheck>& checks, std::vector<KvMutation>& mutations,
-                        LedgerWrite mode = LedgerWrite::Exclusive);
+                        LedgerWrite mode = LedgerWrite::Exclusive, int64_t ledgers = 1);
 
 // The bucket keys of two spans together, in key order, each once.
 std::vector<std::string> bucket_keys_of_both(std::string_view expert_id, Span a, Span b);

@@ -129,10 +129,11 @@ std::pair<int, std::string> FakeStripe::list_events(const std::string& url) cons
   size_t from = 0, to = std::min(listed.size(), limit);  // [from, to) of `listed`
   if (!after.empty()) from = at + 1, to = std::min(listed.size(), at + 1 + limit);
   if (!before.empty()) from = at > limit ? at - limit : 0, to = at;
-  Json data = Json::array();
-  for (size_t i = from; i < to; ++i) data.push_back(*read_json(listed[i]->body, 16));
+  // The events' bodies as emitted, spliced in (parsing each again costs the swarm time).
+  std::string data;
+  for (size_t i = from; i < to; ++i) data += (data.empty() ? "" : ",") + listed[i]->body;
   const bool more = before.empty() ? to < listed.size() : from > 0;
-  return {200, write_json(Json{{"object", "list"}, {"data", std::move(data)}, {"has_more", more}})};
+  return {200, "{\"object\":\"list\",\"data\":[" + data + "],\"has_more\":" + (more ? "true" : "false") + "}"};
 }
 
 std::pair<int, std::string> FakeStripe::settle_intent(const std::string& rest) {

@@ -92,6 +92,12 @@ class FakeStripe {
   // Every refund's form, by PaymentIntent, in order.
   std::map<std::string, std::vector<std::vector<std::pair<std::string, std::string>>>> refund_forms;
   std::set<std::string> refunds_always_fail;  // PaymentIntents whose refunds always answer 500
+  // Every refund made, by PaymentIntent, with the reservation its metadata names.
+  struct MadeRefund {
+    std::string id, reservation_id;
+    int64_t amount;
+  };
+  const std::map<std::string, std::vector<MadeRefund>>& refund_log() const { return refund_log_; }
 
  private:
   struct Replay {
@@ -110,10 +116,6 @@ class FakeStripe {
   std::vector<StripeCall> calls_;
   std::map<std::string, FakeSession> sessions_;
   std::map<std::string, Replay> idempotency_;
-  struct MadeRefund {
-    std::string id, reservation_id;
-    int64_t amount;
-  };
   std::map<std::string, std::vector<MadeRefund>> refund_log_;  // pi -> refunds, for GET /v1/refunds
   std::set<std::string> in_flight_;
   struct LoggedEvent {

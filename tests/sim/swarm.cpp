@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 
+#include "slotguard/base/json.h"
 #include "slotguard/booking/availability.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/api/engine.h"
@@ -86,6 +87,7 @@ struct Rates {
   double notify_fail, notify_lost;  // the app's endpoint answers 500 / takes it but the answer is lost
   double webhook_lost;              // an event Stripe never delivers (the endpoint is gone for longer than its retries)
   double crash;
+  double series;  // how many new bookings of a series' event type are a series
   int64_t skew_ms;
 };
 
@@ -100,6 +102,7 @@ struct Task {
 
 struct BookingRequest {
   std::string event_id, start, email, idempotency_key;
+  std::vector<std::string> starts;  // a series: every start, the first being `start`; empty: one start
   int attempts = 0;
   int last_status = 0;
   std::string rid, session_id;  // from a 201
@@ -107,6 +110,7 @@ struct BookingRequest {
 
 struct StripeEvent {
   std::string id, type, body;
+  std::string session;  // the Checkout Session it is about
   bool acked = false;
   bool lost = false;  // never delivered: the sweep must learn what it said from Stripe
   int64_t emitted_at = 0;  // ms
@@ -130,15 +134,26 @@ struct EventDef {
   int approval_minutes = 0;           // > 0: the expert approves before the card is charged
   int per_day = 0;                    // > 0: limits.per_day (every contested start is on one day)
   bool pool = false;                  // a round-robin pool of ada and bob
+  bool series = false;                // guests also book it as a weekly series of 2 to 4 starts
 };
 // Event types whose spans (buffers included) overlap in many ways: ada's, and a pool of
-// ada and bob whose holds race ada's own for her time.
-const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50},
-                            {"long", 60, 0, 0, 1, 0, -1},
+// ada and bob whose holds race ada's own for her time. Three of ada's are also booked as
+// series (a series is of one expert, paid at once: never a pool's, nor one she approves;
+// and not the capped one, whose cap is checked as if every booking were on one day).
+const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50, 0, 0, false, true},
+                            {"long", 60, 0, 0, 1, 0, -1, 0, 0, false, true},
                             {"tiny", 15, 5, 0, 1, 0, 100, 0, 1},
-                            {"group", 30, 0, 0, 3, 30, 0},
+                            {"group", 30, 0, 0, 3, 30, 0, 0, 0, false, true},
                             {"vetted", 45, 0, 5, 1, 0, -1, 90},
                             {"team", 30, 0, 0, 1, 0, -1, 0, 0, true}};
+const char* kPoolEvent = "team";
+const char* kPoolMembers[] = {"ada", "bob"};  // in the pool's order
+
+const EventDef& event_def(const std::string& id) {
+  for (const auto& e : kEvents)
+    if (id == e.id) return e;
+  return kEvents[0];
+}
 const char* kZones[] = {"UTC", "Europe/Lisbon", "America/New_York"};
 const char* kStarts[] = {"2030-01-02T10:00:00Z", "2030-01-02T10:15:00Z", "2030-01-02T10:30:00Z",
                          "2030-01-02T09:45:00Z", "2030-01-02T11:00:00Z", "2030-01-02T10:45:00Z"};
@@ -187,6 +202,7 @@ class Swarm {
     // (its events pass and its look at each lapsed hold) learns what Stripe said.
     rates_.webhook_lost = rng_.chance(0.2) ? 1.0 : rng_.rate(0.3);
     rates_.crash = rng_.rate(0.01);
+    rates_.series = rng_.rate(0.5);
     // Up to 50 s: always below the one-minute grace between a session's expiry and its
     // hold's, the margin the design relies on.
     rates_.skew_ms = rng_.range(5 * kSecondMs, 50 * kSecondMs);
@@ -276,6 +292,7 @@ class Swarm {
   }
 
   void setup() {
+    restart_watch();
     for (const auto& e : kEvents) {
       HttpResponse r = call_clean(request("PUT", std::string("/v1/events/") + e.id, event_body(e).dump(),
                                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
@@ -291,7 +308,9 @@ class Swarm {
   }
 
   // Keeps a decoded copy of every reservation, updated from committed mutations, so
-  // the checker never has to scan the store.
+  // the checker never has to scan the store. What a commit changes is judged as it
+  // commits: a hold's working hours and hold limit, every series it touches, and the
+  // pool's state against the booking the pool gave.
   void note_commit(const HostCall& c, const HostReply& r) {
     if (r.status != 0) return;
     auto outcome = decode_commit_reply(r.payload);
@@ -302,37 +321,223 @@ class Swarm {
     // The availability a commit was decided against is the one stored before it: a
     // hold's commit checks its version.
     const std::optional<Availability> hours = availability_;
+    std::set<std::string> series_touched;  // leads
+    std::vector<std::string> pool_gave;     // reservations the pool's booking created
+    const KvMutation* pool_write = nullptr;
     for (const auto& m : commit->mutations) {
       if (m.key == "avail/ada") {
         availability_ = m.op == KvMutation::Op::Delete ? std::nullopt : availability_from_storage(m.value);
+        watch_["ada"].hours.push_back(availability_);
         continue;
       }
+      if (m.key == keys::pool_state(kPoolEvent)) pool_write = &m;
+      if (m.key.rfind("busy/ada/", 0) == 0) note_busy_block(m);
+      if (m.key.rfind("slot/", 0) == 0) note_bucket(m);
       if (m.key.rfind("rsv/", 0) != 0) continue;
       if (m.op == KvMutation::Op::Delete) {
         reservations_.erase(m.key);
       } else if (auto rsv = reservation_from_storage(m.value)) {
-        // A hold made, or a booking moved, lies within the working hours in force (ada's;
-        // bob, the pool's other member, keeps every start).
-        auto before = reservations_.find(m.key);
-        const bool placed = rsv->expert_id == "ada" && (before == reservations_.end() || before->second.start != rsv->start);
-        if (placed && hours && !offered_by(*hours, rsv->start, rsv->end))
-          fail("reservation " + rsv->id + " was placed outside the expert's availability");
-        // The hold limit: a new hold never joins as many unpaid holds of its guest with
-        // its expert as the limit allows. (A hold that already exists may be extended, by a voucher or
-        // a late checkout, after its guest made others: that is not a new hold.)
-        if (before == reservations_.end() && rsv->status == ReservationStatus::PendingPayment && surely_active(*rsv)) {
-          int64_t others = 0;
-          for (const auto& [k, r] : reservations_)
-            others += r.guest.email == rsv->guest.email && r.expert_id == rsv->expert_id &&
-                      r.status == ReservationStatus::PendingPayment && surely_active(r);
-          if (others >= swarm_config().max_active_holds_per_guest)
-            fail("guest " + rsv->guest.email + " got hold " + rsv->id + " past the limit");
-        }
+        const bool created = !reservations_.count(m.key);
+        note_placed(*rsv, hours);
         reservations_[m.key] = *rsv;
+        if (created) first_expiry_[rsv->id] = rsv->expires_at;
+        if (created && rsv->event_id == kPoolEvent) pool_gave.push_back(m.key);
+        if (rsv->in_series()) series_touched.insert(rsv->series.front());
+        watch_reservation(*rsv);
       } else {
         fail("a committed reservation record does not decode: " + m.key);
       }
     }
+    for (const auto& lead : series_touched) check_series(lead);
+    if (pool_write || !pool_gave.empty()) check_pool_commit(pool_write, pool_gave);
+  }
+
+  // A hold made, or a booking moved, lies within the working hours in force (ada's; bob,
+  // the pool's other member, keeps every start). A new hold never joins as many unpaid
+  // holds of its guest with its expert as the limit allows (a hold that already exists
+  // may be extended, by a voucher or a late checkout, after its guest made others: that
+  // is not a new hold). A series counts once, as its lead.
+  void note_placed(const Reservation& rsv, const std::optional<Availability>& hours) {
+    auto before = reservations_.find(keys::reservation(rsv.id));
+    const bool placed = rsv.expert_id == "ada" && (before == reservations_.end() || before->second.start != rsv.start);
+    if (placed && hours && !offered_by(*hours, rsv.start, rsv.end))
+      fail("reservation " + rsv.id + " was placed outside the expert's availability");
+    if (before == reservations_.end() && counted_hold(rsv) && rsv.status == ReservationStatus::PendingPayment &&
+        surely_active(rsv)) {
+      int64_t others = 0;
+      for (const auto& [k, r] : reservations_)
+        others += r.guest.email == rsv.guest.email && r.expert_id == rsv.expert_id && counted_hold(r) &&
+                  r.status == ReservationStatus::PendingPayment && surely_active(r);
+      if (others >= swarm_config().max_active_holds_per_guest)
+        fail("guest " + rsv.guest.email + " got hold " + rsv.id + " past the limit");
+    }
+  }
+
+  // A series' hold counts against its guest's limit once, as its lead.
+  static bool counted_hold(const Reservation& r) { return !r.in_series() || r.series_lead(); }
+
+  // ------------------------------------------------------------------ series
+
+  // Every series is all or nothing: its occurrences (those stored: retention may have
+  // purged ended ones) are all unpaid (pending), all confirmed, or all ended (released
+  // or refunded), leaving out an occurrence its guest cancelled after the series was
+  // confirmed, which ends alone, refunded its share under its terms. One more state is
+  // the core's: the sweep releases every lapsed hold it lists (hold/<expiry>), an
+  // occurrence on its own, so an occurrence released as lapsed sits beside unpaid
+  // ones (for a moment between the sweep's commits, or while the lead's hold was
+  // extended by a later checkout attempt) or ended ones; never beside confirmed ones,
+  // since a payment confirms every occurrence whose time is free, or refunds them all.
+  void check_series(const std::string& lead) {
+    auto it = reservations_.find(keys::reservation(lead));
+    if (it == reservations_.end()) return;
+    const std::vector<std::string> ids = it->second.series;
+    std::set<std::string> kinds;
+    std::string seen;
+    for (const auto& id : ids) {
+      auto m = reservations_.find(keys::reservation(id));
+      if (m == reservations_.end()) continue;
+      const Reservation& r = m->second;
+      if (cancelled_after_confirmation(r)) continue;
+      kinds.insert(series_kind(r));
+      seen += " " + id + "=" + status_name(r.status) + (r.release_reason.empty() ? "" : "(" + r.release_reason + ")");
+    }
+    const bool split = (kinds.count("confirmed") && kinds.size() > 1) || (kinds.count("unpaid") && kinds.count("ended")) ||
+                       kinds.count("awaiting approval");
+    if (split) fail("series of " + lead + " is split:" + seen);
+  }
+
+  static std::string series_kind(const Reservation& r) {
+    using S = ReservationStatus;
+    if (r.status == S::PendingPayment) return "unpaid";
+    if (r.status == S::Confirmed) return "confirmed";
+    if (r.status == S::AwaitingApproval) return "awaiting approval";
+    if (r.status == S::Released && r.release_reason == "hold_expired" && r.confirmed_at == 0) return "lapsed";
+    return "ended";
+  }
+
+  static bool cancelled_after_confirmation(const Reservation& r) {
+    return r.confirmed_at != 0 && r.release_reason == "cancelled" &&
+           (r.status == ReservationStatus::Released || r.status == ReservationStatus::Refunded);
+  }
+
+  // ------------------------------------------------------------------ the pool
+
+  // Since the pool last gave a booking, for each member: every span it may have been
+  // seen busy in (reservations possibly active, by any instance's clock, and busy
+  // blocks), every version of its working hours in force, and the guests who may have
+  // been at their hold limit with it. A member free of all of these was free whenever
+  // a hold of the pool tried it.
+  struct MemberWatch {
+    std::vector<Span> busy;
+    std::vector<std::optional<Availability>> hours;
+    std::set<std::string> limited;
+  };
+
+  // Active by some instance's clock: clocks run ahead of true time, never behind.
+  bool possibly_active(const Reservation& r) const {
+    return r.held_until_released() || (r.status == ReservationStatus::PendingPayment && r.expires_at > now_);
+  }
+
+  // Whether the guest's hold list may still count it: the list keeps the expiry it was
+  // made with until it lapses, even after the hold ended.
+  bool may_count_against(const Reservation& r) const {
+    if (!counted_hold(r)) return false;
+    auto first = first_expiry_.find(r.id);
+    const int64_t listed = first == first_expiry_.end() ? 0 : first->second;
+    return std::max(listed, r.status == ReservationStatus::PendingPayment ? r.expires_at : 0) > now_;
+  }
+
+  bool possibly_at_limit(const std::string& expert, const std::string& email) const {
+    int64_t n = 0;
+    for (const auto& [k, r] : reservations_) n += r.expert_id == expert && r.guest.email == email && may_count_against(r);
+    return n >= swarm_config().max_active_holds_per_guest;
+  }
+
+  static bool pool_member(const std::string& expert) {
+    return std::find(std::begin(kPoolMembers), std::end(kPoolMembers), expert) != std::end(kPoolMembers);
+  }
+
+  void watch_reservation(const Reservation& r) {
+    if (!pool_member(r.expert_id)) return;
+    MemberWatch& w = watch_[r.expert_id];
+    if (possibly_active(r)) w.busy.push_back({r.span_start, r.span_end});
+    if (may_count_against(r) && !w.limited.count(r.guest.email) && possibly_at_limit(r.expert_id, r.guest.email))
+      w.limited.insert(r.guest.email);
+  }
+
+  // The ledger's buckets as committed, decoded once per change.
+  void note_bucket(const KvMutation& m) {
+    if (m.op == KvMutation::Op::Delete) {
+      ledger_.erase(m.key);
+      return;
+    }
+    auto decoded = decode_bucket(m.value);
+    if (!decoded) return fail("a ledger bucket does not decode: " + m.key);
+    ledger_[m.key] = std::move(*decoded);
+  }
+
+  void note_busy_block(const KvMutation& m) {
+    if (m.op == KvMutation::Op::Delete) {
+      busy_blocks_.erase(m.key);
+      return;
+    }
+    auto j = read_json(m.value, 4);
+    if (!j || !j->contains("start") || !j->contains("end") || !(*j)["start"].is_number_integer() ||
+        !(*j)["end"].is_number_integer())
+      return fail("a busy block does not decode: " + m.value);
+    const Span span{(*j)["start"].get<int64_t>(), (*j)["end"].get<int64_t>()};
+    busy_blocks_[m.key] = span;
+    watch_["ada"].busy.push_back(span);
+  }
+
+  // After the pool gave a booking: what each member is now.
+  void restart_watch() {
+    watch_.clear();
+    for (const char* member : kPoolMembers) watch_[member].hours.push_back(member == std::string("ada") ? availability_ : std::nullopt);
+    for (const auto& [k, span] : busy_blocks_) watch_["ada"].busy.push_back(span);
+    for (const auto& [k, r] : reservations_) watch_reservation(r);
+  }
+
+  bool free_throughout(const std::string& member, const Reservation& r) {
+    const MemberWatch& w = watch_[member];
+    for (const Span& busy : w.busy)
+      if (overlaps(busy, {r.span_start, r.span_end})) return false;
+    for (const auto& hours : w.hours)
+      if (hours && !offered_by(*hours, r.start, r.end)) return false;
+    return !w.limited.count(r.guest.email);
+  }
+
+  // The pool's state (pool/team) agrees with the bookings it gave: every commit that
+  // creates a booking of the pool writes it, and only those; given[] counts every
+  // booking the pool ever gave each member; last names the member of the newest. And
+  // round_robin: the member after the last comes first, and the booking goes to
+  // another only if that one was busy, outside its hours or its guest at the hold
+  // limit with it at some moment since the pool last gave a booking (its turn was
+  // tried in between).
+  void check_pool_commit(const KvMutation* write, const std::vector<std::string>& gave) {
+    if (gave.size() > 1) return fail("one commit gave the pool " + std::to_string(gave.size()) + " bookings");
+    if (!write) return fail("the pool gave " + gave[0] + " without writing its state");
+    if (gave.empty()) return fail("the pool's state changed without a booking: " + write->value);
+    const Reservation& r = reservations_.at(gave[0]);
+    auto j = write->op == KvMutation::Op::Set ? read_json(write->value, 4) : std::nullopt;
+    const Json* given = j ? json_object(*j, "given") : nullptr;
+    const std::string* last = j ? json_string(*j, "last") : nullptr;
+    if (!given || !last) return fail("the pool's state does not decode: " + write->value);
+    ++pool_given_[r.expert_id];
+    ++report_.pool_bookings;
+    for (const char* member : kPoolMembers) {
+      const int64_t said = given->contains(member) && (*given)[member].is_number_integer() ? (*given)[member].get<int64_t>() : 0;
+      if (said != pool_given_[member])
+        return fail(std::string("the pool's given[") + member + "] is " + std::to_string(said) + " but it gave " + member + " " +
+                    std::to_string(pool_given_[member]) + " bookings (" + write->value + ")");
+    }
+    if (*last != r.expert_id) return fail("the pool gave " + r.id + " to " + r.expert_id + " but its state names " + *last + " last");
+    const std::string first = pool_last_ == kPoolMembers[0] ? kPoolMembers[1] : kPoolMembers[0];
+    if (r.expert_id != first && free_throughout(first, r))
+      return fail("round_robin gave " + r.id + " (" + format_rfc3339(r.start) + ") to " + r.expert_id + " after " +
+                  (pool_last_.empty() ? std::string("nobody") : pool_last_) + ", while " + first + " was free");
+    pool_last_ = *last;
+    restart_watch();
   }
 
   // ------------------------------------------------------------------ host calls
@@ -432,12 +637,14 @@ class Swarm {
       return {0, encode_fetch_reply(500, "down")};
     }
     auto f = decode_fetch_request(c.payload);
-    auto body = f ? read_json(f->body, 16) : std::nullopt;
-    const std::string* id = body ? json_string(*body, "id") : nullptr;
-    const std::string* type = body ? json_string(*body, "type") : nullptr;
-    const Json* data = body ? json_object(*body, "data") : nullptr;
-    const Json* r = data ? json_object(*data, "reservation") : nullptr;
-    const std::string* rid = r ? json_string(*r, "id") : nullptr;
+    auto body = f ? parse_json(f->body, 16) : std::nullopt;  // the core's reader: the swarm reads many of these
+    const auto id_at = body ? get_string(*body, "id") : std::nullopt;
+    const auto type_at = body ? get_string(*body, "type") : std::nullopt;
+    const JsonValue* data = body ? get_object(*body, "data") : nullptr;
+    const JsonValue* r = data ? get_object(*data, "reservation") : nullptr;
+    const auto rid_at = r ? get_string(*r, "id") : std::nullopt;
+    const std::string id_text(id_at.value_or("")), type_text(type_at.value_or("")), rid_text(rid_at.value_or(""));
+    const std::string *id = id_at ? &id_text : nullptr, *type = type_at ? &type_text : nullptr, *rid = rid_at ? &rid_text : nullptr;
     if (!id || !type || !rid) {
       fail("a notification without id, type or reservation: " + (f ? f->body : std::string()));
       return {0, encode_fetch_reply(400, "bad")};
@@ -577,7 +784,13 @@ class Swarm {
     if (!b.rid.empty() && b.rid != *rid) return fail("one Idempotency-Key answered two reservations");
     if (!sid) return;
     if (!stripe_.sessions().count(*sid)) return fail("a 201 hands out a session Stripe does not know: " + *sid);
-    if (!reservations_.count(keys::reservation(*rid))) return fail("a 201 for a reservation that is not stored: " + *rid);
+    auto stored = reservations_.find(keys::reservation(*rid));
+    if (stored == reservations_.end()) return fail("a 201 for a reservation that is not stored: " + *rid);
+    if (b.starts.size() != stored->second.series.size() || (!b.starts.empty() && !stored->second.series_lead()))
+      return fail("a 201 for " + std::to_string(b.starts.size()) + " starts answers " + *rid + ", not the lead of as many");
+    for (const auto& member : stored->second.series)
+      if (!reservations_.count(keys::reservation(member))) return fail("series of " + *rid + " answered 201 without " + member);
+    if (!b.starts.empty() && b.rid.empty()) ++report_.series;
     b.rid = *rid;
     b.session_id = *sid;
     handed_out_.insert(*sid);
@@ -596,9 +809,12 @@ class Swarm {
   void submit_booking(size_t index) {
     BookingRequest& b = bookings_[index];
     ++b.attempts;
-    Json body = {{"event_id", b.event_id}, {"start", b.start}, {"guest", {{"email", b.email}, {"name", "Guest"}}}};
+    Json body = {{"event_id", b.event_id}, {"guest", {{"email", b.email}, {"name", "Guest"}}}};
+    if (b.starts.empty()) body["start"] = b.start;
+    else body["starts"] = b.starts;
     const size_t inst = rng_.below(instances_.size());
-    trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + b.start + ", " + b.email + ") on instance " + std::to_string(inst) +
+    const std::string what = b.starts.empty() ? b.start : b.start + " weekly x" + std::to_string(b.starts.size());
+    trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + what + ", " + b.email + ") on instance " + std::to_string(inst) +
           (b.idempotency_key.empty() ? "" : " key " + b.idempotency_key));
     submit(inst, request("POST", "/v1/reservations", body.dump(), booking_headers(b)), TaskKind::Booking, index);
   }
@@ -609,6 +825,13 @@ class Swarm {
     b.event_id = e.id;
     b.start = kStarts[rng_.below(std::size(kStarts))];
     if (hover_steps_ > 0 && rng_.chance(0.6)) b.event_id = focus_event_, b.start = focus_start_;
+    // A series: the same time on 2 to 4 Wednesdays in a row; its first start races the
+    // single bookings of that day, the later ones other series.
+    if (event_def(b.event_id).series && rng_.chance(rates_.series)) {
+      const int64_t first = *parse_rfc3339(b.start);
+      const size_t n = 2 + rng_.below(3);
+      for (size_t i = 0; i < n; ++i) b.starts.push_back(format_rfc3339(first + static_cast<int64_t>(i) * 7 * kDayMs));
+    }
     b.email = "guest" + std::to_string(bookings_.size()) + "@example.com";
     // Some guests come back for more: the hold limit per guest gets exercised.
     if (!bookings_.empty() && rng_.chance(0.25)) b.email = bookings_[rng_.below(bookings_.size())].email;
@@ -634,13 +857,7 @@ class Swarm {
     return false;
   }
 
-  static std::string session_of_event(const StripeEvent& e) {
-    auto j = read_json(e.body, 16);
-    const Json* data = j ? json_object(*j, "data") : nullptr;
-    const Json* obj = data ? json_object(*data, "object") : nullptr;
-    const std::string* id = obj ? json_string(*obj, "id") : nullptr;
-    return id ? *id : std::string();
-  }
+  static const std::string& session_of_event(const StripeEvent& e) { return e.session; }
 
   // Any event may be lost for good: the sweep's events pass lists what Stripe emitted
   // (payments/missed_events.h), so no loss may leave a guest's money without a booking
@@ -650,6 +867,7 @@ class Swarm {
     ev.id = "evt_" + std::to_string(events_.size() + 1);
     ev.type = type;
     ev.body = stripe_.emit_event(ev.id, type, session_id);
+    ev.session = session_id;
     ev.emitted_at = now_;
     ev.lost = rng_.chance(rates_.webhook_lost);
     events_.push_back(ev);
@@ -657,13 +875,15 @@ class Swarm {
   }
 
   // A guest with a checkout URL pays while the session is open.
-  void pay() {
+  // `series_only`: a guest with a series to pay (series are paid more often than single
+  // bookings, so that their confirmations and cancellations happen).
+  void pay(bool series_only = false) {
     std::vector<std::string> open;
     for (size_t i : linked_answers_) {
       const auto& sid = bookings_[i].session_id;
       auto it = stripe_.sessions().find(sid);
-      if (it != stripe_.sessions().end() && it->second.status == "open" && it->second.expires_at * 1000 > now_)
-        open.push_back(sid);
+      if (it == stripe_.sessions().end() || it->second.status != "open" || it->second.expires_at * 1000 <= now_) continue;
+      if (!series_only || !bookings_[i].starts.empty()) open.push_back(sid);
     }
     if (open.empty()) return;
     const std::string sid = open[rng_.below(open.size())];
@@ -799,11 +1019,23 @@ class Swarm {
       admin("POST", "/v1/reservations/" + b.rid + (rng_.chance(0.5) ? "/approve" : "/decline"), "");
   }
 
+  // A guest cancels a booking; of a series, any one occurrence (a pending series goes
+  // whole, a confirmed one loses that occurrence, refunded its share under its terms).
+  // Half the time the guest is one whose series is confirmed.
   void cancel() {
     if (linked_answers_.empty()) return;
-    const BookingRequest& b = bookings_[linked_answers_[rng_.below(linked_answers_.size())]];
-    trace("guest cancels " + b.rid);
-    submit(rng_.below(instances_.size()), request("DELETE", "/v1/reservations/" + b.rid, "", {}), TaskKind::Cancel, 0);
+    std::vector<const Reservation*> confirmed_series;
+    for (size_t i : linked_answers_) {
+      auto it = reservations_.find(keys::reservation(bookings_[i].rid));
+      if (it != reservations_.end() && it->second.series_lead() && it->second.confirmed_at != 0)
+        confirmed_series.push_back(&it->second);
+    }
+    std::string rid = bookings_[linked_answers_[rng_.below(linked_answers_.size())]].rid;
+    if (!confirmed_series.empty() && rng_.chance(0.5)) rid = confirmed_series[rng_.below(confirmed_series.size())]->id;
+    auto it = reservations_.find(keys::reservation(rid));
+    if (it != reservations_.end() && it->second.in_series()) rid = it->second.series[rng_.below(it->second.series.size())];
+    trace("guest cancels " + rid);
+    submit(rng_.below(instances_.size()), request("DELETE", "/v1/reservations/" + rid, "", {}), TaskKind::Cancel, 0);
   }
 
   void crash() {
@@ -907,6 +1139,7 @@ class Swarm {
     if (hover_steps_ > 0) --hover_steps_;
     if (rng_.chance(0.03)) change_offering();
     if (rng_.chance(0.03)) answer_approval();
+    if (rates_.series > 0 && rng_.chance(0.03)) pay(true);
     if (rng_.chance(rates_.crash)) crash();
     if (rng_.chance(0.02)) {
       webhooks_down_ = !webhooks_down_;  // the endpoint is unreachable for a while; Stripe keeps the events
@@ -1007,15 +1240,11 @@ class Swarm {
     std::map<std::string, const Reservation*> by_pi, by_id;
     for (const auto& [k, r] : reservations_) {
       by_id[r.id] = &r;
-      if (!r.payment_intent_id.empty()) by_pi[r.payment_intent_id] = &r;
+      if (!r.payment_intent_id.empty() && (!by_pi.count(r.payment_intent_id) || r.status == ReservationStatus::Confirmed))
+        by_pi[r.payment_intent_id] = &r;
       if (r.refund_gave_up) return fail("a refund was abandoned: " + r.id);
     }
-    for (const auto& [pi, n] : stripe_.refunds_made) {
-      if (n > 1) return fail("two refunds of one payment: " + pi);
-      auto it = by_pi.find(pi);
-      if (it != by_pi.end() && it->second->status == ReservationStatus::Confirmed)
-        return fail("a confirmed reservation was refunded: " + it->second->id);
-    }
+    if (auto broken = refunds_wrong(by_pi, by_id); !broken.empty()) return fail(broken);
     // No checkout URL a guest was given is payable for a slot that is not held (a
     // guest's own cancel may be closing it this very moment). Sessions whose answer
     // was lost reach no guest: nobody has their URL.
@@ -1035,6 +1264,31 @@ class Swarm {
     }
   }
 
+  // At most one refund per payment, and none of a confirmed reservation. A series' one
+  // payment is refunded once per occurrence at most (its own share, named in the
+  // refund's metadata), never for an occurrence that is confirmed.
+  std::string refunds_wrong(const std::map<std::string, const Reservation*>& by_pi,
+                            const std::map<std::string, const Reservation*>& by_id) const {
+    for (const auto& [pi, made] : stripe_.refund_log()) {
+      auto it = by_pi.find(pi);
+      const Reservation* owner = it == by_pi.end() ? nullptr : it->second;
+      if (!owner || !owner->in_series()) {
+        if (made.size() > 1) return "two refunds of one payment: " + pi;
+        if (owner && owner->status == ReservationStatus::Confirmed) return "a confirmed reservation was refunded: " + owner->id;
+        continue;
+      }
+      std::set<std::string> named;
+      for (const auto& refund : made) {
+        if (!named.insert(refund.reservation_id).second) return "two refunds of one occurrence: " + refund.reservation_id;
+        auto r = by_id.find(refund.reservation_id);
+        if (r != by_id.end() && r->second->status == ReservationStatus::Confirmed && r->second->payment_intent_id == pi)
+          return "a confirmed occurrence of a series was refunded: " + refund.reservation_id;
+      }
+      if (made.size() > owner->series.size()) return "more refunds than occurrences of series payment " + pi;
+    }
+    return {};
+  }
+
   // Every reservation that surely holds its time is in the ledger exactly at its span:
   // a move never leaves it in both places, or in neither.
   // Every contested start is on 2030-01-02 in each of the swarm's time zones, so an
@@ -1049,20 +1303,15 @@ class Swarm {
   }
 
   std::string ledger_mismatch(const std::vector<const Reservation*>& active) {
-    auto page = store_->list("slot/", "slot0", 100000, "");
-    if (!page) return {};
-    std::map<std::string, std::vector<std::pair<std::string, LedgerEntry>>> entries;  // rid -> (bucket, entry)
-    for (const auto& item : page->items) {
-      auto decoded = decode_bucket(item.value);
-      if (!decoded) return "a ledger bucket does not decode: " + item.key;
-      for (auto& e : *decoded) entries[e.rid].push_back({item.key, e});
-    }
+    std::map<std::string, std::vector<std::pair<std::string, const LedgerEntry*>>> entries;  // rid -> (bucket, entry)
+    for (const auto& [bucket, decoded] : ledger_)
+      for (const auto& e : decoded) entries[e.rid].push_back({bucket, &e});
     for (const Reservation* r : active) {
       const Span span{r->span_start, r->span_end};
       std::set<std::string> want;
       for (const auto& k : bucket_keys(r->expert_id, span)) want.insert(k);
       for (const auto& [bucket, e] : entries[r->id]) {
-        if (e.start != span.start || e.end != span.end)
+        if (e->start != span.start || e->end != span.end)
           return "reservation " + r->id + " is in the ledger at a span it no longer has (a move kept both)";
         want.erase(bucket);
       }
@@ -1091,6 +1340,8 @@ class Swarm {
       if (!r.refund_id.empty() && heard.back() != "reservation.refunded")
         return fail("the app's last word on refunded " + r.id + " is " + heard.back());
       if (r.status == ReservationStatus::Refunded) ++report_.refunded;
+      if (r.series_lead() && r.confirmed_at != 0) ++report_.series_confirmed;
+      if (r.in_series() && cancelled_after_confirmation(r)) ++report_.occurrences_cancelled;
     }
     for (const auto& [sid, s] : stripe_.sessions()) {
       auto it = by_id.find(s.reservation_id);
@@ -1115,6 +1366,10 @@ class Swarm {
         return fail("reservation " + r.id + " is confirmed but its payment was never captured");
       const bool paid = s.status == "complete" && s.payment_status == "paid";
       const bool refunded = !s.payment_intent.empty() && stripe_.refunds_made.count(s.payment_intent) > 0;
+      if (paid && linked && r.series_lead()) {
+        if (auto broken = series_paid_wrong(s, r); !broken.empty()) return fail(broken);
+        continue;
+      }
       // A guest who cancelled a confirmed booking gets what the policy says: the amount
       // recorded, exactly once (none at 0 %).
       if (paid && linked && r.release_reason == "cancelled" && r.payment_intent_id == s.payment_intent) {
@@ -1137,6 +1392,36 @@ class Swarm {
     }
   }
 
+  // A series' paid session, after healing: its occurrences are all confirmed, less those
+  // its guest cancelled since (each refunded what its own terms gave, none at 0 %), or
+  // all refunded whole; Stripe refunded exactly the sum of what they say.
+  std::string series_paid_wrong(const native::FakeSession& s, const Reservation& lead) const {
+    int64_t owed = 0;
+    bool confirmed = false, refunded_whole = false;
+    for (const auto& id : lead.series) {
+      auto it = reservations_.find(keys::reservation(id));
+      if (it == reservations_.end()) return "paid series of " + lead.id + " lost its occurrence " + id;
+      const Reservation& r = it->second;
+      if (r.status == ReservationStatus::Confirmed) {
+        confirmed = true;
+      } else if (cancelled_after_confirmation(r)) {
+        owed += r.refund_amount;
+      } else if (r.status == ReservationStatus::Refunded && r.refund_amount == r.price.amount) {
+        refunded_whole = true;
+        owed += r.refund_amount;
+      } else {
+        return "paid series of " + lead.id + " has occurrence " + id + " " + status_name(r.status) + " (" + r.release_reason +
+               ", refund " + std::to_string(r.refund_amount) + ")";
+      }
+    }
+    if (confirmed && refunded_whole) return "paid series of " + lead.id + " is both confirmed and refunded";
+    auto got = stripe_.refunded_amount.find(s.payment_intent);
+    const int64_t back = got == stripe_.refunded_amount.end() ? 0 : got->second;
+    if (back != owed)
+      return "paid series of " + lead.id + " was refunded " + std::to_string(back) + ", its occurrences say " + std::to_string(owed);
+    return {};
+  }
+
   SwarmOptions opt_;
   Rng rng_;
   Rates rates_{};
@@ -1156,6 +1441,12 @@ class Swarm {
   std::vector<std::string> vouchers_;
   std::map<std::string, Reservation> reservations_;  // rsv/<id> -> record
   std::optional<Availability> availability_;          // avail/ada as committed
+  std::map<std::string, Span> busy_blocks_;           // busy/ada/<id> -> its span, as committed
+  std::map<std::string, std::vector<LedgerEntry>> ledger_;  // slot/... -> its entries, as committed
+  std::map<std::string, int64_t> first_expiry_;       // reservation -> its expiry when it was held
+  std::map<std::string, MemberWatch> watch_;          // pool member -> what it was since the pool's last booking
+  std::map<std::string, int64_t> pool_given_;         // pool member -> bookings the pool gave it (created records)
+  std::string pool_last_;                             // the member the pool's newest booking went to
   std::map<std::string, std::vector<std::string>> notified_;  // reservation -> types the app heard, in order
   HttpResponse last_sweep_;
   bool dirty_ = true;

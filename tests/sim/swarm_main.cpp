@@ -137,6 +137,8 @@ int main(int argc, char** argv) {
     sum.holds += r.holds, sum.conflicts += r.conflicts, sum.payments += r.payments, sum.confirmed += r.confirmed;
     sum.refunded += r.refunded, sum.store_faults += r.store_faults, sum.stripe_faults += r.stripe_faults;
     sum.crashes += r.crashes, sum.webhooks += r.webhooks, sum.ledger_refusals += r.ledger_refusals;
+    sum.series += r.series, sum.series_confirmed += r.series_confirmed, sum.occurrences_cancelled += r.occurrences_cancelled;
+    sum.pool_bookings += r.pool_bookings;
     if (!r.ok()) {
       if (expect_failure) {
         std::printf("swarm: planted defect %s found by seed %llu, the %llu-th seed run: %s\n", plant.c_str(),
@@ -158,6 +160,9 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(sum.holds), static_cast<unsigned long long>(sum.conflicts),
               static_cast<unsigned long long>(sum.payments), static_cast<unsigned long long>(sum.confirmed),
               static_cast<unsigned long long>(sum.refunded), static_cast<unsigned long long>(sum.webhooks));
+  std::printf("  series held %llu, confirmed %llu, occurrences cancelled after confirmation %llu; bookings the pool gave %llu\n",
+              static_cast<unsigned long long>(sum.series), static_cast<unsigned long long>(sum.series_confirmed),
+              static_cast<unsigned long long>(sum.occurrences_cancelled), static_cast<unsigned long long>(sum.pool_bookings));
   std::printf("  faults: store %llu, Stripe %llu, crashes %llu; ledger refusals %llu\n",
               static_cast<unsigned long long>(sum.store_faults), static_cast<unsigned long long>(sum.stripe_faults),
               static_cast<unsigned long long>(sum.crashes), static_cast<unsigned long long>(sum.ledger_refusals));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "slotguard/base/json.h"
+#include "slotguard/base/planted_defects.h"
 
 namespace slotguard {
 
@@ -42,12 +43,14 @@ std::vector<std::string> turn_order(const PoolRule& pool, const PoolState& state
     std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return given(a) < given(b); });
     return order;
   }
+  if (planted(Defect::pool_turn_ignored)) return order;  // the first member first, every time
   const auto last = std::find(order.begin(), order.end(), state.last);
   if (last != order.end()) std::rotate(order.begin(), last + 1, order.end());
   return order;
 }
 
 PoolState after_giving(PoolState state, const std::string& expert) {
+  if (planted(Defect::pool_state_unwritten)) return state;  // the state as read: nothing moves
   state.last = expert;
   ++state.given[expert];
   return state;

@@ -95,6 +95,7 @@ Co<bool> after_written(Services& s, const EventRef& ev, const Reservation& r) {
 // confirmed, refunded, released or held with it, each for its own share.
 TxnPlan follow_lead(const std::string& outcome, const Reservation& lead, const TxnView& v) {
   TxnPlan plan;
+  if (planted(Defect::series_member_alone)) return plan;  // the lead decides for itself only
   const Reservation& cur = *v.current;
   using S = ReservationStatus;
   const bool confirm = (outcome == "confirmed" || outcome == "confirmed_late") && cur.status != S::Confirmed;

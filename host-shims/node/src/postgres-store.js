@@ -8,6 +8,7 @@
 // from one sequence (never reused, even by transactions that rolled back); start-up
 // raises it above every version in the table, so a restore cannot bring an old version
 // back (ABA).
+import { createHash } from 'node:crypto';
 import {
   PG_SQL,
   commitParams,
@@ -33,7 +34,9 @@ const CLIENT_TIMEOUT_MARGIN_MS = 2000;
 
 /** @param {string} s */
 const bytes = (s) => Buffer.from(s, 'utf8');
-
+/** lockId of postgres-sql.js, at once: the first 4 bytes of the key's SHA-256, big-endian, signed.
+ * @param {string} key */
+const lockIdNow = (key) => createHash('sha256').update(key, 'utf8').digest().readInt32BE(0);
 /** @param {string} op  @param {any} error */
 const hostError = (op, error) => pgHostError('postgres store', op, error);
 
@@ -174,7 +177,7 @@ export async function createPostgresStore({
     },
     async commit(checks, mutations) {
       // A malformed commit is refused here, before it reaches the database.
-      const made = () => commitParams(checks, mutations, bytes, statementTimeoutMs);
+      const made = () => commitParams(checks, mutations, bytes, statementTimeoutMs, lockIdNow);
       const params = await (tracer ? tracer.span('pg.commitParams', made) : made());
       return commitWith((once) =>
         once(async () => (await query(PG_SQL.commit, params)).rows[0].ok, () => explicitCommit(params)),

@@ -19,14 +19,15 @@
 //
 // --before DIR runs the host of another checkout (DIR/host-shims/node/src/cli.js, e.g.
 // `git archive <commit> host-shims | tar -x -C DIR` with DIR/node_modules linked to
-// this one's) first, untraced, on this checkout's modules: before and after in one run.
+// this one's) first, on this checkout's modules: before and after in one run (traced
+// too when that host has host-shims/node/src/trace.js).
 //
 // Without SLOTGUARD_TEST_PG_URL (and with postgres among the stores) it starts a
 // throwaway PostgreSQL 15 (scripts/lib/postgres.sh) and runs itself again under it.
 // It measures and prints; it never asserts.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -253,20 +254,31 @@ async function main() {
   const results = [];
   for (const store of STORES) {
     // Untraced first (the figures a guest sees), then traced (where the time goes).
-    const before = opts.before ? await measure(store, false, resolve(opts.before)) : null;
+    const beforeRoot = opts.before ? resolve(opts.before) : null;
+    const before = beforeRoot ? await measure(store, false, beforeRoot) : null;
     const plain = await measure(store, false);
+    // The before tree is traced too when it has the tracer (trace.js).
+    const beforeTraced = beforeRoot && existsSync(join(beforeRoot, 'host-shims/node/src/trace.js')) ? await measure(store, true, beforeRoot) : null;
     const traced = await measure(store, true);
-    results.push({ before, plain, traced });
-    const f = (x) => x.toFixed(2);
-    if (before) {
-      console.log(`${store} before (${opts.before}): hold p50 ${f(before.hold)} ms (p90 ${f(before.holdP90)}), HTTP hop ${f(before.hop)}, Stripe ${f(before.stripe)}, added by slotguard ${f(before.added)} ms [${JSON.stringify(before.statuses)}]`);
-    }
-    console.log(`${store}: hold p50 ${f(plain.hold)} ms (p90 ${f(plain.holdP90)}), HTTP hop ${f(plain.hop)}, Stripe ${f(plain.stripe)}, added by slotguard ${f(plain.added)} ms [${JSON.stringify(plain.statuses)}]`);
+    results.push({ before, beforeTraced, plain, traced });
+    const f = (x) => (x === undefined ? '-' : x.toFixed(2));
+    const line = (label, r) =>
+      console.log(`${label}: hold p50 ${f(r.hold)} ms (p90 ${f(r.holdP90)}), HTTP hop ${f(r.hop)}, Stripe ${f(r.stripe)}, added by slotguard ${f(r.added)} ms [${JSON.stringify(r.statuses)}]`);
+    if (before) line(`${store} before (${opts.before})`, before);
+    line(`${store}${before ? ' now' : ''}`, plain);
     if (before) console.log(`  now / before: hold ${f(plain.hold / before.hold)}, added ${f(plain.added / before.added)}`);
-    console.log(`  traced run: hold p50 ${f(traced.hold)} ms, hop ${f(traced.hop)}, Stripe ${f(traced.stripe)}, added ${f(traced.added)} ms`);
-    console.log('  | span (mean per hold, middle half) | ms | calls |');
-    console.log('  |---|---|---|');
-    for (const r of traced.spans) console.log(`  | ${r.name} | ${f(r.ms)} | ${r.calls.toFixed(1)} |`);
+    if (beforeTraced) console.log(`  traced runs: before: hold p50 ${f(beforeTraced.hold)} ms, added ${f(beforeTraced.added)} ms; now: hold p50 ${f(traced.hold)} ms, added ${f(traced.added)} ms`);
+    else console.log(`  traced run: hold p50 ${f(traced.hold)} ms, hop ${f(traced.hop)}, Stripe ${f(traced.stripe)}, added ${f(traced.added)} ms`);
+    const names = [...new Set([...(beforeTraced?.spans ?? []), ...traced.spans].map((r) => r.name))];
+    const find = (rows, name) => rows?.find((r) => r.name === name);
+    console.log(`  | span (mean per hold, middle half) |${beforeTraced ? ' before ms | calls |' : ''} ms | calls |`);
+    console.log(`  |---|${beforeTraced ? '---|---|' : ''}---|---|`);
+    for (const name of names) {
+      const b = find(beforeTraced?.spans, name);
+      const n = find(traced.spans, name);
+      const cells = (r) => `${f(r?.ms)} | ${r ? r.calls.toFixed(1) : '-'} |`;
+      console.log(`  | ${name} |${beforeTraced ? ` ${cells(b)}` : ''} ${cells(n)}`);
+    }
     console.log('');
   }
   if (opts.json) writeFileSync(resolve(process.env.SG_BENCH_CWD ?? process.cwd(), opts.json), `${JSON.stringify(results, null, 2)}\n`);

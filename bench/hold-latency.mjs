@@ -19,8 +19,9 @@
 //
 // --before DIR runs the host of another checkout (DIR/host-shims/node/src/cli.js, e.g.
 // `git archive <commit> host-shims | tar -x -C DIR` with DIR/node_modules linked to
-// this one's) first, on this checkout's modules: before and after in one run (traced
-// too when that host has host-shims/node/src/trace.js).
+// this one's) beside this one, on this checkout's modules, the two taking turns request
+// by request: before and after in one run (traced too when that host has
+// host-shims/node/src/trace.js).
 //
 // Without SLOTGUARD_TEST_PG_URL (and with postgres among the stores) it starts a
 // throwaway PostgreSQL 15 (scripts/lib/postgres.sh) and runs itself again under it.
@@ -173,49 +174,61 @@ async function startEmulatorChild() {
   };
 }
 
-/** Holds, hops and Stripe calls, interleaved one at a time; then the trace. */
-async function measure(store, traced, root = ROOT) {
+/**
+ * Holds, hops and Stripe calls, one at a time, on every host of `hosts` ({root,
+ * traced}) in turn: request i goes to each host before request i + 1 goes to any, so
+ * a machine whose load drifts weighs on every host alike. One emulator serves them
+ * all. Resolves one result per host: p50s, and the breakdown of a traced one.
+ */
+async function measure(store, hosts) {
   const stripe = await startEmulatorChild();
-  const traceFile = traced ? join(os.tmpdir(), `slotguard-trace-${process.pid}-${store}.jsonl`) : null;
-  const host = await startHost(store, stripe.url, traceFile, root);
-  const c = client(host.url);
+  const runs = [];
+  for (const [k, h] of hosts.entries()) {
+    const traceFile = h.traced ? join(os.tmpdir(), `slotguard-trace-${process.pid}-${store}-${k}.jsonl`) : null;
+    const host = await startHost(store, stripe.url, traceFile, h.root);
+    runs.push({ ...h, host, traceFile, c: client(host.url), eventId: `hold-${store}-${k}`, holds: [], hops: [], stripes: [], statuses: {} });
+  }
   const s = client(stripe.url);
-  const eventId = `hold-${store}`;
   const admin = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
-  const put = await c.send('PUT', `/v1/events/${eventId}`, benchEvent(`${eventId}-expert`), admin);
-  if (put.status !== 200 && put.status !== 201) throw new Error(`PUT event: ${put.status} ${put.body}`);
+  for (const r of runs) {
+    const put = await r.c.send('PUT', `/v1/events/${r.eventId}`, benchEvent(`${r.eventId}-expert`), admin);
+    if (put.status !== 200 && put.status !== 201) throw new Error(`PUT event: ${put.status} ${put.body}`);
+  }
   const day0 = firstDay();
-  const holds = [];
-  const hops = [];
-  const stripes = [];
-  const statuses = {};
+  let replayed = 0;
   for (let i = 0; i < WARMUP + HOLDS; i++) {
-    const body = { event_id: eventId, start: iso(day0 + i * 15 * MINUTE), guest: { email: `g${i}@bench.example`, name: `Guest ${i}` } };
-    const h = await c.send('POST', '/v1/reservations', body);
-    const g = await c.send('GET', '/healthz');
-    const sample = await stripe.sample;
-    const headers = { ...sample.headers, 'idempotency-key': `bench-replay-${i}` };
-    delete headers.host;
-    delete headers['content-length'];
-    delete headers.connection;
-    const r = await s.send('POST', '/v1/checkout/sessions', sample.body, headers);
-    if (r.status !== 200) throw new Error(`replayed session create: ${r.status} ${r.body}`);
-    if (i < WARMUP) continue;
-    statuses[h.status] = (statuses[h.status] ?? 0) + 1;
-    holds.push(h.ms);
-    hops.push(g.ms);
-    stripes.push(r.ms);
+    for (const r of runs) {
+      const body = { event_id: r.eventId, start: iso(day0 + i * 15 * MINUTE), guest: { email: `g${i}@bench.example`, name: `Guest ${i}` } };
+      const h = await r.c.send('POST', '/v1/reservations', body);
+      const g = await r.c.send('GET', '/healthz');
+      const sample = await stripe.sample;
+      const headers = { ...sample.headers, 'idempotency-key': `bench-replay-${replayed++}` };
+      delete headers.host;
+      delete headers['content-length'];
+      delete headers.connection;
+      const x = await s.send('POST', '/v1/checkout/sessions', sample.body, headers);
+      if (x.status !== 200) throw new Error(`replayed session create: ${x.status} ${x.body}`);
+      if (i < WARMUP) continue;
+      r.statuses[h.status] = (r.statuses[h.status] ?? 0) + 1;
+      r.holds.push(h.ms);
+      r.hops.push(g.ms);
+      r.stripes.push(x.ms);
+    }
   }
-  c.close();
   s.close();
-  await host.stop();
-  await stripe.stop();
-  const out = { store, statuses, hold: p50(holds), holdP90: pct(holds, 90), hop: p50(hops), stripe: p50(stripes) };
-  out.added = out.hold - out.hop - out.stripe;
-  if (traceFile) {
-    out.spans = breakdown(readFileSync(traceFile, 'utf8'));
-    rmSync(traceFile, { force: true });
+  const out = [];
+  for (const r of runs) {
+    r.c.close();
+    await r.host.stop();
+    const o = { store, root: r.root, traced: r.traced, statuses: r.statuses, hold: p50(r.holds), holdP90: pct(r.holds, 90), hop: p50(r.hops), stripe: p50(r.stripes) };
+    o.added = o.hold - o.hop - o.stripe;
+    if (r.traceFile) {
+      o.spans = breakdown(readFileSync(r.traceFile, 'utf8'));
+      rmSync(r.traceFile, { force: true });
+    }
+    out.push(o);
   }
+  await stripe.stop();
   return out;
 }
 
@@ -255,11 +268,11 @@ async function main() {
   for (const store of STORES) {
     // Untraced first (the figures a guest sees), then traced (where the time goes).
     const beforeRoot = opts.before ? resolve(opts.before) : null;
-    const before = beforeRoot ? await measure(store, false, beforeRoot) : null;
-    const plain = await measure(store, false);
-    // The before tree is traced too when it has the tracer (trace.js).
-    const beforeTraced = beforeRoot && existsSync(join(beforeRoot, 'host-shims/node/src/trace.js')) ? await measure(store, true, beforeRoot) : null;
-    const traced = await measure(store, true);
+    // Untraced (the figures a guest sees), then traced (where the time goes); the
+    // before tree is traced too when it has the tracer (trace.js).
+    const [plain, before] = await measure(store, [{ root: ROOT, traced: false }, ...(beforeRoot ? [{ root: beforeRoot, traced: false }] : [])]);
+    const canTrace = beforeRoot && existsSync(join(beforeRoot, 'host-shims/node/src/trace.js'));
+    const [traced, beforeTraced] = await measure(store, [{ root: ROOT, traced: true }, ...(canTrace ? [{ root: beforeRoot, traced: true }] : [])]);
     results.push({ before, beforeTraced, plain, traced });
     const f = (x) => (x === undefined ? '-' : x.toFixed(2));
     const line = (label, r) =>

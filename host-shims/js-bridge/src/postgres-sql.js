@@ -181,11 +181,14 @@ export function validateMutations(mutations) {
  * @param {StoreMutation[]} mutations
  * @param {(text: string) => unknown} bytes
  * @param {number} lockTimeoutMs
+ * @param {((key: string) => number) | null} [lockIdSync]  the same id as lockId, computed at
+ *   once (the Node store's node:crypto); without it, crypto.subtle, which answers later
  */
-export async function commitParams(checks, mutations, bytes, lockTimeoutMs) {
+export async function commitParams(checks, mutations, bytes, lockTimeoutMs, lockIdSync = null) {
   validateMutations(mutations);
-  const keys = new Set([...checks.map((c) => c.key), ...mutations.map((m) => m.key)]);
-  const ids = [...new Set(await Promise.all([...keys].map(lockId)))].sort((a, b) => a - b);
+  const keys = [...new Set([...checks.map((c) => c.key), ...mutations.map((m) => m.key)])];
+  const hashed = lockIdSync ? keys.map(lockIdSync) : await Promise.all(keys.map(lockId));
+  const ids = [...new Set(hashed)].sort((a, b) => a - b);
   return [
     ids,
     checks.map((c) => bytes(c.key)),

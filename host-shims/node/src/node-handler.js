@@ -3,6 +3,7 @@
 // requests in flight only then, hands method, raw path, query and header pairs over,
 // and writes the answer.
 import { BodyTimeoutError, BodyTooLargeError, readBody } from './body.js';
+import { performance } from 'node:perf_hooks';
 import { splitTarget } from './request.js';
 
 /** @typedef {import('../../js-bridge/src/contract.js').RequestDescription} RequestDescription */
@@ -68,9 +69,21 @@ async function receiveBody(req, res, limit, drainBase, timeoutMs) {
  *   the host's limits (limits.js): the rate limit before the body, the in-flight cap after it
  * @param {(record: import('../../js-bridge/src/task-runner.js').BridgeLogRecord) => void} o.log
  * @param {() => boolean} [o.closing]  true while shutting down: answer 503 + close
+ * @param {import('./trace.js').Tracer | null} [o.tracer]  bench-only timing (trace.js); null: none
+ * @param {import('./trace.js').Tracer | null} [o.spans]  the same tracer, inside its own wrapper
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>}
  */
-export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, bodyTimeoutMs = 0, limits = null, log, closing = () => false }) {
+export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, bodyTimeoutMs = 0, limits = null, log, closing = () => false, tracer = null, spans = null }) {
+  if (tracer && !spans) {
+    const untraced = createNodeHandler({ handle, describe, bodyLimit, drainLimit, bodyTimeoutMs, limits, log, closing, tracer, spans: tracer });
+    return (req, res) =>
+      tracer.request(async () => {
+        const t0 = performance.now();
+        res.once('finish', () => (tracer.mark('flushed', t0), tracer.done({ method: req.method, url: req.url, status: res.statusCode })));
+        await untraced(req, res);
+        tracer.mark('handler', t0);
+      });
+  }
   return async function handleNodeRequest(req, res) {
     /** @type {(() => void) | null} */
     let release = null;
@@ -89,16 +102,20 @@ export function createNodeHandler({ handle, describe, bodyLimit, drainLimit, bod
         return sendAnswer(res, limited);
       }
       const limit = bodyLimit(d);
+      const tBody = spans ? performance.now() : 0;
       const body = await receiveBody(req, res, limit, Math.max(limit, drainLimit ?? limit), bodyTimeoutMs);
+      spans?.mark('body', tBody);
       if (body === null) return;
       // Counted from here: a client slow to send its body must not hold a place.
       const place = limits?.enter(d.route);
       if (place?.refused) return sendAnswer(res, place.refused);
       release = place?.release ?? null;
       const answer = await handle({ method, path, query, headers, body }, d);
+      const tWrite = spans ? performance.now() : 0;
       // One writeHead with every header: cheaper than a setHeader per header.
       res.writeHead(answer.status, { ...answer.headers, 'content-length': answer.body.byteLength });
       res.end(answer.body);
+      spans?.mark('write', tWrite);
     } catch (error) {
       log({ level: 'error', source: 'host', event: 'http_handler_failed', error: String(error?.message ?? error) });
       if (!res.headersSent) sendError(res, 500, 'internal_error', 'the request could not be completed; retry it');

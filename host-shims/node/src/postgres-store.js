@@ -8,6 +8,7 @@
 // from one sequence (never reused, even by transactions that rolled back); start-up
 // raises it above every version in the table, so a restore cannot bring an old version
 // back (ABA).
+import { createHash } from 'node:crypto';
 import {
   PG_SQL,
   commitParams,
@@ -33,6 +34,9 @@ const CLIENT_TIMEOUT_MARGIN_MS = 2000;
 
 /** @param {string} s */
 const bytes = (s) => Buffer.from(s, 'utf8');
+/** lockId of postgres-sql.js, at once: the first 4 bytes of the key's SHA-256, big-endian, signed.
+ * @param {string} key */
+const lockIdNow = (key) => createHash('sha256').update(key, 'utf8').digest().readInt32BE(0);
 /** @param {string} op  @param {any} error */
 const hostError = (op, error) => pgHostError('postgres store', op, error);
 
@@ -43,6 +47,7 @@ const hostError = (op, error) => pgHostError('postgres store', op, error);
  * @param {number} [options.poolSize] connections in the store's own pool
  * @param {number} [options.statementTimeoutMs] bound on every statement
  * @param {(fields: Record<string, unknown>) => void} [options.log] host log, for errors of idle connections
+ * @param {import('./trace.js').Tracer | null} [options.tracer] bench-only timing of the pool wait and each statement
  * @returns {Promise<import('../../js-bridge/src/host-calls.js').StoreAdapter & {readonly kind: 'postgres', readonly pool: PgPool}>}
  */
 export async function createPostgresStore({
@@ -51,6 +56,7 @@ export async function createPostgresStore({
   poolSize = DEFAULT_PG_POOL_SIZE,
   statementTimeoutMs = DEFAULT_PG_STATEMENT_TIMEOUT_MS,
   log = () => {},
+  tracer = null,
 } = {}) {
   if (!callerPool && !url) throw new TypeError('createPostgresStore: a url or a pool is required');
   const clientTimeoutMs = statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS;
@@ -77,7 +83,22 @@ export async function createPostgresStore({
 
   // Every query of the store: bounded on the client side as well (a server that stops
   // answering mid-statement), and the connection is dropped when that bound fires.
-  const query = (text, values) => pool.query({ text, values, query_timeout: clientTimeoutMs });
+  const untracedQuery = (text, values) => pool.query({ text, values, query_timeout: clientTimeoutMs });
+  // Traced (bench only): the wait for a pooled connection apart from the statement.
+  const tracedQuery = async (text, values) => {
+    const t = /** @type {import('./trace.js').Tracer} */ (tracer);
+    const c = await t.span('pg.pool', () => pool.connect());
+    let failed;
+    try {
+      return await t.span(`pg.${text.slice(0, 24)}`, () => c.query({ text, values, query_timeout: clientTimeoutMs }));
+    } catch (error) {
+      failed = error;
+      throw error;
+    } finally {
+      c.release(failed);
+    }
+  };
+  const query = tracer ? tracedQuery : untracedQuery;
 
   const client = await pool.connect().catch((error) => {
     if (!callerPool) pool.end().catch(() => {});
@@ -156,7 +177,8 @@ export async function createPostgresStore({
     },
     async commit(checks, mutations) {
       // A malformed commit is refused here, before it reaches the database.
-      const params = await commitParams(checks, mutations, bytes, statementTimeoutMs);
+      const made = () => commitParams(checks, mutations, bytes, statementTimeoutMs, lockIdNow);
+      const params = await (tracer ? tracer.span('pg.commitParams', made) : made());
       return commitWith((once) =>
         once(async () => (await query(PG_SQL.commit, params)).rows[0].ok, () => explicitCommit(params)),
       );

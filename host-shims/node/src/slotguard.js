@@ -17,6 +17,7 @@ import { startSweeper } from './sweeper.js';
 import { startCalendarSync } from './calendar-timer.js';
 import { attachTestHooks } from './test-hooks.js';
 import { loaderFor } from './wasm-files.js';
+import { tracedFetch, tracedStore, tracerFromEnv } from './trace.js';
 
 /** @typedef {import('../../js-bridge/src/host-calls.js').StoreAdapter} StoreAdapter */
 /** @typedef {import('./request.js').NormalizedRequest} NormalizedRequest */
@@ -27,7 +28,7 @@ import { loaderFor } from './wasm-files.js';
  * @param {(fields: Record<string, unknown>) => void} log
  * @returns {Promise<StoreAdapter>}
  */
-async function openStore(o, log) {
+async function openStore(o, log, tracer) {
   if (typeof o.store === 'object') return o.store;
   if (o.store === 'memory') return createMemoryStore();
   if (o.store === 'postgres') {
@@ -39,6 +40,7 @@ async function openStore(o, log) {
       poolSize: o.pgPoolSize,
       statementTimeoutMs: o.pgStatementTimeoutMs,
       log,
+      tracer,
     });
   }
   return createSqliteStore({ path: o.dbPath });
@@ -52,12 +54,15 @@ export async function createSlotguard(options = {}) {
   const log = createLogger(o.logger, o.logLevel);
   const loader = await loaderFor(o.wasm, o.wasmDir);
   const config = moduleConfig(o, (await describeModule(loader)).settings);
-  const store = await openStore(o, log);
+  // Bench-only timing of each request's parts (trace.js); null unless asked for.
+  const tracer = tracerFromEnv();
+  const store = await openStore(o, log, tracer);
+  const fetch = o.fetch ?? createFetchAdapter();
   const runner = createTaskRunner({
     loader,
     config,
-    store,
-    fetch: o.fetch ?? createFetchAdapter(),
+    store: tracer ? tracedStore(store, tracer) : store,
+    fetch: tracer ? tracedFetch(fetch, tracer) : fetch,
     getRandomValues,
     now: o.now,
     log,
@@ -88,6 +93,11 @@ export async function createSlotguard(options = {}) {
    * @returns {Promise<RequestDescription>}
    */
   async function describe(req) {
+    if (tracer) return tracer.span('describe', () => describeUntraced(req));
+    return describeUntraced(req);
+  }
+  /** @param {{method: string, path: string, query: string, headers: [string, string][]}} req */
+  async function describeUntraced(req) {
     try {
       return (await runner.describeRequest({ ...req, body: noBody })) ?? undescribedRequest(req.method);
     } catch {
@@ -108,7 +118,7 @@ export async function createSlotguard(options = {}) {
   async function serve(req, d) {
     const limit = routeBodyLimit(d);
     if (req.body.byteLength > limit) return plain(tooLarge(limit));
-    const res = plain(await runner.runRequest(req));
+    const res = plain(await (tracer ? tracer.span('core', () => runner.runRequest(req)) : runner.runRequest(req)));
     // Anything but a read may have written a notification to the outbox.
     if (notifier && req.method !== 'GET' && req.method !== 'HEAD' && d.route !== 'maintenance.notify') notifier.kick();
     return res;
@@ -137,6 +147,7 @@ export async function createSlotguard(options = {}) {
     bodyTimeoutMs: o.bodyTimeoutMs,
     log,
     closing: () => closed,
+    tracer,
   });
   // With pageDir, paths outside the API serve the folder's files (the booking page).
   const handleNodeRequest = servePage ? withPageFiles(apiNodeHandler, servePage) : apiNodeHandler;

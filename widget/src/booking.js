@@ -8,6 +8,10 @@
 // none is, and one Checkout takes the total. Checkout comes back to the API's own
 // return route (/return/?reservation=...&outcome=...), where <slotguard-booking-result>
 // says what became of the booking (of every occurrence of a series).
+// An event type that sells prepaid packs (`packs`) offers them under the form: the guest
+// buys one through Checkout (back at /return/?pack=...), and the page remembers the
+// pack for that event type in this browser (or takes its code, pasted), shows the
+// credits left and books a time "with a credit": confirmed at once, no Checkout.
 //
 //   <script type="module" src="https://booking.example.com/slotguard-booking.js"></script>
 //   <slotguard-booking event="intro-30" api="https://booking.example.com"></slotguard-booking>
@@ -15,14 +19,22 @@
 // Attributes: event (an event id, or several comma-separated), expert (list that
 // expert's event types instead), api (the API's origin; default: the page's own),
 // expert-time-zone (shown beside each time), time-zone (the guest's; default: the
-// browser's), day (YYYY-MM-DD, the first day shown), redirect-delay-ms (1500).
+// browser's), day (YYYY-MM-DD, the first day shown), pack (a pack id to book with; it is
+// remembered), redirect-delay-ms (1500).
 // Events: `slotguard-held` (cancelable: preventDefault() keeps the guest on the page;
-// detail {reservation, checkoutUrl}) and `slotguard-error` (detail {code, message}).
+// detail {reservation, checkoutUrl}), `slotguard-pack-checkout` (the same, for a pack
+// bought: detail {pack, checkoutUrl}), `slotguard-booked` (a time booked with a credit:
+// detail {reservation, pack}) and `slotguard-error` (detail {code, message}).
 import {
-  DAY, addDays, browserTimeZone, createClient, dayIn, durationUntil, el, formatDay, formatPrice, formatShortDay,
-  formatTime, hhmmIn, instantOf, isSlotguardError, problemText, rfc3339, startOfDay, timeZones, validTimeZone, zoneName,
+  DAY, addDays, browserTimeZone, createClient, creditsText, dayIn, durationUntil, el, formatDate, formatDay, formatPrice,
+  formatShortDay, formatTime, hhmmIn, instantOf, isSlotguardError, packState, problemText, rememberPack, rememberedPack,
+  rfc3339, startOfDay, timeZones, validTimeZone, zoneName,
 } from './shared.js';
 import { STYLE } from './style.js';
+
+/** What the form says under its button while the guest would pay at Checkout. */
+const HOLD_HINT = 'The time is held for you while you pay. If you leave checkout without paying, it is released.';
+const CREDIT_HINT = 'The time is booked at once and one credit of your pack is used: there is nothing to pay.';
 
 /** How many nearby free times a "just taken" notice offers. */
 const NEAREST = 3;
@@ -39,7 +51,7 @@ const poolText = (ev) =>
   `You book any available expert of a team of ${ev.pool.experts.length}: each time shown is free with at least one of them, and once the time is held you are told who you got.`;
 
 export class SlotguardBooking extends HTMLElement {
-  static observedAttributes = ['event', 'expert', 'api', 'expert-time-zone', 'time-zone', 'day'];
+  static observedAttributes = ['event', 'expert', 'api', 'expert-time-zone', 'time-zone', 'day', 'pack'];
 
   constructor() {
     super();
@@ -59,6 +71,9 @@ export class SlotguardBooking extends HTMLElement {
     this.keptChoice = null;
     /** @type {{ api: string, client: ReturnType<typeof createClient> } | null} */
     this.clientFor = null;
+    /** The guest's pack for the chosen event type, as last read (null: none known). @type {any} */
+    this.pack = null;
+    this.packGeneration = 0;
   }
 
   connectedCallback() {
@@ -144,10 +159,50 @@ export class SlotguardBooking extends HTMLElement {
           el('div', { class: 'field' },
             el('label', { for: 'email', text: 'E-mail' }),
             el('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: '254' }))),
+        this.buildPayChoice(),
         el('button', { type: 'submit', id: 'reserve', text: 'Reserve and pay' }),
-        el('p', { class: 'muted small', text: 'The time is held for you while you pay. If you leave checkout without paying, it is released.' }),
-        el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' })),
+        el('p', { id: 'reserve-hint', class: 'muted small', text: HOLD_HINT }),
+        el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' }),
+        ...this.buildPacks()),
     );
+  }
+
+  /** "How would you like to pay?": shown once the guest has a pack for the event type. */
+  buildPayChoice() {
+    const choice = (value, title) => el('label', { class: 'choice', for: `pay-${value}` },
+      el('input', { type: 'radio', name: 'pay', id: `pay-${value}`, value, checked: value === 'checkout', 'aria-describedby': `pay-${value}-meta`,
+        onchange: () => this.drawPay() }),
+      el('span', { class: 'choice-title', text: title }),
+      el('span', { class: 'choice-meta', id: `pay-${value}-meta` }));
+    return el('fieldset', { id: 'pay-fieldset', hidden: true },
+      el('legend', { text: 'How would you like to pay?' }),
+      el('div', { class: 'choices' }, choice('checkout', 'Pay at checkout'), choice('credit', 'With a credit of my pack')),
+      el('div', { id: 'pack-notice', class: 'notice', role: 'alert', tabindex: '-1', hidden: true }),
+      el('p', { class: 'pack-code-row small' },
+        el('span', { id: 'pack-code-shown' }), ' ',
+        el('button', { type: 'button', id: 'forget-pack', class: 'link', text: 'Forget this pack', onclick: () => this.forgetPack() })));
+  }
+
+  /** Buying a pack, and using one bought before by its code: shown when the event type sells packs. */
+  buildPacks() {
+    return [
+      el('fieldset', { id: 'buy-fieldset', hidden: true, 'aria-describedby': 'buy-intro' },
+        el('legend', { text: 'Buy a pack of sessions' }),
+        el('p', { id: 'buy-intro', class: 'small', text: '' }),
+        el('div', { id: 'pack-offers', class: 'choices' }),
+        el('button', { type: 'button', id: 'buy-pack', class: 'secondary', text: 'Buy this pack', onclick: () => this.buyPack() }),
+        el('div', { id: 'buy-status', class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' })),
+      el('fieldset', { id: 'code-fieldset', hidden: true },
+        el('legend', { text: 'Already have a pack?' }),
+        el('div', { class: 'field' },
+          el('label', { for: 'pack-code', text: 'Pack code' }),
+          el('input', { id: 'pack-code', name: 'pack-code', autocomplete: 'off', spellcheck: 'false', maxlength: '64', placeholder: 'pak_…',
+            'aria-describedby': 'pack-code-help',
+            onkeydown: (/** @type {KeyboardEvent} */ e) => { if (e.key === 'Enter') { e.preventDefault(); this.usePackCode(); } } }),
+          el('p', { id: 'pack-code-error', class: 'field-error small', hidden: true }),
+          el('p', { id: 'pack-code-help', class: 'muted small', text: 'The code is on the page you came back to after paying for the pack.' })),
+        el('button', { type: 'button', id: 'use-pack', class: 'secondary', text: 'Use this pack', onclick: () => this.usePackCode() })),
+    ];
   }
 
   /** Reads the attributes and loads the event types, then the week. */
@@ -160,6 +215,7 @@ export class SlotguardBooking extends HTMLElement {
     if (expertZone) this.$('expert-zone').textContent = `The expert works in ${expertZone.replace(/_/g, ' ')} time; their time is shown beside each of yours.`;
     const day = this.getAttribute('day');
     this.weekStart = day && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : dayIn(Date.now(), this.timeZone);
+    this.packsFor = '';
 
     const box = this.$('events');
     this.$('event-fieldset').setAttribute('aria-busy', 'true');
@@ -246,6 +302,7 @@ export class SlotguardBooking extends HTMLElement {
     const ev = this.event;
     if (!ev) return;
     if (!keepNotice) this.showNotice(null);
+    if (this.packsFor !== ev.id) this.showPacks(ev);
     this.showEventNotes(ev);
     const { min, max } = this.dayBounds();
     if (this.weekStart < min) this.weekStart = min;
@@ -323,14 +380,14 @@ export class SlotguardBooking extends HTMLElement {
     if (ev.pool) slots.setAttribute('aria-describedby', 'week-label pool-note');
     else slots.setAttribute('aria-describedby', 'week-label');
     const repeat = this.$('repeat-fieldset');
-    repeat.hidden = !allowsSeries(ev);
+    repeat.hidden = !allowsSeries(ev) || this.payWithCredit;
     if (repeat.hidden) this.$('repeat-once').checked = true;
     this.drawSeries();
   }
 
   /** Whether the guest asked for a weekly series (and the event type takes one). */
   get weekly() {
-    return allowsSeries(this.event) && this.$('repeat-weekly').checked;
+    return allowsSeries(this.event) && !this.payWithCredit && this.$('repeat-weekly').checked;
   }
 
   /** How many appointments the series has, or null when the field is not 2 to 12. */
@@ -417,7 +474,7 @@ export class SlotguardBooking extends HTMLElement {
 
   setBusy(on) {
     this.busy = on;
-    this.$('reserve').disabled = on;
+    for (const id of ['reserve', 'buy-pack', 'use-pack']) this.$(id).disabled = on;
     this.$('form').setAttribute('aria-busy', on ? 'true' : 'false');
   }
 
@@ -440,6 +497,7 @@ export class SlotguardBooking extends HTMLElement {
       return;
     }
     if (!ev || !this.$('form').reportValidity() || !name || !email) return;
+    if (this.payWithCredit) return this.bookWithCredit(ev, start, { email, name });
     const n = this.weekly ? this.seriesCount() : 1;
     if (!n) {
       this.say(`Please choose ${SERIES_MIN} to ${SERIES_MAX} appointments.`);
@@ -506,7 +564,7 @@ export class SlotguardBooking extends HTMLElement {
     else if (isSlotguardError(error, 'payment_provider_error')) this.say('Checkout could not be opened, so the time was not kept. Please try again.');
     else if (!isSlotguardError(error) || error.status >= 500) {
       // The client keeps the Idempotency-Key of an unanswered hold: pressing again retries it.
-      this.say('The booking service could not be reached. Your choice is kept: press "Reserve and pay" again in a moment.');
+      this.say(`The booking service could not be reached. Your choice is kept: press "${this.$('reserve').textContent}" again in a moment.`);
     } else this.say(`Nothing was reserved: ${error.detail}`);
     this.$('status').focus();
   }
@@ -532,5 +590,298 @@ export class SlotguardBooking extends HTMLElement {
     if (error.code === 'booking_cap_reached') return this.showNotice(`${lead}${named} falls on a day that is fully booked.${after}`);
     const why = error.detail.replace(/^starts\[\d+\] \([^)]*\): /, '');
     return this.showNotice(`${lead}${named} cannot be booked (${why}).${after}`);
+  }
+  // ---- prepaid packs ---------------------------------------------------------------
+
+  /** What the remembered packs are scoped by, with the event type: the API they were bought on. */
+  get apiKey() {
+    return this.getAttribute('api') ?? '';
+  }
+
+  /** Whether the guest chose to pay with a credit (and the pack has one to give). */
+  get payWithCredit() {
+    return Boolean(this.pack) && packState(this.pack) === 'usable' && this.$('pay-credit').checked;
+  }
+
+  /** The event type's pack offers, then the guest's pack for it. */
+  showPacks(ev) {
+    this.packsFor = ev.id;
+    const offers = ev.packs ?? [];
+    this.$('buy-fieldset').hidden = offers.length === 0;
+    this.$('code-fieldset').hidden = offers.length === 0;
+    this.$('buy-status').replaceChildren();
+    this.showPackCodeError(null);
+    this.$('pack-offers').replaceChildren(...offers.map((o, i) => {
+      const id = `pack-size-${o.sessions}`;
+      const each = { amount: Math.round(o.price.amount / o.sessions), currency: o.price.currency };
+      return el('label', { class: 'choice', for: id },
+        el('input', { type: 'radio', name: 'pack-size', id, value: String(o.sessions), checked: i === 0, onchange: () => this.drawBuy() }),
+        el('span', { class: 'choice-title', text: `${o.sessions} sessions for ${formatPrice(o.price)}` }),
+        el('span', { class: 'choice-meta', text: `${formatPrice(each)} a session · usable for ${o.valid_days} days from payment` }));
+    }));
+    this.$('buy-intro').textContent = offers.length
+      ? `Pay once for several sessions of ${ev.title}, then book each with a credit, with no checkout. The pack is bought in the name and e-mail above.`
+      : '';
+    this.drawBuy();
+    this.loadPack(ev);
+  }
+
+  /** The buy button names the size chosen. */
+  drawBuy() {
+    const n = this.chosenPackSize();
+    this.$('buy-pack').textContent = n ? `Buy ${n} sessions and pay` : 'Buy a pack and pay';
+  }
+
+  chosenPackSize() {
+    return Number(/** @type {HTMLInputElement | null} */ (this.root.querySelector('input[name="pack-size"]:checked'))?.value ?? 0);
+  }
+
+  /**
+   * Reads the guest's pack for `ev`: the `pack` attribute's, else the one remembered in
+   * this browser. A pack of another event type is not used; one the API does not know is
+   * forgotten.
+   */
+  async loadPack(ev) {
+    const generation = ++this.packGeneration;
+    this.pack = null;
+    this.packNotice(null);
+    this.drawPay();
+    if (!ev.packs?.length) return;
+    const given = this.getAttribute('pack');
+    const ids = new Set([given !== this.forgottenPack ? given : null, rememberedPack(this.apiKey, ev.id)].filter(Boolean));
+    for (const id of ids) {
+      try {
+        const { pack } = await this.client.getPack({ path: { pack_id: String(id) } });
+        if (generation !== this.packGeneration) return;
+        if (pack.event_id === ev.id) return this.setPack(pack);
+      } catch (error) {
+        if (generation !== this.packGeneration) return;
+        if (isSlotguardError(error, 'pack_not_found', 'not_found') && id !== given) rememberPack(this.apiKey, ev.id, null);
+        else if (!isSlotguardError(error, 'pack_not_found', 'not_found')) this.emitError(error);
+      }
+    }
+  }
+
+  /** `pack` becomes the guest's: remembered, its credits shown, a credit chosen while it has one. */
+  setPack(pack, { choose = true } = {}) {
+    this.pack = pack;
+    this.forgottenPack = null;
+    rememberPack(this.apiKey, pack.event_id, pack.id);
+    for (const [field, value] of [['name', pack.guest?.name], ['email', pack.guest?.email]]) {
+      if (value && !this.$(field).value.trim()) this.$(field).value = value;
+    }
+    if (choose) this.$(packState(pack) === 'usable' ? 'pay-credit' : 'pay-checkout').checked = true;
+    this.drawPay();
+  }
+
+  /** Re-reads the pack (its credits after a booking, its state after a refusal). */
+  async refreshPack() {
+    if (!this.pack) return;
+    try {
+      this.pack = (await this.client.getPack({ path: { pack_id: this.pack.id } })).pack;
+    } catch (error) {
+      if (isSlotguardError(error, 'pack_not_found')) {
+        rememberPack(this.apiKey, this.pack.event_id, null);
+        this.pack = null;
+      }
+    }
+    this.drawPay();
+  }
+
+  forgetPack() {
+    if (!this.pack) return;
+    rememberPack(this.apiKey, this.pack.event_id, null);
+    this.forgottenPack = this.pack.id;
+    const code = this.pack.id;
+    this.pack = null;
+    this.$('pay-checkout').checked = true;
+    this.packNotice(null);
+    this.drawPay();
+    this.say(`This browser no longer remembers your pack. Its code, ${code}, still books with its credits.`);
+    this.$('pack-code').focus();
+  }
+
+  /** What the pack can do now, beside "With a credit of my pack". */
+  packMeta(pack) {
+    const until = pack.expires_at ? formatDate(pack.expires_at, this.timeZone) : '';
+    switch (packState(pack)) {
+      case 'usable': return `${creditsText(pack)}, usable until ${until}`;
+      case 'used_up': return `No credits left: all ${pack.sessions} are used`;
+      case 'expired': return `Expired on ${until}: its credits can no longer be used`;
+      case 'pending': return 'Its payment has not arrived yet';
+      default: return 'Not bought: its checkout ended without payment';
+    }
+  }
+
+  /** The pay choice, the button's words and the series choice follow the pack and the guest's choice. */
+  drawPay() {
+    const pack = this.pack;
+    const ev = this.event;
+    this.$('pay-fieldset').hidden = !pack;
+    if (pack) {
+      const credit = this.$('pay-credit');
+      credit.disabled = packState(pack) !== 'usable';
+      if (credit.disabled && credit.checked) this.$('pay-checkout').checked = true;
+      this.$('pay-credit-meta').textContent = this.packMeta(pack);
+      this.$('pay-checkout-meta').textContent = ev?.price ? formatPrice(ev.price) : '';
+      this.$('pack-code-shown').textContent = `Your pack's code: ${pack.id}.`;
+    }
+    const withCredit = this.payWithCredit;
+    this.$('reserve').textContent = withCredit ? 'Book with a credit' : 'Reserve and pay';
+    this.$('reserve-hint').textContent = withCredit ? CREDIT_HINT : HOLD_HINT;
+    if (!ev) return;
+    const repeat = this.$('repeat-fieldset');
+    repeat.hidden = !allowsSeries(ev) || withCredit;
+    if (repeat.hidden) this.$('repeat-once').checked = true;
+    this.drawSeries();
+  }
+
+  /** The alert in the pay choice: why a credit could not book. `extra` follows the text. */
+  packNotice(text, extra = /** @type {Node | null} */ (null)) {
+    const notice = this.$('pack-notice');
+    notice.hidden = !text;
+    if (!text) return notice.replaceChildren();
+    notice.replaceChildren(el('p', { id: 'pack-notice-text', text }), ...(extra ? [el('p', {}, extra)] : []));
+    notice.focus();
+  }
+
+  showPackCodeError(text) {
+    const input = this.$('pack-code');
+    const error = this.$('pack-code-error');
+    error.hidden = !text;
+    error.textContent = text ?? '';
+    if (text) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    input.setAttribute('aria-describedby', text ? 'pack-code-error pack-code-help' : 'pack-code-help');
+  }
+
+  /** The guest pasted a pack's code: it must be a pack of this event type. */
+  async usePackCode() {
+    const ev = this.event;
+    const input = this.$('pack-code');
+    const id = input.value.trim();
+    if (!ev || this.busy) return;
+    const fail = (text) => {
+      this.showPackCodeError(text);
+      input.focus();
+    };
+    if (!id) return fail('Please paste the code of your pack: it starts with pak_.');
+    this.packGeneration++;
+    try {
+      const { pack } = await this.client.getPack({ path: { pack_id: id } });
+      if (pack.event_id !== ev.id) {
+        const other = this.events.find((e) => e.id === pack.event_id)?.title ?? pack.event_id;
+        return fail(`This pack is for another kind of appointment (${other}), not ${ev.title}.`);
+      }
+      this.showPackCodeError(null);
+      input.value = '';
+      this.setPack(pack);
+      this.say(`Your pack is ready: ${this.packMeta(pack)}.`);
+    } catch (error) {
+      if (isSlotguardError(error, 'pack_not_found', 'not_found', 'bad_request')) return fail('No pack has this code. Check it and try again.');
+      fail(problemText(error));
+    }
+  }
+
+  /** Buys the chosen pack in the guest's name and sends the guest to its Checkout. */
+  async buyPack() {
+    const ev = this.event;
+    const sessions = this.chosenPackSize();
+    const offer = ev?.packs?.find((o) => o.sessions === sessions);
+    if (!ev || !offer || this.busy) return;
+    const status = this.$('buy-status');
+    for (const field of ['name', 'email']) {
+      const input = this.$(field);
+      if (input.value.trim() && input.checkValidity()) continue;
+      status.replaceChildren(el('p', { text: 'Please fill in your name and e-mail above first: the pack is bought in your name, and only that e-mail books with it.' }));
+      input.focus();
+      return;
+    }
+    const guest = { name: this.$('name').value.trim(), email: this.$('email').value.trim() };
+    this.setBusy(true);
+    status.replaceChildren(el('p', { text: `Opening checkout for ${sessions} sessions…` }));
+    try {
+      const { pack } = await this.client.createPack({ body: { event_id: ev.id, sessions, guest } });
+      this.setPack(pack, { choose: false });
+      const checkoutUrl = pack.checkout_url ?? '';
+      status.replaceChildren(
+        el('p', { id: 'pack-bought', text: `Your pack of ${sessions} sessions (${formatPrice(offer.price)}) is waiting for payment; its code is ${pack.id}. Taking you to payment…` }),
+        el('p', {}, el('a', { href: checkoutUrl, id: 'pack-checkout-link', text: 'Continue to payment' })));
+      status.focus();
+      const go = this.dispatchEvent(new CustomEvent('slotguard-pack-checkout', { detail: { pack, checkoutUrl }, bubbles: true, composed: true, cancelable: true }));
+      if (!go || !/^https?:\/\//.test(checkoutUrl)) return this.setBusy(false);
+      const delay = Number(this.getAttribute('redirect-delay-ms') ?? 1500);
+      setTimeout(() => location.assign(checkoutUrl), Number.isFinite(delay) ? delay : 1500);
+    } catch (error) {
+      this.setBusy(false);
+      this.emitError(error);
+      let text = `Nothing was bought: ${error?.detail ?? ''}`;
+      if (isSlotguardError(error, 'validation_failed')) text = `Please check your details: ${error.detail}.`;
+      else if (isSlotguardError(error, 'payment_provider_error')) text = 'Checkout could not be opened, so nothing was bought. Please try again.';
+      else if (!isSlotguardError(error) || error.status >= 500) text = 'The booking service could not be reached. Nothing was bought: press the button again in a moment.';
+      status.replaceChildren(el('p', { text }));
+      status.focus();
+    }
+  }
+
+  /** Books `start` with a credit of the guest's pack: confirmed at once, no Checkout. */
+  async bookWithCredit(ev, start, guest) {
+    const pack = this.pack;
+    this.setBusy(true);
+    this.showNotice(null);
+    this.packNotice(null);
+    this.say(`Booking ${formatTime(start, this.timeZone)} with a credit…`);
+    try {
+      const answer = await this.client.createReservation({ body: { event_id: ev.id, start, guest, pack_id: pack.id } });
+      await this.refreshPack();
+      this.setBusy(false);
+      this.bookedWithCredit(answer.reservation);
+    } catch (error) {
+      this.setBusy(false);
+      this.emitError(error);
+      const packProblem = isSlotguardError(error, 'pack_used_up', 'pack_expired', 'pack_not_paid', 'pack_not_found')
+        || (isSlotguardError(error, 'validation_failed') && /\bpack_id\b/.test(error.detail ?? ''));
+      if (packProblem) return this.packRefused(error);
+      await this.refused(error, start);
+    }
+  }
+
+  /** The confirmation, at once: what, with whom, when, and the credits left. */
+  bookedWithCredit(r) {
+    const when = `${formatTime(r.start, this.timeZone)} on ${formatDay(r.start, this.timeZone)}`;
+    const title = this.events.find((e) => e.id === r.event_id)?.title ?? r.event_id;
+    this.$('status').replaceChildren(
+      el('p', { id: 'booked', text: `Booked: ${title} with ${r.expert_id} at ${when} is confirmed, paid with a credit of your pack.` }),
+      ...(this.pack ? [el('p', { id: 'booked-credits', text: `Your pack has ${creditsText(this.pack)}.` })] : []),
+      el('p', { class: 'muted small', text: `Booking reference: ${r.id}` }));
+    this.$('status').focus();
+    this.dispatchEvent(new CustomEvent('slotguard-booked', { detail: { reservation: r, pack: this.pack }, bubbles: true, composed: true }));
+    this.loadSlots();
+  }
+
+  /** A credit that could not pay: why, and what the guest can do instead. */
+  async packRefused(error) {
+    if (isSlotguardError(error, 'pack_not_found')) {
+      if (this.pack) rememberPack(this.apiKey, this.pack.event_id, null);
+      this.pack = null;
+      this.drawPay();
+    } else await this.refreshPack();
+    const pack = this.pack;
+    const instead = 'Pay at checkout instead, or buy a new pack below.';
+    let text = 'Nothing was booked: this pack was bought with another e-mail address. Enter the e-mail you bought it with above to book with it.';
+    /** @type {Node | null} */
+    let extra = null;
+    if (error.code === 'pack_used_up') text = `Nothing was booked: your pack has no credits left${pack ? ` (all ${pack.sessions} are used)` : ''}. ${instead}`;
+    else if (error.code === 'pack_expired') {
+      text = `Nothing was booked: your pack expired${pack?.expires_at ? ` on ${formatDate(pack.expires_at, this.timeZone)}` : ''}, and its credits can no longer be used. ${instead}`;
+    } else if (error.code === 'pack_not_paid') {
+      text = 'Nothing was booked: the payment for your pack has not arrived yet. If you have just paid, try again in a moment.';
+      if (pack?.status === 'pending_payment' && pack.checkout_url) extra = el('a', { href: pack.checkout_url, text: 'Finish paying for the pack' });
+    } else if (error.code === 'pack_not_found') {
+      this.say('Nothing was booked: this pack could not be found. Check its code below, or pay at checkout.');
+      return this.$('status').focus();
+    }
+    this.say('');
+    this.packNotice(text, extra);
   }
 }

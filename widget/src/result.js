@@ -5,10 +5,17 @@
 // cancels a booking someone paid for: the release asks for unpaid_only, and a paid one
 // answers 409 reservation_confirmed and stands. A series comes back as its lead (the
 // first start), which lists every occurrence (`series`): each is shown with its status.
+// A prepaid pack comes back as /return/?pack=<id>&outcome=paid|cancelled: paid, the page
+// waits for the payment to activate the pack, then shows its credits, until when they
+// last and its code, and remembers the pack in this browser for the booking page;
+// cancelled, it says nothing was charged (the unpaid pack lapses with its checkout).
 //
 // Attributes: api (default: the page's own origin), time-zone (default: the browser's),
 // booking-url (where "Choose another time" goes; default: the page's parent folder).
-import { browserTimeZone, createClient, el, formatDay, formatTime, formatWhen, durationUntil, isSlotguardError, validTimeZone } from './shared.js';
+import {
+  browserTimeZone, createClient, creditsText, el, formatDate, formatDay, formatTime, formatWhen, durationUntil, isSlotguardError,
+  packState, rememberPack, validTimeZone,
+} from './shared.js';
 import { STYLE } from './style.js';
 
 const POLL_DELAYS_MS = [500, 1000, 1000, 1000, 2000, 2000, 2000, 3000, 5000];
@@ -57,13 +64,15 @@ export class SlotguardBookingResult extends HTMLElement {
     this.timeZone = zone && validTimeZone(zone) ? zone : browserTimeZone();
     const q = new URLSearchParams(location.search);
     this.reservationId = q.get('reservation');
+    this.packId = this.reservationId ? null : q.get('pack');
     this.root.replaceChildren(el('style', { text: STYLE }),
       el('section', { class: 'sg', 'aria-labelledby': 'result' },
-        el('h2', { id: 'result', tabindex: '-1', text: 'Checking your booking…' }),
+        el('h2', { id: 'result', tabindex: '-1', text: this.packId ? 'Checking your pack…' : 'Checking your booking…' }),
         el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
         el('dl', { id: 'details', class: 'details', hidden: true }),
         el('div', { id: 'actions', class: 'actions' })));
-    if (!this.reservationId) this.notFound();
+    if (this.packId) this.pollPack(q.get('outcome') === 'cancelled');
+    else if (!this.reservationId) this.notFound();
     else if (q.get('outcome') === 'cancelled') this.cancel();
     else this.poll();
   }
@@ -73,15 +82,17 @@ export class SlotguardBookingResult extends HTMLElement {
     return /** @type {any} */ (this.root.getElementById(id));
   }
 
-  bookingLink(text) {
-    const href = this.getAttribute('booking-url') ?? new URL('../', location.href).href;
-    return el('a', { href, id: 'book-again', class: 'button', text });
+  /** @param {string} text @param {Record<string, string>} [query] what the booking page is asked to open */
+  bookingLink(text, query = {}) {
+    const url = new URL(this.getAttribute('booking-url') ?? new URL('../', location.href).href, location.href);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    return el('a', { href: url.href, id: 'book-again', class: 'button', text });
   }
 
   show({ state, heading, text, final = false, actions = /** @type {(Node|string)[]} */ ([]) }) {
     this.$('result').textContent = heading;
     this.dataset.state = state;
-    document.title = `${heading} – your booking`;
+    document.title = `${heading} – ${this.packId ? 'your pack' : 'your booking'}`;
     this.$('status').replaceChildren(el('p', { id: 'status-text', text }));
     this.$('actions').replaceChildren(...actions);
     if (final) this.$('result').focus();
@@ -221,6 +232,73 @@ export class SlotguardBookingResult extends HTMLElement {
       this.show({ state: 'unknown', heading: 'The time could not be released yet', final: true,
         text: 'The booking service could not be reached. Nothing was charged; the hold lapses by itself if you do not pay.',
         actions: [el('button', { type: 'button', text: 'Try again', onclick: () => this.cancel() }), ' ', this.bookingLink('Back to booking')] });
+    }
+  }
+  // ---- a prepaid pack's return -----------------------------------------------------
+
+  showPackDetails(p) {
+    const rows = [
+      ['What', `${p.sessions} sessions of ${this.eventTitle ?? p.event_id}`],
+      ['With', p.expert_id],
+      ['Credits left', p.status === 'active' ? String(p.credits_left) : ''],
+      ['Usable until', p.status === 'active' && p.expires_at ? formatDate(p.expires_at, this.timeZone) : ''],
+      ['Name', p.guest?.name],
+      ['E-mail', p.guest?.email],
+      ['Pack code', p.id],
+    ];
+    this.$('details').replaceChildren(...rows.filter(([, v]) => v).flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+    this.$('details').hidden = false;
+  }
+
+  /** What a pack's return says, from the pack as read and whether the guest cancelled. */
+  describePack(p, cancelled) {
+    const what = `${p.sessions} sessions of ${this.eventTitle ?? p.event_id}`;
+    const state = packState(p);
+    const book = (text) => this.bookingLink(text, { event: p.event_id, pack: p.id });
+    if (state === 'usable') {
+      return { state: 'pack_active', heading: 'Your pack is ready', final: true, actions: [book('Book a time with a credit')],
+        text: `Your pack of ${what} is paid: ${creditsText(p)}, usable until ${formatDate(String(p.expires_at), this.timeZone)}. Each booking takes one credit, with nothing more to pay. Keep the pack code below to book from another device.` };
+    }
+    if (state === 'used_up' || state === 'expired') {
+      return { state: `pack_${state}`, heading: state === 'expired' ? 'This pack has expired' : 'This pack is used up', final: true, actions: [this.bookingLink('Book an appointment', { event: p.event_id })],
+        text: state === 'expired' ? `Your pack of ${what} expired on ${formatDate(String(p.expires_at), this.timeZone)}.` : `All ${p.sessions} credits of your pack have been used.` };
+    }
+    if (cancelled || state === 'lapsed') {
+      return { state: 'pack_cancelled', heading: 'Payment cancelled', final: true, actions: [this.bookingLink('Back to booking', { event: p.event_id })],
+        text: `Nothing was charged, and the pack of ${what} was not bought. You can buy one again on the booking page, or book and pay for a single time.` };
+    }
+    return { state: 'pack_pending', heading: 'Waiting for your payment to be confirmed',
+      text: `Your pack of ${what} is bought once the payment arrives. This page updates by itself.` };
+  }
+
+  /** Reads the pack until its payment has made it active (or the guest cancelled: once). */
+  async pollPack(cancelled) {
+    const startedAt = Date.now();
+    for (let i = 0; ; i++) {
+      try {
+        const { pack: p } = await this.client.getPack({ path: { pack_id: String(this.packId) } });
+        if (!this.eventTitle) await this.loadTitle(p);
+        if (p.status === 'active') rememberPack(this.getAttribute('api') ?? '', p.event_id, p.id);
+        this.showPackDetails(p);
+        const view = this.describePack(p, cancelled);
+        if (view.final) return this.show(view);
+        if (Date.now() - startedAt > POLL_FOR_MS) {
+          return this.show({ ...view, heading: 'Your payment is still being confirmed', final: true,
+            actions: [el('button', { type: 'button', text: 'Check again', onclick: () => this.pollPack(cancelled) })] });
+        }
+        if (this.$('result').textContent !== view.heading) this.show(view);
+      } catch (error) {
+        if (isSlotguardError(error, 'pack_not_found', 'not_found')) {
+          return this.show({ state: 'not_found', heading: 'We could not find this pack', final: true,
+            text: 'There is no pack at this address. Nothing was charged here.', actions: [this.bookingLink('Book an appointment')] });
+        }
+        if ((isSlotguardError(error) && error.status < 500) || Date.now() - startedAt > 60_000) {
+          return this.show({ state: 'unknown', heading: 'We could not check your pack', final: true,
+            text: 'The booking service could not be reached. Your pack is not lost: check again in a moment.',
+            actions: [el('button', { type: 'button', text: 'Check again', onclick: () => this.pollPack(cancelled) })] });
+        }
+      }
+      await new Promise((r) => setTimeout(r, POLL_DELAYS_MS[Math.min(i, POLL_DELAYS_MS.length - 1)]));
     }
   }
 }

@@ -146,3 +146,47 @@ export function problemText(error) {
   if (error.status >= 500) return 'The booking service is busy or unavailable right now. Please try again in a moment.';
   return error.detail;
 }
+
+/** A date without its weekday or time ("12 March 2026"), in the browser's language. */
+export const formatDate = (msOrIso, timeZone) =>
+  new Intl.DateTimeFormat(undefined, { timeZone, dateStyle: 'long' }).format(new Date(msOrIso));
+
+// The guest's prepaid pack, remembered in this browser per API and event type (a pack is
+// bought for one event type), so that coming back to the page offers its credits again.
+// Storage may be refused (private windows, blocked cookies): the guest then pastes the code.
+const packKey = (api, eventId) => `slotguard-pack:${api || location.origin}:${eventId}`;
+
+/** The pack id remembered for `eventId` on this API, or null. */
+export function rememberedPack(api, eventId) {
+  try {
+    return localStorage.getItem(packKey(api, eventId));
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers `packId` for `eventId` (null forgets it). */
+export function rememberPack(api, eventId, packId) {
+  try {
+    if (packId) localStorage.setItem(packKey(api, eventId), packId);
+    else localStorage.removeItem(packKey(api, eventId));
+  } catch {
+    // not remembered: the guest keeps the code the page shows
+  }
+}
+
+/**
+ * Where a pack stands for booking: `usable`, `pending` (its payment has not arrived),
+ * `lapsed` (its checkout expired unpaid), `expired` or `used_up`.
+ * @param {{ status: string, credits_left: number, expires_at?: string | null }} pack
+ */
+export function packState(pack, now = Date.now()) {
+  if (pack.status === 'pending_payment') return 'pending';
+  if (pack.status !== 'active') return 'lapsed';
+  if (pack.expires_at && Date.parse(pack.expires_at) <= now) return 'expired';
+  return pack.credits_left > 0 ? 'usable' : 'used_up';
+}
+
+/** "3 of 4 credits left", counted in the browser's language. */
+export const creditsText = (pack) =>
+  `${pack.credits_left} of ${pack.sessions} ${pack.sessions === 1 ? 'credit' : 'credits'} left`;

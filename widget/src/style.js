@@ -41,5 +41,10 @@ button:disabled { opacity: .6; cursor: not-allowed; }
 .details dt { font-weight: 600; }
 .details dd { margin: 0; overflow-wrap: anywhere; }
 .details ol { margin: 0; padding-left: 1.25rem; }
+.field-error { color: #a40000; margin: .25rem 0 0; }
+input[aria-invalid=true] { border-color: #a40000; }
+button.link { min-height: 0; padding: 0; border: 0; background: none; color: var(--sg-accent); text-decoration: underline; }
+.pack-code-row { margin: .5rem 0 0; overflow-wrap: anywhere; }
+#pack-offers { margin: 0 0 .75rem; }
 [hidden] { display: none !important; }
 `;

@@ -29,6 +29,7 @@ const EVENTS = {
     title: 'Deep dive with Dr. Ada (60 min)', duration_minutes: 60, price: { amount: 9000, currency: 'eur' },
     min_notice_minutes: 720, limits: { per_day: 3 },
     cancellation: { tiers: [{ before_minutes: 2880, refund_percent: 100 }] },
+    packs: [{ sessions: 4, price: { amount: 32000, currency: 'eur' }, valid_days: 180 }],
   },
   'team-intro-30': {
     title: 'Intro call with the first free of our team (30 min)', duration_minutes: 30, price: { amount: 4000, currency: 'eur' },

@@ -13,6 +13,7 @@
 #include "slotguard/base/json.h"
 #include "slotguard/booking/availability.h"
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/api/engine.h"
 #include "fake_stripe.h"
 #include "kv_store.h"
@@ -103,6 +104,7 @@ struct Task {
 struct BookingRequest {
   std::string event_id, start, email, idempotency_key;
   std::vector<std::string> starts;  // a series: every start, the first being `start`; empty: one start
+  std::string pack_id;              // paid with a credit of this pack
   int attempts = 0;
   int last_status = 0;
   std::string rid, session_id;  // from a 201
@@ -147,6 +149,10 @@ const EventDef kEvents[] = {{"short", 30, 0, 10, 1, 60, 50, 0, 0, false, true},
                             {"vetted", 45, 0, 5, 1, 0, -1, 90},
                             {"team", 30, 0, 0, 1, 0, -1, 0, 0, true}};
 const char* kPoolEvent = "team";
+// One guest buys a pack of "short" before the run and books some of its holds with it.
+const char* kPackEvent = "short";
+const char* kPackGuest = "packguest@example.com";
+constexpr int64_t kPackSessions = 3;
 const char* kPoolMembers[] = {"ada", "bob"};  // in the pool's order
 
 const EventDef& event_def(const std::string& id) {
@@ -229,6 +235,9 @@ class Swarm {
 
   // ------------------------------------------------------------------ plumbing
 
+  std::string pack_id_;
+  std::optional<Pack> pack_;  // as last committed
+
   void trace(std::string line) {
     if (opt_.trace) std::fprintf(stderr, "[%llu] %s\n", static_cast<unsigned long long>(report_.steps), line.c_str());
     tail_.push_back(std::move(line));
@@ -284,6 +293,8 @@ class Swarm {
                                          {{"before_minutes", 0}, {"refund_percent", e.refund_percent}}}}};
     if (e.per_day > 0) body["limits"] = {{"per_day", e.per_day}};
     if (e.pool) body["pool"] = {{"experts", {"ada", "bob"}}, {"assign", "round_robin"}};
+    if (std::string_view(e.id) == kPackEvent)
+      body["packs"] = Json::array({{{"sessions", kPackSessions}, {"price", {{"amount", 12000}, {"currency", "eur"}}}, {"valid_days", 30}}});
     if (e.approval_minutes > 0) {
       body["payment_method_types"] = {"card"};  // Stripe authorizes for later capture only cards
       body["approval"] = {{"required", true}, {"respond_within_minutes", e.approval_minutes}};
@@ -298,6 +309,7 @@ class Swarm {
                                           {{"Authorization", std::string("Bearer ") + kAdminToken}}));
       if (r.status != 201) fail("setup: PUT event answered " + std::to_string(r.status));
     }
+    buy_pack();
     // Half the runs are a marketplace: the expert is paid through a Connect account.
     if (!rng_.chance(0.5)) return;
     stripe_.accounts[kConnectAccount] = true;
@@ -305,6 +317,22 @@ class Swarm {
     HttpResponse r = call_clean(request("PUT", "/v1/experts/ada/payouts", payouts.dump(),
                                         {{"Authorization", std::string("Bearer ") + kAdminToken}}));
     if (r.status != 201) fail("setup: PUT payouts answered " + std::to_string(r.status));
+  }
+
+  // The pack guest's pack, bought and paid through Checkout before the run begins.
+  void buy_pack() {
+    const Json body = {{"event_id", kPackEvent}, {"sessions", kPackSessions}, {"guest", {{"email", kPackGuest}, {"name", "Pack"}}}};
+    const HttpResponse bought = call_clean(request("POST", "/v1/packs", body.dump(), {}));
+    auto j = read_json(bought.body, 16);
+    if (bought.status != 201 || !j) return fail("setup: POST /v1/packs answered " + std::to_string(bought.status));
+    pack_id_ = (*j)["pack"]["id"];
+    const std::string url = (*j)["pack"]["checkout_url"];
+    const std::string session = url.substr(url.rfind('/') + 1);
+    stripe_.pay(session);
+    const std::string event = stripe_.emit_event("evt_pack_paid", "checkout.session.completed", session);
+    const HttpResponse paid = call_clean(request("POST", "/v1/stripe/webhook", event,
+                                                 {{"Stripe-Signature", stripe_signature_header(kWebhookSecret, now_ / 1000, event)}}));
+    if (paid.status != 200) fail("setup: the pack's payment answered " + std::to_string(paid.status));
   }
 
   // Keeps a decoded copy of every reservation, updated from committed mutations, so
@@ -331,6 +359,7 @@ class Swarm {
         continue;
       }
       if (m.key == keys::pool_state(kPoolEvent)) pool_write = &m;
+      if (!pack_id_.empty() && m.key == keys::pack(pack_id_)) pack_ = pack_from_storage(m.value);
       if (m.key.rfind("busy/ada/", 0) == 0) note_busy_block(m);
       if (m.key.rfind("slot/", 0) == 0) note_bucket(m);
       if (m.key.rfind("rsv/", 0) != 0) continue;
@@ -812,6 +841,7 @@ class Swarm {
     Json body = {{"event_id", b.event_id}, {"guest", {{"email", b.email}, {"name", "Guest"}}}};
     if (b.starts.empty()) body["start"] = b.start;
     else body["starts"] = b.starts;
+    if (!b.pack_id.empty()) body["pack_id"] = b.pack_id;
     const size_t inst = rng_.below(instances_.size());
     const std::string what = b.starts.empty() ? b.start : b.start + " weekly x" + std::to_string(b.starts.size());
     trace("booking #" + std::to_string(index) + " (" + b.event_id + " " + what + ", " + b.email + ") on instance " + std::to_string(inst) +
@@ -835,6 +865,11 @@ class Swarm {
     b.email = "guest" + std::to_string(bookings_.size()) + "@example.com";
     // Some guests come back for more: the hold limit per guest gets exercised.
     if (!bookings_.empty() && rng_.chance(0.25)) b.email = bookings_[rng_.below(bookings_.size())].email;
+    // The pack guest pays some single bookings of the pack's event type with a credit.
+    if (b.event_id == kPackEvent && b.starts.empty() && !pack_id_.empty() && rng_.chance(0.3)) {
+      b.email = kPackGuest;
+      b.pack_id = pack_id_;
+    }
     if (rng_.chance(0.7)) b.idempotency_key = "key-" + std::to_string(bookings_.size());
     bookings_.push_back(b);
     submit_booking(bookings_.size() - 1);
@@ -1217,6 +1252,19 @@ class Swarm {
            (r.status == ReservationStatus::PendingPayment && r.expires_at > now_ + rates_.skew_ms);
   }
 
+  // The pack is never overdrawn, and its spent credits are exactly the bookings it paid
+  // for that stand, plus those cancelled too late to give the credit back.
+  std::string pack_mismatch() const {
+    if (!pack_) return pack_id_.empty() ? "" : "the pack's record is gone";
+    if (pack_->used > pack_->sessions) return "the pack was overdrawn";
+    int64_t spent = 0;
+    for (const auto& [k, r] : reservations_)
+      spent += r.pack_id == pack_id_ && (r.status == ReservationStatus::Confirmed || !r.credit_returned);
+    if (spent != pack_->used)
+      return "the pack has " + std::to_string(pack_->used) + " credits spent for " + std::to_string(spent) + " bookings";
+    return "";
+  }
+
   void check_step() {
     if (!report_.ok() || !dirty_) return;
     dirty_ = false;
@@ -1237,6 +1285,7 @@ class Swarm {
     }
     if (auto broken = ledger_mismatch(active); !broken.empty()) return fail(broken);
     if (auto broken = cap_passed(active); !broken.empty()) return fail(broken);
+    if (auto broken = pack_mismatch(); !broken.empty()) return fail(broken);
     std::map<std::string, const Reservation*> by_pi, by_id;
     for (const auto& [k, r] : reservations_) {
       by_id[r.id] = &r;
@@ -1328,12 +1377,14 @@ class Swarm {
         return fail("hold " + r.id + " outlived its expiry and the sweeps");
       if (r.refund_queued()) return fail("refund of " + r.id + " still queued after healing");
       if (r.status == ReservationStatus::Confirmed) ++report_.confirmed;
-      // The app heard every notification of it, in order, starting with the hold.
+      // The app heard every notification of it, in order, starting with the hold (a
+      // booking paid with a credit starts confirmed).
       const auto& heard = notified_[r.id];
+      const char* first = r.pack_id.empty() ? "reservation.held" : "reservation.confirmed";
       if (static_cast<int64_t>(heard.size()) != r.notify_seq)
         return fail("the app heard " + std::to_string(heard.size()) + " of " + std::to_string(r.notify_seq) +
                     " notifications of " + r.id);
-      if (heard.empty() || heard.front() != "reservation.held") return fail("the app did not hear " + r.id + " held first");
+      if (heard.empty() || heard.front() != first) return fail("the app did not hear " + r.id + " " + first + " first");
       const bool heard_confirmed = std::find(heard.begin(), heard.end(), "reservation.confirmed") != heard.end();
       if (r.status == ReservationStatus::Confirmed && !heard_confirmed)
         return fail("the app never heard that " + r.id + " was confirmed");
@@ -1341,9 +1392,11 @@ class Swarm {
         return fail("the app's last word on refunded " + r.id + " is " + heard.back());
       if (r.status == ReservationStatus::Refunded) ++report_.refunded;
       if (r.series_lead() && r.confirmed_at != 0) ++report_.series_confirmed;
+      if (!r.pack_id.empty()) ++report_.pack_bookings, report_.credits_returned += r.credit_returned;
       if (r.in_series() && cancelled_after_confirmation(r)) ++report_.occurrences_cancelled;
     }
     for (const auto& [sid, s] : stripe_.sessions()) {
+      if (!s.pack_id.empty()) continue;  // the pack's purchase: no reservation's
       auto it = by_id.find(s.reservation_id);
       if (it == by_id.end()) return fail("session " + sid + " belongs to no reservation");
       const Reservation& r = *it->second;

@@ -43,6 +43,8 @@ struct SwarmReport {
   // Series held (201), confirmed, and occurrences cancelled after confirmation; bookings
   // the pool gave.
   uint64_t series = 0, series_confirmed = 0, occurrences_cancelled = 0, pool_bookings = 0;
+  // Bookings paid with the pack's credits, and of them those cancelled with the credit back.
+  uint64_t pack_bookings = 0, credits_returned = 0;
   std::vector<std::string> last_steps;  // the tail of the trace, for a failure report
   bool ok() const { return violation.empty(); }
 };

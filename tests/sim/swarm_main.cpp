@@ -139,6 +139,8 @@ int main(int argc, char** argv) {
     sum.crashes += r.crashes, sum.webhooks += r.webhooks, sum.ledger_refusals += r.ledger_refusals;
     sum.series += r.series, sum.series_confirmed += r.series_confirmed, sum.occurrences_cancelled += r.occurrences_cancelled;
     sum.pool_bookings += r.pool_bookings;
+    sum.pack_bookings += r.pack_bookings;
+    sum.credits_returned += r.credits_returned;
     if (!r.ok()) {
       if (expect_failure) {
         std::printf("swarm: planted defect %s found by seed %llu, the %llu-th seed run: %s\n", plant.c_str(),
@@ -163,6 +165,8 @@ int main(int argc, char** argv) {
   std::printf("  series held %llu, confirmed %llu, occurrences cancelled after confirmation %llu; bookings the pool gave %llu\n",
               static_cast<unsigned long long>(sum.series), static_cast<unsigned long long>(sum.series_confirmed),
               static_cast<unsigned long long>(sum.occurrences_cancelled), static_cast<unsigned long long>(sum.pool_bookings));
+  std::printf("  bookings paid with a pack's credit %llu, of them cancelled with the credit back %llu\n",
+              static_cast<unsigned long long>(sum.pack_bookings), static_cast<unsigned long long>(sum.credits_returned));
   std::printf("  faults: store %llu, Stripe %llu, crashes %llu; ledger refusals %llu\n",
               static_cast<unsigned long long>(sum.store_faults), static_cast<unsigned long long>(sum.stripe_faults),
               static_cast<unsigned long long>(sum.crashes), static_cast<unsigned long long>(sum.ledger_refusals));

@@ -866,7 +866,7 @@ class Swarm {
     // Some guests come back for more: the hold limit per guest gets exercised.
     if (!bookings_.empty() && rng_.chance(0.25)) b.email = bookings_[rng_.below(bookings_.size())].email;
     // The pack guest pays some single bookings of the pack's event type with a credit.
-    if (b.event_id == kPackEvent && b.starts.empty() && !pack_id_.empty() && rng_.chance(0.3)) {
+    if (b.event_id == kPackEvent && b.starts.empty() && !pack_id_.empty() && rng_.chance(0.6)) {
       b.email = kPackGuest;
       b.pack_id = pack_id_;
     }

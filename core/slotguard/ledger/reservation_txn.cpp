@@ -270,6 +270,9 @@ bool plan_write(const Config& cfg, const TxnScope& scope, const Snapshot& snap, 
   if (!plan_ledger_update(snap.buckets, scope.rid, entry, now, checks, mutations,
                           snap.keeps_place ? LedgerWrite::KeepsItsPlace : LedgerWrite::Exclusive, ledgers))
     return false;
+  if (planted(Defect::pack_credit_unchecked)) {  // the pack's credit is spent but no longer checked
+    std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("pack/", 0) == 0; });
+  }
   if (planted(Defect::check_then_insert)) {  // the buckets are written but no longer checked
     std::erase_if(checks, [](const KvCheck& c) { return c.key.rfind("slot/", 0) == 0; });
   }

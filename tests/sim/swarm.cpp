@@ -410,12 +410,9 @@ class Swarm {
   // Every series is all or nothing: its occurrences (those stored: retention may have
   // purged ended ones) are all unpaid (pending), all confirmed, or all ended (released
   // or refunded), leaving out an occurrence its guest cancelled after the series was
-  // confirmed, which ends alone, refunded its share under its terms. One more state is
-  // the core's: the sweep releases every lapsed hold it lists (hold/<expiry>), an
-  // occurrence on its own, so an occurrence released as lapsed sits beside unpaid
-  // ones (for a moment between the sweep's commits, or while the lead's hold was
-  // extended by a later checkout attempt) or ended ones; never beside confirmed ones,
-  // since a payment confirms every occurrence whose time is free, or refunds them all.
+  // confirmed, which ends alone, refunded its share under its terms. The sweep releases
+  // a lapsed series whole, with its lead: an occurrence it lists (hold/<expiry>) waits
+  // while its lead is pending.
   void check_series(const std::string& lead) {
     auto it = reservations_.find(keys::reservation(lead));
     if (it == reservations_.end()) return;
@@ -440,7 +437,6 @@ class Swarm {
     if (r.status == S::PendingPayment) return "unpaid";
     if (r.status == S::Confirmed) return "confirmed";
     if (r.status == S::AwaitingApproval) return "awaiting approval";
-    if (r.status == S::Released && r.release_reason == "hold_expired" && r.confirmed_at == 0) return "lapsed";
     return "ended";
   }
 

@@ -29,14 +29,29 @@ constexpr int64_t kUnlinkedAfterMs = 2 * kMinuteMs;
 // `looked_at`: the session Stripe was asked about just before (empty: none). A hold
 // whose linked session was not the one looked at is left for the next sweep's look:
 // it may have lapsed only since it was read, and its session may be paid.
-Co<TxnOutcome> release_if_expired(ApiServices& s, std::string rid, std::string looked_at) {
+// A series' lead (`series`: every occurrence, lead first) is released with every pending
+// occurrence in one commit, so a lapsed series is never split.
+Co<TxnOutcome> release_if_expired(ApiServices& s, std::string rid, std::vector<std::string> series, std::string looked_at) {
   Decide decide = [&looked_at](const TxnView& v) {
     if (v.current && v.current->expires_at > v.now) return TxnPlan();
     if (v.current && !v.current->checkout_session_id.empty() && v.current->checkout_session_id != looked_at)
       return TxnPlan();
     return release_pending(v.current, ReleaseReason::hold_expired);
   };
-  co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+  if (series.empty()) co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+  GroupOutcome group = co_await release_series_after(s, std::move(series), ReleaseReason::hold_expired, decide);
+  TxnOutcome out = std::move(group.members[0]);
+  if (group.kind != TxnOutcome::Kind::Written && group.kind != TxnOutcome::Kind::NoChange) out.kind = group.kind;
+  co_return out;
+}
+
+// An occurrence of a series other than its lead lapses with its lead (whose session
+// the sweep asks Stripe about first): true while the lead is still pending.
+Co<bool> waits_for_lead(ApiServices& s, const Reservation& r) {
+  if (!r.in_series() || r.series_lead() || r.status != ReservationStatus::PendingPayment) co_return false;
+  Loaded<Reservation> lead = co_await load_reservation(s, r.series.front());
+  if (!lead.record) co_return lead.error.status != 404;  // unread: wait for the next sweep
+  co_return lead.record->status == ReservationStatus::PendingPayment;
 }
 
 // A released hold that never linked a session: ask Stripe, under the latest attempt's
@@ -71,6 +86,11 @@ Co<bool> settle_expired(ApiServices& s, std::string rid, SweepCounts& n) {
     out.kind == ApprovalOutcome::Kind::Done ? ++n.released : ++n.failed;
     co_return true;
   }
+  if (!r) {  // unreadable now (or gone): whether it leads a series is not known, so wait
+    ++n.failed;
+    co_return false;
+  }
+  if (co_await waits_for_lead(s, *r)) co_return true;
   std::string looked_at;  // the session Stripe said may be let go
   if (planted(Defect::release_without_asking) && r) {
     looked_at = r->checkout_session_id;  // released blind: a payment whose webhook is lost is kept
@@ -82,15 +102,19 @@ Co<bool> settle_expired(ApiServices& s, std::string rid, SweepCounts& n) {
     if (what != LapsedHold::Release) co_return true;
     looked_at = r->checkout_session_id;
   }
-  TxnOutcome out = co_await release_if_expired(s, rid, looked_at);
+  std::vector<std::string> series;
+  if (r && r->series_lead()) series = r->series;
+  TxnOutcome out = co_await release_if_expired(s, rid, std::move(series), looked_at);
   if (out.kind != TxnOutcome::Kind::Written) {
     n.failed += out.kind == TxnOutcome::Kind::NoChange ? 0 : 1;
     co_return false;
   }
   ++n.released;
   const std::string_view why = release_reason_name(ReleaseReason::hold_expired);
-  s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
-  s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", why}});
+  if (!r || !r->series_lead()) {  // a series' releases are counted and logged as they commit
+    s.metrics.add(Metric::releases_total, "reason=\"" + std::string(why) + "\"");
+    s.log(LogLevel::Info, "reservation_released", {{"reservation_id", rid}, {"reason", why}});
+  }
   // Without a linked session: one whose create's answer was lost is closed now.
   const Reservation& released = *out.reservation;
   if (released.checkout_session_id.empty()) co_await close_orphan_session(s, released);

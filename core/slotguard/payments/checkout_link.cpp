@@ -157,9 +157,12 @@ void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
 }
 
 Co<GroupOutcome> release_series(Services& s, std::vector<std::string> ids, ReleaseReason reason, bool only_unlinked) {
+  co_return co_await release_series_after(s, std::move(ids), reason, release_decision(reason, only_unlinked));
+}
+
+Co<GroupOutcome> release_series_after(Services& s, std::vector<std::string> ids, ReleaseReason reason, Decide lead_decides) {
   TxnPlan lead_plan;
   std::vector<GroupMember> members;
-  Decide lead_decides = release_decision(reason, only_unlinked);
   members.push_back(GroupMember{ids[0], existing_reservation(), no_keys(), [&lead_plan, lead_decides](const TxnView& v) {
                                   lead_plan = lead_decides(v);
                                   return lead_plan;

@@ -55,5 +55,8 @@ Co<TxnOutcome> release_unlinked(Services& s, std::string rid, ReleaseReason reas
 // one commit, when its lead is released (with `only_unlinked`, only while the lead has
 // no session linked); occurrences that are not pending stay as they are.
 Co<GroupOutcome> release_series(Services& s, std::vector<std::string> ids, ReleaseReason reason, bool only_unlinked);
+// The same, with the lead's own decision (`lead_decides`: a release, or no change); the
+// other pending occurrences follow it.
+Co<GroupOutcome> release_series_after(Services& s, std::vector<std::string> ids, ReleaseReason reason, Decide lead_decides);
 
 }  // namespace slotguard

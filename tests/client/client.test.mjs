@@ -96,6 +96,11 @@ describe('against a Node host and the Stripe emulator', () => {
     assert.ok(held.checkout_url);
     const id = held.reservation.id;
     assert.equal((await track('getReservation', sg.getReservation({ path: { id } }))).reservation.id, id);
+    const packs = [{ sessions: 3, price: { amount: 12000, currency: 'eur' }, valid_days: 30 }];
+    await sg.putEvent({ path: { event_id: 'client-pack' }, body: { ...eventBody('ex-pack'), packs } });
+    const pack = await track('createPack', sg.createPack({ body: { event_id: 'client-pack', sessions: 3, guest: guest(1) } }));
+    assert.equal(pack.pack.status, 'pending_payment');
+    assert.equal((await track('getPack', sg.getPack({ path: { pack_id: pack.pack.id } }))).pack.credits_left, 3);
     await track('listReservations', sg.listReservations({ query: { expert_id: 'ex-all' } }));
     await track('rescheduleReservation', sg.rescheduleReservation({ path: { id }, body: { start: second.start } }));
     await track('approveReservation', sg.approveReservation({ path: { reservation_id: id } }));

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "slotguard/api/routes.h"
+#include "slotguard/base/utf8.h"
 #include "slotguard/host/config.h"
 #include "world.h"
 
@@ -128,6 +129,16 @@ TEST_CASE("config: an unknown setting is refused by name, never ignored", "[cont
   std::string error;
   CHECK_FALSE(parse_config(R"({"admin_token":")" + std::string(kAdminToken) + R"(","checkout_minute":45})", &error));
   CHECK(error == "unknown setting checkout_minute (see the configuration schema)");
+}
+
+TEST_CASE("config: an unknown setting's name is quoted as readable text, whatever its bytes", "[contract][config]") {
+  std::string error;
+  // 63 ASCII bytes and then a two-byte character: a cut at 64 bytes would split it.
+  CHECK_FALSE(parse_config("{\"" + std::string(63, 'a') + "\xc3\xa9\":1}", &error));
+  CHECK(error == "unknown setting " + std::string(63, 'a') + " (see the configuration schema)");
+  CHECK(is_valid_utf8(error));
+  CHECK_FALSE(parse_config(R"({"a\u0000b\nc":1})", &error));
+  CHECK(error == "unknown setting a?b?c (see the configuration schema)");
 }
 
 TEST_CASE("bodies: an unknown field is refused by name, at any depth, and changes nothing", "[contract]") {

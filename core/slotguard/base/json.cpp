@@ -78,7 +78,7 @@ std::optional<std::string> unknown_field(const JsonValue& obj, std::initializer_
 
 std::optional<std::string> UnknownField::message(std::string_view prefix) const {
   if (!first_) return std::nullopt;
-  return "unknown field " + std::string(prefix) + std::string(first_->substr(0, utf8_prefix(*first_, 40)));
+  return "unknown field " + std::string(prefix) + quoted_name(*first_, 40);
 }
 
 const JsonValue* get_member(const JsonValue& obj, std::string_view key) {

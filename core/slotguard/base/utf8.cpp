@@ -67,4 +67,11 @@ size_t utf8_prefix(std::string_view s, size_t max_bytes) {
   return n;
 }
 
+std::string quoted_name(std::string_view s, size_t max_bytes) {
+  std::string out(s.substr(0, utf8_prefix(s, max_bytes)));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
 }  // namespace slotguard

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "slotguard/base/sha256.h"
+#include "slotguard/base/utf8.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/time/time_rfc3339.h"
 
@@ -178,7 +179,7 @@ std::optional<std::vector<FeedBlock>> calendar_blocks(const std::vector<FeedEven
   std::set<std::string_view> keys;
   for (const auto& e : events) {
     if (!keys.insert(e.key).second)
-      return fail(message, "two events share the key " + e.key.substr(0, 80)), std::nullopt;
+      return fail(message, "two events share the key " + quoted_name(e.key, 80)), std::nullopt;
     if (e.end_ms <= window.from_ms || e.start_ms >= window.to_ms) continue;
     // The first piece that reaches into the window, then on while pieces start in it.
     int64_t piece = e.start_ms < window.from_ms ? (window.from_ms - e.start_ms) / max_piece_ms : 0;

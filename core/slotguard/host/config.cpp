@@ -3,6 +3,7 @@
 #include <array>
 
 #include "slotguard/base/json.h"
+#include "slotguard/base/utf8.h"
 
 namespace slotguard {
 namespace {
@@ -206,7 +207,7 @@ std::optional<Config> parse_config(std::string_view text, std::string* error) {
     const Setting* s = find_setting(field);
     // Refused, not ignored: a misspelt setting would otherwise silently keep its default.
     if (!s) {
-      fail(error, "unknown setting " + std::string(field).substr(0, 64) + " (see the configuration schema)");
+      fail(error, "unknown setting " + quoted_name(field, 64) + " (see the configuration schema)");
       return std::nullopt;
     }
     if (!read_setting(*s, it->value, c, error)) return std::nullopt;

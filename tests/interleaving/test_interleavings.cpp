@@ -131,7 +131,9 @@ TEST_CASE("interleaving: every schedule of 2 guests on one slot", "[interleaving
   size_t n = explore(same_slot(2), -1, nullptr, violation);
   INFO("schedules explored: " << n);
   CHECK(violation.empty());
-  CHECK(n >= 200);  // deterministic: every order of both tasks' host calls
+  // Deterministic: every order of both tasks' host calls (164 since linking a session
+  // reuses the hold's own record instead of reading it again).
+  CHECK(n >= 160);
 }
 
 TEST_CASE("interleaving: every schedule of 2 guests on overlapping event types", "[interleaving]") {
@@ -139,7 +141,7 @@ TEST_CASE("interleaving: every schedule of 2 guests on overlapping event types",
   size_t n = explore(overlapping(2), -1, nullptr, violation);
   INFO("schedules explored: " << n);
   CHECK(violation.empty());
-  CHECK(n >= 200);
+  CHECK(n >= 160);
 }
 
 TEST_CASE("interleaving: 3 and 4 guests, all schedules up to 2 preemptions", "[interleaving]") {

@@ -313,5 +313,5 @@ TEST_CASE("pools: a collective meeting and a member's own booking racing for one
   });
   INFO("schedules " << schedules << ": " << violation);
   REQUIRE(violation.empty());
-  CHECK(schedules >= 240);
+  CHECK(schedules >= 160);  // every order of both tasks' host calls: 164
 }

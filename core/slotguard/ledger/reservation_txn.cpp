@@ -143,6 +143,17 @@ TxnScope scope_of(std::string rid, NewSpan creating, std::vector<std::string> ex
   return scope;
 }
 
+// Where an existing reservation is, as its record says.
+void take_place_of(NewSpan& where, const Reservation& r) {
+  where.expert_id = r.expert_id;
+  where.span = {r.span_start, r.span_end};
+  where.guest_email = r.guest.email;
+  where.group = seat_group(r.event_id, r.start, r.seats);
+  where.seats = r.seats;
+  where.counters = r.counted_in;
+  where.team = r.team;
+}
+
 // For an existing reservation: where it is, from its record. The expert and guest never
 // change; the span only by a move (one that lands between this read and the snapshot
 // sends the transaction round again). False when `out` is the answer already.
@@ -155,13 +166,7 @@ Co<bool> locate(Services& s, TxnScope& scope, TxnOutcome& out) {
   }
   auto r = reservation_from_storage(first.items[0].value);
   if (!r) co_return false;
-  scope.where.expert_id = r->expert_id;
-  scope.where.span = {r->span_start, r->span_end};
-  scope.where.guest_email = r->guest.email;
-  scope.where.group = seat_group(r->event_id, r->start, r->seats);
-  scope.where.seats = r->seats;
-  scope.where.counters = r->counted_in;
-  scope.where.team = r->team;
+  take_place_of(scope.where, *r);
   co_return true;
 }
 
@@ -500,6 +505,13 @@ Co<Attempt> group_attempt(Services& s, std::vector<TxnScope>& scopes, const std:
 
 }  // namespace
 
+NewSpan existing_at(const Reservation& known) {
+  NewSpan where;
+  take_place_of(where, known);
+  where.from_record = true;
+  return where;
+}
+
 TxnPlan release_pending(const std::optional<Reservation>& current, ReleaseReason reason) {
   TxnPlan plan;
   if (!current || current->status != ReservationStatus::PendingPayment) return plan;
@@ -514,7 +526,7 @@ Co<TxnOutcome> run_reservation_txn(Services& s, std::string rid, NewSpan creatin
                                    std::vector<std::string> extra_keys, Decide decide) {
   TxnOutcome out;
   TxnScope scope = scope_of(std::move(rid), std::move(creating), std::move(extra_keys));
-  if (!scope.creating) {
+  if (!scope.creating && !scope.where.from_record) {
     if (!co_await locate(s, scope, out)) co_return out;
   }
   scope.settle(s.cfg);
@@ -541,7 +553,8 @@ Co<GroupOutcome> run_group_txn(Services& s, std::vector<GroupMember> members, Su
     GroupMember& m = members[i];
     scopes.push_back(scope_of(std::move(m.rid), std::move(m.creating), std::move(m.extra_keys)));
     decides.push_back(std::move(m.decide));
-    if (!scopes.back().creating && !co_await locate(s, scopes.back(), out.members[i])) {
+    if (!scopes.back().creating && !scopes.back().where.from_record &&
+        !co_await locate(s, scopes.back(), out.members[i])) {
       out.kind = out.members[i].kind;
       out.at = i;
       co_return out;

@@ -77,11 +77,17 @@ struct NewSpan {
   // A collective meeting's other members (Reservation::team): their buckets are read,
   // checked and written with expert_id's. An existing reservation's are read from it.
   std::vector<std::string> team;
-  bool given() const { return !expert_id.empty(); }
+  // An existing reservation whose place was taken from a record the caller holds (what
+  // its own commit just wrote): the transaction starts at the snapshot, without reading
+  // the record first. A move since then is followed as after any first read.
+  bool from_record = false;
+  bool given() const { return !expert_id.empty() && !from_record; }
   bool moving() const { return moving_to.end > moving_to.start; }
 };
 
 inline NewSpan existing_reservation() { return NewSpan(); }
+// An existing reservation at the place `known` records (see NewSpan::from_record).
+NewSpan existing_at(const Reservation& known);
 inline NewSpan moving_reservation(Span to, std::string group, std::vector<std::string> counters) {
   NewSpan n;
   n.moving_to = to;

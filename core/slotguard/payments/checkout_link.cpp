@@ -129,7 +129,8 @@ Co<CheckoutOutcome> link_session(Services& s, const Reservation& held, std::stri
     plan.next.checkout_url = link;
     return plan;
   };
-  TxnOutcome done = co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
+  // The hold was read or written just now: its place is known, the first read is saved.
+  TxnOutcome done = co_await run_reservation_txn(s, held.id, existing_at(held), no_keys(), decide);
   if (done.kind != TxnOutcome::Kind::Written && done.kind != TxnOutcome::Kind::NoChange) co_return store_trouble(done);
   const Reservation& now_r = *done.reservation;
   const bool live = now_r.status == ReservationStatus::PendingPayment && now_r.active_at(s.now());

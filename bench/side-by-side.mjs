@@ -56,6 +56,7 @@ import pg from 'pg';
 import { ADMIN_TOKEN, STRIPE_KEY, WEBHOOK_SECRET, eventBody } from '../tests/conformance/support/harness.mjs';
 import { prng } from '../tests/support/cli-hosts.mjs'; // seeded: the same draw for every target
 import { DAY, MINUTE, burst, formatStatuses, iso, midnightPlus, summarize, table } from './lib/load.mjs';
+import { cpuSecondsBetween, cpuTicksByProcess } from './lib/proc-cpu.mjs';
 import { request, startBenchEmulator, startNodeTarget, useConnections } from './lib/targets.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -479,7 +480,9 @@ async function main() {
       await setUp(plan.experts);
       stripe.emulator.reset(); // the counters, sessions and faults of this burst only
       slowStripe(stripe.emulator, plan.bodies.length);
+      const cpuBefore = cpuTicksByProcess();
       const r = await burst(plan.bodies.length, (i) => target.call(i, 'POST', '/v1/reservations', { body: plan.bodies[i] }).then((res) => res.status));
+      const cpu = cpuSecondsBetween(cpuBefore, cpuTicksByProcess());
       const calls = stripe.emulator.stats().api_calls.total;
       const active = t.active ? await t.active(plan.experts) : await slotguardActive(target, plan.experts);
       const verdict = judge(active, stripe.emulator);
@@ -494,13 +497,17 @@ async function main() {
         'req/s': sum.rps.toFixed(0),
         'p50 ms': sum.p50.toFixed(0),
         'p99 ms': sum.p99.toFixed(0),
+        // CPU seconds over the burst: the target's processes / PostgreSQL / this process
+        // (client and Stripe emulator) / everything else on the machine.
+        'CPU s target/pg/bench/other': cpu ? ['target', 'pg', 'bench', 'other'].map((k) => cpu[k].toFixed(2)).join(' / ') : 'n/a',
+        'wall s': (r.wall / 1000).toFixed(2),
       };
       console.log(`${spec.label} | ${plan.kind}: ${JSON.stringify(row)}`);
       return row;
     }
   }
 
-  const COLS = ['target', 'answers', 'double-booked', 'Stripe/attempt', 'orphan open', 'open past hold', 'req/s', 'p50 ms', 'p99 ms'];
+  const COLS = ['target', 'answers', 'double-booked', 'Stripe/attempt', 'orphan open', 'open past hold', 'req/s', 'p50 ms', 'p99 ms', 'wall s', 'CPU s target/pg/bench/other'];
   const RIGHT = COLS.slice(2);
   for (const s of SCENARIOS) {
     console.log(`\n${s.title}\n`);

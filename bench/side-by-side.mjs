@@ -222,7 +222,9 @@ async function freshDatabase(prefix) {
  * group 1 is the URL) on stderr or stdout; resolves {url, stop()}.
  */
 async function spawnServer(args, env, ready) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SLOTGUARD_BENCH_NODE_ARGS: flags for every server's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const nodeArgs = (process.env.SLOTGUARD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const orphan = () => child.kill('SIGKILL');
   process.once('exit', orphan);
   const exited = new Promise((done) => child.once('exit', done));

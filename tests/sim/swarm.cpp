@@ -430,6 +430,21 @@ class Swarm {
     const bool split = (kinds.count("confirmed") && kinds.size() > 1) || (kinds.count("unpaid") && kinds.count("ended")) ||
                        kinds.count("awaiting approval");
     if (split) fail("series of " + lead + " is split:" + seen);
+    check_series_expiry(it->second);
+  }
+
+  // An unpaid series is held as one: while its lead is pending, every pending occurrence
+  // lapses when the lead does (a renewed checkout attempt renews them all in one commit),
+  // so no start can go to someone else while the series' session is payable.
+  void check_series_expiry(const Reservation& lead) {
+    if (lead.status != ReservationStatus::PendingPayment) return;
+    for (size_t i = 1; i < lead.series.size(); ++i) {
+      auto m = reservations_.find(keys::reservation(lead.series[i]));
+      if (m == reservations_.end() || m->second.status != ReservationStatus::PendingPayment) continue;
+      if (m->second.expires_at != lead.expires_at)
+        fail("occurrence " + m->second.id + " of " + lead.id + " lapses at " + std::to_string(m->second.expires_at) +
+             ", its lead at " + std::to_string(lead.expires_at));
+    }
   }
 
   static std::string series_kind(const Reservation& r) {

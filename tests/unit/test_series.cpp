@@ -185,6 +185,40 @@ TEST_CASE("series: checkout refused for good releases the whole series", "[serie
   CHECK(w.reservations().size() == 3);
 }
 
+TEST_CASE("series: a later checkout attempt renews every occurrence's hold with its lead's", "[series]") {
+  World w;
+  start_world(w);
+  REQUIRE(put_weekly(w).status == 201);
+  w.stripe.fail_creates_in_transport = 100;
+  HttpRequest req = series_request(kStarts, "g@example.com");
+  req.headers.push_back({"Idempotency-Key", "series-K"});
+  REQUIRE(w.call(req).status == 503);
+  const int64_t first_expiry = w.reservations().front().expires_at;
+  // A retry a few minutes on starts a new attempt with later expiries.
+  w.host.advance(5 * kMinuteMs);
+  w.stripe.fail_creates_in_transport = 0;
+  const HttpResponse again = w.call(req);
+  REQUIRE(again.status == 201);
+  REQUIRE(w.reservations().size() == 3);
+  const int64_t renewed = w.reservations().front().expires_at;
+  REQUIRE(renewed > first_expiry);
+  for (const Reservation& one : w.reservations()) {
+    INFO(one.id);
+    CHECK(one.expires_at == renewed);
+    CHECK(one.status == ReservationStatus::PendingPayment);
+  }
+  // Past the first expiry, every start is still the series': nobody else may take one.
+  w.host.set_now(first_expiry + 1);
+  REQUIRE(w.sweep().status == 200);
+  for (const std::string& start : kStarts) {
+    INFO(start);
+    CHECK(w.call(World::create_request("lesson", start, "rival@example.com")).status == 409);
+  }
+  // Paid before the renewed expiry, the series is confirmed whole.
+  pay(w, held_series(w, again)[0], "evt_series_renewed");
+  for (const Reservation& one : w.reservations()) CHECK(one.status == ReservationStatus::Confirmed);
+}
+
 namespace {
 
 struct SeriesRace {

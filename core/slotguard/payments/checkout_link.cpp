@@ -54,9 +54,8 @@ Decide release_decision(ReleaseReason reason, bool only_unlinked) {
 // Moves a live, unlinked hold on to its next create attempt (a new idempotency key).
 // With `replan_expiry`, the session and the hold get later expiries from now, so
 // Stripe accepts the session and the hold still outlives it.
-Co<TxnOutcome> next_attempt(Services& s, std::string rid, int64_t seen_attempt, bool replan_expiry) {
-  const Config& cfg = s.cfg;
-  Decide decide = [seen_attempt, replan_expiry, &cfg](const TxnView& v) {
+Decide attempt_decision(const Config& cfg, int64_t seen_attempt, bool replan_expiry) {
+  return [seen_attempt, replan_expiry, &cfg](const TxnView& v) {
     TxnPlan plan;
     const auto& cur = v.current;
     if (!cur || cur->status != ReservationStatus::PendingPayment || !cur->active_at(v.now) ||
@@ -73,7 +72,45 @@ Co<TxnOutcome> next_attempt(Services& s, std::string rid, int64_t seen_attempt, 
     }
     return plan;
   };
-  co_return co_await run_reservation_txn(s, rid, existing_reservation(), no_keys(), decide);
+}
+
+// An occurrence of a series is held as long as its lead, so that no start lapses while
+// the series' one session is still payable: it takes the expiries `lead_plan` gives the
+// lead. One that lapsed already stays so (its time may be someone else's; a payment then
+// refunds the series whole).
+Decide follow_lead_expiry(const TxnPlan& lead_plan) {
+  return [&lead_plan](const TxnView& v) {
+    TxnPlan plan;
+    const auto& cur = v.current;
+    if (lead_plan.kind != TxnPlan::Kind::Write || !cur || cur->status != ReservationStatus::PendingPayment ||
+        !cur->active_at(v.now))
+      return plan;
+    plan.kind = TxnPlan::Kind::Write;
+    plan.next = *cur;
+    plan.next.session_expires_at = std::max(cur->session_expires_at, lead_plan.next.session_expires_at);
+    plan.next.expires_at = std::max(cur->expires_at, lead_plan.next.expires_at);
+    return plan;
+  };
+}
+
+// A series' lead renews its occurrences in the same commit.
+Co<TxnOutcome> next_attempt(Services& s, const Reservation& held, bool replan_expiry) {
+  const Decide decide = attempt_decision(s.cfg, held.checkout_attempt, replan_expiry);
+  if (!replan_expiry || !held.series_lead() || planted(Defect::series_renewed_alone))
+    co_return co_await run_reservation_txn(s, held.id, existing_reservation(), no_keys(), decide);
+  TxnPlan lead_plan;
+  std::vector<GroupMember> members;
+  members.push_back(GroupMember{held.id, existing_reservation(), no_keys(), [&lead_plan, decide](const TxnView& v) {
+                                  lead_plan = decide(v);
+                                  return lead_plan;
+                                }});
+  for (size_t i = 1; i < held.series.size(); ++i)
+    members.push_back(GroupMember{held.series[i], existing_reservation(), no_keys(), follow_lead_expiry(lead_plan)});
+  Survey no_survey;
+  GroupOutcome group = co_await run_group_txn(s, std::move(members), std::move(no_survey));
+  TxnOutcome out = std::move(group.members[0]);
+  if (group.kind != TxnOutcome::Kind::Written && group.kind != TxnOutcome::Kind::NoChange) out.kind = group.kind;
+  co_return out;
 }
 
 // A hold whose state moved on while this request worked: answer from what it is now.
@@ -101,7 +138,7 @@ Co<CheckoutOutcome> checkout_failed(Services& s, const Reservation& held, const 
     // After a 5xx, Stripe replays that answer to the same key: move to a new one
     // (as after an expiry that reached Stripe too late; the next try re-plans it).
     if (res.key_spent() || res.expiry_refused()) {
-      TxnOutcome moved = co_await next_attempt(s, held.id, held.checkout_attempt, false);
+      TxnOutcome moved = co_await next_attempt(s, held, false);
       (void)moved;  // if this fails, the next try sees the old key's 5xx and tries again
     }
     s.metrics.add(Metric::checkout_deferred_total);
@@ -227,7 +264,7 @@ Co<CheckoutOutcome> open_checkout(Services& s, Reservation held) {
   // Stripe refuses as too close: start a new attempt with later expiries first.
   if (held.session_expires_at < s.now() + kStripeMinSessionLeadMs + kClockSlackMs) {
     if (s.now() - held.created_at > kMaxCheckoutOpenDelayMs) co_return ended(Kind::Deferred);
-    TxnOutcome renewed = co_await next_attempt(s, held.id, held.checkout_attempt, true);
+    TxnOutcome renewed = co_await next_attempt(s, held, true);
     if (renewed.kind != TxnOutcome::Kind::Written && renewed.kind != TxnOutcome::Kind::NoChange)
       co_return store_trouble(renewed);
     if (renewed.kind == TxnOutcome::Kind::NoChange) co_return outcome_from_state(*renewed.reservation, s.now());

@@ -149,10 +149,9 @@ Co<CheckoutOutcome> link_session(Services& s, const Reservation& held, std::stri
 }  // namespace
 
 void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
-  // Stripe needs expires_at at least 30 minutes after it creates the session; the
-  // extra minute covers the hold-to-create gap. The hold outlives the session by the
-  // grace period, so no session is ever payable for a slot that is not held.
-  r.session_expires_at = ((now + (cfg.checkout_minutes + 1) * kMinuteMs) / 1000 + 1) * 1000;
+  // The hold outlives the session by the grace period, so no session is ever payable
+  // for a slot that is not held.
+  r.session_expires_at = session_expiry_ms(cfg, now);
   r.expires_at = r.session_expires_at + cfg.hold_grace_minutes * kMinuteMs;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "slotguard/payments/stripe/checkout_session.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/base/planted_defects.h"
@@ -28,20 +29,6 @@ CheckoutOutcome store_trouble(const TxnOutcome& t) {
 std::string stripe_error_name(const StripeResult& res) {
   if (res.kind == StripeResult::Kind::TransportError) return "no_answer";
   return res.error_code.empty() ? res.error_type : res.error_code;
-}
-
-// The created session's id and URL (each a string, else absent), in one pass over
-// Stripe's answer; a repeated key counts as its last occurrence.
-void read_created_session(const JsonValue& session, std::optional<std::string_view>& id,
-                          std::optional<std::string_view>& url) {
-  if (!session.IsObject()) return;
-  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    std::optional<std::string_view>* slot = k == "id" ? &id : k == "url" ? &url : nullptr;
-    if (!slot) continue;
-    if (it->value.IsString()) *slot = string_of(it->value);
-    else slot->reset();
-  }
 }
 
 Decide release_decision(ReleaseReason reason, bool only_unlinked) {
@@ -235,11 +222,9 @@ Co<CheckoutOutcome> open_checkout(Services& s, Reservation held) {
   StripeApi stripe(s);
   StripeResult res = co_await stripe.post("/v1/checkout/sessions", checkout_session_form(held),
                                             checkout_idempotency_key(held.id, held.checkout_attempt));
-  std::optional<std::string_view> session_id, url;
-  if (res.ok()) read_created_session(res.object, session_id, url);
-  if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id))
-    co_return co_await checkout_failed(s, held, res);
-  co_return co_await link_session(s, held, std::string(*session_id), std::string(*url));
+  std::optional<CreatedSession> created = created_session(res);
+  if (!created) co_return co_await checkout_failed(s, held, res);
+  co_return co_await link_session(s, held, std::move(created->id), std::move(created->url));
 }
 
 }  // namespace slotguard

@@ -12,15 +12,6 @@ namespace {
 
 using Kind = PackCheckout::Kind;
 
-// The created session's id and URL; empty when Stripe's answer lacks either.
-std::pair<std::string, std::string> created_session(const StripeResult& res) {
-  if (!res.ok() || !res.object.IsObject()) return {};
-  const auto id = get_string(res.object, "id");
-  const auto url = get_string(res.object, "url");
-  if (!id || !url || !valid_minted_id(*id) || url->empty()) return {};
-  return {std::string(*id), std::string(*url)};
-}
-
 PackPlan write(Pack next, int64_t now) {
   PackPlan plan;
   plan.kind = PackPlan::Kind::Write;
@@ -123,8 +114,8 @@ Co<PackCheckout> open_pack_checkout(Services& s, Pack pending) {
   if (!pending.checkout_session_id.empty()) co_return PackCheckout{Kind::Linked, pending};
   StripeApi stripe(s);
   StripeResult res = co_await stripe.post("/v1/checkout/sessions", pack_session_form(pending), "slotguard-pack-" + pending.id);
-  auto [sid, url] = created_session(res);
-  if (!sid.empty()) co_return co_await link_pack_session(s, pending, std::move(sid), std::move(url));
+  if (std::optional<CreatedSession> created = created_session(res))
+    co_return co_await link_pack_session(s, pending, std::move(created->id), std::move(created->url));
   s.log(LogLevel::Warn, "pack_checkout_failed", {{"pack_id", pending.id}, {"stripe_status", res.http_status}});
   // No answer, 409 or 429: the same key may still create it, and a retry links what it
   // created. After a 5xx Stripe replays that answer to the key, so the pack lapses

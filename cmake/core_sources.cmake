@@ -34,6 +34,7 @@ set(SLOTGUARD_CORE_SOURCES
   ${SLOTGUARD_CORE_DIR}/slotguard/booking/schedule_rules.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/ledger/reservation_txn.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/ledger/slot_ledger.cpp
+  ${SLOTGUARD_CORE_DIR}/slotguard/ledger/store_txn.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/checkout_link.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/payment_effects.cpp
   ${SLOTGUARD_CORE_DIR}/slotguard/payments/reconcile.cpp

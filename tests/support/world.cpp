@@ -1,5 +1,7 @@
 #include "world.h"
 
+#include <algorithm>
+
 #include "slotguard/booking/domain.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/payments/stripe/webhook_signature.h"
@@ -121,6 +123,20 @@ bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b) {
   return true;
 }
 
+namespace {
+
+// Whether a and b take some expert's time together: a collective meeting takes its
+// expert's and every other member of its team's.
+bool share_an_expert(const Reservation& a, const Reservation& b) {
+  const auto takes = [](const Reservation& r, const std::string& expert) {
+    return r.expert_id == expert || std::find(r.team.begin(), r.team.end(), expert) != r.team.end();
+  };
+  if (takes(b, a.expert_id)) return true;
+  return std::any_of(a.team.begin(), a.team.end(), [&](const std::string& member) { return takes(b, member); });
+}
+
+}  // namespace
+
 std::string check_no_double_booking(World& w) {
   auto all = w.reservations();
   const int64_t now = w.host.now_ms();
@@ -132,7 +148,7 @@ std::string check_no_double_booking(World& w) {
     int64_t sharing = 1;
     for (size_t j = 0; j < all.size(); ++j) {
       const auto &a = all[i], &b = all[j];
-      if (i == j || a.expert_id != b.expert_id || !a.active_at(now) || !b.active_at(now) ||
+      if (i == j || !share_an_expert(a, b) || !a.active_at(now) || !b.active_at(now) ||
           !(a.span_start < b.span_end && b.span_start < a.span_end))
         continue;
       if (!shared_seat(a, b)) return "double booking: " + a.id + " and " + b.id;

@@ -58,7 +58,9 @@ std::string error_code(World& w, const HttpResponse& r);
 std::vector<KvItem> snapshot(World& w);
 bool same_store(const std::vector<KvItem>& a, const std::vector<KvItem>& b);
 
-// The invariants every schedule must keep. Empty string = all hold; else what broke.
+// The invariants every schedule must keep: no expert's time is taken twice (a collective
+// meeting takes every member's of its team), except seats of one start shared up to
+// their number. Empty string = all hold; else what broke.
 std::string check_no_double_booking(World& w);
 
 }  // namespace slotguard::testing

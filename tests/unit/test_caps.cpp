@@ -8,6 +8,7 @@
 #include "slotguard/booking/booking_caps.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/time/time_rfc3339.h"
+#include "free_starts.h"
 #include "world.h"
 
 using namespace slotguard;
@@ -29,18 +30,6 @@ HttpResponse hold(World& w, const std::string& start, const std::string& email, 
 void start_world(World& w) {
   w.stripe.clock = [&w] { return w.host.now_ms(); };
   w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
-}
-
-// Which starts of the day /slots shows available.
-std::vector<std::string> free_starts(World& w, const std::string& from, const std::string& to,
-                                     const std::string& event = "consult") {
-  const HttpResponse r = w.call(make_request("GET", "/v1/events/" + event + "/slots?from=" + from + "&to=" + to));
-  REQUIRE(r.status == 200);
-  std::vector<std::string> out;
-  const Json body = w.json_of(r);
-  for (const auto& s : body["slots"])
-    if (s["available"] == true) out.push_back(s["start"]);
-  return out;
 }
 
 }  // namespace
@@ -70,8 +59,8 @@ TEST_CASE("caps: an event type's per_day refuses the day's next hold, with a cle
   CHECK(w.json_of(third)["error"]["message"].get<std::string>().find("per_day") != std::string::npos);
   CHECK(hold(w, "2030-01-08T11:00:00Z", "c@example.com").status == 201);
   // /slots: the full day offers nothing, the next day its free starts.
-  CHECK(free_starts(w, "2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z").empty());
-  CHECK(free_starts(w, "2030-01-08T00:00:00Z", "2030-01-09T00:00:00Z").size() == 47);
+  CHECK(free_starts(w, "2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z", "consult").empty());
+  CHECK(free_starts(w, "2030-01-08T00:00:00Z", "2030-01-09T00:00:00Z", "consult").size() == 47);
 }
 
 TEST_CASE("caps: a released hold and a lapsed hold each free their place", "[caps]") {

@@ -645,6 +645,7 @@ TEST_CASE("fetch: no usable Stripe answer keeps the hold (503); a final refusal 
       {"200 with an empty id", {0, encode_fetch_reply(200, R"({"id":"","url":"https://x"})")}, false},
       {"200 with an id that is not text", {0, encode_fetch_reply(200, R"({"id":5,"url":"https://x"})")}, false},
       {"200 without a url", {0, encode_fetch_reply(200, R"({"id":"cs_x"})")}, false},
+      {"200 with an empty url", {0, encode_fetch_reply(200, R"({"id":"cs_x","url":""})")}, false},
       {"402 card error", {0, encode_fetch_reply(402, R"({"error":{"type":"card_error","code":"x","message":"m"}})")}, false},
       {"500", {0, encode_fetch_reply(500, "")}, true},
   };

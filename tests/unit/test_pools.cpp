@@ -9,7 +9,9 @@
 #include <map>
 
 #include "slotguard/booking/domain.h"
+#include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
+#include "free_starts.h"
 #include "world.h"
 
 using namespace slotguard;
@@ -201,37 +203,6 @@ HttpResponse put_single(World& w, const std::string& id, const std::string& expe
   return w.call(admin_request("PUT", "/v1/events/" + id, body.dump()));
 }
 
-// No two active reservations that share an expert (a collective meeting has each member
-// of its team) overlap.
-std::string team_overlap(World& w) {
-  const auto rs = w.reservations();
-  const int64_t now = w.host.now_ms();
-  const auto experts = [](const Reservation& r) {
-    std::vector<std::string> e{r.expert_id};
-    e.insert(e.end(), r.team.begin(), r.team.end());
-    return e;
-  };
-  for (size_t i = 0; i < rs.size(); ++i)
-    for (size_t j = i + 1; j < rs.size(); ++j) {
-      if (!rs[i].active_at(now) || !rs[j].active_at(now)) continue;
-      if (rs[i].span_end <= rs[j].span_start || rs[j].span_end <= rs[i].span_start) continue;
-      for (const auto& a : experts(rs[i]))
-        for (const auto& b : experts(rs[j]))
-          if (a == b) return "two active reservations overlap for " + a;
-    }
-  return "";
-}
-
-std::vector<std::string> free_team_starts(World& w) {
-  const HttpResponse r = w.call(make_request("GET", "/v1/events/team/slots?from=2030-01-06T00:00:00Z&to=2030-01-06T03:00:00Z"));
-  REQUIRE(r.status == 200);
-  std::vector<std::string> out;
-  const Json body = w.json_of(r);
-  for (const auto& s : body["slots"])
-    if (s["available"] == true) out.push_back(s["start"]);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("pools: a collective meeting takes every member's time in one commit, or none", "[pools][collective]") {
@@ -253,7 +224,7 @@ TEST_CASE("pools: a collective meeting takes every member's time in one commit, 
   CHECK(error_code(w, w.call(World::create_request("team", nth_start(1), "g4@example.com"))) == "slot_unavailable");
   CHECK(same_store(before, snapshot(w)));
   // /slots: a start is free only while every member is.
-  const auto free = free_team_starts(w);
+  const auto free = free_starts(w, "2030-01-06T00:00:00Z", "2030-01-06T03:00:00Z", "team");
   CHECK(std::find(free.begin(), free.end(), nth_start(0)) == free.end());
   CHECK(std::find(free.begin(), free.end(), nth_start(1)) == free.end());
   CHECK(std::find(free.begin(), free.end(), nth_start(2)) != free.end());
@@ -267,7 +238,32 @@ TEST_CASE("pools: a collective meeting takes every member's time in one commit, 
   const std::string rid = w.json_of(other)["reservation"]["id"];
   REQUIRE(w.call(make_request("DELETE", "/v1/reservations/" + rid)).status == 200);
   CHECK(w.call(World::create_request("bob-own", nth_start(3), "g6@example.com")).status == 201);
-  CHECK(team_overlap(w).empty());
+  CHECK(check_no_double_booking(w).empty());
+}
+
+TEST_CASE("pools: the no-double-booking check counts a collective meeting's whole team", "[pools][collective]") {
+  World w;
+  start_world(w);
+  REQUIRE(put_pool(w, "all").status == 201);
+  REQUIRE(put_single(w, "bob-own", "bob").status == 201);
+  REQUIRE(w.call(World::create_request("team", nth_start(0), "g1@example.com")).status == 201);
+  const HttpResponse own = w.call(World::create_request("bob-own", nth_start(2), "g2@example.com"));
+  REQUIRE(own.status == 201);
+  CHECK(check_no_double_booking(w).empty());
+  // Bob's own booking moved under the meeting behind the core's back: the meeting is
+  // listed under ada, and bob's time is taken twice all the same.
+  const std::string rid = w.json_of(own)["reservation"]["id"];
+  const auto items = w.store->read({keys::reservation(rid)});
+  REQUIRE(items);
+  std::optional<Reservation> moved = reservation_from_storage((*items)[0].value);
+  REQUIRE(moved);
+  const int64_t shift_ms = *parse_rfc3339(nth_start(0)) - moved->start;
+  moved->start += shift_ms;
+  moved->end += shift_ms;
+  moved->span_start += shift_ms;
+  moved->span_end += shift_ms;
+  REQUIRE(w.store->commit({}, {{KvMutation::Op::Set, keys::reservation(rid), reservation_to_storage(*moved)}}));
+  CHECK_FALSE(check_no_double_booking(w).empty());
 }
 
 TEST_CASE("pools: a collective meeting moves every member's time together", "[pools][collective]") {
@@ -286,7 +282,7 @@ TEST_CASE("pools: a collective meeting moves every member's time together", "[po
   // The old time is free for each member, the new one for none.
   CHECK(w.call(World::create_request("cy-own", nth_start(0), "g3@example.com")).status == 201);
   CHECK(error_code(w, w.call(World::create_request("cy-own", nth_start(2), "g4@example.com"))) == "slot_unavailable");
-  CHECK(team_overlap(w).empty());
+  CHECK(check_no_double_booking(w).empty());
 }
 
 TEST_CASE("pools: a collective meeting and a member's own booking racing for one time, every schedule", "[pools][collective][interleaving]") {
@@ -300,7 +296,7 @@ TEST_CASE("pools: a collective meeting and a member's own booking racing for one
     const TaskId meeting = w.sched.submit(World::create_request("team", nth_start(0), "g1@example.com"));
     const TaskId own = w.sched.submit(World::create_request("bob-own", nth_start(0), "g2@example.com"));
     w.sched.run(choose, [&] {
-      violation = team_overlap(w);
+      violation = check_no_double_booking(w);
       return violation.empty();
     });
     ++schedules;

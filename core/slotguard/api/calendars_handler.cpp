@@ -20,12 +20,12 @@
 #include "slotguard/booking/calendar_feeds.h"
 #include "slotguard/booking/domain.h"
 #include "slotguard/host/store_keys.h"
+#include "slotguard/ledger/store_txn.h"
 
 namespace slotguard::api {
 
 namespace {
 
-constexpr int kMaxAttempts = 8;
 constexpr size_t kListPage = 200;
 constexpr size_t kMaxDueListed = 100;
 constexpr size_t kMaxErrorBytes = 200;
@@ -115,24 +115,23 @@ Co<HttpResponse> replace_feeds(ApiServices& s, std::string expert_id, CalendarFe
   JsonWriter stored;
   write_calendar_feeds(stored, feeds);
   const std::string text = stored.take();
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    ReadResult snap = co_await s.store.read_one(key);
-    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-    std::vector<KvCheck> checks{{key, snap.items[0].version}};
-    std::vector<KvMutation> writes{{feeds.empty() ? KvMutation::Op::Delete : KvMutation::Op::Set, key, text}};
-    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
-    if (st == StoreStatus::Error) co_return store_unavailable();
-    if (st == StoreStatus::Conflict) continue;
-    s.log(LogLevel::Info, "calendars_set", {{"expert_id", expert_id}, {"feeds", static_cast<int64_t>(feeds.size())}});
-    auto removed = co_await remove_unlisted_blocks(s, expert_id, feeds);
-    if (HttpResponse* failed = std::get_if<HttpResponse>(&removed)) co_return std::move(*failed);
-    if (deleting) {
-      JsonWriter body;
-      co_return json_response(200, body.object().field("deleted", true).field("blocks_removed", std::get<int64_t>(removed)).end_object());
-    }
-    co_return calendars_body(snap.items[0].present() ? 200 : 201, feeds, std::get<int64_t>(removed));
+  bool existed = false;
+  DecideWrites replace = [&](const ReadResult& snap) -> std::optional<std::vector<KvMutation>> {
+    existed = snap.items[0].present();
+    return std::vector<KvMutation>{{feeds.empty() ? KvMutation::Op::Delete : KvMutation::Op::Set, key, text}};
+  };
+  std::vector<std::string> read_keys{key};
+  const StoreTxnEnd end = co_await run_store_txn(s, std::move(read_keys), replace);
+  if (end == StoreTxnEnd::Busy) co_return contention();
+  if (end != StoreTxnEnd::Committed) co_return store_unavailable();
+  s.log(LogLevel::Info, "calendars_set", {{"expert_id", expert_id}, {"feeds", static_cast<int64_t>(feeds.size())}});
+  auto removed = co_await remove_unlisted_blocks(s, expert_id, feeds);
+  if (HttpResponse* failed = std::get_if<HttpResponse>(&removed)) co_return std::move(*failed);
+  if (deleting) {
+    JsonWriter body;
+    co_return json_response(200, body.object().field("deleted", true).field("blocks_removed", std::get<int64_t>(removed)).end_object());
   }
-  co_return contention();
+  co_return calendars_body(existed ? 200 : 201, feeds, std::get<int64_t>(removed));
 }
 
 // What a sync asks: the feed's events, or the reason the host could not read it.

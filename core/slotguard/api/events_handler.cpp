@@ -4,6 +4,7 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/host/store_keys.h"
+#include "slotguard/ledger/store_txn.h"
 
 namespace slotguard::api {
 
@@ -26,11 +27,9 @@ Co<HttpResponse> put_event(ApiServices& s, const HttpRequest& req, std::string e
 
   const std::string key = keys::event(event_id);
   const std::string stored = event_to_storage(*event);
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    ReadResult snap = co_await s.store.read_one(key);
-    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-    const bool existed = snap.items[0].present();
-    std::vector<KvCheck> checks{{key, snap.items[0].version}};
+  bool existed = false;
+  DecideWrites replace = [&](const ReadResult& snap) -> std::optional<std::vector<KvMutation>> {
+    existed = snap.items[0].present();
     std::vector<KvMutation> writes{{KvMutation::Op::Set, key, stored}};
     if (existed) {
       // An event type that moves to another expert leaves the old expert's list.
@@ -39,15 +38,15 @@ Co<HttpResponse> put_event(ApiServices& s, const HttpRequest& req, std::string e
         writes.push_back({KvMutation::Op::Delete, keys::expert_event(old->expert_id, event_id), {}});
     }
     writes.push_back({KvMutation::Op::Set, keys::expert_event(event->expert_id, event_id), event_id});
-    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
-    if (st == StoreStatus::Error) co_return store_unavailable();
-    if (st == StoreStatus::Ok) {
-      s.events.forget(event_id);  // other instances find out through their holds' checks
-      s.log(LogLevel::Info, existed ? "event_replaced" : "event_created", {{"event_id", event_id}});
-      co_return event_body(existed ? 200 : 201, *event);
-    }
-  }
-  co_return contention();
+    return writes;
+  };
+  std::vector<std::string> read_keys{key};
+  const StoreTxnEnd end = co_await run_store_txn(s, std::move(read_keys), replace);
+  if (end == StoreTxnEnd::Busy) co_return contention();
+  if (end != StoreTxnEnd::Committed) co_return store_unavailable();
+  s.events.forget(event_id);  // other instances find out through their holds' checks
+  s.log(LogLevel::Info, existed ? "event_replaced" : "event_created", {{"event_id", event_id}});
+  co_return event_body(existed ? 200 : 201, *event);
 }
 
 Co<HttpResponse> get_event(ApiServices& s, std::string event_id) {

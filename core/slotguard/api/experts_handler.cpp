@@ -14,6 +14,7 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
 #include "slotguard/ledger/slot_ledger.h"
+#include "slotguard/ledger/store_txn.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/time/time_rfc3339.h"
 #include "slotguard/payments/stripe/form_encoding.h"
@@ -22,7 +23,6 @@ namespace slotguard::api {
 
 namespace {
 
-constexpr int kMaxAttempts = 8;
 constexpr size_t kMaxBusyListed = 500;
 
 // {"availability": <the stored document>}
@@ -68,19 +68,17 @@ Co<HttpResponse> put_availability(ApiServices& s, const HttpRequest& req, std::s
   write_availability(shape, *doc);
   const std::string stored = shape.take();
   const std::string key = keys::availability(expert_id);
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    ReadResult snap = co_await s.store.read_one(key);
-    if (snap.status != StoreStatus::Ok) co_return store_unavailable();
-    std::vector<KvCheck> checks{{key, snap.items[0].version}};
-    std::vector<KvMutation> writes{{KvMutation::Op::Set, key, stored}};
-    StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
-    if (st == StoreStatus::Error) co_return store_unavailable();
-    if (st == StoreStatus::Ok) {
-      s.log(LogLevel::Info, "availability_set", {{"expert_id", expert_id}});
-      co_return availability_body(snap.items[0].present() ? 200 : 201, stored);
-    }
-  }
-  co_return contention();
+  bool existed = false;
+  DecideWrites replace = [&](const ReadResult& snap) -> std::optional<std::vector<KvMutation>> {
+    existed = snap.items[0].present();
+    return std::vector<KvMutation>{{KvMutation::Op::Set, key, stored}};
+  };
+  std::vector<std::string> read_keys{key};
+  const StoreTxnEnd end = co_await run_store_txn(s, std::move(read_keys), replace);
+  if (end == StoreTxnEnd::Busy) co_return contention();
+  if (end != StoreTxnEnd::Committed) co_return store_unavailable();
+  s.log(LogLevel::Info, "availability_set", {{"expert_id", expert_id}});
+  co_return availability_body(existed ? 200 : 201, stored);
 }
 
 Co<HttpResponse> get_availability(ApiServices& s, std::string expert_id) {

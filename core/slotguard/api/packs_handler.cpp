@@ -6,8 +6,8 @@
 #include "slotguard/api/records.h"
 #include "slotguard/api/request_reading.h"
 #include "slotguard/api/responses.h"
+#include "slotguard/host/config.h"
 #include "slotguard/host/store_keys.h"
-#include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/pack_checkout.h"
 
 namespace slotguard::api {
@@ -111,8 +111,7 @@ Pack new_pack(ApiServices& s, const PackRequest& in, const EventType& ev, const 
   p.price = offer.price;
   p.valid_days = offer.valid_days;
   p.created_at = p.updated_at = s.now();
-  // Stripe needs a session's expiry 30 minutes ahead at least; a minute spare.
-  p.session_expires_at = ((p.created_at + (s.cfg.checkout_minutes + 1) * kMinuteMs) / 1000 + 1) * 1000;
+  p.session_expires_at = session_expiry_ms(s.cfg, p.created_at);
   const std::string back = std::string(kPackReturnPath) + p.id;
   p.success_url = in.success_url.empty() ? checkout_return_url(back + "&outcome=paid", in.origin, p.id) : in.success_url;
   p.cancel_url = in.cancel_url.empty() ? checkout_return_url(back + "&outcome=cancelled", in.origin, p.id) : in.cancel_url;

@@ -408,12 +408,6 @@ constexpr auto Required = Presence::Required;
 constexpr auto Optional = Presence::Optional;
 constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
 
-// A time the record keeps in ms since the epoch, shown by the API in RFC 3339.
-template <auto M>
-void view_time(const Row<Reservation>& row, JsonWriter& w, const Reservation& r) {
-  w.field(row.name, format_rfc3339(r.*M));
-}
-
 // A list of ids shown only when it has any: a series' members (lead first; nothing
 // for a single booking), a collective meeting's other members.
 template <auto M>

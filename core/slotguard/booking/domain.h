@@ -12,6 +12,7 @@
 #include "slotguard/base/record_fields.h"
 #include "slotguard/booking/booking_limits.h"
 #include "slotguard/booking/release_reason.h"
+#include "slotguard/time/time_rfc3339.h"
 
 namespace slotguard {
 
@@ -315,6 +316,14 @@ std::optional<EventType> event_from_request(const JsonValue& body, std::string_v
 void write_event(JsonWriter& w, const EventType& e);
 std::string event_to_storage(const EventType& e);
 std::optional<EventType> event_from_storage(std::string_view text);
+
+// The API's view of a time a record keeps in ms since the epoch: RFC 3339. One view for
+// every booking record's field table (a reservation's times, a pack's), so the API
+// shows their times alike.
+template <auto M>
+void view_time(const fields::Row<fields::RecordOf<M>>& row, JsonWriter& w, const fields::RecordOf<M>& r) {
+  w.field(row.name, format_rfc3339(r.*M));
+}
 
 // Every stored field of a reservation, one row per member (domain.cpp): the writer, the
 // reader and the API view below all walk it.

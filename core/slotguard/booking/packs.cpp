@@ -25,8 +25,6 @@ bool read_status(const Row<Pack>& row, Pack& p, const JsonValue& v, const fields
 
 void write_status(const Row<Pack>& row, JsonWriter& w, const Pack& p) { w.field(row.name, pack_status_name(p.status)); }
 
-void view_created(const Row<Pack>& row, JsonWriter& w, const Pack& p) { w.field(row.name, format_rfc3339(p.created_at)); }
-
 // Credits left, and until when they may be used (null before the payment).
 void view_credits(const Row<Pack>&, JsonWriter& w, const Pack& p) {
   w.field("credits_left", p.credits_left()).key("expires_at");
@@ -56,7 +54,7 @@ constexpr Row<Pack> kPackRows[] = {
     bounded<&Pack::used>("used", 0, kMaxPackSessions, Optional, view_credits),
     member<&Pack::price>("price", Required, view_as_stored<&Pack::price>),
     bounded<&Pack::valid_days>("valid_days", 1, kMaxPackValidDays, Required, view_as_stored<&Pack::valid_days>),
-    member<&Pack::created_at>("created_at", Required, view_created),
+    member<&Pack::created_at>("created_at", Required, view_time<&Pack::created_at>),
     member<&Pack::updated_at>("updated_at", Required),
     member<&Pack::session_expires_at>("session_expires_at"),
     member<&Pack::paid_at>("paid_at"),

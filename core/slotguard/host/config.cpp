@@ -195,6 +195,11 @@ bool live_mode_key(std::string_view secret_key) {
   return secret_key.rfind("sk_live_", 0) == 0 || secret_key.rfind("rk_live_", 0) == 0;
 }
 
+int64_t session_expiry_ms(const Config& cfg, int64_t now_ms) {
+  constexpr int64_t minute_ms = 60'000, second_ms = 1000;
+  return ((now_ms + (cfg.checkout_minutes + 1) * minute_ms) / second_ms + 1) * second_ms;
+}
+
 std::optional<Config> parse_config(std::string_view text, std::string* error) {
   auto j = parse_json(text, 4);
   if (!j || !j->IsObject()) {

@@ -13,7 +13,7 @@
 namespace slotguard {
 
 // Stripe accepts a Checkout Session expiry up to 24 h ahead; the core adds a minute of
-// slack between hold and create (see reservations_handler.cpp), so 1438 is the most.
+// slack between hold and create (session_expiry_ms), so 1438 is the most.
 inline constexpr int64_t kMaxCheckoutMinutes = 24 * 60 - 2;
 
 // Defaults live in the member initialisers; the schema reads them from a default Config.
@@ -74,6 +74,13 @@ std::string settings_schema_json();
 
 // Whether the Stripe account behind this key takes real money (sk_live_, rk_live_).
 bool live_mode_key(std::string_view secret_key);
+
+// When a Checkout Session planned at `now_ms` is to expire (ms since the epoch): the
+// one rule for a hold's session and a pack's. Stripe counts its 30-minute least lead
+// from when it creates the session, so the session gets `checkout_minutes` and one
+// minute more for the gap between planning and the create (kMaxCheckoutMinutes leaves
+// room for it), rounded up past a whole second because Stripe's expiry is in seconds.
+int64_t session_expiry_ms(const Config& cfg, int64_t now_ms);
 
 // nullopt plus a message when a field is unknown, has the wrong type or an
 // out-of-range value, or the fields disagree. The message names the field and its

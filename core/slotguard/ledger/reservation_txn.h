@@ -16,13 +16,9 @@
 #include "slotguard/booking/domain.h"
 #include "slotguard/booking/schedule_rules.h"
 #include "slotguard/host/services.h"
+#include "slotguard/ledger/store_txn.h"
 
 namespace slotguard {
-
-// A failed check means another commit on the same keys succeeded meanwhile. Guests
-// racing for a seated start may each lose once per seat taken before theirs, so a
-// seated claim gets one more attempt per seat.
-inline constexpr int kMaxCommitAttempts = 8;
 
 struct TxnView {
   const std::optional<Reservation>& current;

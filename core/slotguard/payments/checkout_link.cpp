@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "slotguard/payments/stripe/checkout_session.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 #include "slotguard/base/planted_defects.h"
@@ -28,20 +29,6 @@ CheckoutOutcome store_trouble(const TxnOutcome& t) {
 std::string stripe_error_name(const StripeResult& res) {
   if (res.kind == StripeResult::Kind::TransportError) return "no_answer";
   return res.error_code.empty() ? res.error_type : res.error_code;
-}
-
-// The created session's id and URL (each a string, else absent), in one pass over
-// Stripe's answer; a repeated key counts as its last occurrence.
-void read_created_session(const JsonValue& session, std::optional<std::string_view>& id,
-                          std::optional<std::string_view>& url) {
-  if (!session.IsObject()) return;
-  for (auto it = session.MemberBegin(); it != session.MemberEnd(); ++it) {
-    const std::string_view k = string_of(it->name);
-    std::optional<std::string_view>* slot = k == "id" ? &id : k == "url" ? &url : nullptr;
-    if (!slot) continue;
-    if (it->value.IsString()) *slot = string_of(it->value);
-    else slot->reset();
-  }
 }
 
 Decide release_decision(ReleaseReason reason, bool only_unlinked) {
@@ -187,10 +174,9 @@ Co<CheckoutOutcome> link_session(Services& s, const Reservation& held, std::stri
 }  // namespace
 
 void plan_hold_expiry(const Config& cfg, int64_t now, Reservation& r) {
-  // Stripe needs expires_at at least 30 minutes after it creates the session; the
-  // extra minute covers the hold-to-create gap. The hold outlives the session by the
-  // grace period, so no session is ever payable for a slot that is not held.
-  r.session_expires_at = ((now + (cfg.checkout_minutes + 1) * kMinuteMs) / 1000 + 1) * 1000;
+  // The hold outlives the session by the grace period, so no session is ever payable
+  // for a slot that is not held.
+  r.session_expires_at = session_expiry_ms(cfg, now);
   r.expires_at = r.session_expires_at + cfg.hold_grace_minutes * kMinuteMs;
 }
 
@@ -274,11 +260,9 @@ Co<CheckoutOutcome> open_checkout(Services& s, Reservation held) {
   StripeApi stripe(s);
   StripeResult res = co_await stripe.post("/v1/checkout/sessions", checkout_session_form(held),
                                             checkout_idempotency_key(held.id, held.checkout_attempt));
-  std::optional<std::string_view> session_id, url;
-  if (res.ok()) read_created_session(res.object, session_id, url);
-  if (!session_id || !url || session_id->empty() || !valid_minted_id(*session_id))
-    co_return co_await checkout_failed(s, held, res);
-  co_return co_await link_session(s, held, std::string(*session_id), std::string(*url));
+  std::optional<CreatedSession> created = created_session(res);
+  if (!created) co_return co_await checkout_failed(s, held, res);
+  co_return co_await link_session(s, held, std::move(created->id), std::move(created->url));
 }
 
 }  // namespace slotguard

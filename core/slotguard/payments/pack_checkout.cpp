@@ -3,6 +3,7 @@
 #include "slotguard/base/sg_assert.h"
 #include "slotguard/host/store_keys.h"
 #include "slotguard/ledger/reservation_txn.h"
+#include "slotguard/ledger/store_txn.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 
@@ -11,15 +12,6 @@ namespace slotguard {
 namespace {
 
 using Kind = PackCheckout::Kind;
-
-// The created session's id and URL; empty when Stripe's answer lacks either.
-std::pair<std::string, std::string> created_session(const StripeResult& res) {
-  if (!res.ok() || !res.object.IsObject()) return {};
-  const auto id = get_string(res.object, "id");
-  const auto url = get_string(res.object, "url");
-  if (!id || !url || !valid_minted_id(*id) || url->empty()) return {};
-  return {std::string(*id), std::string(*url)};
-}
 
 PackPlan write(Pack next, int64_t now) {
   PackPlan plan;
@@ -92,39 +84,43 @@ Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::
   const std::string key = keys::pack(pack_id);
   std::vector<std::string> read_keys{key};
   read_keys.insert(read_keys.end(), extra_keys.begin(), extra_keys.end());
-  PackOutcome out;
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt) {
-    ReadResult snap = co_await s.store.read(read_keys);
-    if (snap.status != StoreStatus::Ok) co_return PackOutcome{};
-    out.pack.reset();
-    if (snap.items[0].present()) {
-      out.pack = pack_from_storage(snap.items[0].value);
-      if (!out.pack) co_return PackOutcome{PackOutcome::Kind::Unreadable, std::nullopt};
+  std::optional<Pack> current;
+  PackPlan plan;
+  bool unreadable = false;
+  DecideWrites writes_for = [&](const ReadResult& snap) -> std::optional<std::vector<KvMutation>> {
+    current.reset();
+    if (snap.items[0].present() && !(current = pack_from_storage(snap.items[0].value))) {
+      unreadable = true;
+      return std::nullopt;
     }
-    PackPlan plan = decide(out.pack, snap, s.now());
-    if (plan.kind == PackPlan::Kind::NoChange) co_return PackOutcome{PackOutcome::Kind::NoChange, out.pack};
-    std::vector<KvCheck> checks;
-    for (const KvItem& item : snap.items) checks.push_back({item.key, item.version});
+    plan = decide(current, snap, s.now());
+    if (plan.kind == PackPlan::Kind::NoChange) return std::nullopt;
     std::vector<KvMutation> writes = std::move(plan.extra_mutations);
     if (plan.kind == PackPlan::Kind::Write) {
       SG_ASSERT(plan.next.id == pack_id && plan.next.used >= 0 && plan.next.used <= plan.next.sessions);
       writes.push_back({KvMutation::Op::Set, key, pack_to_storage(plan.next)});
     }
-    const StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
-    if (st == StoreStatus::Conflict) continue;
-    if (st != StoreStatus::Ok) co_return PackOutcome{};
-    if (plan.kind == PackPlan::Kind::Write) co_return PackOutcome{PackOutcome::Kind::Written, std::move(plan.next)};
-    co_return PackOutcome{PackOutcome::Kind::NoChange, out.pack};
+    return writes;
+  };
+  switch (co_await run_store_txn(s, std::move(read_keys), writes_for)) {
+    case StoreTxnEnd::Committed:
+      if (plan.kind == PackPlan::Kind::Write) co_return PackOutcome{PackOutcome::Kind::Written, std::move(plan.next)};
+      co_return PackOutcome{PackOutcome::Kind::NoChange, std::move(current)};
+    case StoreTxnEnd::Stopped:
+      if (unreadable) co_return PackOutcome{PackOutcome::Kind::Unreadable, std::nullopt};
+      co_return PackOutcome{PackOutcome::Kind::NoChange, std::move(current)};
+    case StoreTxnEnd::Busy: co_return PackOutcome{PackOutcome::Kind::Busy, std::nullopt};
+    case StoreTxnEnd::StoreError: break;
   }
-  co_return PackOutcome{PackOutcome::Kind::Busy, std::nullopt};
+  co_return PackOutcome{};
 }
 
 Co<PackCheckout> open_pack_checkout(Services& s, Pack pending) {
   if (!pending.checkout_session_id.empty()) co_return PackCheckout{Kind::Linked, pending};
   StripeApi stripe(s);
   StripeResult res = co_await stripe.post("/v1/checkout/sessions", pack_session_form(pending), "slotguard-pack-" + pending.id);
-  auto [sid, url] = created_session(res);
-  if (!sid.empty()) co_return co_await link_pack_session(s, pending, std::move(sid), std::move(url));
+  if (std::optional<CreatedSession> created = created_session(res))
+    co_return co_await link_pack_session(s, pending, std::move(created->id), std::move(created->url));
   s.log(LogLevel::Warn, "pack_checkout_failed", {{"pack_id", pending.id}, {"stripe_status", res.http_status}});
   // No answer, 409 or 429: the same key may still create it, and a retry links what it
   // created. After a 5xx Stripe replays that answer to the key, so the pack lapses

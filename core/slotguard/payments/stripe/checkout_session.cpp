@@ -1,5 +1,7 @@
 #include "slotguard/payments/stripe/checkout_session.h"
 
+#include "slotguard/booking/domain.h"
+
 namespace slotguard {
 
 namespace {
@@ -48,6 +50,19 @@ SessionState read_session(const JsonValue& session) {
   f.payment_status = string_or_empty(paid);
   f.status = string_or_empty(status);
   return f;
+}
+
+std::optional<CreatedSession> created_session(const StripeResult& res) {
+  if (!res.ok() || !res.object.IsObject()) return std::nullopt;
+  const JsonValue *id = nullptr, *url = nullptr;
+  for (auto it = res.object.MemberBegin(); it != res.object.MemberEnd(); ++it) {
+    const std::string_view k = string_of(it->name);
+    if (k == "id") id = &it->value;
+    else if (k == "url") url = &it->value;
+  }
+  const std::string_view sid = string_or_empty(id), link = string_or_empty(url);
+  if (sid.empty() || !valid_minted_id(sid) || link.empty()) return std::nullopt;
+  return CreatedSession{std::string(sid), std::string(link)};
 }
 
 }  // namespace slotguard

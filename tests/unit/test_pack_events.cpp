@@ -1,0 +1,115 @@
+// A pack's Checkout events that no webhook brings (payments/pack_checkout.h): a pack
+// must not wait on a webhook that was lost. Its session's events reach it through the
+// events pass (payments/missed_events.h) as they would through the webhook, once.
+#include <catch2/catch.hpp>
+
+#include "slotguard/booking/packs.h"
+#include "slotguard/host/store_keys.h"
+#include "slotguard/time/time_rfc3339.h"
+#include "world.h"
+
+using namespace slotguard;
+using namespace slotguard::testing;
+
+namespace {
+
+void start_world(World& w) {
+  w.stripe.clock = [&w] { return w.host.now_ms(); };
+  w.host.set_now(*parse_rfc3339("2030-01-05T10:00:00Z"));
+  const Json offers = Json::array({{{"sessions", 3}, {"price", {{"amount", 12000}, {"currency", "eur"}}}, {"valid_days", 30}}});
+  Json body = {{"expert_id", "ada"}, {"title", "Coaching"}, {"duration_minutes", 60}, {"slot_step_minutes", 60},
+               {"price", {{"amount", 5000}, {"currency", "eur"}}}, {"packs", offers}};
+  REQUIRE(w.call(admin_request("PUT", "/v1/events/coaching", body.dump())).status == 201);
+}
+
+struct Bought {
+  std::string id, session;  // session: empty when the checkout never opened
+};
+
+// A pack of three bought by g@example.com under the Idempotency-Key `key`; `status`:
+// the answer the purchase expects.
+Bought buy(World& w, int status = 201, const std::string& key = "buy-1") {
+  Json body = {{"event_id", "coaching"}, {"sessions", 3}, {"guest", {{"email", "g@example.com"}, {"name", "Guest"}}}};
+  const HttpResponse r = w.call(make_request("POST", "/v1/packs", body.dump(), {{"Content-Type", "application/json"}, {"Idempotency-Key", key}}));
+  INFO(r.body);
+  REQUIRE(r.status == status);
+  if (status != 201) {
+    const std::vector<KvItem> all = snapshot(w);
+    for (const KvItem& item : all)
+      if (item.key.rfind("pack/", 0) == 0) return {item.key.substr(5), {}};
+    FAIL("no pack was written");
+  }
+  const Json pack = w.json_of(r)["pack"];
+  const std::string url = pack["checkout_url"];
+  return {pack["id"], url.substr(url.rfind('/') + 1)};
+}
+
+Json pack_of(World& w, const std::string& id) {
+  const HttpResponse r = w.call(make_request("GET", "/v1/packs/" + id));
+  REQUIRE(r.status == 200);
+  return w.json_of(r)["pack"];
+}
+
+uint64_t version_of(const std::vector<KvItem>& store, const std::string& key) {
+  for (const KvItem& item : store)
+    if (item.key == key) return item.version;
+  return 0;
+}
+
+// Past the session's expiry (the core asks Stripe for at least 30 minutes), with
+// Stripe's own expiry run: no event is emitted for it.
+void past_expiry(World& w) {
+  w.host.advance(120 * kMinuteMs);
+  w.stripe.expire_due();
+}
+
+}  // namespace
+
+TEST_CASE("pack events: a paid pack whose webhook never comes is activated by the next sweep, once",
+          "[packs][lifecycle][events]") {
+  World w(31);
+  start_world(w);
+  const Bought b = buy(w);
+  const std::string pi = w.stripe.pay(b.session);
+  const std::string event = w.stripe.emit_event("evt_pack_paid", "checkout.session.completed", b.session);  // never delivered
+  REQUIRE(pack_of(w, b.id)["status"] == "pending_payment");
+  const int64_t paid_at = w.host.now_ms();
+  w.host.advance(5 * kMinuteMs);  // the sweep runs later than the payment
+  REQUIRE(w.sweep().status == 200);
+  const Json active = pack_of(w, b.id);
+  CHECK(active["status"] == "active");
+  CHECK(active["credits_left"] == 3);
+  CHECK(active["checkout_url"].is_null());
+  const std::string expires = active["expires_at"];
+  CHECK(*parse_rfc3339(expires) == paid_at + 5 * kMinuteMs + 30 * kDayMs);
+  // The webhook that arrives after all is a duplicate, and changes nothing.
+  const std::vector<KvItem> before = snapshot(w);
+  w.host.advance(kMinuteMs);
+  const HttpResponse late = w.call(w.webhook(event));
+  REQUIRE(late.status == 200);
+  CHECK(w.json_of(late)["duplicate"] == true);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id) == active);
+  CHECK(version_of(snapshot(w), keys::pack(b.id)) == version_of(before, keys::pack(b.id)));
+  CHECK(w.stripe.refunds_made[pi] == 0);
+  // Its credits pay for a booking.
+  Json booking = {{"event_id", "coaching"}, {"start", "2030-01-07T09:00:00Z"},
+                  {"guest", {{"email", "g@example.com"}, {"name", "Guest"}}}, {"pack_id", b.id}};
+  CHECK(w.call(make_request("POST", "/v1/reservations", booking.dump())).status == 201);
+}
+
+TEST_CASE("pack events: a pack whose checkout expired without its webhook lapses at the next sweep",
+          "[packs][lifecycle][events]") {
+  World w(32);
+  start_world(w);
+  const Bought b = buy(w);
+  past_expiry(w);
+  const std::string event = w.stripe.emit_event("evt_pack_expired", "checkout.session.expired", b.session);  // never delivered
+  REQUIRE(w.sweep().status == 200);
+  const Json lapsed = pack_of(w, b.id);
+  CHECK(lapsed["status"] == "lapsed");
+  CHECK(lapsed["checkout_url"].is_null());
+  const HttpResponse late = w.call(w.webhook(event));
+  CHECK(w.json_of(late)["duplicate"] == true);
+  CHECK(pack_of(w, b.id) == lapsed);
+}

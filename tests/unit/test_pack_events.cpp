@@ -1,6 +1,9 @@
 // A pack's Checkout events that no webhook brings (payments/pack_checkout.h): a pack
 // must not wait on a webhook that was lost. Its session's events reach it through the
-// events pass (payments/missed_events.h) as they would through the webhook, once.
+// events pass (payments/missed_events.h) as they would through the webhook, once; and
+// a checkout whose expiry passed with no event at all is settled by the sweep, which
+// asks Stripe what became of the session: paid activates the pack, anything else lapses
+// it, so a pack never shows a dead checkout link as `pending_payment` for ever.
 #include <catch2/catch.hpp>
 
 #include "slotguard/booking/packs.h"
@@ -112,4 +115,59 @@ TEST_CASE("pack events: a pack whose checkout expired without its webhook lapses
   const HttpResponse late = w.call(w.webhook(event));
   CHECK(w.json_of(late)["duplicate"] == true);
   CHECK(pack_of(w, b.id) == lapsed);
+}
+
+TEST_CASE("pack events: a checkout abandoned with no event at all lapses once its expiry has passed",
+          "[packs][lifecycle][events]") {
+  World w(33);
+  start_world(w);
+  const Bought b = buy(w);
+  // Before the session's expiry the sweep leaves the pack waiting, and asks Stripe nothing.
+  w.host.advance(20 * kMinuteMs);
+  const size_t asked = w.stripe.count("GET /v1/checkout/sessions/");
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id)["status"] == "pending_payment");
+  CHECK(w.stripe.count("GET /v1/checkout/sessions/") == asked);
+  // Stripe expired the session and its event never reached anyone (nor the events list).
+  past_expiry(w);
+  REQUIRE(w.sweep().status == 200);
+  const Json lapsed = pack_of(w, b.id);
+  CHECK(lapsed["status"] == "lapsed");
+  CHECK(lapsed["checkout_url"].is_null());
+  // Settled once: a later sweep asks Stripe nothing more about it.
+  const size_t after = w.stripe.count("GET /v1/checkout/sessions/");
+  REQUIRE(w.sweep().status == 200);
+  CHECK(w.stripe.count("GET /v1/checkout/sessions/") == after);
+}
+
+TEST_CASE("pack events: a pack paid with no event at all is activated, not lapsed, once its checkout's expiry passed",
+          "[packs][lifecycle][events]") {
+  World w(34);
+  start_world(w);
+  const Bought b = buy(w);
+  const std::string pi = w.stripe.pay(b.session);  // no event: a key that may not list events, say
+  past_expiry(w);
+  w.stripe.down = true;  // Stripe does not answer: the pack waits for the next sweep
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id)["status"] == "pending_payment");
+  w.stripe.down = false;
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id)["status"] == "active");
+  // Its event, delivered at last, applies nothing more.
+  const HttpResponse late = w.call(w.webhook(w.stripe.emit_event("evt_pack_late", "checkout.session.completed", b.session)));
+  CHECK(w.json_of(late)["outcome"] == "ignored");
+  CHECK(pack_of(w, b.id)["credits_left"] == 3);
+  CHECK(w.stripe.refunds_made[pi] == 0);
+}
+
+TEST_CASE("pack events: a pack whose checkout never opened lapses once the session's expiry passed",
+          "[packs][lifecycle][events]") {
+  World w(35);
+  start_world(w);
+  w.stripe.fail_creates_in_transport = 1;  // no answer: the pack waits for a retry that never comes
+  const Bought b = buy(w, 503);
+  CHECK(pack_of(w, b.id)["status"] == "pending_payment");
+  past_expiry(w);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id)["status"] == "lapsed");
 }

@@ -3,7 +3,8 @@
 // events pass (payments/missed_events.h) as they would through the webhook, once; and
 // a checkout whose expiry passed with no event at all is settled by the sweep, which
 // asks Stripe what became of the session: paid activates the pack, anything else lapses
-// it, so a pack never shows a dead checkout link as `pending_payment` for ever.
+// it, so a pack never shows a dead checkout link as `pending_payment` for ever. A pack
+// that lapsed is then removed by retention like a released hold (api/retention.h).
 #include <catch2/catch.hpp>
 
 #include "slotguard/booking/packs.h"
@@ -43,7 +44,7 @@ Bought buy(World& w, int status = 201, const std::string& key = "buy-1") {
     FAIL("no pack was written");
   }
   const Json pack = w.json_of(r)["pack"];
-  const std::string url = pack["checkout_url"];
+  const std::string url = pack["checkout_url"].is_string() ? pack["checkout_url"].get<std::string>() : "";
   return {pack["id"], url.substr(url.rfind('/') + 1)};
 }
 
@@ -170,4 +171,57 @@ TEST_CASE("pack events: a pack whose checkout never opened lapses once the sessi
   past_expiry(w);
   REQUIRE(w.sweep().status == 200);
   CHECK(pack_of(w, b.id)["status"] == "lapsed");
+}
+
+TEST_CASE("pack events: retention removes a lapsed pack and its idempotency key; a paid one stays", "[packs][retention]") {
+  Config cfg = test_config();
+  cfg.retention_days = 2;
+  World w(cfg, 36);
+  start_world(w);
+  const Bought lapsed = buy(w, 201, "buy-lapsed");
+  const Bought paid = buy(w, 201, "buy-paid");
+  w.stripe.pay(paid.session);
+  REQUIRE(w.json_of(w.call(w.webhook(w.stripe.emit_event("evt_paid", "checkout.session.completed", paid.session))))["outcome"] ==
+          "pack_activated");
+  past_expiry(w);
+  REQUIRE(w.sweep().status == 200);
+  REQUIRE(pack_of(w, lapsed.id)["status"] == "lapsed");
+  const std::string lapsed_key = keys::pack(lapsed.id);
+  const auto count = [&w](const std::string& prefix) {
+    size_t n = 0;
+    for (const KvItem& item : snapshot(w)) n += item.key.rfind(prefix, 0) == 0;
+    return n;
+  };
+  CHECK(count("packpurge/") == 1);
+  CHECK(count("idem/") == 2);
+  w.host.advance(kDayMs);
+  CHECK(w.json_of(w.sweep())["purged"] == 0);
+  w.host.advance(kDayMs + kMinuteMs);
+  CHECK(w.json_of(w.sweep())["purged"] == 1);
+  CHECK(w.call(make_request("GET", "/v1/packs/" + lapsed.id)).status == 404);
+  CHECK(pack_of(w, paid.id)["status"] == "active");
+  CHECK(count("packpurge/") == 0);
+  CHECK(count("packx/") == 0);
+  CHECK(count("idem/") == 1);  // the lapsed pack's key went with it: buying under it again is a new purchase
+  CHECK(w.engine.metrics().get(Metric::purged_total, "kind=\"pack\"") == 1);
+  const Bought again = buy(w, 201, "buy-lapsed");
+  CHECK(again.id != lapsed.id);
+}
+
+TEST_CASE("pack events: a lapsed pack that a late payment activates is kept", "[packs][retention]") {
+  Config cfg = test_config();
+  cfg.retention_days = 1;
+  World w(cfg, 37);
+  start_world(w);
+  const Bought b = buy(w);
+  const std::string expired = w.stripe.event_body("evt_exp", "checkout.session.expired", b.session);
+  w.stripe.pay(b.session);
+  // The expiry's event came first (Stripe's events in any order), then the payment's.
+  REQUIRE(w.json_of(w.call(w.webhook(expired)))["outcome"] == "pack_lapsed");
+  REQUIRE(w.json_of(w.call(w.webhook(w.stripe.event_body("evt_paid", "checkout.session.completed", b.session))))["outcome"] ==
+          "pack_activated");
+  w.host.advance(2 * kDayMs);
+  REQUIRE(w.sweep().status == 200);
+  CHECK(pack_of(w, b.id)["status"] == "active");
+  for (const KvItem& item : snapshot(w)) CHECK(item.key.rfind("packpurge/", 0) != 0);
 }

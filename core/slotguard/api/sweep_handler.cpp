@@ -212,7 +212,7 @@ Co<HttpResponse> sweep(ApiServices& s) {
       .field("reconciled", n.reconciled)
       .field("refunds_retried", n.refunds)
       .field("failed", n.failed)
-      .field("purged", purged.reservations + purged.webhook_events)
+      .field("purged", purged.reservations + purged.packs + purged.webhook_events)
       .field("more", n.more)
       .end_object();
   co_return json_response(200, body);

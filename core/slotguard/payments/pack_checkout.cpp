@@ -125,6 +125,19 @@ DecidePack lapse_unless_paid(const std::string& looked_at, bool paid, const std:
   };
 }
 
+// A lapsed pack, like a released hold, is kept for the retention period and then
+// removed by the sweep (api/retention.h): its entry is derived here from the before and
+// after states, so it commits with every lapse and goes when a late payment activates it.
+void retention_entry(const Services& s, const std::optional<Pack>& before, const Pack& after,
+                     std::vector<KvMutation>& writes) {
+  const bool was = before && before->status == PackStatus::Lapsed, is = after.status == PackStatus::Lapsed;
+  const int64_t retention_ms = s.cfg.retention_days * kDayMs;
+  const std::string old_key = was ? keys::pack_purge(before->updated_at + retention_ms, before->id) : std::string();
+  const std::string new_key = is ? keys::pack_purge(after.updated_at + retention_ms, after.id) : std::string();
+  if (was && old_key != new_key) writes.push_back({KvMutation::Op::Delete, old_key, {}});
+  if (is && old_key != new_key) writes.push_back({KvMutation::Op::Set, new_key, after.id});
+}
+
 }  // namespace
 
 Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::string> extra_keys, DecidePack decide) {
@@ -148,6 +161,7 @@ Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::
     if (plan.kind == PackPlan::Kind::Write) {
       SG_ASSERT(plan.next.id == pack_id && plan.next.used >= 0 && plan.next.used <= plan.next.sessions);
       writes.push_back({KvMutation::Op::Set, key, pack_to_storage(plan.next)});
+      retention_entry(s, out.pack, plan.next, writes);
     }
     const StoreStatus st = co_await s.store.commit(std::move(checks), std::move(writes));
     if (st == StoreStatus::Conflict) continue;

@@ -130,10 +130,12 @@ std::optional<PackRequest> parse_pack(const HttpRequest& req, HttpResponse& erro
   return in;
 }
 
-// The pack and its key's record, written together only if neither exists yet.
+// The pack and its key's record, written together only if neither exists yet, with
+// the entry by which the sweep settles the pack should no event about its checkout come.
 Co<StoreStatus> commit_new_pack(ApiServices& s, const PackRequest& in, const Pack& p) {
   std::vector<KvCheck> checks{{keys::pack(p.id), 0}};
-  std::vector<KvMutation> writes{{KvMutation::Op::Set, keys::pack(p.id), pack_to_storage(p)}};
+  std::vector<KvMutation> writes{{KvMutation::Op::Set, keys::pack(p.id), pack_to_storage(p)},
+                                 {KvMutation::Op::Set, keys::pack_checkout_expiry(p.session_expires_at, p.id), p.id}};
   if (!in.idem_key.empty()) {
     checks.push_back({in.idem_key, 0});
     writes.push_back({KvMutation::Op::Set, in.idem_key, key_record_to_storage({in.fingerprint, {}, p.id})});

@@ -1,6 +1,7 @@
 #include "slotguard/api/retention.h"
 
 #include "slotguard/booking/domain.h"
+#include "slotguard/booking/packs.h"
 #include "slotguard/host/store_keys.h"
 
 namespace slotguard::api {
@@ -35,6 +36,27 @@ Co<bool> purge_reservation(ApiServices& s, std::string purge_key, std::string ri
   co_return co_await s.store.commit(std::move(checks), std::move(writes)) == StoreStatus::Ok && item.present();
 }
 
+// A lapsed pack and its idempotency key's record. A pack a late payment activated
+// since is kept; only its entry goes (its commit removed it already, unless written
+// before packs had one).
+Co<bool> purge_pack(ApiServices& s, std::string purge_key, std::string pack_id) {
+  const std::string pkey = keys::pack(pack_id);
+  ReadResult snap = co_await s.store.read_one(pkey);
+  if (snap.status != StoreStatus::Ok) co_return false;
+  const KvItem& item = snap.items[0];
+  std::vector<KvCheck> checks{{pkey, item.version}};
+  std::vector<KvMutation> writes{{KvMutation::Op::Delete, purge_key, {}}};
+  bool lapsed = false;
+  if (item.present()) {
+    const std::optional<Pack> p = pack_from_storage(item.value);
+    if (!p) co_return false;  // unreadable: a person must look
+    lapsed = p->status == PackStatus::Lapsed;
+    if (lapsed) writes.push_back({KvMutation::Op::Delete, pkey, {}});
+    if (lapsed && !p->idempotency_key.empty()) writes.push_back({KvMutation::Op::Delete, p->idempotency_key, {}});
+  }
+  co_return co_await s.store.commit(std::move(checks), std::move(writes)) == StoreStatus::Ok && lapsed;
+}
+
 }  // namespace
 
 Co<bool> purge_due(ApiServices& s, int64_t now_ms, PurgeCounts& n) {
@@ -45,6 +67,16 @@ Co<bool> purge_due(ApiServices& s, int64_t now_ms, PurgeCounts& n) {
     if (co_await purge_reservation(s, item.key, item.value)) {
       ++n.reservations;
       s.metrics.add(Metric::purged_total, "kind=\"reservation\"");
+    }
+  }
+
+  ListResult packs = co_await list_due(s, keys::kPackPurgePrefix, now_ms);
+  if (packs.status != StoreStatus::Ok) co_return false;
+  n.more |= packs.page.more;
+  for (const auto& item : packs.page.items) {
+    if (co_await purge_pack(s, item.key, item.value)) {
+      ++n.packs;
+      s.metrics.add(Metric::purged_total, "kind=\"pack\"");
     }
   }
 

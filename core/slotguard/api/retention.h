@@ -1,15 +1,16 @@
 // Retention: what the sweep removes once nobody can need it. Released and refunded
 // reservations (with their indexes and idempotency key) go Config::retention_days after
-// their last change; webhook event records go once Stripe can no longer retry them
-// (payment_effects.cpp). Confirmed reservations and refunds still owed are never
-// purged. Each removal is one commit conditional on the record as read.
+// their last change, and so do lapsed packs (never paid: nothing and nobody refers to
+// them); webhook event records go once Stripe can no longer retry them
+// (payment_effects.cpp). Confirmed reservations, refunds still owed and paid packs are
+// never purged. Each removal is one commit conditional on the record as read.
 #pragma once
 #include "slotguard/api/api_services.h"
 
 namespace slotguard::api {
 
 struct PurgeCounts {
-  int reservations = 0, webhook_events = 0;
+  int reservations = 0, webhook_events = 0, packs = 0;
   bool more = false;  // more is due than one run removes
 };
 

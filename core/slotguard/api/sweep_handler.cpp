@@ -1,7 +1,8 @@
 // POST /v1/maintenance/sweep (admin): the janitor. First applies the Stripe events
 // whose webhooks never came (payments/missed_events.h). Then releases holds past their
 // expiry and closes their Checkout Sessions, finishes or undoes holds whose session
-// creation never completed, and retries refunds Stripe has not confirmed. Every step is a
+// creation never completed, retries refunds Stripe has not confirmed, and settles packs
+// still waiting for a payment once their checkout expired. Every step is a
 // conditional transaction or an idempotent Stripe call, so sweeps may overlap each
 // other and live traffic. Each run does bounded work and says whether more remains.
 // Last, it removes what retention lets go (retention.h).
@@ -12,6 +13,7 @@
 #include "slotguard/payments/payment_effects.h"
 #include "slotguard/payments/approval.h"
 #include "slotguard/payments/missed_events.h"
+#include "slotguard/payments/pack_checkout.h"
 #include "slotguard/payments/reconcile.h"
 #include "slotguard/api/records.h"
 #include "slotguard/api/responses.h"
@@ -169,6 +171,18 @@ Co<bool> retry_refunds(ApiServices& s, int64_t now, SweepCounts& n) {
   co_return true;
 }
 
+// Step 4: packs whose checkout's expiry passed and that may still wait for its payment
+// (payments/pack_checkout.h). A pack is activated or lapsed by what Stripe says.
+Co<bool> settle_pack_checkouts(ApiServices& s, int64_t now, SweepCounts& n) {
+  const std::string prefix(keys::kPackCheckoutExpiryPrefix);
+  ListResult due = co_await s.store.list(prefix, prefix + keys::padded(now + 1, 13), kBatch);
+  if (due.status != StoreStatus::Ok) co_return false;
+  n.more |= due.page.more;
+  for (const auto& item : due.page.items)
+    if (co_await settle_lapsed_pack(s, item.value, item.key) == LapsedPack::Keep) ++n.failed;
+  co_return true;
+}
+
 }  // namespace
 
 Co<HttpResponse> sweep(ApiServices& s) {
@@ -185,7 +199,8 @@ Co<HttpResponse> sweep(ApiServices& s) {
   if (!co_await release_expired(s, now, n)) co_return store_unavailable();
   if (!co_await finish_unlinked(s, now, n)) co_return store_unavailable();
   if (!co_await retry_refunds(s, now, n)) co_return store_unavailable();
-  // Step 4: what retention lets go.
+  if (!co_await settle_pack_checkouts(s, now, n)) co_return store_unavailable();
+  // Step 5: what retention lets go.
   PurgeCounts purged;
   if (!co_await purge_due(s, now, purged)) co_return store_unavailable();
   n.more |= purged.more;
@@ -197,7 +212,7 @@ Co<HttpResponse> sweep(ApiServices& s) {
       .field("reconciled", n.reconciled)
       .field("refunds_retried", n.refunds)
       .field("failed", n.failed)
-      .field("purged", purged.reservations + purged.webhook_events)
+      .field("purged", purged.reservations + purged.packs + purged.webhook_events)
       .field("more", n.more)
       .end_object();
   co_return json_response(200, body);

@@ -63,7 +63,7 @@ const std::array kSettings = {
     integer("max_active_holds_per_guest", "SLOTGUARD_MAX_ACTIVE_HOLDS_PER_GUEST", &Config::max_active_holds_per_guest, 0,
             100, "Unpaid holds one guest e-mail may have with one expert at a time; 0 means no limit."),
     integer("retention_days", "SLOTGUARD_RETENTION_DAYS", &Config::retention_days, 1, 3650,
-            "Released and refunded reservations are purged this many days after they ended."),
+            "Released and refunded reservations, and lapsed packs, are purged this many days after they ended."),
     integer("calendar_horizon_days", "SLOTGUARD_CALENDAR_HORIZON_DAYS", &Config::calendar_horizon_days, 1, 730,
             "How far ahead, from today's UTC midnight, the events of experts' calendar feeds become busy blocks."),
     list("cors_origins", "SLOTGUARD_CORS_ORIGINS", &Config::cors_origins, false,

@@ -38,7 +38,7 @@ struct Config {
   int64_t notify_retry_hours = 72;          // a notification is retried this long
   // Abuse limits and retention.
   int64_t max_active_holds_per_guest = 2;   // unpaid holds per guest e-mail per expert; 0 = no limit
-  int64_t retention_days = 30;              // released and refunded reservations are purged after this
+  int64_t retention_days = 30;              // released and refunded reservations, and lapsed packs, are purged after this
   int64_t calendar_horizon_days = 90;       // how far ahead calendar feeds become busy blocks
   // Origins allowed to call the API from a browser ("*" for any); none by default.
   std::vector<std::string> cors_origins;

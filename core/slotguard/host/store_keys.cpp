@@ -62,6 +62,12 @@ std::string stripe_events_cursor() { return "evcursor"; }
 std::string payouts(std::string_view expert_id) { return "payouts/" + std::string(expert_id); }
 std::string pool_state(std::string_view event_id) { return "pool/" + std::string(event_id); }
 std::string pack(std::string_view pack_id) { return "pack/" + std::string(pack_id); }
+std::string pack_checkout_expiry(int64_t session_expires_at, std::string_view pack_id) {
+  return std::string(kPackCheckoutExpiryPrefix) + padded(session_expires_at, 13) + "/" + std::string(pack_id);
+}
+std::string pack_purge(int64_t purge_at, std::string_view pack_id) {
+  return std::string(kPackPurgePrefix) + padded(purge_at, 13) + "/" + std::string(pack_id);
+}
 std::string booking_counter(std::string_view expert_id, std::string_view day_or_week) {
   return "cap/" + std::string(expert_id) + "/" + std::string(day_or_week);
 }

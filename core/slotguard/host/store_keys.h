@@ -42,6 +42,12 @@
 //   pool/<event_id>                       a pool's turns: whom it gave the last booking, and
 //                                         how many each member got (booking/pool.h)
 //   pack/<pack_id>                        a prepaid pack and its credits (booking/packs.h)
+//   packx/<session expires at, 13 digits>/<pack_id>
+//                                         packs bought, by when their checkout expires: the
+//                                         sweep settles any still waiting for its payment
+//   packpurge/<purge at, 13 digits>/<pack_id>
+//                                         lapsed packs, by when retention lets the sweep
+//                                         remove them
 //   evcursor                              where the events pass goes on in Stripe's
 //                                         event list (payments/missed_events.h)
 #pragma once
@@ -88,6 +94,10 @@ std::string stripe_events_cursor();
 std::string payouts(std::string_view expert_id);
 std::string pool_state(std::string_view event_id);
 std::string pack(std::string_view pack_id);
+std::string pack_checkout_expiry(int64_t session_expires_at, std::string_view pack_id);
+inline constexpr std::string_view kPackCheckoutExpiryPrefix = "packx/";
+std::string pack_purge(int64_t purge_at, std::string_view pack_id);
+inline constexpr std::string_view kPackPurgePrefix = "packpurge/";
 std::string booking_counter(std::string_view expert_id, std::string_view day_or_week);
 std::string payouts_account(std::string_view account_id);
 

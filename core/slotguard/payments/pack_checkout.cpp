@@ -4,6 +4,7 @@
 #include "slotguard/host/store_keys.h"
 #include "slotguard/ledger/reservation_txn.h"
 #include "slotguard/ledger/store_txn.h"
+#include "slotguard/payments/checkout_link.h"
 #include "slotguard/payments/stripe/form_encoding.h"
 #include "slotguard/payments/stripe/stripe_api.h"
 
@@ -78,6 +79,57 @@ PackPlan pack_effect(const std::string& what, const SessionState& session, const
   return PackPlan();
 }
 
+// What Stripe says became of a pending pack's session once its expiry passed.
+enum class SessionEnd { Paid, Ended, Unknown };
+
+// Unknown: Stripe did not answer, answered about another session, or the session
+// completed unpaid (a pack's card checkout never should): nothing is decided.
+Co<SessionEnd> look_at_session(Services& s, const Pack& p, SessionState& session) {
+  StripeApi stripe(s);
+  const StripeResult got = co_await stripe.get("/v1/checkout/sessions/" + percent_encode(p.checkout_session_id));
+  if (!got.ok()) co_return got.transient() ? SessionEnd::Unknown : SessionEnd::Ended;
+  session = read_session(got.object);
+  if (session.facts.id != p.checkout_session_id || session.facts.metadata_pack_id != p.id) co_return SessionEnd::Unknown;
+  if (session.status == "complete") co_return session.paid() ? SessionEnd::Paid : SessionEnd::Unknown;
+  if (session.status != "open") co_return SessionEnd::Ended;
+  // Open past its expiry: closed first, so nobody pays a pack that lapsed. A failure
+  // may be the guest paying this very moment: the next sweep looks again.
+  const bool closed = co_await expire_checkout(s, p.checkout_session_id);
+  co_return closed ? SessionEnd::Ended : SessionEnd::Unknown;
+}
+
+// The waiting pack lapses unless Stripe said its session was paid (`paid`: the payment
+// was applied as its event would be, and whatever that decided stands), and the entry
+// goes; nothing, while it waits on a session other than `looked_at`.
+DecidePack lapse_unless_paid(const std::string& looked_at, bool paid, const std::string& index_key) {
+  return [&looked_at, paid, &index_key](const std::optional<Pack>& cur, const ReadResult&, int64_t now) {
+    const bool waiting = cur && cur->status == PackStatus::PendingPayment;
+    if (waiting && cur->checkout_session_id != looked_at) return PackPlan();
+    PackPlan plan;
+    plan.kind = PackPlan::Kind::ExtrasOnly;
+    if (waiting && !paid) {
+      Pack next = *cur;
+      next.status = PackStatus::Lapsed;
+      plan = write(std::move(next), now);
+    }
+    plan.extra_mutations.push_back({KvMutation::Op::Delete, index_key, {}});
+    return plan;
+  };
+}
+
+// A lapsed pack, like a released hold, is kept for the retention period and then
+// removed by the sweep (api/retention.h): its entry is derived here from the before and
+// after states, so it commits with every lapse and goes when a late payment activates it.
+void retention_entry(const Services& s, const std::optional<Pack>& before, const Pack& after,
+                     std::vector<KvMutation>& writes) {
+  const bool was = before && before->status == PackStatus::Lapsed, is = after.status == PackStatus::Lapsed;
+  const int64_t retention_ms = s.cfg.retention_days * kDayMs;
+  const std::string old_key = was ? keys::pack_purge(before->updated_at + retention_ms, before->id) : std::string();
+  const std::string new_key = is ? keys::pack_purge(after.updated_at + retention_ms, after.id) : std::string();
+  if (was && old_key != new_key) writes.push_back({KvMutation::Op::Delete, old_key, {}});
+  if (is && old_key != new_key) writes.push_back({KvMutation::Op::Set, new_key, after.id});
+}
+
 }  // namespace
 
 Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::string> extra_keys, DecidePack decide) {
@@ -99,6 +151,7 @@ Co<PackOutcome> run_pack_txn(Services& s, std::string pack_id, std::vector<std::
     if (plan.kind == PackPlan::Kind::Write) {
       SG_ASSERT(plan.next.id == pack_id && plan.next.used >= 0 && plan.next.used <= plan.next.sessions);
       writes.push_back({KvMutation::Op::Set, key, pack_to_storage(plan.next)});
+      retention_entry(s, current, plan.next, writes);
     }
     return writes;
   };
@@ -158,6 +211,40 @@ Co<EffectResult> apply_pack_event(Services& s, EventRef ev, std::string what, Se
   if (res.kind == EffectResult::Kind::Applied && outcome == "pack_activated")
     s.log(LogLevel::Info, "pack_activated", {{"pack_id", pack_id}});
   co_return res;
+}
+
+Co<LapsedPack> settle_lapsed_pack(Services& s, std::string pack_id, std::string index_key) {
+  ReadResult got = co_await s.store.read_one(keys::pack(pack_id));
+  if (got.status != StoreStatus::Ok) co_return LapsedPack::Keep;
+  std::optional<Pack> p;
+  if (got.items[0].present() && !(p = pack_from_storage(got.items[0].value))) co_return LapsedPack::Keep;
+  std::string looked_at;  // the session Stripe was asked about (empty: none was linked)
+  bool paid = false, activated = false;  // Stripe said paid; the payment activated it now
+  if (p && p->status == PackStatus::PendingPayment && !p->checkout_session_id.empty()) {
+    SessionState session;
+    const SessionEnd end = co_await look_at_session(s, *p, session);
+    if (end == SessionEnd::Unknown) co_return LapsedPack::Keep;
+    looked_at = p->checkout_session_id;
+    paid = end == SessionEnd::Paid;
+    if (paid) {
+      // (Named locals: g++ 12 mis-copies some temporaries into a coroutine.)
+      const EventRef ev{"reconciled_paid_" + looked_at, "checkout.session.completed"};
+      const std::string what = "completed";
+      const EffectResult res = co_await apply_pack_event(s, ev, what, session);
+      if (res.kind != EffectResult::Kind::Applied && res.kind != EffectResult::Kind::Duplicate) co_return LapsedPack::Keep;
+      activated = res.kind == EffectResult::Kind::Applied && res.outcome == "pack_activated";
+      if (activated) s.log(LogLevel::Warn, "payment_reconciled", {{"pack_id", pack_id}, {"session_id", looked_at}, {"source", "sweep"}});
+    }
+  }
+  const bool was_waiting = p && p->status == PackStatus::PendingPayment;
+  std::vector<std::string> extra{index_key};
+  DecidePack decide = lapse_unless_paid(looked_at, paid, index_key);
+  const PackOutcome out = co_await run_pack_txn(s, pack_id, std::move(extra), decide);
+  if (out.kind != PackOutcome::Kind::Written && out.kind != PackOutcome::Kind::NoChange) co_return LapsedPack::Keep;
+  if (activated) co_return LapsedPack::Activated;
+  if (paid || out.kind != PackOutcome::Kind::Written || !was_waiting) co_return LapsedPack::Settled;
+  s.log(LogLevel::Info, "pack_lapsed", {{"pack_id", pack_id}});
+  co_return LapsedPack::Lapsed;
 }
 
 }  // namespace slotguard

@@ -47,4 +47,20 @@ Co<PackCheckout> open_pack_checkout(Services& s, Pack pending);
 // pack its metadata names, recorded under the event's id with the effect.
 Co<EffectResult> apply_pack_event(Services& s, EventRef ev, std::string what, SessionState session);
 
+// A pack whose checkout's expiry has passed, found by the sweep through its entry
+// `index_key` (keys::pack_checkout_expiry). Its session's events may never come (a
+// webhook lost and a key that may not list events), and a pack must neither wait for
+// ever nor lose a payment, so Stripe is asked what became of the session, as before a
+// lapsed hold is released (reconcile.h): paid activates the pack as its event would
+// (recorded under an id of its own, so the event arriving later pays nothing twice);
+// expired, or open and expired now, lapses it. A pack that never linked a session
+// lapses: its checkout reached nobody, and can no longer be paid. The entry goes once
+// the pack no longer waits.
+//   Activated, Lapsed: as said. Settled: nothing left to do (the pack was no longer
+//   waiting, or it was linked to another session since: the next sweep looks at that).
+//   Keep: Stripe or the store did not answer, or an open session could not be
+//   expired: the entry stays, and the next sweep looks again.
+enum class LapsedPack { Activated, Lapsed, Settled, Keep };
+Co<LapsedPack> settle_lapsed_pack(Services& s, std::string pack_id, std::string index_key);
+
 }  // namespace slotguard

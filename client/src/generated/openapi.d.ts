@@ -851,9 +851,12 @@ export interface paths {
          *     became of the session: a paid one is applied as its webhook would be (the booking
          *     is confirmed, or refunded when its slot is gone), an unpaid voucher keeps the hold
          *     until the voucher's expiry, an open one is expired first, and while Stripe does
-         *     not answer the hold is kept (it blocks nobody) for the next run.
+         *     not answer the hold is kept (it blocks nobody) for the next run. A pack still
+         *     `pending_payment` once its checkout's expiry passed is settled the same way:
+         *     activated if Stripe says its session was paid, `lapsed` otherwise.
          *     Retention purges released and refunded reservations (with their indexes and
-         *     idempotency keys) after `SLOTGUARD_RETENTION_DAYS` (default 30); confirmed ones are kept.
+         *     idempotency keys), and lapsed packs, after `SLOTGUARD_RETENTION_DAYS` (default 30);
+         *     confirmed ones and paid packs are kept.
          */
         post: operations["sweep"];
         delete?: never;
@@ -3520,7 +3523,7 @@ export interface operations {
                         refunds_retried: number;
                         /** @description Steps that failed and will be tried again (the events pass counts as one: Stripe did not list its events, or an event's effect could not be applied yet). */
                         failed: number;
-                        /** @description Records removed by retention: reservations (with their indexes and idempotency keys) and Stripe event records. */
+                        /** @description Records removed by retention: reservations (with their indexes and idempotency keys), lapsed packs and Stripe event records. */
                         purged: number;
                         /** @description Work was left for the next run. */
                         more: boolean;

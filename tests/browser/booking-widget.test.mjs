@@ -77,7 +77,7 @@ describe('booking widget in Chromium', () => {
     const held = page.locator('slotguard-booking #held');
     await held.waitFor();
     const text = (await held.textContent()) ?? '';
-    assert.match(text, /with browser-expert is held for you until \d\d:\d\d \(in \d+ minutes\)/);
+    assert.match(text, /with browser-expert is held for you until \d{1,2}:\d\d \(in \d+ minutes\)/);
     await shot(page, `${label}-held`);
     await page.waitForURL(`${s.emulatorUrl}/pay/**`);
     await page.locator('#amount').waitFor();
